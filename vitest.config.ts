@@ -1,0 +1,36 @@
+import { fileURLToPath } from "node:url";
+import swc from "unplugin-swc";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+// swc, not esbuild/oxc: NestJS injection and TypeORM need emitted decorator metadata.
+const compiler = swc.vite({
+  jsc: {
+    target: "es2023",
+    parser: { syntax: "typescript", decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+  },
+});
+
+const exclude = ["**/node_modules/**", "**/dist/**"];
+
+export default defineConfig({
+  plugins: [compiler],
+  resolve: {
+    alias: [{ find: /^@tasker\/([\w-]+)$/, replacement: `${root}libs/$1/src/index.ts` }],
+  },
+  test: {
+    projects: [
+      { extends: true, test: { name: "unit", include: ["**/*.unit.spec.ts"], exclude } },
+      {
+        extends: true,
+        test: { name: "int", include: ["**/*.int.spec.ts"], exclude, testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: { name: "e2e", include: ["**/*.e2e.spec.ts"], exclude, testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
+});
