@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { ErrorInfo, JsonValue } from "../json.js";
+import { defineEvent } from "./define.js";
+
+const taskRunId = z.uuid();
+
+/** A user asked for a task to run. Always the first event of a run's stream. */
+export const RunSubmitted = defineEvent(
+  "run.submitted",
+  z.object({
+    taskRunId,
+    taskName: z.string().min(1),
+    /** The pinned code version (SHA-256 of the code) every activation of this run replays. */
+    taskVersion: z.string().min(1),
+    input: JsonValue,
+    idempotencyKey: z.string().min(1).nullable(),
+  }),
+);
+export type RunSubmitted = z.infer<typeof RunSubmitted>;
+
+export const RunCompleted = defineEvent("run.completed", z.object({ taskRunId, result: JsonValue }));
+export type RunCompleted = z.infer<typeof RunCompleted>;
+
+export const RunFailed = defineEvent("run.failed", z.object({ taskRunId, error: ErrorInfo }));
+export type RunFailed = z.infer<typeof RunFailed>;
+
+/** A user asked to cancel; the run ends with `run.cancelled` once the rules have acted on it. */
+export const RunCancelRequested = defineEvent(
+  "run.cancel-requested",
+  z.object({ taskRunId, reason: z.string().nullable() }),
+);
+export type RunCancelRequested = z.infer<typeof RunCancelRequested>;
+
+export const RunCancelled = defineEvent("run.cancelled", z.object({ taskRunId, reason: z.string().nullable() }));
+export type RunCancelled = z.infer<typeof RunCancelled>;

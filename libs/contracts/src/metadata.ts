@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/** W3C trace context `traceparent` header: version-traceid-parentid-flags. */
+export const Traceparent = z.string().regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/, "not a W3C traceparent");
+
+/**
+ * What every recorded event carries besides its type and data. The store assigns `streamVersion`,
+ * `position` and `recordedAt`; the writer supplies the rest.
+ */
+export const EventMetadata = z.object({
+  /** UUIDv7: unique, and sortable by creation time. Also the JetStream `Nats-Msg-Id`. */
+  eventId: z.uuid({ version: "v7" }),
+  streamId: z.string().min(1),
+  /** 1-based position of the event in its stream, gap-free. */
+  streamVersion: z.int().positive(),
+  /** Global commit order across all streams. */
+  position: z.int().positive(),
+  recordedAt: z.iso.datetime(),
+  traceparent: Traceparent.nullable(),
+  /** The event (or request id) that caused this one. */
+  causationId: z.string().nullable(),
+  /** Ties together everything one user request led to: the task run id for run events. */
+  correlationId: z.string().nullable(),
+});
+export type EventMetadata = z.infer<typeof EventMetadata>;
+
+/** The part of the metadata a writer chooses; the rest is assigned at append. */
+export const WriteMetadata = EventMetadata.pick({ traceparent: true, causationId: true, correlationId: true }).partial();
+export type WriteMetadata = z.infer<typeof WriteMetadata>;

@@ -1,0 +1,41 @@
+import type { EventType, RecordedEvent } from "./event.js";
+
+/** The subject prefix of a deployment; tests use a fresh one each so they never see each other. */
+export const DEFAULT_SUBJECT_PREFIX = "tasker";
+const PREFIX_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+export function assertSubjectPrefix(prefix: string): string {
+  if (!PREFIX_PATTERN.test(prefix)) throw new Error(`subject prefix "${prefix}" must match ${PREFIX_PATTERN}`);
+  return prefix;
+}
+
+/**
+ * The JetStream subject of an event: `<prefix>.<category>.<key>.<event type>[.<service>]`, where the
+ * stream id `<category>:<key>` is `run:<taskRunId>` or `fn:<task name>`. The run id sits at a fixed
+ * position, so `<prefix>.run.<taskRunId>.>` is a run's whole history in order; the service of a
+ * `stack.created` is last, so `<prefix>.run.*.stack.created.<service>` is exactly one service's work.
+ */
+export function subjectOf(prefix: string, event: Pick<RecordedEvent, "type" | "data" | "metadata">): string {
+  const { streamId } = event.metadata;
+  const colon = streamId.indexOf(":");
+  if (colon <= 0) throw new Error(`stream id "${streamId}" is not <category>:<key>`);
+  const base = `${prefix}.${streamId.slice(0, colon)}.${streamId.slice(colon + 1)}.${event.type}`;
+  return "service" in event.data ? `${base}.${event.data.service}` : base;
+}
+
+/** Subject filters relative to the prefix, as handlers name them in `@EventPattern(...)`. */
+export const patterns = {
+  /** Every event of every run. */
+  allRunEvents: "run.>",
+  /** One event type, across all runs. */
+  event: (type: Exclude<EventType, "stack.created" | "task.published">) => `run.*.${type}`,
+  /** The calls addressed to one service. */
+  stackCreated: (service: string) => `run.*.stack.created.${service}`,
+  /** Every published task function. */
+  taskPublished: "fn.*.task.published",
+} as const;
+
+/** A run's whole history, with the prefix: for `nats stream view` / `tasker events`. */
+export function runHistoryFilter(prefix: string, taskRunId: string): string {
+  return `${prefix}.run.${taskRunId}.>`;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { newId, runStreamId, taskFunctionStreamId } from "./ids.js";
+import { patterns, runHistoryFilter, subjectOf } from "./subjects.js";
+
+const taskRunId = newId();
+const metadata = { streamId: runStreamId(taskRunId) } as never;
+
+function matches(filter: string, subject: string): boolean {
+  const f = filter.split(".");
+  const s = subject.split(".");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === ">") return s.length > i;
+    if (f[i] !== "*" && f[i] !== s[i]) return false;
+  }
+  return f.length === s.length;
+}
+
+describe("subjects", () => {
+  const created = subjectOf("tasker", {
+    type: "stack.created",
+    data: { service: "gapi" } as never,
+    metadata,
+  });
+  const completed = subjectOf("tasker", { type: "stack.completed", data: {} as never, metadata });
+
+  it("puts the run id at a fixed position and the service of a call last", () => {
+    expect(created).toBe(`tasker.run.${taskRunId}.stack.created.gapi`);
+    expect(completed).toBe(`tasker.run.${taskRunId}.stack.completed`);
+  });
+
+  it("gives a run's whole history with one filter", () => {
+    const filter = runHistoryFilter("tasker", taskRunId);
+    expect(matches(filter, created) && matches(filter, completed)).toBe(true);
+    expect(matches(filter, `tasker.run.${newId()}.stack.completed`)).toBe(false);
+  });
+
+  it("gives a service only its own calls", () => {
+    expect(matches(`tasker.${patterns.stackCreated("gapi")}`, created)).toBe(true);
+    expect(matches(`tasker.${patterns.stackCreated("tasks")}`, created)).toBe(false);
+    expect(matches(`tasker.${patterns.stackCreated("gapi")}`, completed)).toBe(false);
+  });
+
+  it("files task functions apart from runs", () => {
+    const published = subjectOf("tasker", {
+      type: "task.published",
+      data: {} as never,
+      metadata: { streamId: taskFunctionStreamId("shared/gapi-helper") } as never,
+    });
+    expect(published).toBe("tasker.fn.shared/gapi-helper.task.published");
+    expect(matches(`tasker.${patterns.taskPublished}`, published)).toBe(true);
+    expect(matches(`tasker.${patterns.allRunEvents}`, published)).toBe(false);
+  });
+});
