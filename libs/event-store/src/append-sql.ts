@@ -1,0 +1,46 @@
+import type { ExpectedVersion } from "./expected-version.js";
+
+/*
+ * One statement allocates the versions, inserts the events and queues them in the outbox, so an
+ * append costs a single round trip besides its projections. Parameters: $1 stream id, $2 number of
+ * events, $3 the events as a JSON array of {i, event_id, type, data, metadata}, then the condition's.
+ * A condition that does not hold yields no rows: the caller turns that into a ConcurrencyError.
+ */
+const ANY = `INSERT INTO streams (stream_id, version) VALUES ($1, $2::integer)
+  ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`;
+
+function streamClause(expected: ExpectedVersion): { cte: string; params: unknown[] } {
+  if (expected === "any") return { cte: `stream AS (${ANY})`, params: [] };
+  if (expected === "no_stream" || expected === 0) {
+    return { cte: `stream AS (INSERT INTO streams (stream_id, version) VALUES ($1, $2::integer) ON CONFLICT DO NOTHING RETURNING version)`, params: [] };
+  }
+  if (typeof expected === "number") {
+    return {
+      cte: `stream AS (UPDATE streams SET version = version + $2::integer WHERE stream_id = $1 AND version = $4 RETURNING version)`,
+      params: [expected],
+    };
+  }
+  // The guard is taken first and the stream head only through it: every guarded append locks in the
+  // same order, and a failed guard leaves the stream head alone.
+  const guard =
+    expected.version === 0
+      ? `guard AS (INSERT INTO stream_guards (stream_id, guard, version) VALUES ($1, $4, 1) ON CONFLICT DO NOTHING RETURNING version)`
+      : `guard AS (UPDATE stream_guards SET version = version + 1 WHERE stream_id = $1 AND guard = $4 AND version = $5 RETURNING version)`;
+  const stream = `stream AS (INSERT INTO streams (stream_id, version) SELECT $1, $2::integer FROM guard
+    ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version)`;
+  return { cte: `${guard}, ${stream}`, params: expected.version === 0 ? [expected.guard] : [expected.guard, expected.version] };
+}
+
+export function appendStatement(expected: ExpectedVersion): { text: string; extraParams: unknown[] } {
+  const { cte, params } = streamClause(expected);
+  const text = `WITH ${cte},
+    appended AS (
+      INSERT INTO events (stream_id, version, event_id, type, data, metadata)
+      SELECT $1, stream.version - $2::integer + x.i, x.event_id, x.type, x.data, x.metadata
+      FROM stream, jsonb_to_recordset($3::jsonb) AS x(i integer, event_id uuid, type text, data jsonb, metadata jsonb)
+      RETURNING position, stream_id, version, event_id, type, data, metadata, recorded_at
+    ),
+    queued AS (INSERT INTO outbox (position) SELECT position FROM appended)
+    SELECT * FROM appended ORDER BY version`;
+  return { text, extraParams: params };
+}

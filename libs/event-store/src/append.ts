@@ -1,0 +1,61 @@
+import { newId, type NewEvent, parseEvent, type RecordedEvent } from "@tasker/contracts";
+import type { QueryRunner } from "typeorm";
+import { appendStatement } from "./append-sql.js";
+import { ConcurrencyError } from "./errors.js";
+import { type EventRow, toRecordedEvent } from "./event-row.js";
+import { describeExpected, type ExpectedVersion } from "./expected-version.js";
+import { sqlOf } from "./sql.js";
+
+const UNIQUE_VIOLATION = "23505";
+
+/** Validates the events (throwing `InvalidEventError` naming the field) into the JSON the statement reads. */
+function serialise(events: readonly NewEvent[]): string {
+  return JSON.stringify(
+    events.map((event, index) => {
+      const { type, data } = parseEvent(event);
+      const { traceparent = null, causationId = null, correlationId = null } = event.metadata ?? {};
+      return { i: index + 1, event_id: newId(), type, data, metadata: { traceparent, causationId, correlationId } };
+    }),
+  );
+}
+
+async function actualState(runner: QueryRunner, streamId: string, expected: ExpectedVersion): Promise<string> {
+  const sql = sqlOf(runner);
+  if (typeof expected === "object") {
+    const [guard] = await sql.rows<{ version: number }>(
+      "SELECT version FROM stream_guards WHERE stream_id = $1 AND guard = $2",
+      [streamId, expected.guard],
+    );
+    return `guard ${expected.guard} at ${guard?.version ?? 0}`;
+  }
+  const [stream] = await sql.rows<{ version: number }>("SELECT version FROM streams WHERE stream_id = $1", [streamId]);
+  return stream ? `version ${stream.version}` : "no stream";
+}
+
+/**
+ * Appends within the runner's open transaction. Throws `ConcurrencyError` when the condition does not
+ * hold (the transaction must then be rolled back), `InvalidEventError` before writing anything invalid.
+ */
+export async function appendInTransaction(
+  runner: QueryRunner,
+  streamId: string,
+  expected: ExpectedVersion,
+  events: readonly NewEvent[],
+): Promise<RecordedEvent[]> {
+  if (events.length === 0) throw new RangeError("append needs at least one event");
+  const json = serialise(events);
+  const { text, extraParams } = appendStatement(expected);
+  let rows: EventRow[];
+  try {
+    rows = await sqlOf(runner).rows<EventRow>(text, [streamId, events.length, json, ...extraParams]);
+  } catch (error) {
+    if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+      throw new ConcurrencyError(streamId, describeExpected(expected), "a concurrent append of the same version");
+    }
+    throw error;
+  }
+  if (rows.length === 0) {
+    throw new ConcurrencyError(streamId, describeExpected(expected), await actualState(runner, streamId, expected));
+  }
+  return rows.map(toRecordedEvent);
+}

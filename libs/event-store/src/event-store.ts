@@ -1,0 +1,120 @@
+import type { NewEvent, RecordedEvent } from "@tasker/contracts";
+import type { DataSource, QueryRunner } from "typeorm";
+import { appendInTransaction } from "./append.js";
+import type { ExpectedVersion } from "./expected-version.js";
+import { type EventPublisher, Outbox, type OutboxOptions } from "./outbox.js";
+import type { Projection } from "./projection.js";
+import { readAll, readStream } from "./read.js";
+import { pooledSql, sqlOf } from "./sql.js";
+
+export interface EventStoreOptions {
+  dataSource: DataSource;
+  /** Read models kept in the same transaction as every append. */
+  projections?: readonly Projection[];
+  /** The bus; without one, events stay in the outbox until a store with a publisher sweeps them. */
+  publisher?: EventPublisher;
+  outbox?: Partial<OutboxOptions>;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append: the `expected` of the writer's next append. */
+  nextExpectedVersion: number;
+  events: RecordedEvent[];
+}
+
+const REBUILD_PAGE = 1000;
+
+/** The append-only log of every stream, its read models, and its outbox to the bus. */
+export class EventStore {
+  private readonly dataSource: DataSource;
+  private readonly projections: readonly Projection[];
+  private readonly outbox: Outbox | undefined;
+
+  constructor(options: EventStoreOptions) {
+    this.dataSource = options.dataSource;
+    this.projections = options.projections ?? [];
+    this.outbox =
+      options.publisher &&
+      new Outbox(options.dataSource, options.publisher, {
+        sweepIntervalMs: 1000,
+        graceMs: 2000,
+        batchSize: 500,
+        onError: () => undefined,
+        ...options.outbox,
+      });
+    this.outbox?.start();
+  }
+
+  /**
+   * Appends `events` to `streamId` in one transaction with the projections' updates, if `expected`
+   * holds; otherwise throws `ConcurrencyError` and writes nothing. Invalid events throw
+   * `InvalidEventError` (naming the field) and write nothing. Published to the bus after commit.
+   */
+  async append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
+    const recorded = await this.transaction(async (runner) => {
+      const appended = await appendInTransaction(runner, streamId, expected, events);
+      await this.project(runner, appended);
+      return appended;
+    });
+    this.outbox?.afterCommit(recorded);
+    return { nextExpectedVersion: recorded.at(-1)!.metadata.streamVersion, events: recorded };
+  }
+
+  readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
+    return readStream(pooledSql(this.dataSource), streamId, fromVersion);
+  }
+
+  readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return readAll(pooledSql(this.dataSource), afterPosition, limit);
+  }
+
+  /**
+   * Empties every read model and replays all events into it, in one transaction that holds appends
+   * back meanwhile. Returns how many events were replayed.
+   */
+  rebuildProjections(): Promise<number> {
+    return this.transaction(async (runner) => {
+      await runner.query("LOCK TABLE events IN EXCLUSIVE MODE");
+      const tables = this.projections.flatMap((projection) => projection.tables);
+      if (tables.length > 0) await runner.query(`TRUNCATE ${tables.join(", ")}`);
+      let replayed = 0;
+      for (let page = await readAll(sqlOf(runner), 0, REBUILD_PAGE); page.length > 0; ) {
+        await this.project(runner, page);
+        replayed += page.length;
+        page = await readAll(sqlOf(runner), page.at(-1)!.metadata.position, REBUILD_PAGE);
+      }
+      return replayed;
+    });
+  }
+
+  /** Publishes what is still unconfirmed now, without waiting for the sweeper's next round. */
+  sweepOutbox(): Promise<number> {
+    return this.outbox?.sweep() ?? Promise.resolve(0);
+  }
+
+  /** Waits for publishes under way, stops the sweeper. Does not close the data source (its owner does). */
+  async close(): Promise<void> {
+    await this.outbox?.stop();
+  }
+
+  private async project(runner: QueryRunner, events: readonly RecordedEvent[]): Promise<void> {
+    const sql = sqlOf(runner);
+    for (const projection of this.projections) await projection.apply(sql, events);
+  }
+
+  private async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const result = await work(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { RecordedEvent } from "@tasker/contracts";
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./event-row.js";
+import type { Sql } from "./sql.js";
+
+/** A stream's events from `fromVersion` (1-based, inclusive) on, in version order. */
+export async function readStream(sql: Sql, streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+  const rows = await sql.rows<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+    [streamId, fromVersion],
+  );
+  return rows.map(toRecordedEvent);
+}
+
+/**
+ * Up to `limit` events of all streams after global position `afterPosition` (0 = from the start), in
+ * position order. Positions are assigned at insert, so a reader tailing the log may see a later
+ * position commit before an earlier one: use it for replays of committed history, not as a live feed.
+ */
+export async function readAll(sql: Sql, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+  const rows = await sql.rows<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+    [afterPosition, limit],
+  );
+  return rows.map(toRecordedEvent);
+}

@@ -1,0 +1,5 @@
+export * from "./isolated-environment.js";
+export * from "./nats-server-process.js";
+export * from "./random-name.js";
+export * from "./test-database.js";
+export * from "./test-subjects.js";
