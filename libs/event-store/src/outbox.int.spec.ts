@@ -1,0 +1,90 @@
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { connectNats, ensureEventStream, eventStreamName, jetStreamPublisher } from "@tasker/bus";
+import { newId, type NewEvent, runHistoryFilter, runStreamId } from "@tasker/contracts";
+import { createIsolatedEnvironment, type IsolatedEnvironment, type NatsServerProcess, startNatsServerProcess } from "@tasker/testing";
+import type { DataSource } from "typeorm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "./database.js";
+import { EventStore } from "./event-store.js";
+import { eventStoreMigrations } from "./migrations/index.js";
+
+let env: IsolatedEnvironment;
+let dataSource: DataSource;
+let nats: NatsServerProcess;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  env = await createIsolatedEnvironment();
+  dataSource = await openDatabase({ url: env.databaseUrl, migrations: eventStoreMigrations });
+  nats = await startNatsServerProcess();
+  nc = await connectNats(nats.url, "outbox-test");
+  await ensureEventStream(await jetstreamManager(nc), env.prefix);
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await nats?.dispose();
+  await dataSource?.destroy();
+  await env?.cleanup();
+});
+
+function storeWithBus(): EventStore {
+  const publisher = jetStreamPublisher(jetstream(nc), env.prefix, 500);
+  return new EventStore({ dataSource, publisher, outbox: { sweepIntervalMs: 100, graceMs: 200 } });
+}
+
+function submitted(taskRunId: string): NewEvent {
+  return { type: "run.submitted", data: { taskRunId, taskName: "echo", taskVersion: "v", input: {}, idempotencyKey: null } };
+}
+
+async function messagesOnBus(taskRunId: string): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  const info = await jsm.streams.info(eventStreamName(env.prefix), { subjects_filter: runHistoryFilter(env.prefix, taskRunId) });
+  return Object.values(info.state.subjects ?? {}).reduce((sum, count) => sum + count, 0);
+}
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const outboxSize = async () => Number((await dataSource.query("SELECT count(*) AS n FROM outbox"))[0].n);
+
+describe("outbox", () => {
+  it("publishes each committed event once, right after commit, and empties the outbox", async () => {
+    const store = storeWithBus();
+    const taskRunId = newId();
+    await store.append(runStreamId(taskRunId), "no_stream", [submitted(taskRunId)]);
+    await eventually(async () => (await messagesOnBus(taskRunId)) === 1, "the event is on the bus");
+    await store.close();
+    expect(await outboxSize()).toBe(0);
+  });
+
+  it("publishes an event committed while NATS was down once NATS is back", async () => {
+    const store = storeWithBus();
+    await nats.stop();
+    const taskRunId = newId();
+    await store.append(runStreamId(taskRunId), "no_stream", [submitted(taskRunId)]);
+    expect(await outboxSize()).toBe(1);
+    await nats.start();
+    await eventually(async () => (await outboxSize()) === 0, "the sweeper confirmed the event");
+    expect(await messagesOnBus(taskRunId)).toBe(1);
+    await store.close();
+  });
+
+  it("publishes what a process that died between commit and publish left behind", async () => {
+    // A store with no bus commits and never publishes: as if its process died right after COMMIT.
+    const dead = new EventStore({ dataSource });
+    const taskRunId = newId();
+    await dead.append(runStreamId(taskRunId), "no_stream", [submitted(taskRunId)]);
+    expect(await outboxSize()).toBe(1);
+    const survivor = storeWithBus();
+    await eventually(async () => (await outboxSize()) === 0, "another instance swept the event");
+    expect(await messagesOnBus(taskRunId)).toBe(1);
+    await survivor.close();
+  });
+});
