@@ -17,3 +17,9 @@ export function runStreamId(taskRunId: string): string {
 export function taskFunctionStreamId(name: string): string {
   return `fn:${name}`;
 }
+
+/** The task run a `run:<taskRunId>` stream belongs to. */
+export function taskRunIdOf(streamId: string): string {
+  if (!streamId.startsWith("run:")) throw new Error(`stream ${streamId} is not a task run's`);
+  return streamId.slice(4);
+}

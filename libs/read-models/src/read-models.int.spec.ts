@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import { newId, type NewEvent, runStreamId, taskFunctionStreamId } from "@tasker/contracts";
+import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
+import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
+import type { DataSource } from "typeorm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readModelMigrations, readModelProjections } from "./index.js";
+
+let env: IsolatedEnvironment;
+let dataSource: DataSource;
+let store: EventStore;
+
+beforeAll(async () => {
+  env = await createIsolatedEnvironment();
+  dataSource = await openDatabase({ url: env.databaseUrl, migrations: [...eventStoreMigrations, ...readModelMigrations] });
+  store = new EventStore({ dataSource, projections: readModelProjections });
+});
+
+afterAll(async () => {
+  await store?.close();
+  await dataSource?.destroy();
+  await env?.cleanup();
+});
+
+const at = () => new Date().toISOString();
+
+async function publish(name: string, code: string): Promise<string> {
+  const version = createHash("sha256").update(code).digest("hex");
+  await store.append(taskFunctionStreamId(name), "any", [
+    { type: "task.published", data: { name, version, code, description: `${name} does things`, params: [] } },
+  ]);
+  return version;
+}
+
+/** A run whose root calls two children, is resumed with their results, and ends as `ending` says. */
+async function run(ending: "completed" | "failed" | "suspended"): Promise<{ taskRunId: string; root: string; children: string[] }> {
+  const taskRunId = newId();
+  const streamId = runStreamId(taskRunId);
+  const root = newId();
+  const children = [newId(), newId()];
+  const append = (events: NewEvent[]) => store.append(streamId, "any", events);
+  await store.append(streamId, "no_stream", [
+    { type: "run.submitted", data: { taskRunId, taskName: "parent", taskVersion: "v1", input: { n: 2 }, idempotencyKey: null } },
+    { type: "stack.created", data: { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["parent", { n: 2 }], depth: 0 } },
+  ]);
+  await append([
+    { type: "stack.started", data: { stackRunId: root, worker: "executor-1", leaseUntil: at() } },
+    { type: "log.appended", data: { stackRunId: root, level: "info", message: "calling two children", at: at() } },
+    ...children.map((stackRunId, seq): NewEvent => ({
+      type: "stack.created",
+      data: { stackRunId, parentStackRunId: root, seq, service: "gapi", method: ["admin", "domains", "list"], args: [{ seq }], depth: 1 },
+    })),
+    { type: "vm.suspended", data: { stackRunId: root, activation: 1, at: Date.now(), waitingOn: [0, 1] } },
+  ]);
+  if (ending === "suspended") return { taskRunId, root, children };
+  for (const stackRunId of children) await append([{ type: "stack.completed", data: { stackRunId, result: { domains: 3 } } }]);
+  await append([
+    { type: "resume.requested", data: { stackRunId: root, activation: 2, results: children.map((stackRunId, seq) => ({ seq, stackRunId, ok: true as const, value: { domains: 3 } })) } },
+  ]);
+  await append([
+    { type: "vm.resumed", data: { stackRunId: root, activation: 2, at: Date.now() } },
+    { type: "log.appended", data: { stackRunId: root, level: "warn", message: "both answered", at: at() } },
+    ending === "completed"
+      ? { type: "stack.completed", data: { stackRunId: root, result: { total: 6 } } }
+      : { type: "stack.failed", data: { stackRunId: root, error: { code: "TASK_ERROR", message: "boom" } } },
+  ]);
+  await append([
+    ending === "completed"
+      ? { type: "run.completed", data: { taskRunId, result: { total: 6 } } }
+      : { type: "run.failed", data: { taskRunId, error: { code: "TASK_ERROR", message: "boom" } } },
+  ]);
+  return { taskRunId, root, children };
+}
+
+async function snapshot(): Promise<Record<string, unknown[]>> {
+  const tables: Record<string, string> = {
+    task_functions: "name",
+    task_function_versions: "name, version",
+    task_runs: "task_run_id",
+    task_run_logs: "task_run_id, position",
+    stack_runs: "stack_run_id",
+  };
+  const result: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(tables)) result[table] = await dataSource.query(`SELECT * FROM ${table} ORDER BY ${order}`);
+  return result;
+}
+
+describe("read models", () => {
+  it("follow a run's life, and a rebuild from the events reproduces them exactly", async () => {
+    await publish("parent", "module.exports = async () => 1");
+    const latest = await publish("parent", "module.exports = async () => 2");
+    await publish("shared/gapi-helper", "module.exports = { listDomains() {} }");
+    const done = await run("completed");
+    const failed = await run("failed");
+    const waiting = await run("suspended");
+
+    const live = await snapshot();
+    const runs = Object.fromEntries((live.task_runs as { task_run_id: string }[]).map((row) => [row.task_run_id, row]));
+    expect(runs[done.taskRunId]).toMatchObject({ status: "completed", result: { total: 6 }, waiting_on: null, root_stack_run_id: done.root });
+    expect(runs[failed.taskRunId]).toMatchObject({ status: "failed", error: { code: "TASK_ERROR", message: "boom" } });
+    expect(runs[waiting.taskRunId]).toMatchObject({
+      status: "suspended",
+      waiting_on: waiting.children.map((stackRunId, seq) => ({ stackRunId, seq, service: "gapi", method: ["admin", "domains", "list"] })),
+    });
+    // Ended runs leave no stack runs behind; the suspended one keeps its root and both calls.
+    expect((live.stack_runs as { task_run_id: string }[]).map((row) => row.task_run_id)).toEqual([waiting.taskRunId, waiting.taskRunId, waiting.taskRunId]);
+    expect((live.task_run_logs as { task_run_id: string; message: string }[]).filter((row) => row.task_run_id === done.taskRunId).map((row) => row.message)).toEqual([
+      "calling two children",
+      "both answered",
+    ]);
+    expect(live.task_functions).toHaveLength(2);
+    expect(live.task_functions).toContainEqual(expect.objectContaining({ name: "parent", version: latest }));
+    expect(live.task_function_versions).toHaveLength(3);
+
+    const replayed = await store.rebuildProjections();
+    expect(replayed).toBe(Number((await dataSource.query("SELECT count(*) AS n FROM events"))[0].n));
+    expect(await snapshot()).toEqual(live);
+  });
+});
