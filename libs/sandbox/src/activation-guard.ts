@@ -1,0 +1,98 @@
+import type { QuickJSRuntime } from "quickjs-emscripten-core";
+import type { SandboxLimits } from "./limits.js";
+import type { SandboxError } from "./types.js";
+import type { GrowthGate, WasmModuleHost } from "./wasm-module-host.js";
+
+/** Measure the heap again after the module grew this much, or after this long. */
+const MEASURE_AFTER_GROWTH = 4 * 1024 * 1024;
+const MEASURE_AFTER_MS = 100;
+
+/**
+ * Enforces the CPU-time and memory limits of one VM while it runs. It is the runtime's interrupt
+ * handler and the module's growth gate. Once a limit is hit the failure is fatal: every later
+ * interrupt check stops the VM again, so the task's own try/catch cannot swallow it.
+ *
+ * Memory is bounded three ways: QuickJS's own limit rejects any single allocation over the budget;
+ * the module may grow by at most the budget during one activation; and the heap QuickJS reports
+ * ("memory used") is measured whenever the module grew or time passed, and at the end of an activation
+ * that grew the module.
+ */
+export class ActivationGuard implements GrowthGate {
+  fatal: SandboxError | undefined;
+  private deadline = 0;
+  private grownBytes = 0;
+  private refusedGrowth = false;
+  private startBytes = 0;
+  private measuredAtBytes = 0;
+  private measuredAtMs = 0;
+
+  constructor(
+    private readonly runtime: QuickJSRuntime,
+    private readonly host: WasmModuleHost,
+    private readonly limits: SandboxLimits,
+  ) {}
+
+  begin(): void {
+    this.measuredAtMs = performance.now();
+    this.deadline = this.measuredAtMs + this.limits.cpuMsPerActivation;
+    this.grownBytes = 0;
+    this.refusedGrowth = false;
+    this.startBytes = this.measuredAtBytes = this.host.memoryBytes;
+  }
+
+  /** Called after the activation ran: a refused growth or a grown heap over budget fails it. */
+  end(): void {
+    if (this.fatal !== undefined) return;
+    if (this.refusedGrowth) this.failMemory(`the VM needed more than ${this.limits.memoryBytes} bytes in one activation`);
+    else if (this.host.memoryBytes > this.startBytes) this.checkHeap();
+  }
+
+  allowGrowth(bytes: number): boolean {
+    // Emscripten retries with smaller steps when a growth is refused: only a refusal that stands is fatal.
+    if (this.grownBytes + bytes > this.limits.memoryBytes) {
+      this.refusedGrowth = true;
+      return false;
+    }
+    this.grownBytes += bytes;
+    this.refusedGrowth = false;
+    return true;
+  }
+
+  shouldInterrupt(): boolean {
+    if (this.fatal !== undefined) return true;
+    if (this.refusedGrowth) {
+      this.failMemory(`the VM needed more than ${this.limits.memoryBytes} bytes in one activation`);
+      return true;
+    }
+    const now = performance.now();
+    if (now > this.deadline) {
+      this.fail("CPU_TIME_LIMIT", "CpuTimeLimitError", `the activation ran longer than ${this.limits.cpuMsPerActivation} ms`);
+      return true;
+    }
+    if (this.host.memoryBytes - this.measuredAtBytes >= MEASURE_AFTER_GROWTH || now - this.measuredAtMs >= MEASURE_AFTER_MS) {
+      this.checkHeap();
+    }
+    return this.fatal !== undefined;
+  }
+
+  fail(code: string, name: string, message: string): void {
+    this.fatal ??= { code, name, message };
+  }
+
+  /** The heap QuickJS accounts to this runtime, in bytes; walks the heap, so O(heap size). */
+  heapBytes(): number {
+    const match = /memory used\s+\d+\s+(\d+)/.exec(this.runtime.dumpMemoryUsage());
+    return match === null ? 0 : Number(match[1]);
+  }
+
+  private checkHeap(): void {
+    this.measuredAtBytes = this.host.memoryBytes;
+    this.measuredAtMs = performance.now();
+    const used = this.heapBytes();
+    if (used > this.limits.memoryBytes) this.failMemory(`the VM uses ${used} bytes, over its limit of ${this.limits.memoryBytes}`);
+  }
+
+  private failMemory(message: string): void {
+    this.fail("MEMORY_LIMIT", "MemoryLimitError", message);
+  }
+}

@@ -1,0 +1,40 @@
+/** Every `code` the sandbox itself produces, in outcomes, in call rejections seen by tasks, or in thrown host errors. */
+export const ErrorCodes = {
+  /** The task threw (or rejected) with an error that carries no string `code` of its own. */
+  taskError: "TASK_ERROR",
+  memoryLimit: "MEMORY_LIMIT",
+  stackLimit: "STACK_LIMIT",
+  cpuTimeLimit: "CPU_TIME_LIMIT",
+  argsTooLarge: "ARGS_TOO_LARGE",
+  resultTooLarge: "RESULT_TOO_LARGE",
+  callLimit: "CALL_LIMIT",
+  /** A tool argument is not a JSON value (function, symbol, BigInt, Map, Set, a cycle, a throwing getter...). */
+  invalidArgument: "INVALID_ARGUMENT",
+  /** The task's return value is not a JSON value. */
+  resultNotSerializable: "RESULT_NOT_SERIALIZABLE",
+  /** The task's code does not export a function in any of the supported forms. */
+  invalidTask: "INVALID_TASK",
+  /** The code failed to compile. */
+  syntaxError: "SYNTAX_ERROR",
+  moduleNotFound: "MODULE_NOT_FOUND",
+  /** A helper module threw while it was being evaluated. */
+  moduleInitFailed: "MODULE_INIT_FAILED",
+  /** The task awaits something that can never settle: it is not done and no call is pending. */
+  neverSettles: "NEVER_SETTLES",
+  /** Replay: the code made a call that differs from the journal's at the same seq. */
+  nonDeterminism: "NON_DETERMINISM",
+  /** The task used an API that would make replay non-deterministic (timers, WeakRef, FinalizationRegistry). */
+  nonDeterministicApi: "NON_DETERMINISTIC_API",
+  /** Host misuse: invalid limits. */
+  invalidLimits: "INVALID_LIMITS",
+  /** Host misuse: an empty journal, or a first activation with results. */
+  invalidJournal: "INVALID_JOURNAL",
+  /** Host misuse: a result for a seq the VM is not waiting on. */
+  unknownCall: "UNKNOWN_CALL",
+  /** Host misuse: the VM was disposed, or already finished. */
+  vmNotRunnable: "VM_NOT_RUNNABLE",
+  /** Host misuse: the sandbox was disposed. */
+  sandboxDisposed: "SANDBOX_DISPOSED",
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,0 +1,50 @@
+import { SandboxFailure } from "./sandbox-failure.js";
+
+/** Limits applied to every task VM; each breach fails the activation with its own error code. */
+export interface SandboxLimits {
+  /** Heap a VM may use (QuickJS accounting and module growth per activation). Code `MEMORY_LIMIT`. */
+  memoryBytes: number;
+  /** QuickJS stack size; at most 64 KiB, the WASM stack. Code `STACK_LIMIT`. */
+  stackBytes: number;
+  /** Wall-clock time one activation may run. Code `CPU_TIME_LIMIT`. */
+  cpuMsPerActivation: number;
+  /** JSON size of one call's arguments. Code `ARGS_TOO_LARGE`. */
+  argsBytes: number;
+  /** JSON size of a call's result or of the task's return value. Code `RESULT_TOO_LARGE`. */
+  resultBytes: number;
+  /** Calls one activation may make. Code `CALL_LIMIT`. */
+  callsPerActivation: number;
+  /** VMs that share one WASM module instance before a fresh one is used for new VMs. */
+  vmsPerModule: number;
+  /** Hard ceiling of one WASM module's memory: whatever its VMs do, the process never gives it more. */
+  moduleMemoryBytes: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
+  memoryBytes: 64 * MiB,
+  stackBytes: 64 * 1024,
+  cpuMsPerActivation: 1000,
+  argsBytes: MiB,
+  resultBytes: MiB,
+  callsPerActivation: 1000,
+  vmsPerModule: 64,
+  moduleMemoryBytes: 1024 * MiB,
+});
+
+/** Fills in defaults and rejects limits the WASM build cannot honour (code `INVALID_LIMITS`). */
+export function resolveLimits(options: Partial<SandboxLimits> = {}): SandboxLimits {
+  const limits = { ...DEFAULT_LIMITS, ...options };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isFinite(value) || value <= 0) invalid(`${key} must be a positive number, got ${value}`);
+  }
+  if (limits.stackBytes > 64 * 1024) invalid("stackBytes must be at most 64 KiB, the size of the WASM stack");
+  if (limits.moduleMemoryBytes < 2 * limits.memoryBytes) invalid("moduleMemoryBytes must be at least twice memoryBytes");
+  if (limits.moduleMemoryBytes > 2048 * MiB) invalid("moduleMemoryBytes must be at most 2 GiB");
+  return limits;
+}
+
+function invalid(message: string): never {
+  throw new SandboxFailure("INVALID_LIMITS", message);
+}

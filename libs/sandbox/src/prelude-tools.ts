@@ -1,0 +1,156 @@
+/**
+ * VM-side source, second half of the prelude: `__callHostTool__`, the `tools` object built on it,
+ * helper modules (`require`, `tasks.require`) and the entry points the host drives.
+ */
+export const PRELUDE_TOOLS = String.raw`
+  const pending = new MapCtor();
+
+  function describeKey(key) { return key === "" ? "the value" : "member " + stringify(key); }
+  // JSON.stringify alone would silently drop functions and symbols and turn a Map into {}.
+  function toJson(value, what, limit, tooLargeCode, invalidCode) {
+    let json;
+    try {
+      json = stringify(value, function (key, member) {
+        const type = typeof member;
+        if (type === "function" || type === "symbol" || type === "bigint") throw new TypeErrorCtor(describeKey(key) + " is a " + type);
+        if (member instanceof MapCtor || member instanceof SetCtor) throw new TypeErrorCtor(describeKey(key) + " is a Map or Set");
+        return member;
+      });
+    } catch (error) {
+      throw codedError(TypeErrorCtor, invalidCode, what + " must be JSON values: " + format(error && error.message));
+    }
+    if (json !== undefined && json.length > limit) throw codedError(RangeErrorCtor, tooLargeCode, what + " exceed " + limit + " bytes of JSON");
+    return json;
+  }
+
+  function callHostTool(service, method, args) {
+    return new PromiseCtor((resolve, reject) => {
+      if (typeof service !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "service must be a string");
+      if (!isArray(method)) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
+      const path = [];
+      for (let i = 0; i < method.length; i++) {
+        if (typeof method[i] !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
+        path[i] = method[i];
+      }
+      if (!isArray(args)) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "args must be an array");
+      const json = toJson(args, "tool arguments", config.argsBytes, "ARGS_TOO_LARGE", "INVALID_ARGUMENT");
+      const seq = hostCall(service, stringify(path), json);
+      if (typeof seq === "string") throw codedError(RangeErrorCtor, "ARGS_TOO_LARGE", seq);
+      pending.set(seq, { resolve, reject });
+    });
+  }
+  defineProperty(g, "__callHostTool__", { value: callHostTool, writable: false, configurable: false });
+
+  function servicePath(service, method) {
+    return new Proxy(function () {}, {
+      // "then" stays undefined so that awaiting a service object does not call it.
+      get: (target, key) => (typeof key !== "string" || key === "then" ? undefined : servicePath(service, method.concat([key]))),
+      apply: (target, self, args) => callHostTool(service, method, args),
+    });
+  }
+
+  const modules = new MapCtor();
+  function requireFrom(fromName, specifier) {
+    if (typeof specifier !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "a module specifier must be a string");
+    const name = hostResolve(specifier, fromName);
+    if (name === undefined) throw codedError(ErrorCtor, "MODULE_NOT_FOUND", "Cannot find module '" + specifier + "' from '" + fromName + "'");
+    return loadResolved(name);
+  }
+  function loadResolved(name) {
+    const cached = modules.get(name);
+    if (cached !== undefined) return cached.exports;
+    const loaded = hostLoad(name);
+    if (loaded.error !== undefined) throw codedError(ErrorCtor, loaded.code, loaded.error);
+    if (loaded.kind === "esm") {
+      modules.set(name, { exports: loaded.value });
+      return loaded.value;
+    }
+    const module = { exports: {} };
+    modules.set(name, module);
+    loaded.value.call(module.exports, module.exports, (specifier) => requireFrom(name, specifier), module);
+    return module.exports;
+  }
+  defineProperty(g, "__loadResolvedModule__", { value: loadResolved });
+  g.require = (specifier) => requireFrom(config.taskName, specifier);
+
+  const tools = {
+    tasks: freeze({
+      execute: (name, input) => callHostTool("tasks", ["execute"], [name, input]),
+      require: (specifier) => new PromiseCtor((resolve) => resolve(requireFrom(config.taskName, specifier))),
+    }),
+    gapi: servicePath("gapi", []),
+    openai: servicePath("openai", []),
+    websearch: servicePath("websearch", []),
+    keystore: servicePath("keystore", []),
+    database: servicePath("database", []),
+    log: (...args) => (args.length >= 2 && levels.includes(args[0]) ? emit(args[0], args.slice(1)) : emit("info", args)),
+    sleep: (ms) => callHostTool("sleep", ["sleep"], [ms]),
+  };
+  // The second argument of a task is both its tools and its context: context.tools === tools.
+  tools.tools = tools;
+  freeze(tools);
+  g.tools = tools;
+
+  function errorRecord(error) {
+    try {
+      if (error !== null && typeof error === "object") {
+        return {
+          name: typeof error.name === "string" ? error.name : "Error",
+          message: typeof error.message === "string" ? error.message : format(error),
+          stack: typeof error.stack === "string" ? error.stack : undefined,
+          code: typeof error.code === "string" ? error.code : undefined,
+        };
+      }
+    } catch (ignored) {
+      // A throwing getter on the error: report the error by its printed form below.
+    }
+    return { name: "Error", message: format(error) };
+  }
+  function failed(error) { hostFinish(false, stringify(errorRecord(error))); }
+  function completed(value) {
+    let json;
+    try {
+      json = toJson(value, "the task's result", config.resultBytes, "RESULT_TOO_LARGE", "RESULT_NOT_SERIALIZABLE");
+    } catch (error) {
+      return failed(error);
+    }
+    hostFinish(true, json);
+  }
+  function taskFunction(exported) {
+    if (typeof exported === "function") return exported;
+    if (exported !== null && typeof exported === "object") {
+      if (typeof exported.runTask === "function") return exported.runTask;
+      if (typeof exported.default === "function") return exported.default;
+    }
+    throw codedError(TypeErrorCtor, "INVALID_TASK", "a task must export a function: module.exports = async function (input, context), export async function runTask(input, tools) or export default async function (input, context)");
+  }
+
+  return {
+    setNow(at) { now = at; },
+    run(inputJson) {
+      let result;
+      try {
+        result = taskFunction(loadResolved(config.taskName))(inputJson === undefined ? undefined : parse(inputJson), tools);
+      } catch (error) {
+        return failed(error);
+      }
+      PromiseCtor.resolve(result).then(completed, failed);
+    },
+    deliver(batchJson) {
+      const batch = parse(batchJson);
+      for (let i = 0; i < batch.length; i++) {
+        const result = batch[i];
+        const settle = pending.get(result.seq);
+        pending.delete(result.seq);
+        if (result.ok) {
+          settle.resolve(result.value);
+        } else {
+          const error = new ErrorCtor(result.error.message);
+          error.name = result.error.name;
+          error.code = result.error.code;
+          settle.reject(error);
+        }
+      }
+    },
+  };
+`;

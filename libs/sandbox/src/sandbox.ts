@@ -1,0 +1,71 @@
+import { ErrorCodes } from "./error-codes.js";
+import { resolveLimits, type SandboxLimits } from "./limits.js";
+import { ModulePool } from "./module-pool.js";
+import { replayJournal } from "./replay.js";
+import { SandboxFailure } from "./sandbox-failure.js";
+import { TaskVmImpl, type TaskVm, type TaskVmOptions } from "./task-vm.js";
+import type { JournalActivation, Outcome, SandboxStats } from "./types.js";
+
+/** Starts a stack run: its identity, code, input and the first activation's recorded time. */
+export type StartRequest = TaskVmOptions & { input: unknown; at: number };
+/** Rebuilds a stack run's VM from its journal (the first activation's `at` is the journal's). */
+export type ReplayRequest = TaskVmOptions & { input: unknown; journal: JournalActivation[] };
+
+/**
+ * Runs task code in QuickJS VMs, one per stack run, on WASM module instances compiled once.
+ * `start` and `replay` are async only because they may have to instantiate a fresh module; the
+ * activations themselves are synchronous and run until the VM is idle. A VM whose outcome is
+ * `completed` or `failed` is already disposed; a `suspended` one is the caller's to resume or dispose.
+ */
+export interface Sandbox {
+  start(request: StartRequest): Promise<{ vm: TaskVm; outcome: Outcome }>;
+  replay(request: ReplayRequest): Promise<{ vm: TaskVm; outcome: Outcome }>;
+  stats(): SandboxStats;
+  /** Drops every module; VMs still alive must not be used afterwards. */
+  dispose(): void;
+}
+
+/** Compiles the QuickJS WASM and instantiates the first module, so that starting a VM is cheap. */
+export async function createSandbox(options?: Partial<SandboxLimits>): Promise<Sandbox> {
+  const limits = resolveLimits(options);
+  return new SandboxImpl(await ModulePool.create(limits), limits);
+}
+
+class SandboxImpl implements Sandbox {
+  private disposed = false;
+
+  constructor(
+    private readonly pool: ModulePool,
+    private readonly limits: SandboxLimits,
+  ) {}
+
+  async start(request: StartRequest): Promise<{ vm: TaskVm; outcome: Outcome }> {
+    const vm = await this.newVm(request);
+    return { vm, outcome: vm.start(request.at, request.input) };
+  }
+
+  async replay(request: ReplayRequest): Promise<{ vm: TaskVm; outcome: Outcome }> {
+    const vm = await this.newVm(request);
+    return { vm, outcome: replayJournal(vm, request.input, request.journal) };
+  }
+
+  stats(): SandboxStats {
+    return this.pool.stats();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.pool.dispose();
+  }
+
+  private async newVm(options: TaskVmOptions): Promise<TaskVmImpl> {
+    if (this.disposed) throw new SandboxFailure(ErrorCodes.sandboxDisposed, "the sandbox was disposed");
+    const host = await this.pool.lease();
+    try {
+      return new TaskVmImpl(this.pool, host, this.limits, { ...options });
+    } catch (error) {
+      this.pool.release(host, true);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,211 @@
+import { Buffer } from "node:buffer";
+import type { QuickJSHandle } from "quickjs-emscripten-core";
+import { ActivationGuard } from "./activation-guard.js";
+import { ErrorCodes } from "./error-codes.js";
+import type { SandboxLimits } from "./limits.js";
+import { ModuleRegistry } from "./module-registry.js";
+import type { ModulePool } from "./module-pool.js";
+import { SandboxFailure, sandboxError } from "./sandbox-failure.js";
+import type { ActivationBatch, CallResult, LogLine, Outcome, SandboxError, TaskSource, ToolCall } from "./types.js";
+import { recordOfDump, toSandboxError, type VmErrorRecord } from "./vm-error.js";
+import { createVmParts, type VmParts } from "./vm-setup.js";
+import type { WasmModuleHost } from "./wasm-module-host.js";
+
+/**
+ * The live VM of one stack run. `resume` delivers a batch of completed calls (resolving or rejecting
+ * their promises in the VM) and runs until the VM is idle. A VM whose task completed or failed is
+ * disposed by the sandbox itself; `dispose` is idempotent and must be called for a suspended VM that
+ * is evicted.
+ */
+export interface TaskVm {
+  resume(batch: ActivationBatch): Outcome;
+  /** The heap QuickJS accounts to this VM, in bytes (walks the heap: call it when sizing a cache). */
+  readonly memoryBytes: number;
+  /** Activations run so far, replayed ones included. */
+  readonly activations: number;
+  dispose(): void;
+}
+
+export type TaskVmOptions = { stackRunId: string; taskName: string; source: TaskSource; onLog(line: LogLine): void };
+
+/** Checks a call during replay; returns the non-determinism failure, if any. */
+export type CallObserver = (call: ToolCall) => SandboxError | undefined;
+
+export class TaskVmImpl implements TaskVm {
+  /** While set, log lines are dropped and each call is checked: the VM is replaying its journal. */
+  observer: CallObserver | undefined;
+  activations = 0;
+  /** The calls made in the latest activation. */
+  lastCalls: ToolCall[] = [];
+  private readonly parts: VmParts;
+  private readonly guard: ActivationGuard;
+  private readonly pending = new Set<number>();
+  private nextSeq = 0;
+  private at = 0;
+  private settled: Outcome | undefined;
+  private uncaught: VmErrorRecord | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly pool: ModulePool,
+    private readonly host: WasmModuleHost,
+    private readonly limits: SandboxLimits,
+    private readonly options: TaskVmOptions,
+  ) {
+    const registry = new ModuleRegistry(options.source, options.taskName);
+    let guard: ActivationGuard | undefined;
+    this.parts = createVmParts({
+      host,
+      limits,
+      registry,
+      stackRunId: options.stackRunId,
+      handlers: {
+        call: (service, method, args) => this.onCall(service, method, args),
+        log: (level, message) => this.onLog(level, message),
+        finish: (ok, json) => this.onFinish(ok, json),
+      },
+      shouldInterrupt: () => guard?.shouldInterrupt() ?? false,
+    });
+    this.guard = guard = new ActivationGuard(this.parts.runtime, host, limits);
+  }
+
+  get memoryBytes(): number {
+    return this.disposed ? 0 : this.guard.heapBytes();
+  }
+
+  /** The first activation: loads the task and calls its function with `input`. */
+  start(at: number, input: unknown): Outcome {
+    const inputJson = input === undefined ? undefined : JSON.stringify(input);
+    return this.activate(at, () => (inputJson === undefined ? [] : [this.parts.context.newString(inputJson)]), this.parts.control.run);
+  }
+
+  resume(batch: ActivationBatch): Outcome {
+    this.assertRunnable();
+    const seen = new Set<number>();
+    for (const { seq } of batch.results) {
+      if (!this.pending.has(seq) || seen.has(seq)) throw new SandboxFailure(ErrorCodes.unknownCall, `the VM is not waiting on call ${seq}`);
+      seen.add(seq);
+    }
+    for (const seq of seen) this.pending.delete(seq);
+    const json = `[${batch.results.map((result) => this.encodeResult(result)).join(",")}]`;
+    return this.activate(batch.at, () => [this.parts.context.newString(json)], this.parts.control.deliver);
+  }
+
+  /** Fails the VM with `error` at the next interrupt check, whatever the task catches. */
+  failFatally(error: SandboxError): void {
+    this.guard.fail(error.code, error.name, error.message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    try {
+      this.parts.scope.dispose();
+      this.pool.release(this.host, true);
+    } catch {
+      // QuickJS aborts when a runtime still holds objects (upstream #257, after an out-of-memory):
+      // the module is no longer trusted, so it takes no new VMs and is dropped once empty.
+      this.pool.release(this.host, false);
+    }
+  }
+
+  private activate(at: number, args: () => QuickJSHandle[], entry: QuickJSHandle): Outcome {
+    this.assertRunnable();
+    this.activations += 1;
+    this.at = at;
+    this.lastCalls = [];
+    this.guard.begin();
+    this.host.running = this.guard;
+    try {
+      this.invoke(this.parts.control.setNow, [this.parts.context.newNumber(at)]);
+      if (this.uncaught === undefined) this.invoke(entry, args());
+      if (this.uncaught === undefined) this.drainJobs();
+    } finally {
+      this.host.running = undefined;
+    }
+    this.guard.end();
+    const outcome = this.decide();
+    if (outcome.kind !== "suspended") this.dispose();
+    return outcome;
+  }
+
+  private invoke(fn: QuickJSHandle, args: QuickJSHandle[]): void {
+    const { context } = this.parts;
+    const result = context.callFunction(fn, context.undefined, ...args);
+    for (const arg of args) arg.dispose();
+    if (result.error !== undefined) this.uncaught = result.error.consume((error) => recordOfDump(context.dump(error)));
+    else result.value.dispose();
+  }
+
+  private drainJobs(): void {
+    const result = this.parts.runtime.executePendingJobs(-1);
+    if (result.error !== undefined) {
+      const error = result.error;
+      this.uncaught = recordOfDump(error.context.dump(error));
+      error.dispose();
+    }
+  }
+
+  private decide(): Outcome {
+    if (this.guard.fatal !== undefined) return { kind: "failed", error: this.guard.fatal };
+    if (this.settled !== undefined) return this.settled;
+    if (this.uncaught !== undefined) return { kind: "failed", error: toSandboxError(this.uncaught) };
+    if (this.pending.size === 0) {
+      const message = "the task awaits something that can never settle: it has not finished and no tool call is pending";
+      return { kind: "failed", error: sandboxError(ErrorCodes.neverSettles, message, "NeverSettlesError") };
+    }
+    return { kind: "suspended", calls: this.lastCalls };
+  }
+
+  private onCall(service: string, methodJson: string, argsJson: string): number | string {
+    if (this.guard.fatal !== undefined) throw new Error(this.guard.fatal.message);
+    if (this.lastCalls.length >= this.limits.callsPerActivation) {
+      this.guard.fail(ErrorCodes.callLimit, "CallLimitError", `the activation made more than ${this.limits.callsPerActivation} calls`);
+      throw new Error(this.guard.fatal!.message);
+    }
+    const bytes = Buffer.byteLength(argsJson);
+    if (bytes > this.limits.argsBytes) return `tool arguments exceed ${this.limits.argsBytes} bytes of JSON (${bytes})`;
+    const call: ToolCall = { seq: this.nextSeq, service, method: JSON.parse(methodJson) as string[], args: JSON.parse(argsJson) as unknown[] };
+    const mismatch = this.observer?.(call);
+    if (mismatch !== undefined) {
+      this.failFatally(mismatch);
+      throw new Error(mismatch.message);
+    }
+    this.nextSeq += 1;
+    this.pending.add(call.seq);
+    this.lastCalls.push(call);
+    return call.seq;
+  }
+
+  private onLog(level: string, message: string): void {
+    if (this.observer !== undefined) return;
+    const line: LogLine = { level: level as LogLine["level"], message: message.slice(0, this.limits.argsBytes), at: this.at, stackRunId: this.options.stackRunId };
+    this.options.onLog(line);
+  }
+
+  private onFinish(ok: boolean, json: string | undefined): void {
+    if (this.settled !== undefined) return;
+    if (!ok) {
+      this.settled = { kind: "failed", error: toSandboxError(JSON.parse(json ?? "{}") as VmErrorRecord) };
+    } else if (json !== undefined && Buffer.byteLength(json) > this.limits.resultBytes) {
+      const message = `the task's result exceeds ${this.limits.resultBytes} bytes of JSON`;
+      this.settled = { kind: "failed", error: sandboxError(ErrorCodes.resultTooLarge, message, "RangeError") };
+    } else {
+      this.settled = { kind: "completed", result: json === undefined ? undefined : JSON.parse(json) };
+    }
+  }
+
+  /** One result as batch JSON; a value over the size limit becomes a rejection the task can catch. */
+  private encodeResult(result: CallResult): string {
+    if (!result.ok) return JSON.stringify({ seq: result.seq, ok: false, error: result.error });
+    const value = JSON.stringify(result.value);
+    if (value === undefined) return `{"seq":${result.seq},"ok":true}`;
+    if (Buffer.byteLength(value) <= this.limits.resultBytes) return `{"seq":${result.seq},"ok":true,"value":${value}}`;
+    const message = `the result of call ${result.seq} exceeds ${this.limits.resultBytes} bytes of JSON`;
+    return JSON.stringify({ seq: result.seq, ok: false, error: { name: "RangeError", message, code: ErrorCodes.resultTooLarge } });
+  }
+
+  private assertRunnable(): void {
+    if (this.disposed) throw new SandboxFailure(ErrorCodes.vmNotRunnable, "the VM was disposed or its task already finished");
+  }
+}

@@ -1,0 +1,51 @@
+/** A tool invocation made by task code. `seq` numbers the calls of one stack run 0, 1, 2, ... in call order. */
+export type ToolCall = { seq: number; service: string; method: string[]; args: unknown[] };
+
+/** The settled result of a call, delivered to the VM in a resume batch. `value` and `args` are JSON values. */
+export type CallResult =
+  | { seq: number; ok: true; value: unknown }
+  | { seq: number; ok: false; error: { name: string; message: string; code: string } };
+
+/** Why a task failed, in a form that crosses process boundaries by `code`. */
+export type SandboxError = { code: string; name: string; message: string; stack?: string };
+
+/**
+ * The state a task reached at the end of an activation.
+ * `suspended.calls` holds only the calls made in this activation; it is empty when the task is still
+ * waiting on calls made earlier.
+ */
+export type Outcome =
+  | { kind: "completed"; result: unknown }
+  | { kind: "failed"; error: SandboxError }
+  | { kind: "suspended"; calls: ToolCall[] };
+
+/** A line written by `console.*` or `tools.log`. `at` is the activation's recorded time (epoch ms). */
+export type LogLine = { level: LogLevel; message: string; at: number; stackRunId: string };
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** A call as the journal records it: its arguments are kept only as a hash. */
+export type JournalCall = { seq: number; service: string; method: string[]; argsHash: string };
+
+/**
+ * One recorded activation of a stack run: `at` is its recorded time (epoch ms), `results` the batch
+ * delivered (empty for the first activation), `calls` the calls the code made in it.
+ */
+export type JournalActivation = { at: number; results: CallResult[]; calls: JournalCall[] };
+
+/**
+ * The code of a task and a synchronous resolver for its helper modules (the executor preloads the
+ * published modules it may need). `resolveModule` returns `undefined` for an unknown module.
+ */
+export interface TaskSource {
+  code: string;
+  resolveModule(specifier: string, fromName: string): { name: string; code: string } | undefined;
+}
+
+/** A batch of completed calls delivered to a suspended VM, at the resume's recorded time. */
+export type ActivationBatch = { at: number; results: CallResult[] };
+
+/**
+ * Health of a sandbox: WASM module instances alive, VMs alive on them, and VMs whose QuickJS runtime
+ * could not be freed (a leak; their module is retired and dropped once empty). `unfreedVms` stays 0.
+ */
+export type SandboxStats = { modules: number; liveVms: number; unfreedVms: number };

@@ -1,0 +1,78 @@
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import { commonJsWrapper, isEsModule, type ModuleRegistry } from "./module-registry.js";
+
+/** What the VM asks of the host; every argument arrives as a string the prelude produced. */
+export interface BridgeHandlers {
+  /**
+   * Registers a call and returns its seq, or a message when its arguments are too large (the task sees
+   * a rejection it may catch); throws when the VM may make no more calls at all.
+   */
+  call(service: string, methodJson: string, argsJson: string): number | string;
+  log(level: string, message: string): void;
+  /** The task settled: its result JSON (`undefined` for `undefined`) or its error record JSON. */
+  finish(ok: boolean, json: string | undefined): void;
+}
+
+/**
+ * Builds the `host` object handed to the prelude. The caller owns the returned handle; the functions
+ * it holds are owned by the object.
+ */
+export function newHostObject(context: QuickJSContext, registry: ModuleRegistry, handlers: BridgeHandlers): QuickJSHandle {
+  const str = (handle: QuickJSHandle): string => context.getString(handle);
+  const optionalStr = (handle: QuickJSHandle | undefined): string | undefined =>
+    handle === undefined || context.typeof(handle) !== "string" ? undefined : context.getString(handle);
+
+  const functions: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
+    call: (service, method, args) => {
+      const seq = handlers.call(str(service!), str(method!), str(args!));
+      return typeof seq === "number" ? context.newNumber(seq) : context.newString(seq);
+    },
+    log: (level, message) => {
+      handlers.log(str(level!), str(message!));
+      return undefined;
+    },
+    finish: (ok, json) => {
+      handlers.finish(context.dump(ok!) === true, optionalStr(json));
+      return undefined;
+    },
+    resolve: (specifier, fromName) => {
+      const name = registry.resolve(str(specifier!), str(fromName!));
+      return name === undefined ? undefined : context.newString(name);
+    },
+    load: (name) => loadModule(context, registry, str(name!)),
+  };
+  const host = context.newObject();
+  for (const [name, fn] of Object.entries(functions)) {
+    context.newFunction(name, fn).consume((handle) => context.setProp(host, name, handle));
+  }
+  return host;
+}
+
+/**
+ * Compiles a module for the prelude's `require`: `{kind: "esm", value: namespace}`,
+ * `{kind: "cjs", value: factory}`, or `{error, code}` when it does not compile.
+ */
+function loadModule(context: QuickJSContext, registry: ModuleRegistry, name: string): QuickJSHandle {
+  const code = registry.code(name);
+  const record = context.newObject();
+  if (code === undefined) {
+    setString(context, record, "error", `module '${name}' was never resolved`);
+    setString(context, record, "code", "MODULE_NOT_FOUND");
+    return record;
+  }
+  const esm = isEsModule(code);
+  const result = esm ? context.evalCode(code, name, { type: "module" }) : context.evalCode(commonJsWrapper(code), name);
+  if (result.error !== undefined) {
+    const thrown = result.error.consume((error) => context.dump(error) as { message?: unknown; name?: unknown });
+    setString(context, record, "error", `${String(thrown?.name ?? "Error")}: ${String(thrown?.message ?? thrown)} (in module '${name}')`);
+    setString(context, record, "code", thrown?.name === "SyntaxError" ? "SYNTAX_ERROR" : "MODULE_INIT_FAILED");
+    return record;
+  }
+  setString(context, record, "kind", esm ? "esm" : "cjs");
+  result.value.consume((value) => context.setProp(record, "value", value));
+  return record;
+}
+
+function setString(context: QuickJSContext, target: QuickJSHandle, key: string, value: string): void {
+  context.newString(value).consume((handle) => context.setProp(target, key, handle));
+}

@@ -1,0 +1,63 @@
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
+import * as releaseSyncModule from "@jitl/quickjs-wasmfile-release-sync";
+import type { QuickJSSyncVariant } from "quickjs-emscripten-core";
+
+// The package is CommonJS-typed but loaded as ESM: its variant is `default` or `default.default`.
+const releaseSync = unwrapDefault(releaseSyncModule) as QuickJSSyncVariant;
+
+const PAGE = 64 * 1024;
+/** The build's own minimum: its memory import declares 256 initial pages. */
+const INITIAL_PAGES = 256;
+
+/** Decides, during one activation, whether the WASM memory may grow for the VM that is running. */
+export interface GrowthGate {
+  allowGrowth(bytes: number): boolean;
+}
+
+/**
+ * One instance of the QuickJS WASM module, shared by several VMs, with its own `WebAssembly.Memory`
+ * whose `maximum` is a hard ceiling. Its `grow` is intercepted so that the VM running at that moment
+ * (`running`) can refuse growth beyond its own budget: QuickJS then sees a failed malloc and throws
+ * "out of memory", cleanly, instead of the module swelling to 2 GiB.
+ */
+export class WasmModuleHost {
+  running: GrowthGate | undefined;
+  liveVms = 0;
+  vmsCreated = 0;
+  /** Set when the module grew too large to keep or a runtime on it could not be freed cleanly. */
+  retired = false;
+
+  private constructor(
+    readonly module: QuickJSWASMModule,
+    readonly memory: WebAssembly.Memory,
+  ) {}
+
+  static async instantiate(compiled: WebAssembly.Module, ceilingBytes: number): Promise<WasmModuleHost> {
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: Math.floor(ceilingBytes / PAGE) });
+    const module = await newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmModule: compiled, wasmMemory: memory }));
+    const host = new WasmModuleHost(module, memory);
+    const grow = WebAssembly.Memory.prototype.grow;
+    // Emscripten's sbrk calls `wasmMemory.grow` and treats a throw as a failed allocation.
+    Object.defineProperty(memory, "grow", {
+      value: (pages: number): number => {
+        if (host.running !== undefined && !host.running.allowGrowth(pages * PAGE)) {
+          throw new RangeError("VM memory budget exhausted");
+        }
+        return grow.call(memory, pages);
+      },
+    });
+    return host;
+  }
+
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+function unwrapDefault(value: unknown): unknown {
+  let current = value;
+  while (typeof current === "object" && current !== null && "default" in current && !("type" in current)) {
+    current = (current as { default: unknown }).default;
+  }
+  return current;
+}
