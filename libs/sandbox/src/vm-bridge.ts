@@ -65,13 +65,15 @@ function loadModule(context: QuickJSContext, registry: ModuleRegistry, name: str
   if (result.error !== undefined) {
     const thrown = result.error.consume((error) => context.dump(error) as { message?: unknown; name?: unknown });
     setString(context, record, "error", `${String(thrown?.name ?? "Error")}: ${String(thrown?.message ?? thrown)} (in module '${name}')`);
-    setString(context, record, "code", thrown?.name === "SyntaxError" ? "SYNTAX_ERROR" : "MODULE_INIT_FAILED");
+    setString(context, record, "code", LOAD_ERROR_CODES[String(thrown?.name)] ?? "MODULE_INIT_FAILED");
     return record;
   }
   setString(context, record, "kind", esm ? "esm" : "cjs");
   result.value.consume((value) => context.setProp(record, "value", value));
   return record;
 }
+
+const LOAD_ERROR_CODES: Record<string, string> = { SyntaxError: "SYNTAX_ERROR", ModuleNotFoundError: "MODULE_NOT_FOUND" };
 
 function setString(context: QuickJSContext, target: QuickJSHandle, key: string, value: string): void {
   context.newString(value).consume((handle) => context.setProp(target, key, handle));

@@ -37,7 +37,8 @@ export function createVmParts(setup: VmSetup): VmParts {
     runtime.setInterruptHandler(() => setup.shouldInterrupt());
     runtime.setModuleLoader(
       (name) => setup.registry.importableSource(name) ?? { error: moduleNotFound(name) },
-      (fromName, specifier) => setup.registry.resolve(specifier, fromName) ?? { error: moduleNotFound(specifier, fromName) },
+      // An unknown specifier normalizes to itself so that the loader reports it by name.
+      (fromName, specifier) => setup.registry.resolve(specifier, fromName) ?? specifier,
     );
     const context = scope.manage(runtime.newContext());
     const config: PreludeConfig = {
@@ -69,8 +70,8 @@ function seedOf(stackRunId: string): number {
   return createHash("sha256").update(stackRunId).digest().readInt32LE(0);
 }
 
-function moduleNotFound(specifier: string, fromName?: string): Error {
-  const error = new Error(fromName === undefined ? `Cannot find module '${specifier}'` : `Cannot find module '${specifier}' from '${fromName}'`);
+function moduleNotFound(specifier: string): Error {
+  const error = new Error(`Cannot find module '${specifier}'`);
   error.name = "ModuleNotFoundError";
   return error;
 }

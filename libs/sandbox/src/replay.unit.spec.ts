@@ -1,0 +1,134 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { echo, errorOf, resultOf, runLive, source } from "./harness.spec.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+import type { JournalActivation, LogLine } from "./types.js";
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterEach(() => {
+  expect(sandbox.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
+});
+afterAll(() => sandbox.dispose());
+
+const replay = (code: ReturnType<typeof source>, journal: JournalActivation[], onLog: (line: LogLine) => void = () => {}) =>
+  sandbox.replay({ stackRunId: "run-1/stack-1", taskName: "task", source: code, input: { n: 1 }, journal, onLog });
+
+// 1,000 calls: 600 sequential awaits, then 4 rounds of Promise.all over 100 calls each.
+const thousandCalls = source(`export default async function (input, tools) {
+  let total = 0;
+  for (let i = 0; i < 600; i++) total += (await tools.gapi.counter.add({ i })).value;
+  for (let round = 0; round < 4; round++) {
+    const values = await Promise.all(Array.from({ length: 100 }, (_, i) => tools.database.rows.get({ round, i })));
+    total += values.reduce((sum, v) => sum + v.value, 0);
+  }
+  console.log("total", total);
+  return { total, random: Math.random(), now: Date.now() };
+}`);
+const numbered = (call: { seq: number }) => ({ seq: call.seq, ok: true as const, value: { value: call.seq } });
+
+describe("replay", () => {
+  it("rebuilds a 1,000-call run from its journal and reaches the same state and result", async () => {
+    const live = await runLive(sandbox, thousandCalls, numbered);
+    const liveResult = resultOf(live.outcome);
+    expect(live.journal.flatMap((a) => a.calls)).toHaveLength(1000);
+
+    // Replay up to the last suspension, then deliver the final batch live: same result as the live run.
+    const suspendedJournal = live.journal.slice(0, -1);
+    const rebuilt = await replay(thousandCalls, suspendedJournal);
+    expect(rebuilt.outcome.kind).toBe("suspended");
+    expect(rebuilt.vm.activations).toBe(suspendedJournal.length);
+    const last = live.journal.at(-1)!;
+    expect(resultOf(rebuilt.vm.resume({ at: last.at, results: last.results }))).toEqual(liveResult);
+
+    // Replaying the whole journal yields the recorded completion itself.
+    expect(resultOf((await replay(thousandCalls, live.journal)).outcome)).toEqual(liveResult);
+  });
+
+  it("gives Date and Math.random the same values on replay as in the live run", async () => {
+    const code = source(`export default async function (input, tools) {
+      const seen = [Date.now(), new Date().toISOString(), Math.random()];
+      await tools.sleep(10);
+      seen.push(Date.now(), Date(), Math.random(), new Date(0).getTime());
+      return seen;
+    }`);
+    const live = await runLive(sandbox, code);
+    const seen = resultOf(live.outcome) as unknown[];
+    expect(seen[0]).toBe(live.journal[0]!.at);
+    expect(seen[3]).toBe(live.journal[1]!.at);
+    expect(seen[6]).toBe(0);
+    const replayed = resultOf((await replay(code, live.journal)).outcome);
+    expect(replayed).toEqual(seen);
+    const otherRun = await runLive(sandbox, code, echo, { stackRunId: "run-2/stack-1" });
+    expect((resultOf(otherRun.outcome) as unknown[])[2]).not.toBe(seen[2]);
+  });
+
+  it("does not emit log lines again during replay, and emits those of later live activations", async () => {
+    const code = source(`export default async function (input, tools) {
+      console.log("before");
+      await tools.sleep(1);
+      console.log("after");
+      await tools.sleep(1);
+      return "done";
+    }`);
+    const live = await runLive(sandbox, code);
+    expect(live.logs.map((line) => line.message)).toEqual(["before", "after"]);
+    const lines: string[] = [];
+    const rebuilt = await replay(code, live.journal.slice(0, 2), (line) => lines.push(line.message));
+    expect(lines).toEqual([]);
+    rebuilt.vm.resume({ at: live.journal[2]!.at, results: live.journal[2]!.results });
+    expect(lines).toEqual([]);
+    const again = await replay(code, live.journal.slice(0, 1), (line) => lines.push(line.message));
+    again.vm.resume({ at: live.journal[1]!.at, results: live.journal[1]!.results });
+    expect(lines).toEqual(["after"]);
+    again.vm.dispose();
+  });
+});
+
+describe("non-determinism", () => {
+  const recorded = source(`export default async function (input, tools) {
+    const user = await tools.keystore.get("user");
+    return tools.gapi.sheets.get({ user, id: 1 });
+  }`);
+
+  it("names the seq, the recorded call and the call made when the arguments differ", async () => {
+    const live = await runLive(sandbox, recorded);
+    const changed = source(`export default async function (input, tools) {
+      const user = await tools.keystore.get("user");
+      return tools.gapi.sheets.get({ user, id: 2 });
+    }`);
+    const { outcome } = await replay(changed, live.journal);
+    const error = errorOf(outcome);
+    expect(error).toMatchObject({ code: "NON_DETERMINISM", name: "NonDeterminismError" });
+    expect(error.message).toMatch(/call seq 1: the journal recorded gapi\.sheets\.get with args hash \w+, the code made gapi\.sheets\.get with args hash \w+/);
+  });
+
+  it("fails when the code calls another method, even if the task catches the error", async () => {
+    const live = await runLive(sandbox, recorded);
+    const swallowing = source(`export default async function (input, tools) {
+      try { await tools.keystore.list(); } catch (e) { return "swallowed"; }
+    }`);
+    const error = errorOf((await replay(swallowing, live.journal)).outcome);
+    expect(error.code).toBe("NON_DETERMINISM");
+    expect(error.message).toContain("recorded keystore.get");
+    expect(error.message).toContain("made keystore.list");
+  });
+
+  it("fails when the code no longer makes a recorded call", async () => {
+    const live = await runLive(sandbox, recorded);
+    const fewer = source(`export default async function (input, tools) { await tools.keystore.get("user"); return 1; }`);
+    const error = errorOf((await replay(fewer, live.journal)).outcome);
+    expect(error.code).toBe("NON_DETERMINISM");
+  });
+
+  it("fails when the code makes a call the journal does not have", async () => {
+    const live = await runLive(sandbox, recorded);
+    const more = source(`export default async function (input, tools) {
+      const user = await tools.keystore.get("user");
+      await tools.sleep(5);
+      return tools.gapi.sheets.get({ user, id: 1 });
+    }`);
+    expect(errorOf((await replay(more, live.journal)).outcome).message).toContain("the code made sleep.sleep");
+  });
+});
