@@ -1,8 +1,9 @@
 import type { ExpectedVersion } from "./expected-version.js";
+import type { Projection } from "./projection.js";
 
 /*
- * One statement allocates the versions, inserts the events and queues them in the outbox, so an
- * append costs a single round trip besides its projections. Parameters: $1 stream id, $2 number of
+ * One statement allocates the versions, inserts the events, queues them in the outbox and runs the
+ * projections: an append is a single round trip and a single (implicit) transaction. Parameters: $1 stream id, $2 number of
  * events, $3 the events as a JSON array of {i, event_id, type, data, metadata}, then the condition's.
  * A condition that does not hold yields no rows: the caller turns that into a ConcurrencyError.
  */
@@ -31,7 +32,13 @@ function streamClause(expected: ExpectedVersion): { cte: string; params: unknown
   return { cte: `${guard}, ${stream}`, params: expected.version === 0 ? [expected.guard] : [expected.guard, expected.version] };
 }
 
-export function appendStatement(expected: ExpectedVersion): { text: string; extraParams: unknown[] } {
+/** Calls every projection function with the appended rows (NULL when the condition failed: a no-op). */
+export function projectClause(projections: readonly Projection[], rows: string): string {
+  const calls = projections.map((projection) => `${projection.applyFunction}(events)`);
+  return `SELECT ${["1", ...calls].join(", ")} FROM (SELECT jsonb_agg(to_jsonb(r) ORDER BY r.position) AS events FROM ${rows} r) batch`;
+}
+
+export function appendStatement(expected: ExpectedVersion, projections: readonly Projection[]): { text: string; extraParams: unknown[] } {
   const { cte, params } = streamClause(expected);
   const text = `WITH ${cte},
     appended AS (
@@ -40,7 +47,8 @@ export function appendStatement(expected: ExpectedVersion): { text: string; extr
       FROM stream, jsonb_to_recordset($3::jsonb) AS x(i integer, event_id uuid, type text, data jsonb, metadata jsonb)
       RETURNING position, stream_id, version, event_id, type, data, metadata, recorded_at
     ),
-    queued AS (INSERT INTO outbox (position) SELECT position FROM appended)
-    SELECT * FROM appended ORDER BY version`;
+    queued AS (INSERT INTO outbox (position) SELECT position FROM appended),
+    projected AS (${projectClause(projections, "appended")})
+    SELECT appended.* FROM appended, projected ORDER BY version`;
   return { text, extraParams: params };
 }

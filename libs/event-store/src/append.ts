@@ -1,10 +1,10 @@
 import { newId, type NewEvent, parseEvent, type RecordedEvent } from "@tasker/contracts";
-import type { QueryRunner } from "typeorm";
 import { appendStatement } from "./append-sql.js";
 import { ConcurrencyError } from "./errors.js";
 import { type EventRow, toRecordedEvent } from "./event-row.js";
 import { describeExpected, type ExpectedVersion } from "./expected-version.js";
-import { sqlOf } from "./sql.js";
+import type { Projection } from "./projection.js";
+import type { Sql } from "./sql.js";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -19,8 +19,7 @@ function serialise(events: readonly NewEvent[]): string {
   );
 }
 
-async function actualState(runner: QueryRunner, streamId: string, expected: ExpectedVersion): Promise<string> {
-  const sql = sqlOf(runner);
+async function actualState(sql: Sql, streamId: string, expected: ExpectedVersion): Promise<string> {
   if (typeof expected === "object") {
     const [guard] = await sql.rows<{ version: number }>(
       "SELECT version FROM stream_guards WHERE stream_id = $1 AND guard = $2",
@@ -33,29 +32,29 @@ async function actualState(runner: QueryRunner, streamId: string, expected: Expe
 }
 
 /**
- * Appends within the runner's open transaction. Throws `ConcurrencyError` when the condition does not
- * hold (the transaction must then be rolled back), `InvalidEventError` before writing anything invalid.
+ * Appends in one statement (its own transaction) with the projections' updates. Throws
+ * `ConcurrencyError` when the condition does not hold and `InvalidEventError` for an invalid event;
+ * either way nothing is written.
  */
-export async function appendInTransaction(
-  runner: QueryRunner,
+export async function append(
+  sql: Sql,
+  projections: readonly Projection[],
   streamId: string,
   expected: ExpectedVersion,
   events: readonly NewEvent[],
 ): Promise<RecordedEvent[]> {
   if (events.length === 0) throw new RangeError("append needs at least one event");
   const json = serialise(events);
-  const { text, extraParams } = appendStatement(expected);
+  const { text, extraParams } = appendStatement(expected, projections);
   let rows: EventRow[];
   try {
-    rows = await sqlOf(runner).rows<EventRow>(text, [streamId, events.length, json, ...extraParams]);
+    rows = await sql.rows<EventRow>(text, [streamId, events.length, json, ...extraParams]);
   } catch (error) {
     if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
       throw new ConcurrencyError(streamId, describeExpected(expected), "a concurrent append of the same version");
     }
     throw error;
   }
-  if (rows.length === 0) {
-    throw new ConcurrencyError(streamId, describeExpected(expected), await actualState(runner, streamId, expected));
-  }
+  if (rows.length === 0) throw new ConcurrencyError(streamId, describeExpected(expected), await actualState(sql, streamId, expected));
   return rows.map(toRecordedEvent);
 }

@@ -1,6 +1,7 @@
 import type { NewEvent, RecordedEvent } from "@tasker/contracts";
 import type { DataSource, QueryRunner } from "typeorm";
-import { appendInTransaction } from "./append.js";
+import { append } from "./append.js";
+import { projectClause } from "./append-sql.js";
 import type { ExpectedVersion } from "./expected-version.js";
 import { type EventPublisher, Outbox, type OutboxOptions } from "./outbox.js";
 import type { Projection } from "./projection.js";
@@ -51,11 +52,7 @@ export class EventStore {
    * `InvalidEventError` (naming the field) and write nothing. Published to the bus after commit.
    */
   async append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
-    const recorded = await this.transaction(async (runner) => {
-      const appended = await appendInTransaction(runner, streamId, expected, events);
-      await this.project(runner, appended);
-      return appended;
-    });
+    const recorded = await append(pooledSql(this.dataSource), this.projections, streamId, expected, events);
     this.outbox?.afterCommit(recorded);
     return { nextExpectedVersion: recorded.at(-1)!.metadata.streamVersion, events: recorded };
   }
@@ -77,13 +74,19 @@ export class EventStore {
       await runner.query("LOCK TABLE events IN EXCLUSIVE MODE");
       const tables = this.projections.flatMap((projection) => projection.tables);
       if (tables.length > 0) await runner.query(`TRUNCATE ${tables.join(", ")}`);
+      const sql = sqlOf(runner);
       let replayed = 0;
-      for (let page = await readAll(sqlOf(runner), 0, REBUILD_PAGE); page.length > 0; ) {
-        await this.project(runner, page);
-        replayed += page.length;
-        page = await readAll(sqlOf(runner), page.at(-1)!.metadata.position, REBUILD_PAGE);
+      for (let after = 0; ; ) {
+        const [page] = await sql.rows<{ events: number; last: string | null }>(
+          `WITH page AS (SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT $2),
+             projected AS (${projectClause(this.projections, "page")})
+           SELECT count(*)::int AS events, max(page.position) AS last FROM page, projected`,
+          [after, REBUILD_PAGE],
+        );
+        if (!page || page.events === 0) return replayed;
+        replayed += page.events;
+        after = Number(page.last);
       }
-      return replayed;
     });
   }
 
@@ -95,11 +98,6 @@ export class EventStore {
   /** Waits for publishes under way, stops the sweeper. Does not close the data source (its owner does). */
   async close(): Promise<void> {
     await this.outbox?.stop();
-  }
-
-  private async project(runner: QueryRunner, events: readonly RecordedEvent[]): Promise<void> {
-    const sql = sqlOf(runner);
-    for (const projection of this.projections) await projection.apply(sql, events);
   }
 
   private async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {

@@ -1,14 +1,14 @@
-import type { RecordedEvent } from "@tasker/contracts";
-import type { Sql } from "./sql.js";
-
 /**
- * A read model kept in step with the events: `apply` runs in the transaction of every append (so a
- * read after a write sees it) and again, over every event in order, on a rebuild. It must depend on
- * nothing but the events (times come from `metadata.recordedAt`), so a rebuild reproduces it exactly.
+ * A read model kept in step with the events. Its `applyFunction` is a SQL function
+ * `(events jsonb) RETURNS void` created by the read model's own migration; it receives the appended
+ * rows of the `events` table as a JSON array in position order (NULL for none) and runs inside the
+ * append's statement, so a read after a write sees it and an append stays one round trip. A rebuild
+ * calls it again over every event. It must depend on nothing but the events (times from
+ * `recorded_at`), so that a rebuild reproduces it exactly.
  */
 export interface Projection {
   readonly name: string;
   /** The tables it owns, emptied before a rebuild. */
   readonly tables: readonly string[];
-  apply(sql: Sql, events: readonly RecordedEvent[]): Promise<void>;
+  readonly applyFunction: string;
 }

@@ -4,7 +4,7 @@ import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-st
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readModelMigrations, readModelProjections } from "./index.js";
+import { readModelMigrations, readModelsProjection } from "./index.js";
 
 let env: IsolatedEnvironment;
 let dataSource: DataSource;
@@ -13,7 +13,7 @@ let store: EventStore;
 beforeAll(async () => {
   env = await createIsolatedEnvironment();
   dataSource = await openDatabase({ url: env.databaseUrl, migrations: [...eventStoreMigrations, ...readModelMigrations] });
-  store = new EventStore({ dataSource, projections: readModelProjections });
+  store = new EventStore({ dataSource, projections: [readModelsProjection] });
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
+import { createApplyFunction } from "./apply-function.js";
 
 /** The read models: projections of the events, rebuilt from them at will. */
 export class CreateReadModels1764115260000 implements MigrationInterface {
@@ -69,9 +70,11 @@ export class CreateReadModels1764115260000 implements MigrationInterface {
     await runner.query(`CREATE INDEX stack_runs_task_run ON stack_runs (task_run_id)`);
     await runner.query(`CREATE INDEX stack_runs_parent ON stack_runs (parent_stack_run_id, seq)`);
     await runner.query(`CREATE INDEX stack_runs_lease ON stack_runs (status, lease_until)`);
+    await runner.query(createApplyFunction);
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP FUNCTION tasker_read_models_apply(jsonb)`);
     await runner.query(`DROP TABLE stack_runs, task_run_logs, task_runs, task_function_versions, task_functions`);
   }
 }

@@ -1,0 +1,27 @@
+import nx from "@nx/eslint-plugin";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/.nx/**", "**/.scratch/**", "tasks/**"] },
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    plugins: { "@nx": nx },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // A service never imports another service; libraries never import services or tools.
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
+            { sourceTag: "type:service", onlyDependOnLibsWithTags: ["type:lib"] },
+            { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib"] },
+            { sourceTag: "type:bench", onlyDependOnLibsWithTags: ["type:lib"] },
+          ],
+        },
+      ],
+    },
+  },
+);
