@@ -59,7 +59,7 @@ export class Outbox {
     this.timer = undefined;
     await this.sweeping;
     await Promise.all(this.inFlight);
-    await this.flush();
+    while (this.flushing) await this.flushing;
   }
 
   private async publishAll(events: readonly RecordedEvent[]): Promise<void> {
@@ -67,14 +67,23 @@ export class Outbox {
       await this.publisher.publish(event);
       this.confirmed.push(String(event.metadata.position));
     }
-    this.flushing ??= new Promise((resolve) => setImmediate(resolve)).then(() => this.flush());
+    this.scheduleFlush();
+  }
+
+  /** Deletes confirmed events in batches: one statement for whatever was confirmed meanwhile. */
+  private scheduleFlush(): void {
+    this.flushing ??= new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .catch(this.options.onError)
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.confirmed.length > 0) this.scheduleFlush();
+      });
   }
 
   private async flush(): Promise<void> {
     const positions = this.confirmed;
     this.confirmed = [];
-    this.flushing = undefined;
-    if (positions.length === 0) return;
     await this.dataSource.query("DELETE FROM outbox WHERE position = ANY($1::bigint[])", [positions]);
   }
 
