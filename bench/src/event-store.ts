@@ -27,8 +27,8 @@ const store = new EventStore({ dataSource, projections: [readModelsProjection], 
 function activation(root: string, seq: number): NewEvent[] {
   return [
     { type: "log.appended", data: { stackRunId: root, level: "info", message: `calling child ${seq}`, at: new Date().toISOString() } },
-    { type: "stack.created", data: { stackRunId: newId(), parentStackRunId: root, seq, service: "gapi", method: ["admin", "domains", "list"], args: [{}], depth: 1 } },
-    { type: "vm.suspended", data: { stackRunId: root, activation: seq + 1, at: Date.now(), waitingOn: [seq] } },
+    { type: "stack.created", data: { stackRunId: newId(), parentStackRunId: root, seq, service: "gapi", method: ["admin", "domains", "list"], args: [{}], depth: 1, taskVersion: null } },
+    { type: "vm.suspended", data: { stackRunId: root, activation: seq + 1, at: Date.now(), waitingOn: [seq], worker: "bench-executor" } },
   ];
 }
 
@@ -38,7 +38,7 @@ async function newRun(): Promise<{ streamId: string; root: string; calls: number
   const streamId = runStreamId(taskRunId);
   await store.append(streamId, "no_stream", [
     { type: "run.submitted", data: { taskRunId, taskName: "bench", taskVersion: "v", input: {}, idempotencyKey: null } },
-    { type: "stack.created", data: { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [], depth: 0 } },
+    { type: "stack.created", data: { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [], depth: 0, taskVersion: "v" } },
   ]);
   return { streamId, root, calls: 0 };
 }

@@ -81,7 +81,7 @@ function event(type: "stack.created" | "stack.completed", service = "gapi"): Rec
   const stackRunId = newId();
   const data =
     type === "stack.created"
-      ? { stackRunId, parentStackRunId: newId(), seq: 0, service, method: ["admin", "domains", "list"], args: [{}], depth: 1 }
+      ? { stackRunId, parentStackRunId: newId(), seq: 0, service, method: ["admin", "domains", "list"], args: [{}], depth: 1, taskVersion: null }
       : { stackRunId, result: { ok: true } };
   return {
     type,

@@ -5,7 +5,7 @@ import { newId, runStreamId } from "./ids.js";
 const stackRunId = newId();
 const created = {
   type: "stack.created",
-  data: { stackRunId, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["x", {}], depth: 0 },
+  data: { stackRunId, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["x", {}], depth: 0, taskVersion: "v1" },
 };
 const metadata = {
   eventId: newId(),

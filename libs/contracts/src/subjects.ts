@@ -10,17 +10,20 @@ export function assertSubjectPrefix(prefix: string): string {
 }
 
 /**
- * The JetStream subject of an event: `<prefix>.<category>.<key>.<event type>[.<service>]`, where the
+ * The JetStream subject of an event: `<prefix>.<category>.<key>.<event type>[.<route>]`, where the
  * stream id `<category>:<key>` is `run:<taskRunId>` or `fn:<task name>`. The run id sits at a fixed
- * position, so `<prefix>.run.<taskRunId>.>` is a run's whole history in order; the service of a
- * `stack.created` is last, so `<prefix>.run.*.stack.created.<service>` is exactly one service's work.
+ * position, so `<prefix>.run.<taskRunId>.>` is a run's whole history in order. The route is the
+ * service of a `stack.created` (`<prefix>.run.*.stack.created.<service>` is exactly one service's
+ * work) and the worker of a `resume.requested` (the executor instance holding the VM listens to its own).
  */
 export function subjectOf(prefix: string, event: Pick<RecordedEvent, "type" | "data" | "metadata">): string {
   const { streamId } = event.metadata;
   const colon = streamId.indexOf(":");
   if (colon <= 0) throw new Error(`stream id "${streamId}" is not <category>:<key>`);
   const base = `${prefix}.${streamId.slice(0, colon)}.${streamId.slice(colon + 1)}.${event.type}`;
-  return "service" in event.data ? `${base}.${event.data.service}` : base;
+  if (event.type === "stack.created" && "service" in event.data) return `${base}.${event.data.service}`;
+  if (event.type === "resume.requested" && "worker" in event.data) return `${base}.${event.data.worker}`;
+  return base;
 }
 
 /** Subject filters relative to the prefix, as handlers name them in `@EventPattern(...)`. */
@@ -28,7 +31,9 @@ export const patterns = {
   /** Every event of every run. */
   allRunEvents: "run.>",
   /** One event type, across all runs. */
-  event: (type: Exclude<EventType, "stack.created" | "task.published">) => `run.*.${type}`,
+  event: (type: Exclude<EventType, "stack.created" | "resume.requested" | "task.published">) => `run.*.${type}`,
+  /** Resumes for one executor instance (`*`: for any). */
+  resumeRequested: (worker: string) => `run.*.resume.requested.${worker}`,
   /** The calls addressed to one service. */
   stackCreated: (service: string) => `run.*.stack.created.${service}`,
   /** Every published task function. */

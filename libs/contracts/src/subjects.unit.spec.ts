@@ -40,6 +40,14 @@ describe("subjects", () => {
     expect(matches(`tasker.${patterns.stackCreated("gapi")}`, completed)).toBe(false);
   });
 
+  it("routes a resume to the executor instance that holds the VM", () => {
+    const resume = subjectOf("tasker", { type: "resume.requested", data: { worker: "executor-ab12" } as never, metadata });
+    expect(resume).toBe(`tasker.run.${taskRunId}.resume.requested.executor-ab12`);
+    expect(matches(`tasker.${patterns.resumeRequested("executor-ab12")}`, resume)).toBe(true);
+    expect(matches(`tasker.${patterns.resumeRequested("executor-cd34")}`, resume)).toBe(false);
+    expect(matches(`tasker.${patterns.resumeRequested("*")}`, resume)).toBe(true);
+  });
+
   it("files task functions apart from runs", () => {
     const published = subjectOf("tasker", {
       type: "task.published",

@@ -41,21 +41,21 @@ async function run(ending: "completed" | "failed" | "suspended"): Promise<{ task
   const append = (events: NewEvent[]) => store.append(streamId, "any", events);
   await store.append(streamId, "no_stream", [
     { type: "run.submitted", data: { taskRunId, taskName: "parent", taskVersion: "v1", input: { n: 2 }, idempotencyKey: null } },
-    { type: "stack.created", data: { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["parent", { n: 2 }], depth: 0 } },
+    { type: "stack.created", data: { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["parent", { n: 2 }], depth: 0, taskVersion: "v1" } },
   ]);
   await append([
     { type: "stack.started", data: { stackRunId: root, worker: "executor-1", leaseUntil: at() } },
     { type: "log.appended", data: { stackRunId: root, level: "info", message: "calling two children", at: at() } },
     ...children.map((stackRunId, seq): NewEvent => ({
       type: "stack.created",
-      data: { stackRunId, parentStackRunId: root, seq, service: "gapi", method: ["admin", "domains", "list"], args: [{ seq }], depth: 1 },
+      data: { stackRunId, parentStackRunId: root, seq, service: "gapi", method: ["admin", "domains", "list"], args: [{ seq }], depth: 1, taskVersion: null },
     })),
-    { type: "vm.suspended", data: { stackRunId: root, activation: 1, at: Date.now(), waitingOn: [0, 1] } },
+    { type: "vm.suspended", data: { stackRunId: root, activation: 1, at: Date.now(), waitingOn: [0, 1], worker: "executor-1" } },
   ]);
   if (ending === "suspended") return { taskRunId, root, children };
   for (const stackRunId of children) await append([{ type: "stack.completed", data: { stackRunId, result: { domains: 3 } } }]);
   await append([
-    { type: "resume.requested", data: { stackRunId: root, activation: 2, results: children.map((stackRunId, seq) => ({ seq, stackRunId, ok: true as const, value: { domains: 3 } })) } },
+    { type: "resume.requested", data: { stackRunId: root, activation: 2, results: children.map((stackRunId, seq) => ({ seq, stackRunId, ok: true as const, value: { domains: 3 } })), worker: "executor-1" } },
   ]);
   await append([
     { type: "vm.resumed", data: { stackRunId: root, activation: 2, at: Date.now() } },

@@ -23,6 +23,12 @@ export const StackCreated = defineEvent(
     args: z.array(JsonValue),
     /** 0 for the root; a child is one deeper than its parent. */
     depth: z.int().nonnegative(),
+    /**
+     * For `service: "tasks"`: the code version (SHA-256) the call runs, resolved when the call was
+     * made and pinned for every replay; null when no such task was published (the call then fails
+     * with TASK_NOT_FOUND), and for other services.
+     */
+    taskVersion: z.string().nullable(),
   }),
 );
 export type StackCreated = z.infer<typeof StackCreated>;

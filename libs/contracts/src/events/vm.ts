@@ -3,6 +3,9 @@ import { ErrorInfo, JsonValue } from "../json.js";
 import { defineEvent } from "./define.js";
 
 const stackRunId = z.uuid();
+/** An executor instance; a subject token (the route of the resumes meant for it). */
+export const WorkerId = z.string().regex(/^[A-Za-z0-9_-]+$/, "a worker id is letters, digits, '_' and '-'");
+
 /** Activations of a stack run are numbered 1, 2, ...: the first start, then one per resume. */
 const activation = z.int().positive();
 
@@ -15,6 +18,8 @@ export const VmSuspended = defineEvent(
     /** The activation's recorded time (epoch ms): what `Date.now()` returned in it. Replay reuses it. */
     at: z.int().nonnegative(),
     waitingOn: z.array(z.int().nonnegative()),
+    /** The executor instance that keeps the suspended VM in memory: resumes go there first. */
+    worker: z.string().min(1),
   }),
 );
 export type VmSuspended = z.infer<typeof VmSuspended>;
@@ -33,6 +38,12 @@ export type CallResult = z.infer<typeof CallResult>;
 /** The rules decided a suspended stack run resumes with this batch, as its next activation. */
 export const ResumeRequested = defineEvent(
   "resume.requested",
-  z.object({ stackRunId, activation, results: z.array(CallResult).min(1) }),
+  z.object({
+    stackRunId,
+    activation,
+    results: z.array(CallResult).min(1),
+    /** The instance that suspended it (from its `vm.suspended`): it has the VM, others must replay. */
+    worker: WorkerId,
+  }),
 );
 export type ResumeRequested = z.infer<typeof ResumeRequested>;

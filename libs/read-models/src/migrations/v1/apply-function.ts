@@ -43,6 +43,10 @@ BEGIN
         updated_at = e.recorded_at WHERE stack_run_id = stack_id;
       UPDATE task_runs SET status = 'processing', waiting_on = NULL, updated_at = e.recorded_at
       WHERE task_run_id = run_id AND root_stack_run_id = stack_id AND status NOT IN ('completed', 'failed', 'cancelled');
+    WHEN 'resume.requested' THEN
+      -- Handed back to the executor: the run is moving again.
+      UPDATE task_runs SET status = 'processing', waiting_on = NULL, updated_at = e.recorded_at
+      WHERE task_run_id = run_id AND root_stack_run_id = stack_id AND status NOT IN ('completed', 'failed', 'cancelled');
     WHEN 'vm.resumed' THEN
       UPDATE stack_runs SET status = 'processing', activation = (d->>'activation')::int, updated_at = e.recorded_at
       WHERE stack_run_id = stack_id;

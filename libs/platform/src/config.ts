@@ -1,0 +1,35 @@
+import { assertSubjectPrefix, DEFAULT_SUBJECT_PREFIX, ValidationError } from "@tasker/contracts";
+import { z } from "zod";
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** Every setting comes from an environment variable with a default; `loadConfig` validates them at start. */
+const Environment = z.object({
+  NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\/\S+$/, "must be a URL like nats://127.0.0.1:4222").default("nats://127.0.0.1:4222"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a URL like postgres://user@host:5432/database").default("postgres://postgres@127.0.0.1:5432/tasker"),
+  DATABASE_POOL_SIZE: int(10, 1),
+  TASKER_SUBJECT_PREFIX: z.string().default(DEFAULT_SUBJECT_PREFIX).refine((prefix) => /^[A-Za-z0-9_-]+$/.test(prefix), "letters, digits, '_' and '-' only"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: int(3000, 0).refine((port) => port <= 65535, "must be a port number"),
+  TASKER_MAX_DELIVERIES: int(5, 1),
+  TASKER_VM_CACHE_SIZE: int(1000),
+  TASKER_VM_CACHE_MB: int(256),
+  TASKER_EXECUTOR_CONCURRENCY: int(16, 1),
+  TASKER_MAX_DEPTH: int(32, 1),
+  TASKER_MAX_PENDING_CALLS: int(1000, 1),
+  TASKER_LEASE_MS: int(30_000, 1000),
+});
+
+export type TaskerConfig = z.infer<typeof Environment>;
+
+/** Reads and validates the configuration; a bad value throws naming the variable and what it must be. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): TaskerConfig {
+  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = issue.path.join(".");
+    throw new ValidationError(`invalid configuration: ${variable}: ${issue.message}`, variable, "INVALID_CONFIGURATION");
+  }
+  assertSubjectPrefix(parsed.data.TASKER_SUBJECT_PREFIX);
+  return parsed.data;
+}

@@ -1,0 +1,4 @@
+export { loadConfig, type TaskerConfig } from "./config.js";
+export { ensureDatabase } from "./ensure-database.js";
+export { openPlatform, type Platform } from "./platform.js";
+export type { RunningService, ServiceDefinition } from "./service.js";
