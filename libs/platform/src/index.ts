@@ -2,3 +2,4 @@ export { loadConfig, type TaskerConfig } from "./config.js";
 export { ensureDatabase } from "./ensure-database.js";
 export { openPlatform, type Platform } from "./platform.js";
 export type { RunningService, ServiceDefinition } from "./service.js";
+export { closeOnSignals, startServices, type ServicesHandle } from "./run-services.js";

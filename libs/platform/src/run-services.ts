@@ -1,0 +1,45 @@
+import type { TaskerConfig } from "./config.js";
+import { openPlatform, type Platform } from "./platform.js";
+import type { RunningService, ServiceDefinition } from "./service.js";
+
+export interface ServicesHandle {
+  readonly platform: Platform;
+  readonly services: readonly RunningService[];
+  /** Stops the services (in reverse start order, each finishing what it took), then the platform. */
+  close(): Promise<void>;
+}
+
+/** Opens the platform and starts `definitions` on it, in order; stops what started if one fails. */
+export async function startServices(config: TaskerConfig, definitions: readonly ServiceDefinition[], name: string): Promise<ServicesHandle> {
+  const platform = await openPlatform(config, name);
+  const services: RunningService[] = [];
+  const close = async () => {
+    for (const service of services.splice(0).reverse()) await service.close();
+    await platform.close();
+  };
+  try {
+    for (const definition of definitions) services.push(await definition.start(platform));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { platform, services, close };
+}
+
+/** Closes `handle` on SIGINT/SIGTERM, then exits; a second signal exits at once. */
+export function closeOnSignals(handle: ServicesHandle): void {
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(130);
+    closing = true;
+    console.error(`tasker: ${signal}: finishing work in progress (again to force)`);
+    handle.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop).on("SIGTERM", stop);
+}
