@@ -18,6 +18,8 @@ const Environment = z.object({
   TASKER_MAX_DEPTH: int(32, 1),
   TASKER_MAX_PENDING_CALLS: int(1000, 1),
   TASKER_LEASE_MS: int(30_000, 1000),
+  /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
+  TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
 });
 
 export type TaskerConfig = z.infer<typeof Environment>;

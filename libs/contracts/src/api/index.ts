@@ -1,0 +1,4 @@
+export * from "./error-body.js";
+export * from "./storable-json.js";
+export * from "./task-functions.js";
+export * from "./tasks.js";

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { TaskName } from "../events/task.js";
+import { StorableJson, StorableString } from "./storable-json.js";
+
+/** `POST /tasks`: run the current version of a task function. */
+export const SubmitTaskRequest = z.object({
+  taskName: TaskName,
+  /** Handed to the task as its first argument; `null` when left out. */
+  input: StorableJson.optional(),
+  /** Submitting again with the same key answers with the same run instead of starting another. */
+  idempotencyKey: StorableString.min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
+});
+export type SubmitTaskRequest = z.infer<typeof SubmitTaskRequest>;
+
+export const TaskRunStatus = z.enum(["queued", "processing", "suspended", "completed", "failed", "cancelled"]);
+export type TaskRunStatus = z.infer<typeof TaskRunStatus>;
+
+/** The statuses a run never leaves. */
+export const ENDED_STATUSES: readonly TaskRunStatus[] = ["completed", "failed", "cancelled"];
+
+export const SubmitTaskResponse = z.object({ taskRunId: z.uuid(), status: TaskRunStatus });
+export type SubmitTaskResponse = z.infer<typeof SubmitTaskResponse>;
+
+/** The path parameter naming a run. */
+export const TaskRunIdParam = z.uuid({ message: "must be a task run id (a UUID)" });
+
+export const TaskRunLogLine = z.object({
+  at: z.iso.datetime(),
+  level: z.enum(["debug", "info", "warn", "error"]),
+  message: z.string(),
+  stackRunId: z.uuid(),
+});
+export type TaskRunLogLine = z.infer<typeof TaskRunLogLine>;
+
+/** A call a suspended run waits on. */
+export const WaitingOnCall = z.object({
+  stackRunId: z.uuid(),
+  seq: z.int().nonnegative(),
+  service: z.string(),
+  method: z.array(z.string()),
+});
+export type WaitingOnCall = z.infer<typeof WaitingOnCall>;
+
+/** `GET /tasks/:taskRunId` (and `/result`): a run as the read models show it. */
+export const TaskRunView = z.object({
+  taskRunId: z.uuid(),
+  taskName: z.string(),
+  status: TaskRunStatus,
+  input: z.json(),
+  /** Present once the run completed. */
+  result: z.json().optional(),
+  /** Present once the run failed or was cancelled. */
+  error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).optional(),
+  logs: z.array(TaskRunLogLine),
+  /** Present while the run is suspended: the calls its root waits on. */
+  waitingOn: z.array(WaitingOnCall).optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type TaskRunView = z.infer<typeof TaskRunView>;
+
+/** The longest `GET /tasks/:taskRunId/result?wait=` the gateway holds a request open. */
+export const MAX_RESULT_WAIT_SECONDS = 60;
+
+/** The `wait` query parameter: seconds, 0 to 60, decimals allowed; 0 when left out. */
+export const ResultWaitSeconds = z.coerce
+  .number({ message: "must be a number of seconds" })
+  .min(0, "must not be negative")
+  .max(MAX_RESULT_WAIT_SECONDS, `must be at most ${MAX_RESULT_WAIT_SECONDS} seconds`)
+  .default(0);
+
+/** `POST /tasks/:taskRunId/cancel`: the body is optional. */
+export const CancelTaskRequest = z.object({ reason: StorableString.max(1000, "must be at most 1000 characters").optional() });
+export type CancelTaskRequest = z.infer<typeof CancelTaskRequest>;
+
+export const CancelTaskResponse = SubmitTaskResponse;
+export type CancelTaskResponse = z.infer<typeof CancelTaskResponse>;
