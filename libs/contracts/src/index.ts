@@ -1,3 +1,4 @@
+export * from "./api/index.js";
 export * from "./errors.js";
 export * from "./event.js";
 export * from "./events/log.js";
