@@ -1,0 +1,18 @@
+import type { TaskerEvent } from "@tasker/contracts";
+
+/**
+ * What a rule decided: append `events` to the run's stream under `expected`, a guard that makes the
+ * decision once-only (a second writer that decided the same finds the guard moved on and backs off).
+ */
+export interface Decision {
+  readonly expected: { readonly guard: string; readonly version: number };
+  readonly events: readonly TaskerEvent[];
+}
+
+/** The guard of one stack run's resumes: at `k - 1` while activation `k` is the last suspended one. */
+export function resumeGuard(stackRunId: string): string {
+  return `resume:${stackRunId}`;
+}
+
+/** The guard of the run's end (completed, failed or cancelled): taken once, at version 0. */
+export const RUN_GUARD = "run";

@@ -1,0 +1,104 @@
+import { type CallResult, type RecordedEvent, taskRunIdOf } from "@tasker/contracts";
+import { initialRunState, isSettled, type Outcome, type RunState, type StackRunState, type StackRunStatus } from "./run-state.js";
+
+/**
+ * The state after `event`. Pure: `state` is never changed, a new state shares what did not change.
+ * Folding the same event twice gives the same state as folding it once (delivery is at least once).
+ */
+export function evolve(state: RunState, event: RecordedEvent): RunState {
+  const current = state.taskRunId === null ? { ...state, taskRunId: taskRunIdOf(event.metadata.streamId) } : state;
+  switch (event.type) {
+    case "run.submitted":
+      return current.status === "new" ? { ...current, status: "running" } : current;
+    case "run.cancel-requested":
+      return current.cancelRequested ? current : { ...current, cancelRequested: { reason: event.data.reason } };
+    case "run.completed":
+      return endRun(current, "completed");
+    case "run.failed":
+      return endRun(current, "failed");
+    case "run.cancelled":
+      return endRun(current, "cancelled");
+    case "stack.created":
+      return created(current, event.data);
+    case "stack.started":
+    case "vm.resumed":
+      return update(current, event.data.stackRunId, (run) => (isSettled(run) ? run : { ...run, status: "running" }));
+    case "vm.suspended": {
+      const { activation, worker } = event.data;
+      return update(current, event.data.stackRunId, (run) =>
+        isSettled(run) ? run : { ...run, status: "suspended", lastSuspended: { activation, worker } },
+      );
+    }
+    case "resume.requested": {
+      const { activation, results } = event.data;
+      return update(current, event.data.stackRunId, (run) => ({
+        ...run,
+        resumeRequestedFor: Math.max(run.resumeRequestedFor, activation),
+        delivered: new Set([...run.delivered, ...results.map((result) => result.seq)]),
+      }));
+    }
+    case "stack.completed":
+      return settle(current, event.data.stackRunId, "completed", { ok: true, value: event.data.result });
+    case "stack.failed":
+      return settle(current, event.data.stackRunId, "failed", { ok: false, error: event.data.error });
+    case "log.appended":
+    case "task.published":
+      return current;
+    default: {
+      const unexpected: never = event;
+      throw new Error(`evolve: unknown event ${(unexpected as { type: string }).type}`);
+    }
+  }
+}
+
+/** Folds a stream's events from the initial state. */
+export function foldRun(events: readonly RecordedEvent[], from: RunState = initialRunState()): RunState {
+  return events.reduce(evolve, from);
+}
+
+function endRun(state: RunState, status: "completed" | "failed" | "cancelled"): RunState {
+  return state.ended ? state : { ...state, status, ended: true };
+}
+
+type Created = Extract<RecordedEvent, { type: "stack.created" }>["data"];
+
+function created(state: RunState, data: Created): RunState {
+  if (state.stackRuns.has(data.stackRunId)) return state;
+  const stackRun: StackRunState = {
+    stackRunId: data.stackRunId,
+    parentStackRunId: data.parentStackRunId,
+    seq: data.seq,
+    service: data.service,
+    depth: data.depth,
+    status: "pending",
+    outcome: null,
+    lastSuspended: null,
+    resumeRequestedFor: 0,
+    childResults: new Map(),
+    delivered: new Set(),
+  };
+  const stackRuns = new Map(state.stackRuns).set(data.stackRunId, stackRun);
+  const rootStackRunId = data.parentStackRunId === null ? (state.rootStackRunId ?? data.stackRunId) : state.rootStackRunId;
+  return { ...state, stackRuns, rootStackRunId };
+}
+
+function update(state: RunState, stackRunId: string, change: (run: StackRunState) => StackRunState): RunState {
+  const run = state.stackRuns.get(stackRunId);
+  if (!run) return state;
+  const changed = change(run);
+  return changed === run ? state : { ...state, stackRuns: new Map(state.stackRuns).set(stackRunId, changed) };
+}
+
+function settle(state: RunState, stackRunId: string, status: StackRunStatus, outcome: Outcome): RunState {
+  const run = state.stackRuns.get(stackRunId);
+  if (!run || isSettled(run)) return state;
+  const stackRuns = new Map(state.stackRuns).set(stackRunId, { ...run, status, outcome });
+  const parent = run.parentStackRunId === null ? undefined : stackRuns.get(run.parentStackRunId);
+  if (parent && run.seq !== null) {
+    const result: CallResult = outcome.ok
+      ? { seq: run.seq, stackRunId, ok: true, value: outcome.value }
+      : { seq: run.seq, stackRunId, ok: false, error: outcome.error };
+    stackRuns.set(parent.stackRunId, { ...parent, childResults: new Map(parent.childResults).set(run.seq, result) });
+  }
+  return { ...state, stackRuns };
+}

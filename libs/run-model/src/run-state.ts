@@ -1,0 +1,53 @@
+import type { CallResult, ErrorInfo, JsonValue } from "@tasker/contracts";
+
+/** Where a stack run is: created, running an activation, suspended between activations, or settled. */
+export type StackRunStatus = "pending" | "running" | "suspended" | "completed" | "failed";
+
+/** How a stack run settled: its value or its error. */
+export type Outcome = { ok: true; value: JsonValue } | { ok: false; error: ErrorInfo };
+
+/** One call of the run's tree, as far as the rules need to know it. */
+export interface StackRunState {
+  readonly stackRunId: string;
+  readonly parentStackRunId: string | null;
+  /** The call's number among its parent's calls; null for the root. */
+  readonly seq: number | null;
+  readonly service: string;
+  readonly depth: number;
+  readonly status: StackRunStatus;
+  /** Set once the stack run settled; the first settlement wins. */
+  readonly outcome: Outcome | null;
+  /** The last `vm.suspended`: its activation and the worker that keeps the VM. */
+  readonly lastSuspended: { readonly activation: number; readonly worker: string } | null;
+  /** The highest activation a `resume.requested` asked for (0: none yet). */
+  readonly resumeRequestedFor: number;
+  /** The settled children's results, by their seq. */
+  readonly childResults: ReadonlyMap<number, CallResult>;
+  /** The seqs already handed to the VM in some `resume.requested`. */
+  readonly delivered: ReadonlySet<number>;
+}
+
+/** Where the run is; `new` until its first event. */
+export type RunStatus = "new" | "running" | "completed" | "failed" | "cancelled";
+
+/** A run's state: the fold of its stream's events with `evolve`, starting from `initialRunState()`. */
+export interface RunState {
+  readonly taskRunId: string | null;
+  readonly status: RunStatus;
+  /** True once `run.completed`, `run.failed` or `run.cancelled` was recorded: no decision is taken any more. */
+  readonly ended: boolean;
+  /** Set by `run.cancel-requested`. */
+  readonly cancelRequested: { readonly reason: string | null } | null;
+  readonly rootStackRunId: string | null;
+  readonly stackRuns: ReadonlyMap<string, StackRunState>;
+}
+
+/** The state of a run before any of its events. */
+export function initialRunState(): RunState {
+  return { taskRunId: null, status: "new", ended: false, cancelRequested: null, rootStackRunId: null, stackRuns: new Map() };
+}
+
+/** Whether a stack run has settled (completed or failed). */
+export function isSettled(stackRun: StackRunState): boolean {
+  return stackRun.status === "completed" || stackRun.status === "failed";
+}

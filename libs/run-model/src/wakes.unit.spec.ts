@@ -1,0 +1,69 @@
+import { newId } from "@tasker/contracts";
+import { describe, expect, it } from "vitest";
+import { given, record } from "./test-support/given.js";
+import { runEvents } from "./test-support/run-events.js";
+import { decideAll, decideWake, whatWakes } from "./wakes.js";
+
+describe("whatWakes", () => {
+  const r = runEvents();
+  const child = newId();
+
+  it("lets logs, created calls and resumes pass without a decision", () => {
+    const quiet = record(r.taskRunId, [
+      ...r.submitted(),
+      r.call(child, 0),
+      r.resumed(2),
+      { type: "log.appended", data: { stackRunId: r.rootId, level: "info", message: "hi", at: new Date(0).toISOString() } },
+    ]);
+    expect(quiet.flatMap(whatWakes)).toEqual([]);
+  });
+
+  it("wakes a settled stack run's parent, a suspended stack run, and a cancel", () => {
+    const [completed, suspended, cancel] = record(r.taskRunId, [
+      r.completed(child, 1),
+      r.suspended(1, [0]),
+      { type: "run.cancel-requested", data: { taskRunId: r.taskRunId, reason: "stop" } },
+    ]);
+    expect(whatWakes(completed!)).toEqual([{ kind: "settled", stackRunId: child }]);
+    expect(whatWakes(suspended!)).toEqual([{ kind: "suspended", stackRunId: r.rootId }]);
+    expect(whatWakes(cancel!)).toEqual([{ kind: "cancel-requested", reason: "stop" }]);
+  });
+});
+
+describe("decideWake", () => {
+  it("resumes the parent of a settled child, and ends the run for a settled root", () => {
+    const r = runEvents();
+    const child = newId();
+    const history = [...r.submitted(), r.call(child, 0), r.suspended(1, [0]), r.completed(child, "x")];
+    given(r.taskRunId, history)
+      .when((state) => decideWake(state, { kind: "settled", stackRunId: child }))
+      .then([{ type: "resume.requested", data: { stackRunId: r.rootId, activation: 2, results: [{ seq: 0, stackRunId: child, ok: true, value: "x" }], worker: "executor-1" } }]);
+    given(r.taskRunId, [...history, r.completed(r.rootId, "done")])
+      .when((state) => decideWake(state, { kind: "settled", stackRunId: r.rootId }))
+      .then([{ type: "run.completed", data: { taskRunId: r.taskRunId, result: "done" } }]);
+    given(r.taskRunId, history).when((state) => decideWake(state, { kind: "settled", stackRunId: newId() })).thenNothing();
+  });
+});
+
+describe("decideAll", () => {
+  it("finds the resume a missed event left undecided", () => {
+    const r = runEvents();
+    const [a, b] = [newId(), newId()];
+    const { state } = given(r.taskRunId, [...r.submitted(), r.call(a, 0), r.call(b, 1), r.suspended(1, [0, 1]), r.completed(a, 1), r.completed(b, 2)]);
+    const decisions = decideAll(state);
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]?.events[0]).toMatchObject({ type: "resume.requested", data: { activation: 2, results: [{ seq: 0 }, { seq: 1 }] } });
+  });
+
+  it("prefers the run's end, and carries out a cancel that was not acted on", () => {
+    const r = runEvents();
+    const child = newId();
+    const base = [...r.submitted(), r.call(child, 0), r.suspended(1, [0])];
+    const cancel = { type: "run.cancel-requested" as const, data: { taskRunId: r.taskRunId, reason: null } };
+    const cancelled = decideAll(given(r.taskRunId, [...base, cancel]).state);
+    expect(cancelled.map((decision) => decision.events.at(-1)?.type)).toEqual(["run.cancelled"]);
+    const ended = decideAll(given(r.taskRunId, [...base, r.completed(r.rootId, 1)]).state);
+    expect(ended.map((decision) => decision.events[0]?.type)).toEqual(["run.completed"]);
+    expect(decideAll(given(r.taskRunId, base).state)).toEqual([]);
+  });
+});
