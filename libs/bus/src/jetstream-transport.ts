@@ -10,7 +10,7 @@ import {
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { type CustomTransportStrategy, type MessageHandler, Server } from "@nestjs/microservices";
-import { type ErrorInfo, isRetryable, parseRecordedEvent, toErrorInfo } from "@tasker/contracts";
+import { type ErrorInfo, isRetryable, parseRecordedEvent, RetryLaterError, toErrorInfo } from "@tasker/contracts";
 import { isObservable, lastValueFrom } from "rxjs";
 import { consumerName } from "./consumer-name.js";
 import { deadLetterSubject, sendToDeadLetter } from "./dead-letter.js";
@@ -31,7 +31,15 @@ export interface JetStreamTransportOptions {
   concurrency?: number;
   /** Delay before a retryable failure is redelivered (default exponential from 250 ms, at most 30 s). */
   retryDelayMs?: (delivery: number) => number;
+  /**
+   * This process's instance id. A pattern containing `{instance}` gets it substituted, and its
+   * consumer belongs to this instance alone: it is removed by the server once the instance is gone.
+   */
+  instance?: string;
 }
+
+/** How long an instance's own consumer outlives the instance. */
+const INSTANCE_CONSUMER_TTL_MS = 10 * 60 * 1000;
 
 const exponential = (delivery: number) => Math.min(30_000, 250 * 2 ** (delivery - 1));
 
@@ -73,11 +81,15 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   private async start(): Promise<void> {
     const jsm = await jetstreamManager(this.options.connection);
     const stream = await ensureEventStream(jsm, this.options.prefix);
-    for (const [pattern, handler] of this.messageHandlers) {
+    for (const [declared, handler] of this.messageHandlers) {
+      const perInstance = declared.includes("{instance}");
+      if (perInstance && !this.options.instance) throw new Error(`pattern ${declared} needs the transport's instance option`);
+      const pattern = perInstance ? declared.replaceAll("{instance}", this.options.instance!) : declared;
       const durable = consumerName(this.options.service, pattern);
       const config = {
         durable_name: durable,
         filter_subject: `${this.options.prefix}.${pattern}`,
+        ...(perInstance ? { inactive_threshold: INSTANCE_CONSUMER_TTL_MS * 1_000_000 } : {}),
         ack_policy: AckPolicy.Explicit,
         ack_wait: (this.options.ackWaitMs ?? 30_000) * 1_000_000,
         deliver_policy: DeliverPolicy.All,
@@ -122,7 +134,9 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       msg.ack();
     } catch (error) {
       const info = toErrorInfo(error);
-      if (isRetryable(error) && msg.info.deliveryCount < maxDeliveries) {
+      if (error instanceof RetryLaterError) {
+        msg.nak(error.retryAfterMs);
+      } else if (isRetryable(error) && msg.info.deliveryCount < maxDeliveries) {
         this.logger.warn(`${msg.subject}: ${info.code}: ${info.message} (delivery ${msg.info.deliveryCount}, retrying)`);
         msg.nak((this.options.retryDelayMs ?? exponential)(msg.info.deliveryCount));
       } else {

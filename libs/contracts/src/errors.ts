@@ -44,3 +44,13 @@ export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof Error) return { code: "INTERNAL", name: error.name, message: error.message };
   return { code: "INTERNAL", message: String(error) };
 }
+
+/** Not now: the message is to be handled again after `retryAfterMs` (the bus naks it with that delay). */
+export class RetryLaterError extends TaskerError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super("RETRY_LATER", message, "retryable");
+  }
+}

@@ -1,0 +1,78 @@
+import { type ErrorInfo, newId, type NewEvent } from "@tasker/contracts";
+import type { LogLine, Outcome } from "@tasker/sandbox";
+
+/** Longer log lines are cut: a log is for reading, and every line is an event kept forever. */
+export const MAX_LOG_LINE_CHARS = 16_384;
+
+/** One activation of a stack run, as it is to be recorded. */
+export interface ActivationRecord {
+  stackRunId: string;
+  /** 1 for the start; k for the resume that delivered the k-th batch. */
+  activation: number;
+  at: number;
+  depth: number;
+  worker: string;
+  logs: readonly LogLine[];
+  outcome: Outcome;
+  /** After this activation: every call still waiting for its result. */
+  pending: ReadonlySet<number>;
+  /** The current version of each task the new `tasks` calls name (absent: no such task). */
+  taskVersions: ReadonlyMap<string, string>;
+  /**
+   * New calls that fail at once (an unknown task or service, too deep): recorded as made and failed,
+   * so the task receives the error like any other call's and may catch it.
+   */
+  rejected: ReadonlyMap<number, ErrorInfo>;
+}
+
+function logEvent(line: LogLine): NewEvent {
+  const message = line.message.length > MAX_LOG_LINE_CHARS ? `${line.message.slice(0, MAX_LOG_LINE_CHARS)}… (truncated)` : line.message;
+  return { type: "log.appended", data: { stackRunId: line.stackRunId, level: line.level, message, at: new Date(line.at).toISOString() } };
+}
+
+/** The events that record an activation: resumed (unless it is the start), its logs, then its outcome. Pure. */
+export function activationEvents(record: ActivationRecord): NewEvent[] {
+  const { stackRunId, activation, at, outcome } = record;
+  const events: NewEvent[] = activation > 1 ? [{ type: "vm.resumed", data: { stackRunId, activation, at } }] : [];
+  events.push(...record.logs.map(logEvent));
+  switch (outcome.kind) {
+    case "completed":
+      events.push({ type: "stack.completed", data: { stackRunId, result: (outcome.result ?? null) as never } });
+      break;
+    case "failed": {
+      const { code, name, message, stack } = outcome.error;
+      events.push({ type: "stack.failed", data: { stackRunId, error: { code, name, message, ...(stack ? { stack } : {}) } } });
+      break;
+    }
+    case "suspended":
+      for (const call of outcome.calls) {
+        const taskName = call.service === "tasks" && typeof call.args[0] === "string" ? call.args[0] : undefined;
+        const childId = newId();
+        events.push({
+          type: "stack.created",
+          data: {
+            stackRunId: childId,
+            parentStackRunId: stackRunId,
+            seq: call.seq,
+            service: call.service,
+            method: call.method,
+            args: call.args as never,
+            depth: record.depth + 1,
+            taskVersion: (taskName && record.taskVersions.get(taskName)) ?? null,
+          },
+        });
+        const rejection = record.rejected.get(call.seq);
+        if (rejection) events.push({ type: "stack.failed", data: { stackRunId: childId, error: rejection } });
+      }
+      events.push({
+        type: "vm.suspended",
+        data: { stackRunId, activation, at, waitingOn: [...record.pending].sort((a, b) => a - b), worker: record.worker },
+      });
+      break;
+    default: {
+      const never: never = outcome;
+      throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+    }
+  }
+  return events;
+}

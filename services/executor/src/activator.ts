@@ -1,0 +1,197 @@
+import {
+  type ErrorInfo,
+  type RecordedEvent,
+  type ResumeRequested,
+  RetryLaterError,
+  ServiceName,
+  type StackCreated,
+  taskRunIdOf,
+} from "@tasker/contracts";
+import { type EventStore, isConcurrencyError } from "@tasker/event-store";
+import type { Outcome, Sandbox, TaskVm, ToolCall } from "@tasker/sandbox";
+import { activationEvents } from "./activation-events.js";
+import { rejectionOf } from "./call-checks.js";
+import { LogSink } from "./log-sink.js";
+import { taskSource } from "./module-resolver.js";
+import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
+import type { TaskCatalog } from "./task-catalog.js";
+import type { VmCache } from "./vm-cache.js";
+
+export interface ActivatorOptions {
+  /** This instance: recorded in `vm.suspended`, so resumes come back here. */
+  worker: string;
+  maxDepth: number;
+  maxPendingCalls: number;
+  /** How long a resume meant for another instance is left to it before this one replays it. */
+  stickyGraceMs: number;
+}
+
+/** How activations were served, for operators and tests. */
+export interface ActivatorStats {
+  starts: number;
+  resumesFromCache: number;
+  replays: number;
+  conflicts: number;
+}
+
+/** A VM and what its next activation needs, before the activation runs. */
+interface Live {
+  vm: TaskVm;
+  sink: LogSink;
+  pending: Set<number>;
+  depth: number;
+}
+
+/**
+ * Runs activations of stack runs of service `tasks`: the start of one, or the resume that delivers a
+ * batch of results, on a cached VM or one rebuilt by replay. The outcome is appended under the stack
+ * run's guard at its activation number, so of two instances running the same activation only one
+ * records it (the other discards its VM).
+ */
+export class Activator {
+  readonly stats: ActivatorStats = { starts: 0, resumesFromCache: 0, replays: 0, conflicts: 0 };
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sandbox: Sandbox,
+    private readonly catalog: TaskCatalog,
+    private readonly cache: VmCache,
+    private readonly options: ActivatorOptions,
+  ) {}
+
+  async start(event: RecordedEvent<StackCreated>): Promise<void> {
+    const { stackRunId, depth, taskVersion } = event.data;
+    const streamId = event.metadata.streamId;
+    const history = stackRunHistory(await this.store.readStream(streamId), stackRunId);
+    if (history.runEnded || history.ended || history.journal.length > 0) return; // recorded before, or moot
+    const [taskName, input] = event.data.args;
+    if (typeof taskName !== "string" || taskVersion === null) {
+      return this.failBeforeRunning(streamId, stackRunId, { code: "TASK_NOT_FOUND", name: "Error", message: `no task named ${JSON.stringify(taskName)} is published` });
+    }
+    if (depth > this.options.maxDepth) {
+      const message = `"${taskName}" would run ${depth} deep; the limit is ${this.options.maxDepth} (TASKER_MAX_DEPTH)`;
+      return this.failBeforeRunning(streamId, stackRunId, { code: "MAX_DEPTH_EXCEEDED", name: "Error", message });
+    }
+    const sink = new LogSink();
+    const at = Date.now();
+    const { vm, outcome } = await this.sandbox.start({
+      stackRunId,
+      taskName,
+      source: taskSource(await this.catalog.code(taskName, taskVersion), (name) => this.catalog.module(name)),
+      input,
+      at,
+      onLog: sink.write,
+    });
+    this.stats.starts++;
+    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth }, outcome);
+  }
+
+  /**
+   * Delivers a resume's batch. `here`: it came through this instance's own consumer (this instance
+   * suspended the VM); otherwise through the consumer every instance shares, where a resume meant for
+   * another instance is left to it for `stickyGraceMs` before this one replays it.
+   */
+  async resume(event: RecordedEvent<ResumeRequested>, here: boolean): Promise<void> {
+    const { stackRunId, activation, results, worker } = event.data;
+    if (!here && worker === this.options.worker) return; // this instance's own consumer has it
+    if (!here) {
+      const age = Date.now() - Date.parse(event.metadata.recordedAt);
+      if (age < this.options.stickyGraceMs) throw new RetryLaterError(`left to ${worker}, which holds the VM`, this.options.stickyGraceMs - age);
+    }
+    const streamId = event.metadata.streamId;
+    const cached = this.cache.take(stackRunId, activation - 1);
+    const live = cached ? { ...cached, pending: new Set(cached.pending) } : await this.replay(streamId, stackRunId, activation);
+    if (!live) return;
+    if (cached) this.stats.resumesFromCache++;
+    const at = Date.now();
+    for (const result of results) live.pending.delete(result.seq);
+    const outcome = live.vm.resume({ at, results: results.map(toSandboxResult) });
+    await this.record(streamId, stackRunId, activation, at, live, outcome);
+  }
+
+  /** Rebuilds the VM of a stack run from its journal, ready for `activation`; undefined when moot. */
+  private async replay(streamId: string, stackRunId: string, activation: number): Promise<Live | undefined> {
+    const history = stackRunHistory(await this.store.readStream(streamId), stackRunId);
+    if (history.runEnded || history.ended || history.journal.length !== activation - 1 || !history.created) return undefined;
+    const [taskName, input] = history.created.args;
+    const sink = new LogSink();
+    const { vm, outcome } = await this.sandbox.replay({
+      stackRunId,
+      taskName: String(taskName),
+      source: taskSource(await this.catalog.code(String(taskName), history.created.taskVersion ?? ""), (name) => this.catalog.module(name)),
+      input,
+      journal: history.journal,
+      onLog: sink.write,
+    });
+    this.stats.replays++;
+    if (outcome.kind !== "suspended") {
+      // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
+      await this.record(streamId, stackRunId, activation, Date.now(), { vm, sink, pending: history.pending, depth: history.created.depth }, outcome);
+      return undefined;
+    }
+    return { vm, sink, pending: history.pending, depth: history.created.depth };
+  }
+
+  private async record(streamId: string, stackRunId: string, activation: number, at: number, live: Live, ran: Outcome): Promise<void> {
+    const calls = ran.kind === "suspended" ? ran.calls : [];
+    const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
+    const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
+    for (const call of calls) live.pending.add(call.seq);
+    const outcome = this.overrule(ran, calls, live.pending);
+    const rejected = new Map<number, ErrorInfo>();
+    for (const call of calls) {
+      const rejection = rejectionOf(call, { depth: live.depth, maxDepth: this.options.maxDepth, taskVersions });
+      if (rejection) rejected.set(call.seq, rejection);
+    }
+    const events = activationEvents({
+      stackRunId,
+      activation,
+      at,
+      depth: live.depth,
+      worker: this.options.worker,
+      logs: live.sink.take(),
+      outcome,
+      pending: live.pending,
+      taskVersions,
+      rejected,
+    });
+    try {
+      await this.store.append(streamId, { guard: `stack:${stackRunId}`, version: activation - 1 }, events);
+    } catch (error) {
+      live.vm.dispose();
+      if (!isConcurrencyError(error)) throw error;
+      this.stats.conflicts++; // another instance recorded this activation first: its outcome stands
+      return;
+    }
+    if (outcome.kind !== "suspended") {
+      live.vm.dispose();
+      return;
+    }
+    const taskRunId = taskRunIdOf(streamId);
+    this.cache.put({ vm: live.vm, taskRunId, stackRunId, activation, depth: live.depth, pending: live.pending, bytes: live.vm.memoryBytes, sink: live.sink });
+  }
+
+  /** Failures the executor decides over the task's own outcome: calls it cannot record, too many waiting. */
+  private overrule(outcome: Outcome, calls: readonly ToolCall[], pending: ReadonlySet<number>): Outcome {
+    const misnamed = calls.find((call) => !ServiceName.safeParse(call.service).success);
+    if (misnamed) {
+      return failed("INVALID_SERVICE_NAME", `call ${misnamed.seq} names the service ${JSON.stringify(misnamed.service)}: use lower-case letters, digits and '-'`);
+    }
+    if (outcome.kind === "suspended" && pending.size > this.options.maxPendingCalls) {
+      return failed("TOO_MANY_PENDING_CALLS", `${pending.size} calls wait at once; the limit is ${this.options.maxPendingCalls} (TASKER_MAX_PENDING_CALLS)`);
+    }
+    return outcome;
+  }
+
+  private async failBeforeRunning(streamId: string, stackRunId: string, error: ErrorInfo): Promise<void> {
+    try {
+      await this.store.append(streamId, { guard: `stack:${stackRunId}`, version: 0 }, [{ type: "stack.failed", data: { stackRunId, error } }]);
+    } catch (failure) {
+      if (!isConcurrencyError(failure)) throw failure;
+    }
+  }
+}
+
+function failed(code: string, message: string): Outcome {
+  return { kind: "failed", error: { code, name: "Error", message } };
+}

@@ -1,0 +1,65 @@
+import { createJetStreamMicroservice } from "@tasker/bus";
+import type { RunningService, ServiceDefinition } from "@tasker/platform";
+import { createSandbox } from "@tasker/sandbox";
+import { Activator } from "./activator.js";
+import { ExecutorModule } from "./executor.module.js";
+import { TaskCatalog } from "./task-catalog.js";
+import { VmCache } from "./vm-cache.js";
+
+export { Activator, type ActivatorStats } from "./activator.js";
+
+const MiB = 1024 * 1024;
+/** How long a resume waits for the instance that holds its VM before another instance replays it. */
+const STICKY_GRACE_MS = 2000;
+
+/** A running executor; `activator.stats` tells how its activations were served. */
+export interface RunningExecutor extends RunningService {
+  readonly activator: Activator;
+}
+
+/** Runs the stack runs of service `tasks` in the QuickJS sandbox; see `Activator`. */
+export const executorService = {
+  name: "executor",
+  async start(platform): Promise<RunningExecutor> {
+    const { config } = platform;
+    const prefix = config.TASKER_SUBJECT_PREFIX;
+    const sandbox = await createSandbox();
+    const catalog = new TaskCatalog(platform.dataSource);
+    await catalog.open(platform.nats, prefix);
+    const cache = new VmCache(config.TASKER_VM_CACHE_SIZE, config.TASKER_VM_CACHE_MB * MiB);
+    const activator = new Activator(platform.store, sandbox, catalog, cache, {
+      worker: platform.instanceId,
+      maxDepth: config.TASKER_MAX_DEPTH,
+      maxPendingCalls: config.TASKER_MAX_PENDING_CALLS,
+      stickyGraceMs: STICKY_GRACE_MS,
+    });
+    // Every instance drops the VMs of runs that ended (a core subscription: each instance hears each end).
+    const ends = platform.nats.subscribe(`${prefix}.run.*.run.>`, {
+      callback: (error, msg) => {
+        if (!error && !msg.subject.endsWith(".run.submitted") && !msg.subject.endsWith(".run.cancel-requested")) {
+          cache.evictRun(msg.subject.split(".")[2]!);
+        }
+      },
+    });
+    const app = await createJetStreamMicroservice(ExecutorModule.register(activator), {
+      connection: platform.nats,
+      prefix,
+      service: "executor",
+      instance: platform.instanceId,
+      maxDeliveries: config.TASKER_MAX_DELIVERIES,
+      concurrency: config.TASKER_EXECUTOR_CONCURRENCY,
+    });
+    await app.listen();
+    return {
+      name: "executor",
+      activator,
+      async close() {
+        await app.close();
+        ends.unsubscribe();
+        catalog.close();
+        cache.clear();
+        sandbox.dispose();
+      },
+    };
+  },
+} satisfies ServiceDefinition;

@@ -1,0 +1,4 @@
+import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { executorService } from "./index.js";
+
+closeOnSignals(await startServices(loadConfig(), [executorService], "executor"));

@@ -1,0 +1,65 @@
+import { type CallResult as RecordedResult, type RecordedEvent, type StackCreated } from "@tasker/contracts";
+import { type CallResult, hashArgs, type JournalActivation, type JournalCall } from "@tasker/sandbox";
+
+/** What the event stream says about one stack run: enough to start, resume or replay it. */
+export interface StackRunHistory {
+  /** Its `stack.created`, if the stream has it. */
+  created: StackCreated["data"] | undefined;
+  /** The run ended (completed, failed or cancelled): nothing of it runs any more. */
+  runEnded: boolean;
+  /** The stack run itself completed or failed. */
+  ended: boolean;
+  /** Activations recorded so far, each with its time, the results delivered in it and the calls made. */
+  journal: JournalActivation[];
+  /** Calls made and not yet answered by a delivered result. */
+  pending: Set<number>;
+  /** The results asked to be delivered, by activation number. */
+  resumes: Map<number, CallResult[]>;
+}
+
+/** The sandbox's form of a recorded call result (errors cross by code, with their name and message). */
+export function toSandboxResult(result: RecordedResult): CallResult {
+  return result.ok
+    ? { seq: result.seq, ok: true, value: result.value }
+    : { seq: result.seq, ok: false, error: { code: result.error.code, name: result.error.name ?? "Error", message: result.error.message } };
+}
+
+/** Folds a run's events (in stream order) into the history of `stackRunId`. Pure. */
+export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: string): StackRunHistory {
+  const history: StackRunHistory = { created: undefined, runEnded: false, ended: false, journal: [], pending: new Set(), resumes: new Map() };
+  let calls: JournalCall[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case "stack.created":
+        if (event.data.stackRunId === stackRunId) history.created = event.data;
+        else if (event.data.parentStackRunId === stackRunId && event.data.seq !== null) {
+          calls.push({ seq: event.data.seq, service: event.data.service, method: event.data.method, argsHash: hashArgs(event.data.args) });
+          history.pending.add(event.data.seq);
+        }
+        break;
+      case "resume.requested":
+        if (event.data.stackRunId === stackRunId) history.resumes.set(event.data.activation, event.data.results.map(toSandboxResult));
+        break;
+      case "vm.suspended":
+        if (event.data.stackRunId === stackRunId) {
+          const results = history.resumes.get(event.data.activation) ?? [];
+          for (const result of results) history.pending.delete(result.seq);
+          history.journal.push({ at: event.data.at, results, calls });
+          calls = [];
+        }
+        break;
+      case "stack.completed":
+      case "stack.failed":
+        if (event.data.stackRunId === stackRunId) history.ended = true;
+        break;
+      case "run.completed":
+      case "run.failed":
+      case "run.cancelled":
+        history.runEnded = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return history;
+}

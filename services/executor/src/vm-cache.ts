@@ -1,0 +1,80 @@
+import type { TaskVm } from "@tasker/sandbox";
+import type { LogSink } from "./log-sink.js";
+
+/** A suspended VM kept alive, with what resuming it needs. */
+export interface CachedVm {
+  readonly vm: TaskVm;
+  /** Where the VM writes its log lines (bound when it was created). */
+  readonly sink: LogSink;
+  readonly taskRunId: string;
+  readonly stackRunId: string;
+  /** The activation it suspended at. */
+  readonly activation: number;
+  readonly depth: number;
+  /** Calls waiting for results. */
+  readonly pending: ReadonlySet<number>;
+  readonly bytes: number;
+}
+
+/**
+ * Suspended VMs, bounded by count and bytes, least recently used evicted first (and disposed). A VM
+ * is taken out while it runs, so no two activations of one stack run share it; `maxEntries` 0 keeps
+ * none (every resume replays).
+ */
+export class VmCache {
+  private readonly entries = new Map<string, CachedVm>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Removes and returns the VM of `stackRunId` if it is cached at `activation`; any other is dropped. */
+  take(stackRunId: string, activation: number): CachedVm | undefined {
+    const entry = this.entries.get(stackRunId);
+    if (!entry) return undefined;
+    this.remove(entry);
+    if (entry.activation === activation) return entry;
+    entry.vm.dispose();
+    return undefined;
+  }
+
+  put(entry: CachedVm): void {
+    if (this.maxEntries === 0 || entry.bytes > this.maxBytes) {
+      entry.vm.dispose();
+      return;
+    }
+    const previous = this.entries.get(entry.stackRunId);
+    if (previous) this.drop(previous);
+    this.entries.set(entry.stackRunId, entry);
+    this.bytes += entry.bytes;
+    for (const oldest of this.entries.values()) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      this.drop(oldest);
+    }
+  }
+
+  /** Disposes every VM of a run that ended. */
+  evictRun(taskRunId: string): void {
+    for (const entry of this.entries.values()) if (entry.taskRunId === taskRunId) this.drop(entry);
+  }
+
+  clear(): void {
+    for (const entry of this.entries.values()) this.drop(entry);
+  }
+
+  private drop(entry: CachedVm): void {
+    this.remove(entry);
+    entry.vm.dispose();
+  }
+
+  private remove(entry: CachedVm): void {
+    this.entries.delete(entry.stackRunId);
+    this.bytes -= entry.bytes;
+  }
+}
