@@ -17,7 +17,8 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
             { sourceTag: "type:service", onlyDependOnLibsWithTags: ["type:lib"] },
-            // The CLI is the composition root: `tasker start` runs services, so it may import them.
+            // The CLI is the composition root: `tasker start` runs services, so it may import them
+            // (services are Nx "library" projects for that reason: Nx forbids importing applications).
             { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib", "type:service"] },
             { sourceTag: "type:bench", onlyDependOnLibsWithTags: ["type:lib"] },
           ],
