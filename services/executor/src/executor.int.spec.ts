@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { newId, type RecordedEvent, runStreamId, taskFunctionStreamId } from "@tasker/contracts";
 import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { executorService, type RunningExecutor } from "./index.js";
 
 let env: IsolatedEnvironment;
@@ -12,8 +12,12 @@ beforeAll(async () => {
   env = await createIsolatedEnvironment();
 });
 
+// Executors of one test must not take the work of the next: they share the prefix.
+afterEach(async () => {
+  await Promise.all(handles.splice(0).map((handle) => handle.close()));
+});
+
 afterAll(async () => {
-  await Promise.all(handles.map((handle) => handle.close()));
   await env?.cleanup();
 });
 
@@ -136,8 +140,6 @@ describe("executor", () => {
       "users failed: FORBIDDEN: not an admin",
     ]);
     expect(executor.activator.stats).toMatchObject({ starts: 1, resumesFromCache: 2, replays: 0 });
-    await handle.close();
-    handles.splice(handles.indexOf(handle), 1);
   });
 
   it("gives the identical result and logs when every resume replays (cache size 0)", async () => {
@@ -186,5 +188,28 @@ describe("executor", () => {
     const stats = [one.executor.activator.stats, two.executor.activator.stats];
     expect(stats.reduce((sum, s) => sum + s.conflicts, 0) + stats.reduce((sum, s) => sum + s.replays, 0)).toBeGreaterThanOrEqual(1);
     expect(stats.reduce((sum, s) => sum + s.conflicts, 0)).toBeLessThanOrEqual(1);
+  });
+
+  it("routes resumes to the instance holding the VM, and to another one when it is gone", async () => {
+    const one = await startExecutor(100);
+    const two = await startExecutor(100);
+    const version = await publish(one.handle, "greeter", GREETER);
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => submit(one.handle, "greeter", version, { customer: `c${i}` })));
+    await Promise.all(runs.map((run) => drive(one.handle, run.streamId, run.root)));
+    const both = [one.executor.activator.stats, two.executor.activator.stats];
+    expect(both.reduce((sum, stats) => sum + stats.starts, 0)).toBe(6);
+    expect(both.reduce((sum, stats) => sum + stats.resumesFromCache, 0)).toBe(12);
+    expect(both.reduce((sum, stats) => sum + stats.replays, 0)).toBe(0);
+
+    // The holder goes away after the first activation: the other instance replays and finishes.
+    const { streamId, root } = await submit(one.handle, "greeter", version, { customer: "orphan" });
+    const suspension = await until(one.handle, streamId, suspendedAt(root, 1));
+    const holder = (suspension.find((event) => event.type === "vm.suspended")!.data as { worker: string }).worker;
+    const [gone, survivor] = holder === one.handle.platform.instanceId ? [one, two] : [two, one];
+    await gone.handle.close();
+    handles.splice(handles.indexOf(gone.handle), 1);
+    const events = await drive(survivor.handle, streamId, root);
+    expect((resultOf(events, root) as { result: { domains: string[] } }).result.domains).toEqual(["a.example", "b.example"]);
+    expect(survivor.executor.activator.stats.replays).toBeGreaterThanOrEqual(1);
   });
 });

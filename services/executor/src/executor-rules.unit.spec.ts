@@ -1,0 +1,124 @@
+import { newId, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { hashArgs } from "@tasker/sandbox";
+import { describe, expect, it } from "vitest";
+import { activationEvents } from "./activation-events.js";
+import { rejectionOf } from "./call-checks.js";
+import { candidateNames } from "./module-resolver.js";
+import { stackRunHistory } from "./stack-run-history.js";
+
+const streamId = runStreamId(newId());
+let version = 0;
+function recorded(type: string, data: object): RecordedEvent {
+  version++;
+  return {
+    type,
+    data,
+    metadata: { eventId: newId(), streamId, streamVersion: version, position: version, recordedAt: new Date().toISOString(), traceparent: null, causationId: null, correlationId: null },
+  } as RecordedEvent;
+}
+
+describe("a stack run's history", () => {
+  const root = newId();
+  const [a, b, c] = [newId(), newId(), newId()];
+  const created = (stackRunId: string, seq: number, args: unknown[]) =>
+    recorded("stack.created", { stackRunId, parentStackRunId: root, seq, service: "gapi", method: ["x"], args, depth: 1, taskVersion: null });
+  const events = [
+    recorded("stack.created", { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["t", { n: 1 }], depth: 0, taskVersion: "v" }),
+    created(a, 0, [{ q: 1 }]),
+    created(b, 1, [{ q: 2 }]),
+    recorded("vm.suspended", { stackRunId: root, activation: 1, at: 1000, waitingOn: [0, 1], worker: "w" }),
+    recorded("stack.completed", { stackRunId: a, result: "A" }),
+    recorded("resume.requested", { stackRunId: root, activation: 2, results: [{ seq: 0, stackRunId: a, ok: true, value: "A" }], worker: "w" }),
+    recorded("vm.resumed", { stackRunId: root, activation: 2, at: 2000 }),
+    created(c, 2, []),
+    recorded("vm.suspended", { stackRunId: root, activation: 2, at: 2000, waitingOn: [1, 2], worker: "w" }),
+  ];
+
+  it("is the journal of activations, with their times, deliveries and calls, in order", () => {
+    const history = stackRunHistory(events, root);
+    expect(history.journal).toEqual([
+      {
+        at: 1000,
+        results: [],
+        calls: [
+          { seq: 0, service: "gapi", method: ["x"], argsHash: hashArgs([{ q: 1 }]) },
+          { seq: 1, service: "gapi", method: ["x"], argsHash: hashArgs([{ q: 2 }]) },
+        ],
+      },
+      { at: 2000, results: [{ seq: 0, ok: true, value: "A" }], calls: [{ seq: 2, service: "gapi", method: ["x"], argsHash: hashArgs([]) }] },
+    ]);
+    expect([...history.pending].sort()).toEqual([1, 2]);
+    expect(history.created?.args).toEqual(["t", { n: 1 }]);
+    expect(history.ended || history.runEnded).toBe(false);
+  });
+
+  it("knows when the stack run or its run ended", () => {
+    expect(stackRunHistory([...events, recorded("stack.failed", { stackRunId: root, error: { code: "X", message: "x" } })], root).ended).toBe(true);
+    expect(stackRunHistory([...events, recorded("run.cancelled", { taskRunId: newId(), reason: null })], root).runEnded).toBe(true);
+  });
+});
+
+describe("the events of an activation", () => {
+  const base = { stackRunId: newId(), at: 5000, depth: 2, worker: "w1", logs: [], pending: new Set([0, 1]), taskVersions: new Map([["child", "v9"]]), rejected: new Map() };
+
+  it("records new calls, pinning the version of a task call, then the suspension", () => {
+    const events = activationEvents({
+      ...base,
+      activation: 1,
+      outcome: { kind: "suspended", calls: [{ seq: 0, service: "tasks", method: ["execute"], args: ["child", {}] }, { seq: 1, service: "gapi", method: ["a", "b"], args: [] }] },
+    });
+    expect(events.map((event) => event.type)).toEqual(["stack.created", "stack.created", "vm.suspended"]);
+    expect(events[0]!.data).toMatchObject({ parentStackRunId: base.stackRunId, seq: 0, depth: 3, taskVersion: "v9" });
+    expect(events[1]!.data).toMatchObject({ service: "gapi", taskVersion: null });
+    expect(events[2]!.data).toEqual({ stackRunId: base.stackRunId, activation: 1, at: 5000, waitingOn: [0, 1], worker: "w1" });
+  });
+
+  it("starts a resume with vm.resumed, keeps log lines, and records a failed call at once", () => {
+    const rejection = { code: "TASK_NOT_FOUND", name: "Error", message: "no task" };
+    const events = activationEvents({
+      ...base,
+      activation: 3,
+      logs: [{ level: "warn", message: "x".repeat(20_000), at: 5000, stackRunId: base.stackRunId }],
+      outcome: { kind: "suspended", calls: [{ seq: 4, service: "tasks", method: ["execute"], args: ["nope", {}] }] },
+      rejected: new Map([[4, rejection]]),
+    });
+    expect(events.map((event) => event.type)).toEqual(["vm.resumed", "log.appended", "stack.created", "stack.failed", "vm.suspended"]);
+    expect((events[1]!.data as { message: string }).message).toMatch(/… \(truncated\)$/);
+    expect(events[3]!.data).toEqual({ stackRunId: (events[2]!.data as { stackRunId: string }).stackRunId, error: rejection });
+  });
+
+  it("ends with stack.completed or stack.failed", () => {
+    expect(activationEvents({ ...base, activation: 1, outcome: { kind: "completed", result: { ok: 1 } } }).at(-1)).toEqual({
+      type: "stack.completed",
+      data: { stackRunId: base.stackRunId, result: { ok: 1 } },
+    });
+    const failed = activationEvents({ ...base, activation: 2, outcome: { kind: "failed", error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" } } });
+    expect(failed.at(-1)).toEqual({ type: "stack.failed", data: { stackRunId: base.stackRunId, error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" } } });
+  });
+});
+
+describe("calls that fail at once", () => {
+  const context = { depth: 3, maxDepth: 4, taskVersions: new Map([["known", "v"]]) };
+  const call = (service: string, args: unknown[], method = ["execute"]) => ({ seq: 0, service, method, args });
+
+  it("names the reason", () => {
+    expect(rejectionOf(call("mailer", []), context)?.code).toBe("UNKNOWN_SERVICE");
+    expect(rejectionOf(call("tasks", ["unknown", {}]), context)?.code).toBe("TASK_NOT_FOUND");
+    expect(rejectionOf(call("tasks", [42]), context)?.code).toBe("INVALID_ARGUMENTS");
+    expect(rejectionOf(call("tasks", ["known", {}]), { ...context, depth: 4 })?.message).toContain("limit is 4");
+  });
+
+  it("lets good calls through", () => {
+    expect(rejectionOf(call("tasks", ["known", {}]), context)).toBeUndefined();
+    expect(rejectionOf(call("gapi", [{}], ["admin", "domains", "list"]), context)).toBeUndefined();
+  });
+});
+
+describe("helper module names", () => {
+  it("resolves relative to the importing task, clamped at the root, without .js", () => {
+    expect(candidateNames("./util", "reports/weekly")).toEqual(["reports/util", "util"]);
+    expect(candidateNames("../shared/gapi-helper", "gapi-list-domains-with-nested")).toEqual(["shared/gapi-helper"]);
+    expect(candidateNames("../shared/gapi-helper.js", "reports/weekly")).toEqual(["shared/gapi-helper"]);
+    expect(candidateNames("shared/gapi-helper", "a/b")).toEqual(["a/shared/gapi-helper", "shared/gapi-helper"]);
+  });
+});
