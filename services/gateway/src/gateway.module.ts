@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from "@nestjs/common";
+import { APP_FILTER, APP_PIPE } from "@nestjs/core";
+import { TerminusModule } from "@nestjs/terminus";
+import { pooledSql } from "@tasker/event-store";
+import type { Platform } from "@tasker/platform";
+import { HealthController } from "./health/health.controller.js";
+import { ApiExceptionFilter } from "./http/api-exception.filter.js";
+import { ZodValidationPipe } from "./http/zod-validation.pipe.js";
+import { PLATFORM, READ_MODELS } from "./platform.token.js";
+import { TaskFunctionCatalog } from "./task-functions/task-function-catalog.js";
+import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.js";
+import { TaskFunctionsController } from "./task-functions/task-functions.controller.js";
+import { RunCanceller } from "./tasks/run-canceller.js";
+import { RunWaiter } from "./tasks/run-waiter.js";
+import { TaskRunReader } from "./tasks/task-run-reader.js";
+import { TaskSubmitter } from "./tasks/task-submitter.js";
+import { TasksController } from "./tasks/tasks.controller.js";
+
+/** The public HTTP API over one process's platform. */
+@Module({})
+export class GatewayModule {
+  static register(platform: Platform): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [TaskFunctionsController, TasksController, HealthController],
+      providers: [
+        { provide: PLATFORM, useValue: platform },
+        { provide: READ_MODELS, useValue: pooledSql(platform.dataSource) },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        TaskFunctionPublisher,
+        TaskFunctionCatalog,
+        TaskSubmitter,
+        TaskRunReader,
+        RunWaiter,
+        RunCanceller,
+      ],
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, ServiceUnavailableException } from "@nestjs/common";
+import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
+import { HealthCheckService, type HealthCheckResult, HealthIndicatorService } from "@nestjs/terminus";
+import { ApiErrorBody } from "@tasker/contracts";
+import type { Platform } from "@tasker/platform";
+import { ApiError } from "../http/api-error.js";
+import { PLATFORM } from "../platform.token.js";
+
+/** How long one dependency may take to answer before it counts as down. */
+const CHECK_TIMEOUT_MS = 2000;
+
+function describeDown(result: HealthCheckResult): string {
+  return Object.entries(result.error ?? {})
+    .map(([name, detail]) => `${name}: ${String((detail as { message?: unknown }).message ?? "down")}`)
+    .join("; ");
+}
+
+@ApiTags("health")
+@Controller("health")
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(PLATFORM) private readonly platform: Platform,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "200 when PostgreSQL and NATS answer, 503 otherwise" })
+  @ApiResponse({ status: 503, description: "a dependency does not answer", standardSchema: ApiErrorBody })
+  async check(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.indicators.check("postgres").attempt(async () => void (await this.platform.dataSource.query("SELECT 1"))).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicators.check("nats").attempt(async () => ({ rttMs: await this.platform.nats.rtt() })).withTimeout(CHECK_TIMEOUT_MS),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const down = describeDown(error.getResponse() as HealthCheckResult);
+      throw new ApiError(503, "UNHEALTHY", `the gateway cannot serve requests: ${down || "a dependency is down"}`);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { HttpException } from "@nestjs/common";
+import { type ApiErrorBody, ValidationError } from "@tasker/contracts";
+import { ApiError } from "./api-error.js";
+
+export interface ErrorResponse {
+  readonly status: number;
+  readonly body: ApiErrorBody;
+  /** Not the client's fault: worth a line in the gateway's log. */
+  readonly unexpected: boolean;
+}
+
+/** The errors `body-parser` raises, by their `type`. */
+const BODY_ERRORS: Record<string, { status: number; code: string; message: (error: BodyParserError) => string }> = {
+  "entity.parse.failed": { status: 400, code: "INVALID_JSON", message: (error) => `the body is not valid JSON: ${error.message}` },
+  "entity.too.large": {
+    status: 413,
+    code: "PAYLOAD_TOO_LARGE",
+    message: (error) => `the body is larger than the limit of ${error.limit} bytes; send less data in one request`,
+  },
+  "entity.verify.failed": { status: 400, code: "INVALID_BODY", message: (error) => error.message },
+  "request.aborted": { status: 400, code: "REQUEST_ABORTED", message: () => "the request was aborted before its body arrived" },
+  "request.size.invalid": { status: 400, code: "INVALID_BODY", message: () => "the body's length does not match its Content-Length" },
+  "encoding.unsupported": { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: (error) => `${error.message}; send the body as identity, gzip or deflate` },
+  "charset.unsupported": { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: (error) => `${error.message}; send JSON as UTF-8` },
+};
+
+interface BodyParserError {
+  type: string;
+  message: string;
+  limit?: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  const type: unknown = error instanceof Error ? (error as Error & { type?: unknown }).type : undefined;
+  return typeof type === "string" && Object.hasOwn(BODY_ERRORS, type);
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: "BAD_REQUEST",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  503: "SERVICE_UNAVAILABLE",
+};
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  const message = typeof response === "object" && response !== null ? (response as { message?: unknown }).message : response;
+  return Array.isArray(message) ? message.join("; ") : String(message ?? exception.message);
+}
+
+function answer(status: number, code: string, message: string, field?: string): ErrorResponse {
+  return { status, body: { error: field === undefined ? { code, message } : { code, message, field } }, unexpected: status >= 500 };
+}
+
+/**
+ * What the API answers for a thrown value: its own errors as raised, a request body the parser
+ * refused as 400/413/415, Nest's HTTP exceptions (unknown route, ...) with a code, and anything else
+ * as a 500 that says no more than that (the details go to the log, never to the client).
+ */
+export function errorResponse(error: unknown): ErrorResponse {
+  if (error instanceof ApiError) return answer(error.status, error.code, error.message, error.field);
+  if (error instanceof ValidationError) return answer(400, error.code, error.message, error.field);
+  if (isBodyParserError(error)) {
+    const known = BODY_ERRORS[error.type]!;
+    return answer(known.status, known.code, known.message(error), "body");
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return answer(status, STATUS_CODES[status] ?? `HTTP_${status}`, httpExceptionMessage(error));
+  }
+  return { ...answer(500, "INTERNAL", "the gateway failed unexpectedly; the request may be retried, and the gateway's log has the details"), unexpected: true };
+}

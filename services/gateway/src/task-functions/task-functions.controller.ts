@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Post } from "@nestjs/common";
+import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
+import {
+  ApiErrorBody,
+  PublishTaskFunctionRequest,
+  PublishTaskFunctionResponse,
+  TaskFunctionList,
+} from "@tasker/contracts";
+import { TaskFunctionCatalog } from "./task-function-catalog.js";
+import { TaskFunctionPublisher } from "./task-function-publisher.js";
+
+@ApiTags("task functions")
+@Controller("task-functions")
+export class TaskFunctionsController {
+  constructor(
+    private readonly publisher: TaskFunctionPublisher,
+    private readonly catalog: TaskFunctionCatalog,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: "Publish a new version of a task function; its JSDoc gives the description and params" })
+  @ApiResponse({ status: 201, description: "published", standardSchema: PublishTaskFunctionResponse })
+  @ApiResponse({ status: 400, description: "invalid name, or code that does not parse (the message names the line)", standardSchema: ApiErrorBody })
+  publish(@Body({ schema: PublishTaskFunctionRequest }) request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
+    return this.publisher.publish(request);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the current version of every task function, sorted by name" })
+  @ApiResponse({ status: 200, description: "the task functions", standardSchema: TaskFunctionList })
+  list(): Promise<TaskFunctionList> {
+    return this.catalog.list();
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from "@nestjs/common";
+import type { ErrorInfo, JsonValue, TaskRunLogLine, TaskRunStatus, TaskRunView, WaitingOnCall } from "@tasker/contracts";
+import { READ_MODELS, type ReadModelsSql } from "../platform.token.js";
+
+interface RunRow {
+  task_run_id: string;
+  task_name: string;
+  status: TaskRunStatus;
+  input: JsonValue;
+  result: JsonValue | null;
+  error: ErrorInfo | null;
+  waiting_on: WaitingOnCall[] | null;
+  idempotency_key: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface LogRow {
+  at: Date;
+  level: TaskRunLogLine["level"];
+  message: string;
+  stack_run_id: string;
+}
+
+/** A run's id and status: what the submit and cancel answers carry. */
+export interface RunStatus {
+  readonly taskRunId: string;
+  readonly status: TaskRunStatus;
+}
+
+function toView(run: RunRow, logs: readonly LogRow[]): TaskRunView {
+  return {
+    taskRunId: run.task_run_id,
+    taskName: run.task_name,
+    status: run.status,
+    input: run.input,
+    ...(run.status === "completed" ? { result: run.result } : {}),
+    ...(run.error ? { error: { code: run.error.code, message: run.error.message, ...(run.error.stack ? { stack: run.error.stack } : {}) } } : {}),
+    logs: logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message, stackRunId: log.stack_run_id })),
+    ...(run.status === "suspended" && run.waiting_on ? { waitingOn: run.waiting_on } : {}),
+    createdAt: run.created_at.toISOString(),
+    updatedAt: run.updated_at.toISOString(),
+  };
+}
+
+/** Task runs as the read models (`task_runs`, `task_run_logs`) show them. */
+@Injectable()
+export class TaskRunReader {
+  constructor(@Inject(READ_MODELS) private readonly sql: ReadModelsSql) {}
+
+  /** The run with its logs in order, or undefined when there is no such run. */
+  async read(taskRunId: string): Promise<TaskRunView | undefined> {
+    const [[run], logs] = await Promise.all([
+      this.sql.rows<RunRow>("SELECT * FROM task_runs WHERE task_run_id = $1", [taskRunId]),
+      this.sql.rows<LogRow>("SELECT at, level, message, stack_run_id FROM task_run_logs WHERE task_run_id = $1 ORDER BY position", [taskRunId]),
+    ]);
+    return run && toView(run, logs);
+  }
+
+  async status(taskRunId: string): Promise<RunStatus | undefined> {
+    const [run] = await this.sql.rows<RunStatus>(`SELECT task_run_id AS "taskRunId", status FROM task_runs WHERE task_run_id = $1`, [taskRunId]);
+    return run;
+  }
+
+  async statusByIdempotencyKey(idempotencyKey: string): Promise<RunStatus | undefined> {
+    const [run] = await this.sql.rows<RunStatus>(`SELECT task_run_id AS "taskRunId", status FROM task_runs WHERE idempotency_key = $1`, [idempotencyKey]);
+    return run;
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from "@nestjs/common";
+import { type JsonValue, newId, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
+import { isConcurrencyError } from "@tasker/event-store";
+import type { Platform } from "@tasker/platform";
+import { ApiError } from "../http/api-error.js";
+import { PLATFORM } from "../platform.token.js";
+import { TaskFunctionCatalog } from "../task-functions/task-function-catalog.js";
+import { type RunStatus, TaskRunReader } from "./task-run-reader.js";
+
+/** Starts task runs: the first events of a run's stream, at the current version of its task. */
+@Injectable()
+export class TaskSubmitter {
+  constructor(
+    @Inject(PLATFORM) private readonly platform: Platform,
+    private readonly catalog: TaskFunctionCatalog,
+    private readonly runs: TaskRunReader,
+  ) {}
+
+  /**
+   * Appends `run.submitted` + the root `stack.created` (pinned to the task's current version) to a new
+   * run stream. With an `idempotencyKey` already used, answers with that run instead: looked up first,
+   * and again when a concurrent submit with the same key won the race to the unique key.
+   */
+  async submit(request: SubmitTaskRequest): Promise<RunStatus> {
+    const key = request.idempotencyKey ?? null;
+    const existing = key === null ? undefined : await this.runs.statusByIdempotencyKey(key);
+    if (existing) return existing;
+    const taskVersion = await this.catalog.currentVersion(request.taskName);
+    if (taskVersion === undefined) {
+      throw new ApiError(404, "TASK_NOT_FOUND", `no task function named "${request.taskName}" was published; publish it with POST /task-functions first`, "taskName");
+    }
+    const taskRunId = newId();
+    // The schema checked it is JSON that jsonb stores; `null` stands for "no input".
+    const input = (request.input ?? null) as JsonValue;
+    const metadata = { correlationId: taskRunId };
+    try {
+      await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
+        { type: "run.submitted", data: { taskRunId, taskName: request.taskName, taskVersion, input, idempotencyKey: key }, metadata },
+        {
+          type: "stack.created",
+          data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion },
+          metadata,
+        },
+      ]);
+    } catch (error) {
+      const winner = key !== null && isConcurrencyError(error) ? await this.runs.statusByIdempotencyKey(key) : undefined;
+      if (winner) return winner;
+      throw error;
+    }
+    return { taskRunId, status: "queued" };
+  }
+}

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from "@nestjs/common";
+import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
+import {
+  ApiErrorBody,
+  CancelTaskRequest,
+  CancelTaskResponse,
+  ResultWaitSeconds,
+  SubmitTaskRequest,
+  SubmitTaskResponse,
+  TaskRunIdParam,
+  TaskRunView,
+} from "@tasker/contracts";
+import { runNotFound } from "../http/api-error.js";
+import { RunCanceller } from "./run-canceller.js";
+import { RunWaiter } from "./run-waiter.js";
+import { TaskRunReader } from "./task-run-reader.js";
+import { TaskSubmitter } from "./task-submitter.js";
+
+/** The part of the HTTP response a long wait needs: to learn that the client went away. */
+interface ClosableResponse {
+  once(event: "close", listener: () => void): unknown;
+}
+
+@ApiTags("tasks")
+@Controller("tasks")
+@ApiResponse({ status: 400, description: "invalid request: the error names the field", standardSchema: ApiErrorBody })
+export class TasksController {
+  constructor(
+    private readonly submitter: TaskSubmitter,
+    private readonly runs: TaskRunReader,
+    private readonly waiter: RunWaiter,
+    private readonly canceller: RunCanceller,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: "Run the current version of a task; the same idempotencyKey answers with the same run" })
+  @ApiResponse({ status: 202, description: "queued", standardSchema: SubmitTaskResponse })
+  @ApiResponse({ status: 404, description: "no such task function", standardSchema: ApiErrorBody })
+  @ApiResponse({ status: 413, description: "body too large", standardSchema: ApiErrorBody })
+  submit(@Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest): Promise<SubmitTaskResponse> {
+    return this.submitter.submit(request);
+  }
+
+  @Get(":taskRunId")
+  @ApiOperation({ summary: "A task run: status, input, result or error, logs, and what it waits on" })
+  @ApiResponse({ status: 200, description: "the run", standardSchema: TaskRunView })
+  @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
+  async get(@Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string): Promise<TaskRunView> {
+    const run = await this.runs.read(taskRunId);
+    if (!run) throw runNotFound(taskRunId);
+    return run;
+  }
+
+  @Get(":taskRunId/result")
+  @ApiOperation({ summary: "A task run, answered as soon as it ends or after `wait` seconds (at most 60)" })
+  @ApiResponse({ status: 200, description: "the run", standardSchema: TaskRunView })
+  @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
+  async result(
+    @Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string,
+    @Query("wait", { schema: ResultWaitSeconds }) wait: number,
+    @Res({ passthrough: true }) response: ClosableResponse,
+  ): Promise<TaskRunView> {
+    const clientGone = new AbortController();
+    response.once("close", () => clientGone.abort());
+    const run = await this.waiter.waitForEnd(taskRunId, wait, clientGone.signal);
+    if (!run) throw runNotFound(taskRunId);
+    return run;
+  }
+
+  @Post(":taskRunId/cancel")
+  @HttpCode(202)
+  @ApiOperation({ summary: "Ask a run to stop; an ended run is left as it is" })
+  @ApiResponse({ status: 202, description: "cancel requested (or the run had already ended)", standardSchema: CancelTaskResponse })
+  @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
+  cancel(
+    @Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string,
+    @Body({ schema: CancelTaskRequest.optional() }) request: CancelTaskRequest | undefined,
+  ): Promise<CancelTaskResponse> {
+    return this.canceller.cancel(taskRunId, request?.reason);
+  }
+}
