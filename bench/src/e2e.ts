@@ -1,0 +1,60 @@
+// `npm run bench -- e2e`: four workloads through the HTTP API (waiting with `?wait=`), with the
+// gateway, the executor and the stack-processor each in its own process. One JSON line per workload.
+import { TaskerSystem } from "@tasker/testing";
+import { percentile, report, round } from "./_stats.js";
+
+const tasker = await TaskerSystem.start();
+try {
+  await tasker.publish("bench-echo", "module.exports = async (input) => input;");
+  await tasker.publish("bench-square", "module.exports = async (input) => input.x * input.x;");
+  await tasker.publish(
+    "bench-sequential",
+    `module.exports = async (input, { tools }) => {
+       const squares = [];
+       for (let x = 0; x < input.n; x++) squares.push(await tools.tasks.execute("bench-square", { x }));
+       return squares;
+     };`,
+  );
+  await tasker.publish(
+    "bench-parallel",
+    `module.exports = async (input, { tools }) =>
+       Promise.all(Array.from({ length: input.n }, (_, x) => tools.tasks.execute("bench-square", { x })));`,
+  );
+
+  /** Submits and waits for the end; returns the milliseconds from submission to the answer. */
+  async function timed(taskName: string, input: unknown): Promise<number> {
+    const start = performance.now();
+    const run = await tasker.result(await tasker.submit(taskName, input), 60);
+    if (run.status !== "completed") throw new Error(`${taskName} ${run.status}: ${JSON.stringify(run.error)}`);
+    return performance.now() - start;
+  }
+
+  async function sequentially(count: number, taskName: string, input: unknown): Promise<number[]> {
+    const samples: number[] = [];
+    for (let i = 0; i < count; i++) samples.push(await timed(taskName, input));
+    return samples;
+  }
+
+  await sequentially(20, "bench-echo", { hello: "world" });
+  const w1 = await sequentially(200, "bench-echo", { hello: "world" });
+  report({ peer: "tasker", workload: "W1", n: w1.length, p50_ms: round(percentile(w1, 50)), p99_ms: round(percentile(w1, 99)) });
+
+  await sequentially(3, "bench-sequential", { n: 20 });
+  const w2 = await sequentially(30, "bench-sequential", { n: 20 });
+  const w2p50 = percentile(w2, 50);
+  report({ peer: "tasker", workload: "W2", n: w2.length, p50_ms: round(w2p50), p99_ms: round(percentile(w2, 99)), per_child_p50_ms: round(w2p50 / 20) });
+
+  await sequentially(3, "bench-parallel", { n: 20 });
+  const w3 = await sequentially(30, "bench-parallel", { n: 20 });
+  report({ peer: "tasker", workload: "W3", n: w3.length, p50_ms: round(percentile(w3, 50)), p99_ms: round(percentile(w3, 99)) });
+
+  let best = 0;
+  for (let round_ = 0; round_ < 3; round_++) {
+    const start = performance.now();
+    await Promise.all(Array.from({ length: 500 }, (_, i) => timed("bench-echo", { i })));
+    best = Math.max(best, 500 / ((performance.now() - start) / 1000));
+  }
+  report({ peer: "tasker", workload: "W4", n: 500, runs_per_s: round(best, 1) });
+} finally {
+  await tasker.stop();
+}

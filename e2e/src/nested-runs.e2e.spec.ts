@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TaskerSystem } from "@tasker/testing";
+
+let tasker: TaskerSystem;
+
+beforeAll(async () => {
+  tasker = await TaskerSystem.start({ TASKER_MAX_DEPTH: "12" });
+  await tasker.publishExamples("nested-calls-test", "echo", "square", "fail");
+  await tasker.publish(
+    "fan-out",
+    `export async function runTask(input, tools) {
+       const squares = await Promise.all(Array.from({ length: input.n }, (_, i) => tools.tasks.execute("square", { n: i })));
+       return squares.map((square) => square.result);
+     }`,
+  );
+  await tasker.publish(
+    "catch-child",
+    `module.exports = async (input, context) => {
+       try {
+         await context.tools.tasks.execute("fail", { message: "the child gave up", code: "CHILD_GAVE_UP" });
+         return { caught: false };
+       } catch (error) {
+         return { caught: true, message: error.message, code: error.code };
+       }
+     };`,
+  );
+  await tasker.publish("uncaught-child", `module.exports = async (input, { tools }) => tools.tasks.execute("fail", { message: "nobody caught me", code: "LOUD" });`);
+  await tasker.publish(
+    "unknown-child",
+    `export default async function (input, tools) {
+       try {
+         await tools.tasks.execute("no-such-task", {});
+       } catch (error) {
+         return { code: error.code, message: error.message };
+       }
+     }`,
+  );
+  await tasker.publish("forever", `module.exports = async (input, { tools }) => tools.tasks.execute("forever", { level: (input.level || 0) + 1 });`);
+});
+
+afterAll(async () => {
+  await tasker?.stop();
+});
+
+function depthOf(result: unknown): number {
+  let depth = 0;
+  for (let level = result as { nestedResult?: unknown }; level.nestedResult; level = level.nestedResult as { nestedResult?: unknown }) depth++;
+  return depth;
+}
+
+describe("nested runs, every service in its own process", () => {
+  it("completes nested-calls-test at depth 10 with the nested results", async () => {
+    const run = await tasker.run("nested-calls-test", { depth: 10 });
+    expect(run.status).toBe("completed");
+    expect(depthOf(run.result)).toBe(10);
+    expect((run.result as { depth: number }).depth).toBe(10);
+    const starts = run.logs.filter((log) => log.message.startsWith("Starting nested calls test"));
+    expect(starts.map((log) => log.message)).toEqual(Array.from({ length: 11 }, (_, i) => `Starting nested calls test at depth ${10 - i}`));
+  });
+
+  it("completes a Promise.all of 20 nested tasks with every result", async () => {
+    const run = await tasker.run("fan-out", { n: 20 });
+    expect(run.status).toBe("completed");
+    expect(run.result).toEqual(Array.from({ length: 20 }, (_, i) => i * i));
+  });
+
+  it("lets a parent catch a failing child", async () => {
+    const run = await tasker.run("catch-child", {});
+    expect(run.result).toEqual({ caught: true, message: "the child gave up", code: "CHILD_GAVE_UP" });
+  });
+
+  it("fails the run with the child's error when nobody catches it", async () => {
+    const run = await tasker.run("uncaught-child", {});
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatchObject({ code: "LOUD", message: "nobody caught me" });
+  });
+
+  it("makes an unknown nested task a catchable error", async () => {
+    const run = await tasker.run("unknown-child", {});
+    expect(run.result).toMatchObject({ code: "TASK_NOT_FOUND" });
+  });
+
+  it("fails a task that calls itself forever at the depth limit", async () => {
+    const run = await tasker.run("forever", {});
+    expect(run.status).toBe("failed");
+    expect(run.error?.code).toBe("MAX_DEPTH_EXCEEDED");
+    expect(run.error?.message).toContain("TASKER_MAX_DEPTH");
+  });
+
+  it("completes 100 concurrent submissions", async () => {
+    const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => tasker.submit("echo", { i })));
+    const runs = await Promise.all(ids.map((id) => tasker.result(id, 60)));
+    expect(runs.map((run) => run.status)).toEqual(ids.map(() => "completed"));
+    expect(runs.map((run) => run.result)).toEqual(ids.map((_, i) => ({ echo: { i } })));
+  });
+});

@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The built `tasker` command (`npm run build` first). */
+export const TASKER_CLI = fileURLToPath(new URL("../../../tools/cli/dist/main.js", import.meta.url));
+
+/** Services running in a child process of their own, as `tasker start <names...>` runs them in production. */
+export interface ServiceProcess {
+  readonly names: readonly string[];
+  /** The gateway's URL, when the process runs the gateway. */
+  readonly gatewayUrl: string | undefined;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Ends the process with `signal` (SIGKILL: as a crash would) and waits until it is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `tasker start <names...>` with `env` and waits until it printed `started <name>` for each. */
+export async function startServiceProcess(names: readonly string[], env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+  const child: ChildProcess = spawn(process.execPath, [TASKER_CLI, "start", ...names], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = () => names.every((name) => new RegExp(`^started ${name}\\b`, "m").test(output));
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`tasker start ${names.join(" ")} did not start:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    names,
+    gatewayUrl: /^started gateway on (\S+)/m.exec(output)?.[1],
+    output: () => output,
+    async kill(signal: NodeJS.Signals = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
