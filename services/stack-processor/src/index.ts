@@ -1,0 +1,46 @@
+import { createJetStreamMicroservice } from "@tasker/bus";
+import { pooledSql } from "@tasker/event-store";
+import type { ServiceDefinition } from "@tasker/platform";
+import { RunOrchestrator } from "./run-orchestrator.js";
+import { StackProcessorModule } from "./stack-processor.module.js";
+import { Watchdog } from "./watchdog/watchdog.js";
+
+export { RunOrchestrator } from "./run-orchestrator.js";
+export { Watchdog, type WatchdogOptions } from "./watchdog/watchdog.js";
+
+const name = "stack-processor";
+
+/**
+ * Run orchestration: applies the run-model's rules to every run event (resumes, run ends, cancels),
+ * and runs the stuck-run watchdog. Any number of instances share the work.
+ */
+export const stackProcessorService: ServiceDefinition = {
+  name,
+  async start(platform) {
+    const { config } = platform;
+    const orchestrator = new RunOrchestrator(platform.store);
+    const app = await createJetStreamMicroservice(StackProcessorModule.register(orchestrator), {
+      connection: platform.nats,
+      prefix: config.TASKER_SUBJECT_PREFIX,
+      service: name,
+      maxDeliveries: config.TASKER_MAX_DELIVERIES,
+    });
+    await app.listen();
+    const watchdog = new Watchdog({
+      sql: pooledSql(platform.dataSource),
+      store: platform.store,
+      js: platform.js,
+      orchestrator,
+      prefix: config.TASKER_SUBJECT_PREFIX,
+      leaseMs: config.TASKER_LEASE_MS,
+    });
+    watchdog.start();
+    return {
+      name,
+      async close() {
+        await watchdog.stop();
+        await app.close();
+      },
+    };
+  },
+};

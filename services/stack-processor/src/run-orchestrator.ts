@@ -1,0 +1,52 @@
+import { type RecordedEvent, runStreamId, taskRunIdOf, type WriteMetadata } from "@tasker/contracts";
+import { type EventStore, isConcurrencyError } from "@tasker/event-store";
+import { type Decision, decideAll, decideWake, foldRun, type RunState, whatWakes } from "@tasker/run-model";
+
+/** Decisions read from a run's state; several may be due at once (e.g. resumes of different stack runs). */
+type Rule = (state: RunState) => (Decision | null)[];
+
+/** Conflicts tolerated before the work goes back to the bus (which redelivers it with backoff). */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Applies the run-model's rules to a run: reads its stream, folds it, appends what is decided. A
+ * decision carries a guard, so a conflicting writer (another instance, a redelivery) makes the append
+ * fail; the rules then run again on a fresh read, and usually find the decision already taken.
+ */
+export class RunOrchestrator {
+  constructor(private readonly store: EventStore) {}
+
+  /** Takes the decisions `event` calls for; most events call for none and cost no read. */
+  async onEvent(event: RecordedEvent): Promise<Decision[]> {
+    const wakes = whatWakes(event);
+    if (wakes.length === 0) return [];
+    return this.apply(taskRunIdOf(event.metadata.streamId), (state) => wakes.map((wake) => decideWake(state, wake)), event);
+  }
+
+  /** Takes every decision still due for a run, whatever event was missed. Returns those taken. */
+  reconcile(taskRunId: string): Promise<Decision[]> {
+    return this.apply(taskRunId, decideAll, null);
+  }
+
+  private async apply(taskRunId: string, rule: Rule, cause: RecordedEvent | null): Promise<Decision[]> {
+    const streamId = runStreamId(taskRunId);
+    const metadata: WriteMetadata = {
+      causationId: cause?.metadata.eventId ?? null,
+      correlationId: taskRunId,
+      traceparent: cause?.metadata.traceparent ?? null,
+    };
+    const taken: Decision[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const decisions = rule(foldRun(await this.store.readStream(streamId))).filter((decision) => decision !== null);
+      try {
+        for (const decision of decisions) {
+          await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));
+          taken.push(decision);
+        }
+        return taken;
+      } catch (error) {
+        if (!isConcurrencyError(error) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}

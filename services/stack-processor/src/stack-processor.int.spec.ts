@@ -1,0 +1,138 @@
+import type { RecordedEvent } from "@tasker/contracts";
+import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
+import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RunOrchestrator, stackProcessorService } from "./index.js";
+import { HandRun, ofType, processorIdle } from "./test-support/executor-like.js";
+
+let env: IsolatedEnvironment;
+const handles: ServicesHandle[] = [];
+
+beforeAll(async () => {
+  env = await createIsolatedEnvironment();
+  handles.push(await startProcessor());
+});
+
+afterAll(async () => {
+  await Promise.all(handles.map((handle) => handle.close()));
+  await env?.cleanup();
+});
+
+function startProcessor(): Promise<ServicesHandle> {
+  const config = loadConfig({ DATABASE_URL: env.databaseUrl, NATS_URL: env.natsUrl, TASKER_SUBJECT_PREFIX: env.prefix });
+  return startServices(config, [stackProcessorService], "test");
+}
+
+const resumes = (events: RecordedEvent[]) => ofType(events, "resume.requested");
+const delivered = (events: RecordedEvent[]) => resumes(events).flatMap((resume) => resume.data.results.map((result) => result.seq));
+
+/**
+ * Completes both children of a root suspended on them, and plays the executor until both results
+ * were delivered: after a resume that brought only one, the root suspends again, waiting on the other.
+ */
+async function deliverBoth(run: HandRun): Promise<RecordedEvent[]> {
+  await run.submit();
+  const [a, b] = await run.suspend(1, 2, [0, 1], "executor-a1");
+  await Promise.all([run.complete(a!, { domain: "a.example" }), run.complete(b!, { domain: "b.example" })]);
+  const first = await run.until((events) => resumes(events).length > 0);
+  if (delivered(first).length === 1) {
+    await run.suspend(2, 0, [delivered(first)[0] === 0 ? 1 : 0], "executor-b2");
+    return run.until((events) => delivered(events).length === 2);
+  }
+  return first;
+}
+
+describe("stack-processor", () => {
+  it("resumes a suspended root with its children's results, in one batch or one by one", async () => {
+    const run = new HandRun(handles[0]!.platform.store);
+    const events = await deliverBoth(run);
+    const [first, second] = resumes(events);
+    expect(first!.data).toMatchObject({ stackRunId: run.rootId, activation: 2, worker: "executor-a1" });
+    expect(first!.metadata.causationId).not.toBeNull();
+    if (second) expect(second.data).toMatchObject({ activation: 3, worker: "executor-b2", results: [{ ok: true }] });
+    expect(resumes(events).flatMap((resume) => resume.data.results)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ seq: 0, ok: true, value: { domain: "a.example" } }),
+        expect.objectContaining({ seq: 1, ok: true, value: { domain: "b.example" } }),
+      ]),
+    );
+  });
+
+  it("delivers a failed child as an error result", async () => {
+    const run = new HandRun(handles[0]!.platform.store);
+    await run.submit();
+    const [a] = await run.suspend(1, 1, [0]);
+    await run.fail(a!, { code: "GAPI_FORBIDDEN", message: "no access" });
+    const [resume] = resumes(await run.until((events) => resumes(events).length > 0));
+    expect(resume!.data.results).toEqual([{ seq: 0, stackRunId: a, ok: false, error: { code: "GAPI_FORBIDDEN", message: "no access" } }]);
+  });
+
+  it("completes the run with the root's result and removes its stack runs", async () => {
+    const { platform } = handles[0]!;
+    const run = new HandRun(platform.store);
+    const events = await deliverBoth(run);
+    await run.finish(resumes(events).length + 1, { count: 2 });
+    const [completed] = ofType(await run.until((all) => ofType(all, "run.completed").length > 0), "run.completed");
+    expect(completed!.data).toEqual({ taskRunId: run.taskRunId, result: { count: 2 } });
+    const rows = await platform.dataSource.query("SELECT count(*)::int AS n FROM stack_runs WHERE task_run_id = $1", [run.taskRunId]);
+    expect(rows[0].n).toBe(0);
+    const [taskRun] = await platform.dataSource.query("SELECT status, result FROM task_runs WHERE task_run_id = $1", [run.taskRunId]);
+    expect(taskRun).toEqual({ status: "completed", result: { count: 2 } });
+  });
+
+  it("fails the run with the root's error", async () => {
+    const run = new HandRun(handles[0]!.platform.store);
+    await run.submit();
+    await run.fail(run.rootId, { code: "TASK_THREW", message: "boom" });
+    const [failed] = ofType(await run.until((all) => ofType(all, "run.failed").length > 0), "run.failed");
+    expect(failed!.data.error).toEqual({ code: "TASK_THREW", message: "boom" });
+  });
+
+  it("cancels a run: CANCELLED for every unfinished stack run, then run.cancelled, once", async () => {
+    const run = new HandRun(handles[0]!.platform.store);
+    await run.submit();
+    const [a, b] = await run.suspend(1, 2, [0, 1]);
+    await run.complete(a!, "done");
+    await run.until((events) => resumes(events).length > 0);
+    await Promise.all([run.cancel("user asked"), run.cancel("asked twice")]);
+    const events = await run.until((all) => ofType(all, "run.cancelled").length > 0);
+    const failed = ofType(events, "stack.failed");
+    expect(failed.map((event) => event.data.stackRunId).sort()).toEqual([b, run.rootId].sort());
+    expect(failed.every((event) => event.data.error.code === "CANCELLED")).toBe(true);
+    // Whichever request is decided second finds the run ended, as does a child settling late.
+    await run.complete(b!, "too late");
+    await processorIdle(handles[0]!.platform.nats, env.prefix);
+    const later = await handles[0]!.platform.store.readStream(run.streamId);
+    expect(ofType(later, "run.cancelled")).toHaveLength(1);
+    expect(later.at(-1)!.data).toMatchObject({ stackRunId: b, result: "too late" });
+  });
+
+  it("decides once when one event is handled many times at once (redelivery, several instances)", async () => {
+    const { store } = handles[0]!.platform;
+    const run = new HandRun(store);
+    await run.submit();
+    const [a] = await run.suspend(1, 2, [0, 1]);
+    await run.complete(a!, "A");
+    const completion = (await store.readStream(run.streamId)).at(-1)!;
+    const orchestrators = Array.from({ length: 8 }, () => new RunOrchestrator(store));
+    const taken = await Promise.all(orchestrators.map((orchestrator) => orchestrator.onEvent(completion)));
+    await processorIdle(handles[0]!.platform.nats, env.prefix);
+    const events = await store.readStream(run.streamId);
+    expect(resumes(events)).toHaveLength(1);
+    expect(resumes(events)[0]!.data).toMatchObject({ activation: 2, results: [{ seq: 0, value: "A" }] });
+    expect(taken.flat().length).toBeLessThanOrEqual(1);
+  });
+
+  it("two instances at once ask for one resume per activation and deliver each result once", async () => {
+    handles.push(await startProcessor());
+    const runs = Array.from({ length: 12 }, () => new HandRun(handles[0]!.platform.store));
+    await Promise.all(runs.map(deliverBoth));
+    await processorIdle(handles[0]!.platform.nats, env.prefix);
+    for (const run of runs) {
+      const events = await handles[0]!.platform.store.readStream(run.streamId);
+      const activations = resumes(events).map((resume) => resume.data.activation);
+      expect(activations).toEqual(activations.length === 1 ? [2] : [2, 3]);
+      expect(delivered(events).sort()).toEqual([0, 1]);
+    }
+  });
+});
