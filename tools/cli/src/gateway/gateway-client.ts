@@ -1,0 +1,94 @@
+import { CliError } from "../cli-error.js";
+import type {
+  ApiErrorBody,
+  CancelTaskResponse,
+  PublishTaskFunctionResponse,
+  SubmitTaskResponse,
+  TaskFunctionList,
+  TaskRunView,
+} from "@tasker/contracts";
+
+export const DEFAULT_GATEWAY_URL = "http://127.0.0.1:3000";
+
+/** The gateway answered with an HTTP error; `code` and `message` are its `{error: {code, message}}`. */
+export class GatewayHttpError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+/** The gateway URL from `TASKER_URL`, without a trailing slash. */
+export function gatewayUrlFrom(env: Record<string, string | undefined>): string {
+  const url = env["TASKER_URL"] || DEFAULT_GATEWAY_URL;
+  return url.replace(/\/+$/, "");
+}
+
+/** The CLI's view of the gateway's HTTP API: one method per call, errors as `CliError`s. */
+export class GatewayClient {
+  constructor(readonly baseUrl: string) {}
+
+  publish(name: string, code: string): Promise<PublishTaskFunctionResponse> {
+    return this.request("POST", "/task-functions", { name, code });
+  }
+
+  listFunctions(): Promise<TaskFunctionList> {
+    return this.request("GET", "/task-functions");
+  }
+
+  submit(taskName: string, input: unknown): Promise<SubmitTaskResponse> {
+    return this.request("POST", "/tasks", { taskName, input });
+  }
+
+  run(taskRunId: string): Promise<TaskRunView> {
+    return this.request("GET", `/tasks/${encodeURIComponent(taskRunId)}`);
+  }
+
+  /** The run's state, answered as soon as the run ends, else after at most `waitSeconds`. */
+  waitForResult(taskRunId: string, waitSeconds = 1): Promise<TaskRunView> {
+    return this.request("GET", `/tasks/${encodeURIComponent(taskRunId)}/result?wait=${waitSeconds}`);
+  }
+
+  cancel(taskRunId: string): Promise<CancelTaskResponse> {
+    return this.request("POST", `/tasks/${encodeURIComponent(taskRunId)}/cancel`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.baseUrl + path, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new CliError(`cannot reach the gateway at ${this.baseUrl} (start it with npm start)`);
+    }
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (!response.ok) {
+      const error = errorOf(parsed);
+      throw new GatewayHttpError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? (text || response.statusText));
+    }
+    return parsed as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === "" ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return text;
+  }
+}
+
+function errorOf(body: unknown): ApiErrorBody["error"] | undefined {
+  if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
+  const error = (body as { error: unknown }).error;
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, message } = error as Partial<ApiErrorBody["error"]>;
+  return typeof code === "string" && typeof message === "string" ? { code, message } : undefined;
+}

@@ -1,0 +1,15 @@
+/** Where a command writes: results on `out` (stdout), progress and errors on `err` (stderr). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr is a terminal: a live status line is rewritten in place only then. */
+  readonly errIsTty: boolean;
+  readonly env: Record<string, string | undefined>;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errIsTty: process.stderr.isTTY === true,
+  env: process.env,
+};

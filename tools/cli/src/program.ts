@@ -1,0 +1,26 @@
+import { Command } from "commander";
+import { registerCancel } from "./commands/cancel.js";
+import { commandContext } from "./commands/command-context.js";
+import { registerDev } from "./commands/dev.js";
+import { registerList } from "./commands/list.js";
+import { registerLogs } from "./commands/logs.js";
+import { registerPublish } from "./commands/publish.js";
+import { registerRun } from "./commands/run.js";
+import { registerStart } from "./commands/start.js";
+import { registerStatus } from "./commands/status.js";
+import type { Io } from "./io.js";
+
+/** The `tasker` command with every subcommand, writing to `io`; commander errors throw instead of exiting. */
+export function buildProgram(io: Io): Command {
+  const program = new Command("tasker")
+    .description("Tasker: publish and run durable tasks (talks to the gateway at TASKER_URL, default http://127.0.0.1:3000)")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+  const context = commandContext(io);
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerCancel, registerStart, registerDev]) {
+    register(program, context);
+  }
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+  return program;
+}
