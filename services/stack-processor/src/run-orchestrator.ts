@@ -1,6 +1,7 @@
 import { type RecordedEvent, runStreamId, taskRunIdOf, type WriteMetadata } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import { type Decision, decideAll, decideWake, foldRun, type RunState, whatWakes } from "@tasker/run-model";
+import { type Decision, decideAll, decideWake, type RunState, whatWakes } from "@tasker/run-model";
+import { RunStates } from "./run-states.js";
 
 /** Decisions read from a run's state; several may be due at once (e.g. resumes of different stack runs). */
 type Rule = (state: RunState) => (Decision | null)[];
@@ -14,7 +15,11 @@ const MAX_ATTEMPTS = 5;
  * fail; the rules then run again on a fresh read, and usually find the decision already taken.
  */
 export class RunOrchestrator {
-  constructor(private readonly store: EventStore) {}
+  private readonly states: RunStates;
+
+  constructor(private readonly store: EventStore) {
+    this.states = new RunStates(store);
+  }
 
   /** Takes the decisions `event` calls for; most events call for none and cost no read. */
   async onEvent(event: RecordedEvent): Promise<Decision[]> {
@@ -37,7 +42,7 @@ export class RunOrchestrator {
     };
     const taken: Decision[] = [];
     for (let attempt = 1; ; attempt++) {
-      const decisions = rule(foldRun(await this.store.readStream(streamId))).filter((decision) => decision !== null);
+      const decisions = rule(await this.states.read(streamId)).filter((decision) => decision !== null);
       try {
         for (const decision of decisions) {
           await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));
