@@ -51,7 +51,7 @@ function httpExceptionMessage(exception: HttpException): string {
 }
 
 function answer(status: number, code: string, message: string, field?: string): ErrorResponse {
-  return { status, body: { error: field === undefined ? { code, message } : { code, message, field } }, unexpected: status >= 500 };
+  return { status, body: { error: field === undefined ? { code, message } : { code, message, field } }, unexpected: false };
 }
 
 /**
@@ -62,10 +62,13 @@ function answer(status: number, code: string, message: string, field?: string): 
 export function errorResponse(error: unknown): ErrorResponse {
   if (error instanceof ApiError) return answer(error.status, error.code, error.message, error.field);
   if (error instanceof ValidationError) return answer(400, error.code, error.message, error.field);
-  if (isBodyParserError(error)) {
-    const known = BODY_ERRORS[error.type]!;
-    return answer(known.status, known.code, known.message(error), "body");
+  // Nest hands on what the body parser or the router refused as an HttpException caused by it.
+  const cause = error instanceof HttpException ? error.cause : error;
+  if (isBodyParserError(cause)) {
+    const known = BODY_ERRORS[cause.type]!;
+    return answer(known.status, known.code, known.message(cause), "body");
   }
+  if (cause instanceof URIError) return answer(400, "INVALID_URL", "the URL has an invalid percent-encoding");
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return answer(status, STATUS_CODES[status] ?? `HTTP_${status}`, httpExceptionMessage(error));

@@ -1,0 +1,58 @@
+import { startNatsServerProcess } from "@tasker/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GatewayEnv, startGatewayEnv } from "../../test/gateway-env.js";
+
+describe("health, API docs and unknown routes", () => {
+  let gateway: GatewayEnv;
+  beforeAll(async () => {
+    gateway = await startGatewayEnv();
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it("is healthy while PostgreSQL and NATS answer", async () => {
+    const { status, body } = await gateway.request("GET", "/health");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: "ok", info: { postgres: { status: "up" }, nats: { status: "up" } } });
+  });
+
+  it("serves the OpenAPI document listing every route, and the UI", async () => {
+    const { status, body } = await gateway.request("GET", "/docs-json");
+    expect(status).toBe(200);
+    expect(Object.keys(body.paths).sort()).toEqual(
+      ["/health", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/result"].sort(),
+    );
+    expect(Object.keys(body.paths["/task-functions"]).sort()).toEqual(["get", "post"]);
+    const submit = body.paths["/tasks"].post;
+    expect(JSON.stringify(submit.requestBody)).toContain("taskName");
+    expect(submit.responses["202"]).toBeDefined();
+    const ui = await fetch(`${gateway.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain("swagger");
+  });
+
+  it("answers an unknown route with the error shape", async () => {
+    const { status, body } = await gateway.request("GET", "/nothing-here");
+    expect(status).toBe(404);
+    expect(body.error).toEqual({ code: "NOT_FOUND", message: expect.stringContaining("/nothing-here") });
+  });
+});
+
+describe("health when NATS is down", () => {
+  it("answers 503 naming NATS", async () => {
+    const nats = await startNatsServerProcess();
+    const gateway = await startGatewayEnv({ NATS_URL: nats.url });
+    try {
+      expect((await gateway.request("GET", "/health")).status).toBe(200);
+      await nats.stop();
+      const { status, body } = await gateway.request("GET", "/health");
+      expect(status).toBe(503);
+      expect(body.error).toMatchObject({ code: "UNHEALTHY", message: expect.stringContaining("nats") });
+    } finally {
+      await nats.start();
+      await gateway.close();
+      await nats.dispose();
+    }
+  });
+});
