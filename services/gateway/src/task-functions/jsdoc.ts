@@ -17,7 +17,7 @@ function docLines(comment: string): string[] | undefined {
   return comment
     .slice(1)
     .split(/\r?\n/)
-    .map((line) => line.replace(/^\s*\*? ?/, "").trimEnd());
+    .map((line) => line.replace(/^\s*\*?/, "").trim());
 }
 
 function splitTags(lines: readonly string[]): { lead: string; tags: Tag[] } {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { readTaskDoc } from "./jsdoc.js";
+
+/** Block comments as acorn hands them over: the text between `/*` and `*\/`. */
+const block = (text: string) => text.replace(/^\/\*/, "").replace(/\*\/$/, "");
+
+describe("readTaskDoc", () => {
+  it("reads @description and every @param form", () => {
+    const doc = readTaskDoc([
+      block(`/**
+       * @task
+       * @description Lists domains,
+       *   then their users.
+       * @param {string} customer - the customer id
+       * @param {number} [limit] - at most this many
+       * @param {boolean} [verbose=false] say more
+       * @param {Object=} filter optional the JSDoc way
+       * @param untyped
+       */`),
+    ]);
+    expect(doc).toEqual({
+      description: "Lists domains,\nthen their users.",
+      params: [
+        { name: "customer", type: "string", description: "the customer id", optional: false },
+        { name: "limit", type: "number", description: "at most this many", optional: true },
+        { name: "verbose", type: "boolean", description: "say more", optional: true },
+        { name: "filter", type: "Object", description: "optional the JSDoc way", optional: true },
+        { name: "untyped", type: "any", description: "", optional: false },
+      ],
+    });
+  });
+
+  it("prefers the block tagged @task, and falls back to its leading text", () => {
+    const doc = readTaskDoc([block("/** A helper, not the task. */"), block(" plain comment "), block("/**\n * Sends mail.\n * @task\n */")]);
+    expect(doc).toEqual({ description: "Sends mail.", params: [] });
+  });
+
+  it("uses the first JSDoc block when none is tagged, and nothing without JSDoc", () => {
+    expect(readTaskDoc([block("/* not JSDoc */"), block("/** First. */")]).description).toBe("First.");
+    expect(readTaskDoc([block("/* not JSDoc */")])).toEqual({ description: "", params: [] });
+    expect(readTaskDoc([])).toEqual({ description: "", params: [] });
+  });
+});
