@@ -4,6 +4,8 @@ export interface Io {
   err(text: string): void;
   /** Whether stderr is a terminal: a live status line is rewritten in place only then. */
   readonly errIsTty: boolean;
+  /** The terminal's width, when stderr is a terminal: a rewritten line must not wrap. */
+  readonly errColumns?: number;
   readonly env: Record<string, string | undefined>;
 }
 
@@ -11,5 +13,8 @@ export const processIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   errIsTty: process.stderr.isTTY === true,
+  get errColumns() {
+    return process.stderr.columns;
+  },
   env: process.env,
 };

@@ -26,7 +26,13 @@ export function createStatusLine(io: Io, startedAt: number, now: () => number = 
     };
   }
   let frame = 0;
-  const draw = () => io.err(`\r\x1b[K${FRAMES[frame++ % FRAMES.length]} ${text}  ${seconds(now() - startedAt)}`);
+  const draw = () => {
+    if (text === "") return;
+    const time = `  ${seconds(now() - startedAt)}`;
+    const room = Math.max(10, (io.errColumns ?? 100) - 3 - time.length);
+    const shown = text.length > room ? `${text.slice(0, room - 1)}…` : text;
+    io.err(`\r\x1b[K${FRAMES[frame++ % FRAMES.length]} ${shown}${time}`);
+  };
   const timer = setInterval(draw, 100);
   return {
     update(next) {

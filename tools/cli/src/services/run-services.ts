@@ -62,7 +62,7 @@ export async function runServices(
 function startFailure(config: TaskerConfig, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
-  if (code === "ECONNREFUSED" || /ECONNREFUSED|refused/i.test(message)) {
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|refused/i.test(`${String(code)} ${message}`)) {
     return `a server does not answer (${message}); PostgreSQL at ${endpointOf(config.DATABASE_URL)} (DATABASE_URL) and NATS at ${endpointOf(config.NATS_URL)} (NATS_URL) must run: bash scripts/ensure-servers.sh starts both`;
   }
   return `could not start the services: ${message}`;
