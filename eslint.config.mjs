@@ -21,6 +21,7 @@ export default tseslint.config(
             // (services are Nx "library" projects for that reason: Nx forbids importing applications).
             { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib", "type:service"] },
             { sourceTag: "type:bench", onlyDependOnLibsWithTags: ["type:lib"] },
+            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib"] },
           ],
         },
       ],

@@ -18,7 +18,10 @@ const exclude = ["**/node_modules/**", "**/dist/**"];
 export default defineConfig({
   plugins: [compiler],
   resolve: {
-    alias: [{ find: /^@tasker\/([\w-]+)$/, replacement: `${root}libs/$1/src/index.ts` }],
+    alias: [
+      { find: /^@tasker\/(executor|gateway|stack-processor)$/, replacement: `${root}services/$1/src/index.ts` },
+      { find: /^@tasker\/([\w-]+)$/, replacement: `${root}libs/$1/src/index.ts` },
+    ],
   },
   test: {
     projects: [

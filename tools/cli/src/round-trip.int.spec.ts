@@ -4,13 +4,9 @@ import { join } from "node:path";
 import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// vitest maps @tasker/* to libs/*/src only, so the services' sources are imported by path here.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { executorService } from "../../../services/executor/src/index.js";
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { type GatewayHandle, gatewayService } from "../../../services/gateway/src/index.js";
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { stackProcessorService } from "../../../services/stack-processor/src/index.js";
+import { executorService } from "@tasker/executor";
+import { type GatewayHandle, gatewayService } from "@tasker/gateway";
+import { stackProcessorService } from "@tasker/stack-processor";
 import { memoryIo } from "./memory-io.js";
 import { runCli } from "./run-cli.js";
 import { REPO_TASKS_FOLDER } from "./task-files/tasks-folder.js";
