@@ -4,6 +4,7 @@ import type { NestExpressApplication } from "@nestjs/platform-express";
 import type { Platform, RunningService } from "@tasker/platform";
 import { GatewayModule } from "./gateway.module.js";
 import { serveApiDocs } from "./http/api-docs.js";
+import { lastResponsesCloseConnections } from "./http/close-connections.js";
 
 /** The running HTTP API. */
 export interface GatewayHandle extends RunningService {
@@ -22,9 +23,18 @@ export async function startGateway(platform: Platform): Promise<GatewayHandle> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(platform), { logger: ["error", "warn"], bodyParser: false });
   // Our own parser, for our limit; `strict`: a body is an object or an array, never a bare scalar.
   app.useBodyParser("json", { limit: platform.config.TASKER_MAX_BODY_BYTES, strict: true });
+  app.disable("x-powered-by");
   serveApiDocs(app);
   const { HOST, PORT } = platform.config;
+  const closeAfterResponses = lastResponsesCloseConnections(app.getHttpServer());
   await app.listen(PORT, HOST);
   const url = urlOf(app.getHttpServer().address(), HOST);
-  return { name: "gateway", url, close: () => app.close() };
+  return {
+    name: "gateway",
+    url,
+    close: async () => {
+      closeAfterResponses();
+      await app.close();
+    },
+  };
 }

@@ -15,7 +15,7 @@ export interface HttpAnswer<T = Loose> {
 export interface GatewayEnv {
   readonly url: string;
   readonly platform: Platform;
-  /** Sends a request (a non-string body is sent as JSON); a 500 fails the test. */
+  /** Sends a request (a string or bytes body as is, anything else as JSON); a 500 fails the test. */
   request<T = Loose>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
   close(): Promise<void>;
 }
@@ -29,11 +29,11 @@ export async function startGatewayEnv(settings: Record<string, string> = {}): Pr
     url,
     platform: handle.platform,
     async request(method, path, body, headers = {}) {
-      const json = body !== undefined && typeof body !== "string";
+      const raw = typeof body === "string" || body instanceof Uint8Array;
       const response = await fetch(`${url}${path}`, {
         method,
         headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-        body: body === undefined ? undefined : json ? JSON.stringify(body) : (body as string),
+        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
       });
       const text = await response.text();
       expect(response.status, `${method} ${path} answered ${response.status}: ${text}`).not.toBe(500);

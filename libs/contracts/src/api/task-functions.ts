@@ -2,9 +2,15 @@ import { z } from "zod";
 import { TaskName, TaskParam } from "../events/task.js";
 import { StorableString } from "./storable-json.js";
 
+/** The longest task name the API takes: names are subject tokens, and NATS bounds a subject's length. */
+export const MAX_TASK_NAME_LENGTH = 200;
+
+/** A task name as the API takes it: `TASK_NAME_PATTERN`, bounded in length. */
+export const ApiTaskName = TaskName.max(MAX_TASK_NAME_LENGTH, `must be at most ${MAX_TASK_NAME_LENGTH} characters`);
+
 /** `POST /task-functions`: publish a new version of a task function (or helper module). */
 export const PublishTaskFunctionRequest = z.object({
-  name: TaskName,
+  name: ApiTaskName,
   /** The JavaScript source (ES module or CommonJS); its JSDoc gives the description and params. */
   code: StorableString.min(1, "must not be empty"),
   /** Overrides the JSDoc `@description` when given. */

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { TaskName } from "../events/task.js";
 import { StorableJson, StorableString } from "./storable-json.js";
+import { ApiTaskName } from "./task-functions.js";
 
 /** `POST /tasks`: run the current version of a task function. */
 export const SubmitTaskRequest = z.object({
-  taskName: TaskName,
+  taskName: ApiTaskName,
   /** Handed to the task as its first argument; `null` when left out. */
   input: StorableJson.optional(),
   /** Submitting again with the same key answers with the same run instead of starting another. */

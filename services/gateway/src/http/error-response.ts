@@ -35,6 +35,11 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof type === "string" && Object.hasOwn(BODY_ERRORS, type);
 }
 
+/** zlib's errors (`Z_DATA_ERROR`, `Z_BUF_ERROR`, ...), which the body parser passes on for a bad gzip/deflate/br body. */
+function isDecompressionError(error: unknown): error is Error {
+  return error instanceof Error && /^(Z|ERR)_/.test(String((error as Error & { code?: unknown }).code ?? ""));
+}
+
 const STATUS_CODES: Record<number, string> = {
   400: "BAD_REQUEST",
   404: "NOT_FOUND",
@@ -67,6 +72,9 @@ export function errorResponse(error: unknown): ErrorResponse {
   if (isBodyParserError(cause)) {
     const known = BODY_ERRORS[cause.type]!;
     return answer(known.status, known.code, known.message(cause), "body");
+  }
+  if (isDecompressionError(cause)) {
+    return answer(400, "INVALID_BODY", `the body could not be decompressed as its Content-Encoding says: ${cause.message}`, "body");
   }
   if (cause instanceof URIError) return answer(400, "INVALID_URL", "the URL has an invalid percent-encoding");
   if (error instanceof HttpException) {

@@ -106,3 +106,31 @@ describe("waiting for a run's result over HTTP", () => {
     expect(status).toBe(404);
   });
 });
+
+describe("waiting while the gateway closes", () => {
+  it("answers the waiting request with the run as it is, and closes promptly", async () => {
+    const gateway = await startGatewayEnv();
+    let closed = false;
+    try {
+      await gateway.request("POST", "/task-functions", { name: "greet", code: DOCUMENTED_TASK });
+      const { taskRunId } = (await gateway.request("POST", "/tasks", { taskName: "greet" })).body;
+      const pool = (gateway.platform.dataSource.driver as PostgresDriver).master as pg.Pool;
+      const reads = vi.spyOn(pool, "query");
+      const answer = gateway.request("GET", `/tasks/${taskRunId}/result?wait=30`);
+      const deadline = Date.now() + 5000;
+      while (!reads.mock.calls.some(([text, params]) => String(text).includes("FROM task_runs") && (params as unknown[])?.[0] === taskRunId)) {
+        if (Date.now() > deadline) throw new Error("the gateway never read the run");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const started = performance.now();
+      await gateway.close();
+      closed = true;
+      // Without the wait being cut short, and its connection closed after it, this is 30 s or 4 s.
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect((await answer).body).toMatchObject({ taskRunId, status: "queued" });
+    } finally {
+      vi.restoreAllMocks();
+      if (!closed) await gateway.close();
+    }
+  });
+});

@@ -15,6 +15,7 @@ function firstOf(ms: number, ended: Promise<void>, signal: AbortSignal): Promise
       resolve();
     };
     const timer = setTimeout(done, ms);
+    if (signal.aborted) return done();
     signal.addEventListener("abort", done, { once: true });
     void ended.then(done);
   });
