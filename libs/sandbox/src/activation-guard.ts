@@ -3,8 +3,8 @@ import type { SandboxLimits } from "./limits.js";
 import type { SandboxError } from "./types.js";
 import type { GrowthGate, WasmModuleHost } from "./wasm-module-host.js";
 
-/** Measure the heap again after the module grew this much, or after this long. */
-const MEASURE_AFTER_GROWTH = 4 * 1024 * 1024;
+/** Measure the heap again after the module grew by this share of the limit, or after this long. */
+const MEASURE_AFTER_GROWTH_SHARE = 1 / 8;
 const MEASURE_AFTER_MS = 100;
 
 /**
@@ -69,7 +69,8 @@ export class ActivationGuard implements GrowthGate {
       this.fail("CPU_TIME_LIMIT", "CpuTimeLimitError", `the activation ran longer than ${this.limits.cpuMsPerActivation} ms`);
       return true;
     }
-    if (this.host.memoryBytes - this.measuredAtBytes >= MEASURE_AFTER_GROWTH || now - this.measuredAtMs >= MEASURE_AFTER_MS) {
+    const growth = this.host.memoryBytes - this.measuredAtBytes;
+    if (growth >= this.limits.memoryBytes * MEASURE_AFTER_GROWTH_SHARE || now - this.measuredAtMs >= MEASURE_AFTER_MS) {
       this.checkHeap();
     }
     return this.fatal !== undefined;

@@ -11,6 +11,8 @@ import { recordOfDump, toSandboxError, type VmErrorRecord } from "./vm-error.js"
 import { createVmParts, type VmParts } from "./vm-setup.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
 
+const JOBS_PER_SLICE = 256;
+
 /**
  * The live VM of one stack run. `resume` delivers a batch of completed calls (resolving or rejecting
  * their promises in the VM) and runs until the VM is idle. A VM whose task completed or failed is
@@ -137,12 +139,20 @@ export class TaskVmImpl implements TaskVm {
     else result.value.dispose();
   }
 
+  /**
+   * Runs jobs until none is left, in slices: an async function turns even an interrupt into a
+   * rejection, so a task could otherwise loop through promise jobs forever after a fatal limit.
+   */
   private drainJobs(): void {
-    const result = this.parts.runtime.executePendingJobs(-1);
-    if (result.error !== undefined) {
-      const error = result.error;
-      this.uncaught = recordOfDump(error.context.dump(error));
-      error.dispose();
+    for (;;) {
+      const result = this.parts.runtime.executePendingJobs(JOBS_PER_SLICE);
+      if (result.error !== undefined) {
+        const error = result.error;
+        this.uncaught = recordOfDump(error.context.dump(error));
+        error.dispose();
+        return;
+      }
+      if (result.value === 0 || this.guard.shouldInterrupt()) return;
     }
   }
 

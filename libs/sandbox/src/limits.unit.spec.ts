@@ -1,0 +1,125 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { errorOf, resultOf, runLive, source, startTask } from "./harness.spec.js";
+import type { SandboxLimits } from "./limits.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+
+const MiB = 1024 * 1024;
+
+/**
+ * A sandbox per suite, with small limits so that each breach is quick to reach. After each test the
+ * failed VM is disposed and QuickJS freed its runtime; only where a task allocated heavily inside
+ * promise jobs may QuickJS refuse to free it (upstream quickjs-emscripten #235/#269), which the
+ * sandbox contains by retiring that module.
+ */
+function sandboxWith(limits: Partial<SandboxLimits>, options: { heavyAllocation?: boolean } = {}): { current: Sandbox } {
+  const holder = {} as { current: Sandbox };
+  beforeAll(async () => {
+    holder.current = await createSandbox({ moduleMemoryBytes: 256 * MiB, ...limits });
+  });
+  afterEach(() => {
+    const stats = holder.current.stats();
+    expect(stats.liveVms).toBe(0);
+    if (!options.heavyAllocation) expect(stats.unfreedVms).toBe(0);
+    // A module that could not free a runtime is retired and, holding no VM, dropped.
+    expect(stats.modules).toBeLessThanOrEqual(2);
+  });
+  afterAll(() => holder.current.dispose());
+  return holder;
+}
+
+const failing = async (sandbox: { current: Sandbox }, body: string) =>
+  errorOf((await startTask(sandbox.current, source(`export default async function (input, tools) {${body}}`))).outcome);
+
+describe("CPU time per activation", () => {
+  const sandbox = sandboxWith({ cpuMsPerActivation: 200 });
+  it("stops while(true){} with CPU_TIME_LIMIT", async () => {
+    const started = performance.now();
+    expect(await failing(sandbox, `while (true) {}`)).toMatchObject({ code: "CPU_TIME_LIMIT", name: "CpuTimeLimitError" });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("cannot be swallowed by the task's own try/catch or promise handlers", async () => {
+    expect(await failing(sandbox, `for (;;) { try { while (true) {} } catch (e) {} }`)).toMatchObject({ code: "CPU_TIME_LIMIT" });
+    const viaPromise = `const spin = async () => { while (true) {} };
+      for (;;) { await spin().catch(() => "swallowed"); }`;
+    expect(await failing(sandbox, viaPromise)).toMatchObject({ code: "CPU_TIME_LIMIT" });
+  });
+
+  it("is per activation: a run may use more in total", async () => {
+    const code = source(`export default async function (input, tools) {
+      for (let i = 0; i < 3; i++) { let n = 0; while (n < 3e6) n++; await tools.sleep(1); }
+      return "ok";
+    }`);
+    const started = performance.now();
+    expect(resultOf((await runLive(sandbox.current, code)).outcome)).toBe("ok");
+    expect(performance.now() - started).toBeGreaterThan(200);
+  });
+});
+
+describe("memory per VM", () => {
+  const sandbox = sandboxWith({ memoryBytes: 32 * MiB, cpuMsPerActivation: 5000 }, { heavyAllocation: true });
+  it("fails an allocation bomb with MEMORY_LIMIT and keeps the process healthy", async () => {
+    const before = process.memoryUsage().rss;
+    expect(await failing(sandbox, `const a = []; while (true) a.push(new Array(1e5).fill(a.length));`)).toMatchObject({ code: "MEMORY_LIMIT" });
+    expect(await failing(sandbox, `const a = []; for (;;) { try { while (true) a.push("x".repeat(1000) + a.length); } catch (e) {} }`)).toMatchObject({
+      code: "MEMORY_LIMIT",
+    });
+    expect(await failing(sandbox, `return "x".repeat(100 * 1024 * 1024).length;`)).toMatchObject({ code: "MEMORY_LIMIT" });
+    expect(process.memoryUsage().rss - before).toBeLessThan(512 * MiB);
+    // The sandbox still runs tasks afterwards.
+    expect(resultOf((await startTask(sandbox.current, source(`export default async () => "alive"`))).outcome)).toBe("alive");
+  });
+
+  it("lets a task catch a single oversized allocation and go on", async () => {
+    const code = source(`export default async () => { try { new Array(1e8).fill(0); } catch (e) { return e.message; } }`);
+    expect(resultOf((await startTask(sandbox.current, code)).outcome)).toBe("out of memory");
+  });
+
+  it("accumulated over activations is still limited", async () => {
+    const code = source(`export default async function (input, tools) {
+      const kept = [];
+      for (;;) { for (let i = 0; i < 5e4; i++) kept.push({ i }); await tools.sleep(1); }
+    }`);
+    const run = await runLive(sandbox.current, code, undefined, { maxActivations: 100 });
+    expect(errorOf(run.outcome)).toMatchObject({ code: "MEMORY_LIMIT" });
+  });
+});
+
+describe("other limits", () => {
+  const sandbox = sandboxWith({ argsBytes: 64 * 1024, resultBytes: 64 * 1024, callsPerActivation: 50 });
+  it("fails unbounded recursion with STACK_LIMIT", async () => {
+    expect(await failing(sandbox, `const f = (n) => f(n + 1) + 1; return f(0);`)).toMatchObject({ code: "STACK_LIMIT" });
+  });
+
+  it("rejects a call whose arguments are too large with ARGS_TOO_LARGE, which the task may catch", async () => {
+    const code = source(`export default async function (input, tools) {
+      try { await tools.gapi.upload("x".repeat(70 * 1024)); } catch (e) { return [e.code, e.name]; }
+    }`);
+    expect(resultOf((await startTask(sandbox.current, code)).outcome)).toEqual(["ARGS_TOO_LARGE", "RangeError"]);
+    // Multi-byte characters are counted in UTF-8 bytes, not string length.
+    const wide = await failing(sandbox, `await tools.gapi.upload("é".repeat(40 * 1024));`);
+    expect(wide).toMatchObject({ code: "ARGS_TOO_LARGE" });
+  });
+
+  it("rejects a call result that is too large with RESULT_TOO_LARGE", async () => {
+    const code = source(`export default async (input, tools) => tools.gapi.download().catch((e) => e.code)`);
+    const run = await runLive(sandbox.current, code, (call) => ({ seq: call.seq, ok: true, value: "y".repeat(70 * 1024) }));
+    expect(resultOf(run.outcome)).toBe("RESULT_TOO_LARGE");
+  });
+
+  it("fails a task whose return value is too large with RESULT_TOO_LARGE", async () => {
+    expect(await failing(sandbox, `return "z".repeat(70 * 1024);`)).toMatchObject({ code: "RESULT_TOO_LARGE" });
+  });
+
+  it("fails an activation that makes too many calls with CALL_LIMIT, even if the task catches", async () => {
+    const error = await failing(sandbox, `const calls = [];
+      for (let i = 0; i < 60; i++) { try { calls.push(tools.sleep(i).catch(() => 0)); } catch (e) {} }
+      await Promise.all(calls);`);
+    expect(error).toMatchObject({ code: "CALL_LIMIT" });
+  });
+});
+
+it("refuses limits the build cannot honour", async () => {
+  await expect(createSandbox({ stackBytes: 1024 * 1024 })).rejects.toMatchObject({ code: "INVALID_LIMITS" });
+  await expect(createSandbox({ memoryBytes: -1 })).rejects.toMatchObject({ code: "INVALID_LIMITS" });
+});
