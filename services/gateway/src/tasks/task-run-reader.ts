@@ -10,7 +10,6 @@ interface RunRow {
   result: JsonValue | null;
   error: ErrorInfo | null;
   waiting_on: WaitingOnCall[] | null;
-  idempotency_key: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -51,7 +50,10 @@ export class TaskRunReader {
   /** The run with its logs in order, or undefined when there is no such run. */
   async read(taskRunId: string): Promise<TaskRunView | undefined> {
     const [[run], logs] = await Promise.all([
-      this.sql.rows<RunRow>("SELECT * FROM task_runs WHERE task_run_id = $1", [taskRunId]),
+      this.sql.rows<RunRow>(
+        "SELECT task_run_id, task_name, status, input, result, error, waiting_on, created_at, updated_at FROM task_runs WHERE task_run_id = $1",
+        [taskRunId],
+      ),
       this.sql.rows<LogRow>("SELECT at, level, message, stack_run_id FROM task_run_logs WHERE task_run_id = $1 ORDER BY position", [taskRunId]),
     ]);
     return run && toView(run, logs);

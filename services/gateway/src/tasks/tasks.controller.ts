@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from "@nestjs/common";
-import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
 import {
   ApiErrorBody,
   CancelTaskRequest,
@@ -54,6 +54,7 @@ export class TasksController {
 
   @Get(":taskRunId/result")
   @ApiOperation({ summary: "A task run, answered as soon as it ends or after `wait` seconds (at most 60)" })
+  @ApiQuery({ name: "wait", required: false, description: "seconds to wait for the run to end (0 to 60; 0, the default, answers at once)" })
   @ApiResponse({ status: 200, description: "the run", standardSchema: TaskRunView })
   @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
   async result(
@@ -71,6 +72,7 @@ export class TasksController {
   @Post(":taskRunId/cancel")
   @HttpCode(202)
   @ApiOperation({ summary: "Ask a run to stop; an ended run is left as it is" })
+  @ApiBody({ required: false, description: "optional: why the run is cancelled" })
   @ApiResponse({ status: 202, description: "cancel requested (or the run had already ended)", standardSchema: CancelTaskResponse })
   @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
   cancel(
