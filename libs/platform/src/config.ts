@@ -11,6 +11,8 @@ const Environment = z.object({
   TASKER_SUBJECT_PREFIX: z.string().default(DEFAULT_SUBJECT_PREFIX).refine((prefix) => /^[A-Za-z0-9_-]+$/.test(prefix), "letters, digits, '_' and '-' only"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: int(3000, 0).refine((port) => port <= 65535, "must be a port number"),
+  /** The gateway's gRPC port; unset, the gateway serves no gRPC. 0 binds an ephemeral port. */
+  GRPC_PORT: z.coerce.number().int().min(0).max(65535, "must be a port number").optional(),
   TASKER_MAX_DELIVERIES: int(5, 1),
   TASKER_VM_CACHE_SIZE: int(1000),
   TASKER_VM_CACHE_MB: int(256),

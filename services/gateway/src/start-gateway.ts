@@ -3,13 +3,19 @@ import { NestFactory } from "@nestjs/core";
 import type { NestExpressApplication } from "@nestjs/platform-express";
 import type { Platform, RunningService } from "@tasker/platform";
 import { GatewayModule } from "./gateway.module.js";
+import { type GrpcEndpoint, startGrpcServer } from "./grpc/grpc-server.js";
+import { tasksGrpcHandlers } from "./grpc/tasks-grpc-handlers.js";
 import { serveApiDocs } from "./http/api-docs.js";
 import { lastResponsesCloseConnections } from "./http/close-connections.js";
+import { TaskRunReader } from "./tasks/task-run-reader.js";
+import { TaskSubmitter } from "./tasks/task-submitter.js";
 
-/** The running HTTP API. */
+/** The running API. */
 export interface GatewayHandle extends RunningService {
-  /** Where it listens, e.g. `http://127.0.0.1:3000` (the bound port when `PORT` is 0). */
+  /** Where HTTP listens, e.g. `http://127.0.0.1:3000` (the bound port when `PORT` is 0). */
   readonly url: string;
+  /** Where gRPC listens (`host:port`), when `GRPC_PORT` is set. */
+  readonly grpcAddress: string | undefined;
 }
 
 function urlOf(address: AddressInfo | string | null, host: string): string {
@@ -18,21 +24,32 @@ function urlOf(address: AddressInfo | string | null, host: string): string {
   return `http://${shown}:${address.port}`;
 }
 
-/** Builds the Nest HTTP app on `platform` and listens on `HOST`:`PORT`; `close()` stops it. */
+/**
+ * Builds the Nest HTTP app on `platform` and listens on `HOST`:`PORT`, and serves gRPC on
+ * `GRPC_PORT` when set; `close()` stops both, letting requests under way finish.
+ */
 export async function startGateway(platform: Platform): Promise<GatewayHandle> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(platform), { logger: ["error", "warn"], bodyParser: false });
   // Our own parser, for our limit; `strict`: a body is an object or an array, never a bare scalar.
   app.useBodyParser("json", { limit: platform.config.TASKER_MAX_BODY_BYTES, strict: true });
   app.disable("x-powered-by");
   serveApiDocs(app);
-  const { HOST, PORT } = platform.config;
+  const { HOST, PORT, GRPC_PORT } = platform.config;
   const closeAfterResponses = lastResponsesCloseConnections(app.getHttpServer());
   await app.listen(PORT, HOST);
-  const url = urlOf(app.getHttpServer().address(), HOST);
+  let grpc: GrpcEndpoint | undefined;
+  try {
+    if (GRPC_PORT !== undefined) grpc = await startGrpcServer(tasksGrpcHandlers(app.get(TaskSubmitter), app.get(TaskRunReader)), HOST, GRPC_PORT);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return {
     name: "gateway",
-    url,
+    url: urlOf(app.getHttpServer().address(), HOST),
+    grpcAddress: grpc?.address,
     close: async () => {
+      await grpc?.close();
       closeAfterResponses();
       await app.close();
     },

@@ -14,6 +14,8 @@ export interface HttpAnswer<T = Loose> {
 /** A gateway on its own database and subject prefix, listening on an ephemeral port. */
 export interface GatewayEnv {
   readonly url: string;
+  /** `host:port` of gRPC, when started with `GRPC_PORT`. */
+  readonly grpcAddress: string | undefined;
   readonly platform: Platform;
   /** Sends a request (a string or bytes body as is, anything else as JSON); a 500 fails the test. */
   request<T = Loose>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
@@ -24,9 +26,10 @@ export async function startGatewayEnv(settings: Record<string, string> = {}): Pr
   const env = await createIsolatedEnvironment();
   const config = loadConfig({ DATABASE_URL: env.databaseUrl, NATS_URL: env.natsUrl, TASKER_SUBJECT_PREFIX: env.prefix, PORT: "0", ...settings });
   const handle = await startServices(config, [gatewayService], "gateway-test");
-  const { url } = handle.services[0] as GatewayHandle;
+  const { url, grpcAddress } = handle.services[0] as GatewayHandle;
   return {
     url,
+    grpcAddress,
     platform: handle.platform,
     async request(method, path, body, headers = {}) {
       const raw = typeof body === "string" || body instanceof Uint8Array;

@@ -1,4 +1,5 @@
 export * from "./error-body.js";
+export * from "./grpc.js";
 export * from "./storable-json.js";
 export * from "./task-functions.js";
 export * from "./tasks.js";

@@ -1,14 +1,8 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from "@nestjs/common";
-import { ValidationError } from "@tasker/contracts";
 import type { z } from "zod";
+import { parseRequest } from "./parse-request.js";
 
 const MISSING_BODY = "the body must be a JSON object, sent with Content-Type: application/json";
-
-function fieldOf(metadata: ArgumentMetadata, path: readonly PropertyKey[]): string {
-  const base = metadata.type === "body" ? [] : [metadata.data ?? metadata.type];
-  const parts = [...base, ...path.map(String)];
-  return parts.length > 0 ? parts.join(".") : "body";
-}
 
 /**
  * Validates a route parameter against the zod schema given in its decorator
@@ -20,11 +14,8 @@ export class ZodValidationPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     const schema = metadata.schema as z.ZodType | undefined;
     if (!schema) return value;
-    const parsed = schema.safeParse(value, { error: (issue) => (issue.input === undefined ? "is required" : undefined) });
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    const field = fieldOf(metadata, issue.path);
-    if (metadata.type === "body" && issue.path.length === 0) throw new ValidationError(MISSING_BODY, field);
-    throw new ValidationError(`${field}: ${issue.message}`, field);
+    const base = metadata.type === "body" ? [] : [metadata.data ?? metadata.type];
+    const fieldOf = (path: readonly PropertyKey[]) => [...base, ...path.map(String)].join(".") || "body";
+    return parseRequest(schema, value, fieldOf, metadata.type === "body" ? MISSING_BODY : undefined);
   }
 }

@@ -1,0 +1,63 @@
+import { credentials, loadPackageDefinition, type Client, type ServiceError, status } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+import { runStreamId, TASKER_PROTO_PATH } from "@tasker/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DOCUMENTED_TASK, type GatewayEnv, startGatewayEnv } from "../../test/gateway-env.js";
+
+type Unary = (request: object, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void;
+type TasksClient = Client & { SubmitTask: Unary; GetTask: Unary };
+
+function call(client: TasksClient, method: "SubmitTask" | "GetTask", request: object): Promise<{ response?: Record<string, unknown>; error?: ServiceError }> {
+  return new Promise((resolve) => client[method](request, (error, response) => resolve(error ? { error } : { response })));
+}
+
+describe("the gRPC task API", () => {
+  let gateway: GatewayEnv;
+  let client: TasksClient;
+  beforeAll(async () => {
+    gateway = await startGatewayEnv({ GRPC_PORT: "0" });
+    await gateway.request("POST", "/task-functions", { name: "greet", code: DOCUMENTED_TASK });
+    const proto = loadPackageDefinition(loadSync(TASKER_PROTO_PATH, { keepCase: false, defaults: true, oneofs: true })) as unknown as {
+      tasker: { v1: { Tasks: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => TasksClient } };
+    };
+    client = new proto.tasker.v1.Tasks(gateway.grpcAddress!, credentials.createInsecure());
+  });
+  afterAll(async () => {
+    client?.close();
+    await gateway?.close();
+  });
+
+  it("submits a run that HTTP then shows, and reads it back", async () => {
+    const { response } = await call(client, "SubmitTask", { taskName: "greet", inputJson: JSON.stringify({ name: "Ada" }) });
+    expect(response).toEqual({ taskRunId: expect.any(String), status: "queued" });
+    const taskRunId = response!.taskRunId as string;
+    expect((await gateway.request("GET", `/tasks/${taskRunId}`)).body).toMatchObject({ status: "queued", input: { name: "Ada" } });
+    expect((await gateway.platform.store.readStream(runStreamId(taskRunId))).map((event) => event.type)).toEqual(["run.submitted", "stack.created"]);
+
+    const read = await call(client, "GetTask", { taskRunId });
+    expect(read.response).toMatchObject({ taskRunId, taskName: "greet", status: "queued", inputJson: '{"name":"Ada"}', logs: [] });
+    expect(read.response).not.toHaveProperty("resultJson");
+
+    await gateway.platform.store.append(runStreamId(taskRunId), { guard: "run", version: 0 }, [{ type: "run.completed", data: { taskRunId, result: [1, "two"] } }]);
+    expect((await call(client, "GetTask", { taskRunId })).response).toMatchObject({ status: "completed", resultJson: '[1,"two"]' });
+  });
+
+  it("answers the same run for the same idempotency key", async () => {
+    const first = await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-key" });
+    const second = await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-key" });
+    expect(second.response!.taskRunId).toBe(first.response!.taskRunId);
+  });
+
+  it("maps errors to statuses with the API's code and field", async () => {
+    const invalid = await call(client, "SubmitTask", { taskName: "no spaces" });
+    expect(invalid.error).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/^VALIDATION_FAILED: taskName:/) });
+    expect(invalid.error!.metadata.get("tasker-error-field")).toEqual(["taskName"]);
+    const badJson = await call(client, "SubmitTask", { taskName: "greet", inputJson: "{" });
+    expect(badJson.error).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(badJson.error!.metadata.get("tasker-error-field")).toEqual(["inputJson"]);
+    const unknownTask = await call(client, "SubmitTask", { taskName: "never-published" });
+    expect(unknownTask.error).toMatchObject({ code: status.NOT_FOUND, details: expect.stringMatching(/^TASK_NOT_FOUND:/) });
+    expect((await call(client, "GetTask", { taskRunId: "nope" })).error).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect((await call(client, "GetTask", { taskRunId: "0193a8f2-7c1e-7000-8000-000000000000" })).error).toMatchObject({ code: status.NOT_FOUND });
+  });
+});
