@@ -18,6 +18,8 @@ export interface SandboxLimits {
   vmsPerModule: number;
   /** Hard ceiling of one WASM module's memory: whatever its VMs do, the process never gives it more. */
   moduleMemoryBytes: number;
+  /** VMs kept prepared (prelude compiled) for the next starts; 0 prepares each VM when it starts. */
+  preparedVms: number;
 }
 
 const MiB = 1024 * 1024;
@@ -31,13 +33,15 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   callsPerActivation: 1000,
   vmsPerModule: 64,
   moduleMemoryBytes: 1024 * MiB,
+  preparedVms: 4,
 });
 
 /** Fills in defaults and rejects limits the WASM build cannot honour (code `INVALID_LIMITS`). */
 export function resolveLimits(options: Partial<SandboxLimits> = {}): SandboxLimits {
   const limits = { ...DEFAULT_LIMITS, ...options };
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isFinite(value) || value <= 0) invalid(`${key} must be a positive number, got ${value}`);
+    const allowsZero = key === "preparedVms";
+    if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowsZero)) invalid(`${key} must be a positive number, got ${value}`);
   }
   if (limits.stackBytes > 64 * 1024) invalid("stackBytes must be at most 64 KiB, the size of the WASM stack");
   if (limits.moduleMemoryBytes < 2 * limits.memoryBytes) invalid("moduleMemoryBytes must be at least twice memoryBytes");

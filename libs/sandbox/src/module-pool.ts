@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { ErrorCodes } from "./error-codes.js";
 import type { SandboxLimits } from "./limits.js";
+import { SandboxFailure } from "./sandbox-failure.js";
 import type { SandboxStats } from "./types.js";
 import { WasmModuleHost } from "./wasm-module-host.js";
 
@@ -14,6 +16,7 @@ export class ModulePool {
   private spare: Promise<WasmModuleHost> | undefined;
   private readonly hosts = new Set<WasmModuleHost>();
   private unfreedVms = 0;
+  private disposed = false;
 
   private constructor(
     private readonly compiled: WebAssembly.Module,
@@ -27,15 +30,28 @@ export class ModulePool {
     return pool;
   }
 
-  /** A module with room for one more VM; the caller must `release` it when that VM is disposed. */
-  async lease(): Promise<WasmModuleHost> {
-    let host = this.current;
-    if (host === undefined || !this.accepts(host)) {
-      if (host !== undefined) this.retire(host);
-      host = await (this.spare ?? this.instantiate());
-      this.spare = undefined;
-      this.current = host;
-    }
+  /**
+   * Makes sure the current module has room for one more VM, instantiating a fresh one if needed.
+   * `leaseNow` must follow in the same synchronous turn.
+   */
+  async makeRoom(): Promise<void> {
+    if (this.disposed) throw new SandboxFailure(ErrorCodes.sandboxDisposed, "the sandbox was disposed");
+    const host = this.current;
+    if (host !== undefined && this.accepts(host)) return;
+    if (host !== undefined) this.retire(host);
+    const fresh = await (this.spare ?? this.instantiate());
+    this.spare = undefined;
+    if (this.current === undefined || !this.accepts(this.current)) this.current = fresh;
+  }
+
+  hasRoom(): boolean {
+    return this.current !== undefined && this.accepts(this.current);
+  }
+
+  /** Places one VM on the current module; the caller must `release` it when that VM is disposed. */
+  leaseNow(): WasmModuleHost {
+    const host = this.current;
+    if (host === undefined || !this.accepts(host)) throw new Error("ModulePool.leaseNow without room: call makeRoom first");
     host.liveVms += 1;
     host.vmsCreated += 1;
     if (host.vmsCreated * 2 >= this.limits.vmsPerModule && this.spare === undefined) this.prepareSpare();
@@ -63,13 +79,14 @@ export class ModulePool {
   }
 
   /** Module instances alive, VMs placed on them, and VMs whose runtime could not be freed. */
-  stats(): SandboxStats {
+  stats(): Omit<SandboxStats, "preparedVms"> {
     let liveVms = 0;
     for (const host of this.hosts) liveVms += host.liveVms;
     return { modules: this.hosts.size, liveVms, unfreedVms: this.unfreedVms };
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const host of this.hosts) host.retired = true;
     this.hosts.clear();
     this.current = undefined;

@@ -17,8 +17,8 @@ export const PRELUDE_GLOBALS = String.raw`
   defineProperty(RealDate.prototype, "constructor", { value: DeterministicDate, writable: true, configurable: true });
   g.Date = DeterministicDate;
 
-  // mulberry32, seeded from the stack run id: the same sequence in a run and in its replay.
-  let randomState = config.seed | 0;
+  // mulberry32, seeded from the stack run id (see configure): the same sequence in a run and in its replay.
+  let randomState = 0;
   const imul = Math.imul;
   Math.random = function random() {
     randomState = (randomState + 0x6d2b79f5) | 0;

@@ -126,6 +126,11 @@ export const PRELUDE_TOOLS = String.raw`
   }
 
   return {
+    // A VM is prepared ahead of its run; configure binds it to the run before any task code runs.
+    configure(seed, taskName) {
+      randomState = seed | 0;
+      config.taskName = taskName;
+    },
     setNow(at) { now = at; },
     run(inputJson) {
       let result;

@@ -1,16 +1,16 @@
 import { PRELUDE_GLOBALS } from "./prelude-globals.js";
 import { PRELUDE_TOOLS } from "./prelude-tools.js";
 
-/** Per-VM settings the prelude reads once. */
-export type PreludeConfig = { seed: number; taskName: string; argsBytes: number; resultBytes: number };
+/** Settings the prelude reads; `taskName` is set by `configure` when the VM is bound to a run. */
+export type PreludeConfig = { argsBytes: number; resultBytes: number };
 
 /**
  * The prelude: a function expression `(host, config) => control`, evaluated once per VM before any
- * task code. It captures the intrinsics it needs before the task can replace them, and the host
+ * task code; `control.configure(seed, taskName)` then binds the VM to its run. It captures the intrinsics it needs before the task can replace them, and the host
  * functions it receives stay in its closure: the task reaches the host only through
  * `__callHostTool__`, `require` and `console`, all of which pass strings.
  */
-export const PRELUDE_SOURCE = String.raw`(function (host, config) {
+export const PRELUDE_SOURCE = compact(String.raw`(function (host, config) {
   "use strict";
   const g = globalThis;
   const hostCall = host.call, hostLog = host.log, hostResolve = host.resolve, hostLoad = host.load, hostFinish = host.finish;
@@ -26,4 +26,16 @@ export const PRELUDE_SOURCE = String.raw`(function (host, config) {
   }
 ${PRELUDE_GLOBALS}
 ${PRELUDE_TOOLS}
-})`;
+})`);
+
+/**
+ * Drops indentation, blank lines and comment lines: every VM compiles the prelude, and QuickJS's
+ * compiler pays for every character. The prelude has only whole-line comments.
+ */
+function compact(source: string): string {
+  return source
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("//"))
+    .join("\n");
+}

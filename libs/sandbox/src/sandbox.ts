@@ -1,6 +1,7 @@
 import { ErrorCodes } from "./error-codes.js";
 import { resolveLimits, type SandboxLimits } from "./limits.js";
 import { ModulePool } from "./module-pool.js";
+import { PreparedVms } from "./prepared-vms.js";
 import { replayJournal } from "./replay.js";
 import { SandboxFailure } from "./sandbox-failure.js";
 import { TaskVmImpl, type TaskVm, type TaskVmOptions } from "./task-vm.js";
@@ -12,8 +13,9 @@ export type StartRequest = TaskVmOptions & { input: unknown; at: number };
 export type ReplayRequest = TaskVmOptions & { input: unknown; journal: JournalActivation[] };
 
 /**
- * Runs task code in QuickJS VMs, one per stack run, on WASM module instances compiled once.
- * `start` and `replay` are async only because they may have to instantiate a fresh module; the
+ * Runs task code in QuickJS VMs, one per stack run, on WASM module instances compiled once, from a
+ * few VMs kept prepared ahead. `start` and `replay` are async only because they may have to
+ * instantiate a fresh module; the
  * activations themselves are synchronous and run until the VM is idle. A VM whose outcome is
  * `completed` or `failed` is already disposed; a `suspended` one is the caller's to resume or dispose.
  */
@@ -28,7 +30,8 @@ export interface Sandbox {
 /** Compiles the QuickJS WASM and instantiates the first module, so that starting a VM is cheap. */
 export async function createSandbox(options?: Partial<SandboxLimits>): Promise<Sandbox> {
   const limits = resolveLimits(options);
-  return new SandboxImpl(await ModulePool.create(limits), limits);
+  const pool = await ModulePool.create(limits);
+  return new SandboxImpl(pool, new PreparedVms(pool, limits, limits.preparedVms), limits);
 }
 
 class SandboxImpl implements Sandbox {
@@ -36,6 +39,7 @@ class SandboxImpl implements Sandbox {
 
   constructor(
     private readonly pool: ModulePool,
+    private readonly prepared: PreparedVms,
     private readonly limits: SandboxLimits,
   ) {}
 
@@ -50,21 +54,23 @@ class SandboxImpl implements Sandbox {
   }
 
   stats(): SandboxStats {
-    return this.pool.stats();
+    const stats = this.pool.stats();
+    return { ...stats, liveVms: stats.liveVms - this.prepared.count, preparedVms: this.prepared.count };
   }
 
   dispose(): void {
     this.disposed = true;
+    this.prepared.dispose();
     this.pool.dispose();
   }
 
   private async newVm(options: TaskVmOptions): Promise<TaskVmImpl> {
     if (this.disposed) throw new SandboxFailure(ErrorCodes.sandboxDisposed, "the sandbox was disposed");
-    const host = await this.pool.lease();
+    const prepared = await this.prepared.take();
     try {
-      return new TaskVmImpl(this.pool, host, this.limits, { ...options });
+      return new TaskVmImpl(this.pool, prepared, this.limits, { ...options });
     } catch (error) {
-      this.pool.release(host, true);
+      this.prepared.discard(prepared);
       throw error;
     }
   }

@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { ActivationGuard } from "./activation-guard.js";
 import { ErrorCodes } from "./error-codes.js";
@@ -8,7 +9,7 @@ import type { ModulePool } from "./module-pool.js";
 import { SandboxFailure, sandboxError } from "./sandbox-failure.js";
 import type { ActivationBatch, CallResult, LogLine, Outcome, SandboxError, TaskSource, ToolCall } from "./types.js";
 import { recordOfDump, toSandboxError, type VmErrorRecord } from "./vm-error.js";
-import { createVmParts, type VmParts } from "./vm-setup.js";
+import type { PreparedVm } from "./vm-setup.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
 
 const JOBS_PER_SLICE = 256;
@@ -39,7 +40,8 @@ export class TaskVmImpl implements TaskVm {
   activations = 0;
   /** The calls made in the latest activation. */
   lastCalls: ToolCall[] = [];
-  private readonly parts: VmParts;
+  private readonly parts: PreparedVm;
+  private readonly host: WasmModuleHost;
   private readonly guard: ActivationGuard;
   private readonly pending = new Set<number>();
   private nextSeq = 0;
@@ -48,27 +50,26 @@ export class TaskVmImpl implements TaskVm {
   private uncaught: VmErrorRecord | undefined;
   private disposed = false;
 
+  /** Takes ownership of `prepared` and binds it to this run. */
   constructor(
     private readonly pool: ModulePool,
-    private readonly host: WasmModuleHost,
+    prepared: PreparedVm,
     private readonly limits: SandboxLimits,
     private readonly options: TaskVmOptions,
   ) {
-    const registry = new ModuleRegistry(options.source, options.taskName);
-    let guard: ActivationGuard | undefined;
-    this.parts = createVmParts({
-      host,
-      limits,
-      registry,
-      stackRunId: options.stackRunId,
-      handlers: {
-        call: (service, method, args) => this.onCall(service, method, args),
-        log: (level, message) => this.onLog(level, message),
-        finish: (ok, json) => this.onFinish(ok, json),
-      },
-      shouldInterrupt: () => guard?.shouldInterrupt() ?? false,
+    this.parts = prepared;
+    this.host = prepared.host;
+    this.guard = new ActivationGuard(prepared.runtime, prepared.host, limits);
+    const guard = this.guard;
+    prepared.binding.bind({
+      registry: new ModuleRegistry(options.source, options.taskName),
+      call: (service, method, args) => this.onCall(service, method, args),
+      log: (level, message) => this.onLog(level, message),
+      finish: (ok, json) => this.onFinish(ok, json),
+      shouldInterrupt: () => guard.shouldInterrupt(),
     });
-    this.guard = guard = new ActivationGuard(this.parts.runtime, host, limits);
+    const { context } = prepared;
+    this.invoke(prepared.control.configure, [context.newNumber(seedOf(options.stackRunId)), context.newString(options.taskName)]);
   }
 
   get memoryBytes(): number {
@@ -218,4 +219,9 @@ export class TaskVmImpl implements TaskVm {
   private assertRunnable(): void {
     if (this.disposed) throw new SandboxFailure(ErrorCodes.vmNotRunnable, "the VM was disposed or its task already finished");
   }
+}
+
+/** 32 bits of SHA-256 of the stack run id: the seed of the VM's `Math.random`. */
+function seedOf(stackRunId: string): number {
+  return createHash("sha256").update(stackRunId).digest().readInt32LE(0);
 }

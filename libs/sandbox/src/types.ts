@@ -45,7 +45,9 @@ export interface TaskSource {
 export type ActivationBatch = { at: number; results: CallResult[] };
 
 /**
- * Health of a sandbox: WASM module instances alive, VMs alive on them, and VMs whose QuickJS runtime
- * could not be freed (a leak; their module is retired and dropped once empty). `unfreedVms` stays 0.
+ * Health of a sandbox: WASM module instances alive, VMs of runs alive on them, VMs prepared ahead,
+ * and VMs whose QuickJS runtime could not be freed (their module is retired and dropped once empty).
+ * `unfreedVms` grows only through an upstream QuickJS defect (quickjs-emscripten #235/#269: heavy
+ * allocation inside promise jobs) or a leaked handle.
  */
-export type SandboxStats = { modules: number; liveVms: number; unfreedVms: number };
+export type SandboxStats = { modules: number; liveVms: number; preparedVms: number; unfreedVms: number };

@@ -17,7 +17,7 @@ export interface BridgeHandlers {
  * Builds the `host` object handed to the prelude. The caller owns the returned handle; the functions
  * it holds are owned by the object.
  */
-export function newHostObject(context: QuickJSContext, registry: ModuleRegistry, handlers: BridgeHandlers): QuickJSHandle {
+export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers & { readonly registry: ModuleRegistry }): QuickJSHandle {
   const str = (handle: QuickJSHandle): string => context.getString(handle);
   const optionalStr = (handle: QuickJSHandle | undefined): string | undefined =>
     handle === undefined || context.typeof(handle) !== "string" ? undefined : context.getString(handle);
@@ -36,10 +36,10 @@ export function newHostObject(context: QuickJSContext, registry: ModuleRegistry,
       return undefined;
     },
     resolve: (specifier, fromName) => {
-      const name = registry.resolve(str(specifier!), str(fromName!));
+      const name = handlers.registry.resolve(str(specifier!), str(fromName!));
       return name === undefined ? undefined : context.newString(name);
     },
-    load: (name) => loadModule(context, registry, str(name!)),
+    load: (name) => loadModule(context, handlers.registry, str(name!)),
   };
   const host = context.newObject();
   for (const [name, fn] of Object.entries(functions)) {

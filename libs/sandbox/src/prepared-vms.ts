@@ -1,0 +1,82 @@
+import type { SandboxLimits } from "./limits.js";
+import type { ModulePool } from "./module-pool.js";
+import { prepareVm, type PreparedVm } from "./vm-setup.js";
+
+/**
+ * Keeps a few VMs prepared (runtime, context, compiled prelude), so that starting a run only binds
+ * one; compiling the prelude is most of the cost of a VM. Taking one schedules a refill for when the
+ * event loop is idle, one VM per turn; with none ready, a VM is prepared on the spot.
+ */
+export class PreparedVms {
+  private readonly ready: PreparedVm[] = [];
+  private refilling = false;
+  private disposed = false;
+
+  constructor(
+    private readonly pool: ModulePool,
+    private readonly limits: SandboxLimits,
+    private readonly target: number,
+  ) {}
+
+  get count(): number {
+    return this.ready.length;
+  }
+
+  /** A prepared VM the caller now owns (its scope and its place on the module). */
+  async take(): Promise<PreparedVm> {
+    const vm = this.ready.pop() ?? (await this.prepareWhenRoom());
+    this.scheduleRefill();
+    return vm;
+  }
+
+  /** Frees a prepared VM that was taken but never bound. */
+  discard(vm: PreparedVm): void {
+    vm.scope.dispose();
+    this.pool.release(vm.host, true);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const vm of this.ready.splice(0)) this.discard(vm);
+  }
+
+  /** Another flow may take the room between `makeRoom` and the lease, hence the check in the same turn. */
+  private async prepareWhenRoom(): Promise<PreparedVm> {
+    for (;;) {
+      await this.pool.makeRoom();
+      if (this.pool.hasRoom()) return this.prepareNow();
+    }
+  }
+
+  /** Leases and prepares in one synchronous turn: stats never see a VM half-made. */
+  private prepareNow(): PreparedVm {
+    const host = this.pool.leaseNow();
+    try {
+      return prepareVm(host, this.limits);
+    } catch (error) {
+      this.pool.release(host, true);
+      throw error;
+    }
+  }
+
+  private scheduleRefill(): void {
+    if (this.refilling || this.disposed || this.ready.length >= this.target) return;
+    this.refilling = true;
+    setImmediate(() => void this.refill());
+  }
+
+  private async refill(): Promise<void> {
+    try {
+      while (!this.disposed && this.ready.length < this.target) {
+        const vm = await this.prepareWhenRoom();
+        if (this.disposed) return this.discard(vm);
+        this.ready.push(vm);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch {
+      // A failed refill is retried by the next take, which prepares on the spot and reports the error.
+    } finally {
+      this.refilling = false;
+    }
+  }
+}
