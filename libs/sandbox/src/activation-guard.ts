@@ -19,6 +19,8 @@ const MEASURE_AFTER_MS = 100;
  */
 export class ActivationGuard implements GrowthGate {
   fatal: SandboxError | undefined;
+  /** Only during an activation: a prepared or idle VM runs no task code, so there is nothing to stop. */
+  private active = false;
   private deadline = 0;
   private grownBytes = 0;
   private refusedGrowth = false;
@@ -33,6 +35,7 @@ export class ActivationGuard implements GrowthGate {
   ) {}
 
   begin(): void {
+    this.active = true;
     this.measuredAtMs = performance.now();
     this.deadline = this.measuredAtMs + this.limits.cpuMsPerActivation;
     this.grownBytes = 0;
@@ -42,6 +45,7 @@ export class ActivationGuard implements GrowthGate {
 
   /** Called after the activation ran: a refused growth or a grown heap over budget fails it. */
   end(): void {
+    this.active = false;
     if (this.fatal !== undefined) return;
     if (this.refusedGrowth) this.failMemory(`the VM needed more than ${this.limits.memoryBytes} bytes in one activation`);
     else if (this.host.memoryBytes > this.startBytes) this.checkHeap();
@@ -60,6 +64,7 @@ export class ActivationGuard implements GrowthGate {
 
   shouldInterrupt(): boolean {
     if (this.fatal !== undefined) return true;
+    if (!this.active) return false;
     if (this.refusedGrowth) {
       this.failMemory(`the VM needed more than ${this.limits.memoryBytes} bytes in one activation`);
       return true;

@@ -33,6 +33,8 @@ export const ErrorCodes = {
   unknownCall: "UNKNOWN_CALL",
   /** Host misuse: the VM was disposed, or already finished. */
   vmNotRunnable: "VM_NOT_RUNNABLE",
+  /** Internal: a prepared VM called the host before it was bound to a run. */
+  vmNotBound: "VM_NOT_BOUND",
   /** Host misuse: the sandbox was disposed. */
   sandboxDisposed: "SANDBOX_DISPOSED",
 } as const;

@@ -18,7 +18,7 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
   const expected = new Map<number, { call: JournalCall; activation: number }>();
   journal.forEach((recorded, activation) => recorded.calls.forEach((call) => expected.set(call.seq, { call, activation })));
   let current = 0;
-  vm.observer = (call) => {
+  vm.calls.observer = (call) => {
     const recorded = expected.get(call.seq);
     if (recorded === undefined || recorded.activation !== current) return nonDeterminism(call.seq, recorded?.call, call);
     const { call: want } = recorded;
@@ -30,7 +30,7 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
     for (;;) {
       const recorded = journal[current]!;
       if (outcome.kind === "failed") return outcome;
-      const missing = recorded.calls.find((call) => !vm.lastCalls.some((made) => made.seq === call.seq));
+      const missing = recorded.calls.find((call) => !vm.calls.activationCalls.some((made) => made.seq === call.seq));
       if (missing !== undefined) return failWith(vm, nonDeterminism(missing.seq, missing, undefined));
       if (current === journal.length - 1) return outcome;
       if (outcome.kind === "completed") {
@@ -44,7 +44,7 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
     vm.dispose();
     throw error;
   } finally {
-    vm.observer = undefined;
+    vm.calls.observer = undefined;
   }
 }
 

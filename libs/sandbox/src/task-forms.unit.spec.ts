@@ -155,3 +155,21 @@ describe("helper modules", () => {
     expect(errorOf(viaImport.outcome).message).toContain("Cannot find module './nope'");
   });
 });
+
+describe("prepared VMs", () => {
+  it("keeps VMs prepared while idle and binds one to each run", async () => {
+    const own = await createSandbox({ preparedVms: 3 });
+    try {
+      const first = await startTask(own, source(`export default async () => Math.random()`));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(own.stats()).toMatchObject({ liveVms: 0, preparedVms: 3, unfreedVms: 0 });
+      const second = await startTask(own, source(`export default async () => Math.random()`));
+      expect(own.stats().preparedVms).toBe(2);
+      // Bound to the same stack run id, a prepared VM draws the same numbers as one made on the spot.
+      expect(resultOf(second.outcome)).toBe(resultOf(first.outcome));
+    } finally {
+      own.dispose();
+    }
+    expect(own.stats()).toMatchObject({ liveVms: 0, preparedVms: 0 });
+  });
+});

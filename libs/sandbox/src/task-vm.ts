@@ -2,12 +2,13 @@ import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { ActivationGuard } from "./activation-guard.js";
+import { CallLedger } from "./call-ledger.js";
 import { ErrorCodes } from "./error-codes.js";
 import type { SandboxLimits } from "./limits.js";
 import { ModuleRegistry } from "./module-registry.js";
 import type { ModulePool } from "./module-pool.js";
 import { SandboxFailure, sandboxError } from "./sandbox-failure.js";
-import type { ActivationBatch, CallResult, LogLine, Outcome, SandboxError, TaskSource, ToolCall } from "./types.js";
+import type { ActivationBatch, LogLine, Outcome, TaskSource } from "./types.js";
 import { recordOfDump, toSandboxError, type VmErrorRecord } from "./vm-error.js";
 import type { PreparedVm } from "./vm-setup.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
@@ -31,20 +32,14 @@ export interface TaskVm {
 
 export type TaskVmOptions = { stackRunId: string; taskName: string; source: TaskSource; onLog(line: LogLine): void };
 
-/** Checks a call during replay; returns the non-determinism failure, if any. */
-export type CallObserver = (call: ToolCall) => SandboxError | undefined;
-
+/** A prepared VM bound to one stack run: its activations, its calls and its outcome. */
 export class TaskVmImpl implements TaskVm {
-  /** While set, log lines are dropped and each call is checked: the VM is replaying its journal. */
-  observer: CallObserver | undefined;
   activations = 0;
-  /** The calls made in the latest activation. */
-  lastCalls: ToolCall[] = [];
+  /** Numbers and tracks the calls; its `observer` is set while the VM replays its journal. */
+  readonly calls: CallLedger;
   private readonly parts: PreparedVm;
   private readonly host: WasmModuleHost;
   private readonly guard: ActivationGuard;
-  private readonly pending = new Set<number>();
-  private nextSeq = 0;
   private at = 0;
   private settled: Outcome | undefined;
   private uncaught: VmErrorRecord | undefined;
@@ -60,13 +55,13 @@ export class TaskVmImpl implements TaskVm {
     this.parts = prepared;
     this.host = prepared.host;
     this.guard = new ActivationGuard(prepared.runtime, prepared.host, limits);
-    const guard = this.guard;
+    this.calls = new CallLedger(limits, (error) => this.guard.fail(error.code, error.name, error.message));
     prepared.binding.bind({
       registry: new ModuleRegistry(options.source, options.taskName),
       call: (service, method, args) => this.onCall(service, method, args),
       log: (level, message) => this.onLog(level, message),
       finish: (ok, json) => this.onFinish(ok, json),
-      shouldInterrupt: () => guard.shouldInterrupt(),
+      shouldInterrupt: () => this.guard.shouldInterrupt(),
     });
     const { context } = prepared;
     this.invoke(prepared.control.configure, [context.newNumber(seedOf(options.stackRunId)), context.newString(options.taskName)]);
@@ -84,19 +79,8 @@ export class TaskVmImpl implements TaskVm {
 
   resume(batch: ActivationBatch): Outcome {
     this.assertRunnable();
-    const seen = new Set<number>();
-    for (const { seq } of batch.results) {
-      if (!this.pending.has(seq) || seen.has(seq)) throw new SandboxFailure(ErrorCodes.unknownCall, `the VM is not waiting on call ${seq}`);
-      seen.add(seq);
-    }
-    for (const seq of seen) this.pending.delete(seq);
-    const json = `[${batch.results.map((result) => this.encodeResult(result)).join(",")}]`;
+    const json = this.calls.settle(batch.results);
     return this.activate(batch.at, () => [this.parts.context.newString(json)], this.parts.control.deliver);
-  }
-
-  /** Fails the VM with `error` at the next interrupt check, whatever the task catches. */
-  failFatally(error: SandboxError): void {
-    this.guard.fail(error.code, error.name, error.message);
   }
 
   dispose(): void {
@@ -106,8 +90,9 @@ export class TaskVmImpl implements TaskVm {
       this.parts.scope.dispose();
       this.pool.release(this.host, true);
     } catch {
-      // QuickJS aborts when a runtime still holds objects (upstream #257, after an out-of-memory):
-      // the module is no longer trusted, so it takes no new VMs and is dropped once empty.
+      // QuickJS aborts when a runtime still holds objects: after an out-of-memory (upstream
+      // quickjs-emscripten #257) or heavy allocation inside promise jobs (#235, #269). The module
+      // is no longer trusted: it takes no new VMs and is dropped, with that runtime, once empty.
       this.pool.release(this.host, false);
     }
   }
@@ -116,7 +101,7 @@ export class TaskVmImpl implements TaskVm {
     this.assertRunnable();
     this.activations += 1;
     this.at = at;
-    this.lastCalls = [];
+    this.calls.beginActivation();
     this.guard.begin();
     this.host.running = this.guard;
     try {
@@ -161,35 +146,21 @@ export class TaskVmImpl implements TaskVm {
     if (this.guard.fatal !== undefined) return { kind: "failed", error: this.guard.fatal };
     if (this.settled !== undefined) return this.settled;
     if (this.uncaught !== undefined) return { kind: "failed", error: toSandboxError(this.uncaught) };
-    if (this.pending.size === 0) {
+    if (this.calls.waitingOn === 0) {
       const message = "the task awaits something that can never settle: it has not finished and no tool call is pending";
       return { kind: "failed", error: sandboxError(ErrorCodes.neverSettles, message, "NeverSettlesError") };
     }
-    return { kind: "suspended", calls: this.lastCalls };
+    return { kind: "suspended", calls: this.calls.activationCalls };
   }
 
   private onCall(service: string, methodJson: string, argsJson: string): number | string {
+    // The VM is being stopped: whatever the task still attempts, it makes no more calls.
     if (this.guard.fatal !== undefined) throw new Error(this.guard.fatal.message);
-    if (this.lastCalls.length >= this.limits.callsPerActivation) {
-      this.guard.fail(ErrorCodes.callLimit, "CallLimitError", `the activation made more than ${this.limits.callsPerActivation} calls`);
-      throw new Error(this.guard.fatal!.message);
-    }
-    const bytes = Buffer.byteLength(argsJson);
-    if (bytes > this.limits.argsBytes) return `tool arguments exceed ${this.limits.argsBytes} bytes of JSON (${bytes})`;
-    const call: ToolCall = { seq: this.nextSeq, service, method: JSON.parse(methodJson) as string[], args: JSON.parse(argsJson) as unknown[] };
-    const mismatch = this.observer?.(call);
-    if (mismatch !== undefined) {
-      this.failFatally(mismatch);
-      throw new Error(mismatch.message);
-    }
-    this.nextSeq += 1;
-    this.pending.add(call.seq);
-    this.lastCalls.push(call);
-    return call.seq;
+    return this.calls.register(service, methodJson, argsJson);
   }
 
   private onLog(level: string, message: string): void {
-    if (this.observer !== undefined) return;
+    if (this.calls.observer !== undefined) return;
     const line: LogLine = { level: level as LogLine["level"], message: message.slice(0, this.limits.argsBytes), at: this.at, stackRunId: this.options.stackRunId };
     this.options.onLog(line);
   }
@@ -204,16 +175,6 @@ export class TaskVmImpl implements TaskVm {
     } else {
       this.settled = { kind: "completed", result: json === undefined ? undefined : JSON.parse(json) };
     }
-  }
-
-  /** One result as batch JSON; a value over the size limit becomes a rejection the task can catch. */
-  private encodeResult(result: CallResult): string {
-    if (!result.ok) return JSON.stringify({ seq: result.seq, ok: false, error: result.error });
-    const value = JSON.stringify(result.value);
-    if (value === undefined) return `{"seq":${result.seq},"ok":true}`;
-    if (Buffer.byteLength(value) <= this.limits.resultBytes) return `{"seq":${result.seq},"ok":true,"value":${value}}`;
-    const message = `the result of call ${result.seq} exceeds ${this.limits.resultBytes} bytes of JSON`;
-    return JSON.stringify({ seq: result.seq, ok: false, error: { name: "RangeError", message, code: ErrorCodes.resultTooLarge } });
   }
 
   private assertRunnable(): void {

@@ -1,4 +1,5 @@
 import type { ModuleRegistry } from "./module-registry.js";
+import { ErrorCodes } from "./error-codes.js";
 import { SandboxFailure } from "./sandbox-failure.js";
 import type { BridgeHandlers } from "./vm-bridge.js";
 
@@ -41,7 +42,7 @@ export class VmBinding implements BridgeHandlers {
   }
 
   private bound(): BoundRun {
-    if (this.run === undefined) throw new SandboxFailure("VM_NOT_BOUND", "the VM is not bound to a run yet");
+    if (this.run === undefined) throw new SandboxFailure(ErrorCodes.vmNotBound, "the VM is not bound to a run yet");
     return this.run;
   }
 }
