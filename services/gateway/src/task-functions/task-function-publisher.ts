@@ -19,7 +19,7 @@ export class TaskFunctionPublisher {
   async publish(request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
     const syntax = checkSyntax(request.code);
     if ("error" in syntax) {
-      throw new ApiError(400, "SYNTAX_ERROR", `the code does not parse: line ${syntax.error.line}: ${syntax.error.message}`, "code");
+      throw new ApiError(400, "SYNTAX_ERROR", `line ${syntax.error.line}: ${syntax.error.message}`, "code");
     }
     const doc = readTaskDoc(syntax.blockComments);
     const version = createHash("sha256").update(request.code).digest("hex");
