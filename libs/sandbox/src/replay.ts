@@ -30,7 +30,8 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
     for (;;) {
       const recorded = journal[current]!;
       if (outcome.kind === "failed") return outcome;
-      const missing = recorded.calls.find((call) => !vm.calls.activationCalls.some((made) => made.seq === call.seq));
+      const made = new Set(vm.calls.activationCalls.map((call) => call.seq));
+      const missing = recorded.calls.find((call) => !made.has(call.seq));
       if (missing !== undefined) return failWith(vm, nonDeterminism(missing.seq, missing, undefined));
       if (current === journal.length - 1) return outcome;
       if (outcome.kind === "completed") {

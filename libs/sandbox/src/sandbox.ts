@@ -20,7 +20,13 @@ export type ReplayRequest = TaskVmOptions & { input: unknown; journal: JournalAc
  * `completed` or `failed` is already disposed; a `suspended` one is the caller's to resume or dispose.
  */
 export interface Sandbox {
+  /** Runs the first activation of a stack run; its log lines go to `onLog`. */
   start(request: StartRequest): Promise<{ vm: TaskVm; outcome: Outcome }>;
+  /**
+   * Rebuilds a VM from its journal, emitting no log lines, and returns the outcome of the journal's
+   * last activation (a suspended one lists that activation's calls, which the journal already holds).
+   * A call that differs from the journal fails the VM with `NON_DETERMINISM`.
+   */
   replay(request: ReplayRequest): Promise<{ vm: TaskVm; outcome: Outcome }>;
   stats(): SandboxStats;
   /** Drops every module; VMs still alive must not be used afterwards. */

@@ -1,6 +1,5 @@
-import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
 import * as releaseSyncModule from "@jitl/quickjs-wasmfile-release-sync";
-import type { QuickJSSyncVariant } from "quickjs-emscripten-core";
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSSyncVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
 
 // The package is CommonJS-typed but loaded as ESM: its variant is `default` or `default.default`.
 const releaseSync = unwrapDefault(releaseSyncModule) as QuickJSSyncVariant;
