@@ -42,7 +42,11 @@ export function isEsModule(code: string): boolean {
   return /^\s*(export\s|export\{|import\s*[\w{*"'])/m.test(code);
 }
 
-/** CommonJS code as a factory `(exports, require, module)`, on one line so that line numbers hold. */
+/**
+ * CommonJS code as a factory `(exports, require, module)`, opened on the code's first line so that
+ * line numbers hold; `0 ||` rather than parentheses spares QuickJS an arrow-function lookahead over
+ * the whole module.
+ */
 export function commonJsWrapper(code: string): string {
-  return `(function (exports, require, module) {${code}\n})`;
+  return `0 || function (exports, require, module) {${code}\n}`;
 }
