@@ -85,6 +85,27 @@ describe("memory per VM", () => {
   });
 });
 
+describe("a runtime QuickJS cannot free (upstream #235/#269)", () => {
+  const sandbox = sandboxWith({ preparedVms: 0 }, { heavyAllocation: true });
+
+  it("is contained: its module is retired, its neighbours keep working, then the module is dropped", async () => {
+    const neighbour = await startTask(sandbox.current, source(`export default async (i, tools) => "neighbour got " + (await tools.keystore.get("k"))`));
+    // 50k objects kept across three awaits: QuickJS's JS_FreeRuntime then aborts on its own GC list.
+    const heavy = source(`export default async function (input, tools) {
+      const kept = [];
+      for (let round = 0; round < 3; round++) { for (let i = 0; i < 5e4; i++) kept.push({ i }); await tools.sleep(1); }
+      return kept.length;
+    }`);
+    const run = await runLive(sandbox.current, heavy);
+    expect(resultOf(run.outcome)).toBe(150_000);
+    const stats = sandbox.current.stats();
+    expect(stats).toMatchObject({ liveVms: 1, unfreedVms: 1 });
+    expect(resultOf(neighbour.vm.resume({ at: 1, results: [{ seq: 0, ok: true, value: "v" }] }))).toBe("neighbour got v");
+    expect(sandbox.current.stats().modules).toBe(stats.modules - 1);
+    expect(resultOf((await startTask(sandbox.current, source(`export default async () => "fresh module"`))).outcome)).toBe("fresh module");
+  });
+});
+
 describe("other limits", () => {
   const sandbox = sandboxWith({ argsBytes: 64 * 1024, resultBytes: 64 * 1024, callsPerActivation: 50 });
   it("fails unbounded recursion with STACK_LIMIT", async () => {
