@@ -1,10 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { ErrorCodes } from "./error-codes.js";
 import type { SandboxLimits } from "./limits.js";
 import { SandboxFailure } from "./sandbox-failure.js";
 import type { SandboxStats } from "./types.js";
-import { WasmModuleHost } from "./wasm-module-host.js";
+import { WasmModuleHost, type QuickJSBuild } from "./wasm-module-host.js";
 
 /**
  * Owns the WASM module instances. The WASM is compiled once; each instance takes up to
@@ -19,13 +18,13 @@ export class ModulePool {
   private disposed = false;
 
   private constructor(
+    private readonly build: QuickJSBuild,
     private readonly compiled: WebAssembly.Module,
     private readonly limits: SandboxLimits,
   ) {}
 
-  static async create(limits: SandboxLimits): Promise<ModulePool> {
-    const wasmPath = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
-    const pool = new ModulePool(await WebAssembly.compile(await readFile(wasmPath)), limits);
+  static async create(build: QuickJSBuild, limits: SandboxLimits): Promise<ModulePool> {
+    const pool = new ModulePool(build, await WebAssembly.compile(await readFile(build.wasmPath)), limits);
     pool.current = await pool.instantiate();
     return pool;
   }
@@ -85,6 +84,11 @@ export class ModulePool {
     return { modules: this.hosts.size, liveVms, unfreedVms: this.unfreedVms };
   }
 
+  /** Modules whose leak sanitizer reports lost memory; meaningful only on the debug build. */
+  leakingModules(): number {
+    return [...this.hosts].filter((host) => host.leaksDetected()).length;
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const host of this.hosts) host.retired = true;
@@ -104,7 +108,7 @@ export class ModulePool {
   }
 
   private async instantiate(): Promise<WasmModuleHost> {
-    const host = await WasmModuleHost.instantiate(this.compiled, this.limits.moduleMemoryBytes);
+    const host = await WasmModuleHost.instantiate(this.build.variant, this.compiled, this.limits.moduleMemoryBytes);
     this.hosts.add(host);
     return host;
   }

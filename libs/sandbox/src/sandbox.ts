@@ -6,6 +6,7 @@ import { replayJournal } from "./replay.js";
 import { SandboxFailure } from "./sandbox-failure.js";
 import { TaskVmImpl, type TaskVm, type TaskVmOptions } from "./task-vm.js";
 import type { JournalActivation, Outcome, SandboxStats } from "./types.js";
+import { releaseBuild, type QuickJSBuild } from "./wasm-module-host.js";
 
 /** Starts a stack run: its identity, code, input and the first activation's recorded time. */
 export type StartRequest = TaskVmOptions & { input: unknown; at: number };
@@ -35,12 +36,17 @@ export interface Sandbox {
 
 /** Compiles the QuickJS WASM and instantiates the first module, so that starting a VM is cheap. */
 export async function createSandbox(options?: Partial<SandboxLimits>): Promise<Sandbox> {
+  return createSandboxOn(releaseBuild(), options);
+}
+
+/** A sandbox on another QuickJS build: the debug build's leak sanitizer checks our handle ownership in tests. */
+export async function createSandboxOn(build: QuickJSBuild, options?: Partial<SandboxLimits>): Promise<SandboxImpl> {
   const limits = resolveLimits(options);
-  const pool = await ModulePool.create(limits);
+  const pool = await ModulePool.create(build, limits);
   return new SandboxImpl(pool, new PreparedVms(pool, limits, limits.preparedVms), limits);
 }
 
-class SandboxImpl implements Sandbox {
+export class SandboxImpl implements Sandbox {
   private disposed = false;
 
   constructor(
@@ -62,6 +68,11 @@ class SandboxImpl implements Sandbox {
   stats(): SandboxStats {
     const stats = this.pool.stats();
     return { ...stats, liveVms: stats.liveVms - this.prepared.count, preparedVms: this.prepared.count };
+  }
+
+  /** Modules whose leak sanitizer reports lost memory (debug build only). */
+  leakingModules(): number {
+    return this.pool.leakingModules();
   }
 
   dispose(): void {

@@ -1,8 +1,19 @@
+import { createRequire } from "node:module";
 import * as releaseSyncModule from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSSyncVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
 
-// The package is CommonJS-typed but loaded as ESM: its variant is `default` or `default.default`.
-const releaseSync = unwrapDefault(releaseSyncModule) as QuickJSSyncVariant;
+/** A QuickJS WASM build: its emscripten variant and the path of its `.wasm`, compiled once. */
+export type QuickJSBuild = { variant: QuickJSSyncVariant; wasmPath: string };
+
+/** The build tasks run on: quickjs-emscripten's sync release variant, with a separate `.wasm`. */
+export function releaseBuild(): QuickJSBuild {
+  return { variant: syncVariant(releaseSyncModule), wasmPath: createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm") };
+}
+
+/** The packages are CommonJS-typed but loaded as ESM: their variant is `default` or `default.default`. */
+export function syncVariant(imported: unknown): QuickJSSyncVariant {
+  return unwrapDefault(imported) as QuickJSSyncVariant;
+}
 
 const PAGE = 64 * 1024;
 /** The build's own minimum: its memory import declares 256 initial pages. */
@@ -31,9 +42,9 @@ export class WasmModuleHost {
     readonly memory: WebAssembly.Memory,
   ) {}
 
-  static async instantiate(compiled: WebAssembly.Module, ceilingBytes: number): Promise<WasmModuleHost> {
+  static async instantiate(variant: QuickJSSyncVariant, compiled: WebAssembly.Module, ceilingBytes: number): Promise<WasmModuleHost> {
     const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: Math.floor(ceilingBytes / PAGE) });
-    const module = await newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmModule: compiled, wasmMemory: memory }));
+    const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: compiled, wasmMemory: memory }));
     const host = new WasmModuleHost(module, memory);
     const grow = WebAssembly.Memory.prototype.grow;
     // Emscripten's sbrk calls `wasmMemory.grow` and treats a throw as a failed allocation.
@@ -50,6 +61,11 @@ export class WasmModuleHost {
 
   get memoryBytes(): number {
     return this.memory.buffer.byteLength;
+  }
+
+  /** On a leak-sanitizer build (the debug variant), whether memory was allocated and lost. */
+  leaksDetected(): boolean {
+    return this.module.getFFI().QTS_RecoverableLeakCheck() !== 0;
   }
 }
 
