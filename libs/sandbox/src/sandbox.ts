@@ -57,7 +57,13 @@ export class SandboxImpl implements Sandbox {
 
   async start(request: StartRequest): Promise<{ vm: TaskVm; outcome: Outcome }> {
     const vm = await this.newVm(request);
-    return { vm, outcome: vm.start(request.at, request.input) };
+    try {
+      return { vm, outcome: vm.start(request.at, request.input) };
+    } catch (error) {
+      // Host misuse (an input that is not JSON): the caller never gets the VM, so it is freed here.
+      vm.dispose();
+      throw error;
+    }
   }
 
   async replay(request: ReplayRequest): Promise<{ vm: TaskVm; outcome: Outcome }> {

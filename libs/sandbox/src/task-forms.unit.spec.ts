@@ -106,6 +106,10 @@ describe("task forms", () => {
     expect(errorOf(outcome).message).toContain("function");
   });
 
+  it("refuses an input that is not JSON without keeping the VM", async () => {
+    await expect(startTask(sandbox, source(`export default async () => 1`), { big: 1n })).rejects.toThrow(TypeError);
+  });
+
   it("refuses a result for a call the VM is not waiting on, leaving the VM usable", async () => {
     const { vm, outcome } = await startTask(sandbox, source(`export default async (i, t) => t.keystore.list()`));
     expect(outcome.kind).toBe("suspended");

@@ -30,6 +30,11 @@ export interface TaskVm {
   dispose(): void;
 }
 
+/**
+ * Who the VM runs for. `taskName` is the module name the task's own imports resolve from; `onLog`
+ * receives `console.*` and `tools.log` lines of live activations and must not throw (its error would
+ * surface inside the task).
+ */
 export type TaskVmOptions = { stackRunId: string; taskName: string; source: TaskSource; onLog(line: LogLine): void };
 
 /** A prepared VM bound to one stack run: its activations, its calls and its outcome. */
