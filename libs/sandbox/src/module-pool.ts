@@ -35,12 +35,18 @@ export class ModulePool {
    */
   async makeRoom(): Promise<void> {
     if (this.disposed) throw new SandboxFailure(ErrorCodes.sandboxDisposed, "the sandbox was disposed");
-    const host = this.current;
-    if (host !== undefined && this.accepts(host)) return;
-    if (host !== undefined) this.retire(host);
-    const fresh = await (this.spare ?? this.instantiate());
-    this.spare = undefined;
-    if (this.current === undefined || !this.accepts(this.current)) this.current = fresh;
+    if (this.hasRoom()) return;
+    if (this.current !== undefined) this.retire(this.current);
+    this.current = undefined;
+    // Concurrent callers await the same instance, so that no module is instantiated for nobody.
+    const next = (this.spare ??= this.instantiateQuietly());
+    try {
+      const fresh = await next;
+      if (!this.hasRoom()) this.current = fresh;
+    } finally {
+      // Taken, or failed: either way the next shortage instantiates anew.
+      if (this.spare === next) this.spare = undefined;
+    }
   }
 
   hasRoom(): boolean {
@@ -101,10 +107,14 @@ export class ModulePool {
   }
 
   private prepareSpare(): void {
-    const spare = this.instantiate();
-    // Surfaced when the spare is awaited in `lease`; not an unhandled rejection meanwhile.
-    spare.catch(() => undefined);
-    this.spare = spare;
+    this.spare = this.instantiateQuietly();
+  }
+
+  /** An instance prepared ahead: a failure surfaces when `makeRoom` awaits it, not as an unhandled rejection. */
+  private instantiateQuietly(): Promise<WasmModuleHost> {
+    const instance = this.instantiate();
+    instance.catch(() => undefined);
+    return instance;
   }
 
   private async instantiate(): Promise<WasmModuleHost> {

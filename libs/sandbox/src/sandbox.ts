@@ -16,9 +16,9 @@ export type ReplayRequest = TaskVmOptions & { input: unknown; journal: JournalAc
 /**
  * Runs task code in QuickJS VMs, one per stack run, on WASM module instances compiled once, from a
  * few VMs kept prepared ahead. `start` and `replay` are async only because they may have to
- * instantiate a fresh module; the
- * activations themselves are synchronous and run until the VM is idle. A VM whose outcome is
- * `completed` or `failed` is already disposed; a `suspended` one is the caller's to resume or dispose.
+ * instantiate a fresh module; the activations themselves are synchronous and run until the VM is
+ * idle. A VM whose outcome is `completed` or `failed` is already disposed; a `suspended` one is the
+ * caller's to resume or dispose.
  */
 export interface Sandbox {
   /** Runs the first activation of a stack run; its log lines go to `onLog`. */
