@@ -12,7 +12,8 @@ export type SandboxError = { code: string; name: string; message: string; stack?
 /**
  * The state a task reached at the end of an activation.
  * `suspended.calls` holds only the calls made in this activation; it is empty when the task is still
- * waiting on calls made earlier.
+ * waiting on calls made earlier. Once a task has `completed` or `failed`, calls it left pending are
+ * not reported: the run is over.
  */
 export type Outcome =
   | { kind: "completed"; result: unknown }

@@ -1,6 +1,6 @@
 import { Scope, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten-core";
 import type { SandboxLimits } from "./limits.js";
-import { PRELUDE_SOURCE, type PreludeConfig } from "./prelude.js";
+import { PRELUDE_SOURCE } from "./prelude.js";
 import { newHostObject } from "./vm-bridge.js";
 import { VmBinding } from "./vm-binding.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
@@ -36,12 +36,12 @@ export function prepareVm(host: WasmModuleHost, limits: SandboxLimits): Prepared
       (fromName, specifier) => binding.registry.resolve(specifier, fromName) ?? specifier,
     );
     const context = scope.manage(runtime.newContext());
-    const config: PreludeConfig = { argsBytes: limits.argsBytes, resultBytes: limits.resultBytes };
     const control = Scope.withScope((local) => {
       const prelude = local.manage(context.unwrapResult(context.evalCode(PRELUDE_SOURCE, "tasker:prelude")));
       const hostObject = local.manage(newHostObject(context, binding));
-      const configHandle = local.manage(context.unwrapResult(context.evalCode(`(${JSON.stringify(config)})`, "tasker:config")));
-      const controlObject = local.manage(context.unwrapResult(context.callFunction(prelude, context.undefined, hostObject, configHandle)));
+      const argsBytes = local.manage(context.newNumber(limits.argsBytes));
+      const resultBytes = local.manage(context.newNumber(limits.resultBytes));
+      const controlObject = local.manage(context.unwrapResult(context.callFunction(prelude, context.undefined, hostObject, argsBytes, resultBytes)));
       const method = (name: string) => scope.manage(context.getProp(controlObject, name));
       return { configure: method("configure"), setNow: method("setNow"), run: method("run"), deliver: method("deliver") };
     });
