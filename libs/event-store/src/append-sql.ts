@@ -1,4 +1,4 @@
-import type { ExpectedVersion } from "./expected-version.js";
+import { type ExpectedVersion, guardsOf } from "./expected-version.js";
 import type { Projection } from "./projection.js";
 
 /*
@@ -21,15 +21,25 @@ function streamClause(expected: ExpectedVersion): { cte: string; params: unknown
       params: [expected],
     };
   }
-  // The guard is taken first and the stream head only through it: every guarded append locks in the
-  // same order, and a failed guard leaves the stream head alone.
-  const guard =
-    expected.version === 0
-      ? `guard AS (INSERT INTO stream_guards (stream_id, guard, version) VALUES ($1, $4, 1) ON CONFLICT DO NOTHING RETURNING version)`
-      : `guard AS (UPDATE stream_guards SET version = version + 1 WHERE stream_id = $1 AND guard = $4 AND version = $5 RETURNING version)`;
-  const stream = `stream AS (INSERT INTO streams (stream_id, version) SELECT $1, $2::integer FROM guard
+  // Guards are taken first, each only if the one before held, and the stream head only through the
+  // last: every guarded append locks in the same order, and a failed guard leaves the rest alone.
+  const params: unknown[] = [];
+  const ctes = guardsOf(expected).map((guard, index) => {
+    const previous = index === 0 ? undefined : `g${index - 1}`;
+    params.push(guard.guard);
+    const name = `$${3 + params.length}`;
+    if (guard.version === 0) {
+      const source = previous ? `SELECT $1, ${name}, 1 FROM ${previous}` : `VALUES ($1, ${name}, 1)`;
+      return `g${index} AS (INSERT INTO stream_guards (stream_id, guard, version) ${source} ON CONFLICT DO NOTHING RETURNING version)`;
+    }
+    params.push(guard.version);
+    const after = previous ? ` AND EXISTS (SELECT 1 FROM ${previous})` : "";
+    return `g${index} AS (UPDATE stream_guards SET version = version + 1
+      WHERE stream_id = $1 AND guard = ${name} AND version = $${3 + params.length}${after} RETURNING version)`;
+  });
+  const stream = `stream AS (INSERT INTO streams (stream_id, version) SELECT $1, $2::integer FROM g${ctes.length - 1}
     ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version)`;
-  return { cte: `${guard}, ${stream}`, params: expected.version === 0 ? [expected.guard] : [expected.guard, expected.version] };
+  return { cte: [...ctes, stream].join(", "), params };
 }
 
 /** Calls every projection function with the appended rows (NULL when the condition failed: a no-op). */

@@ -2,7 +2,7 @@ import { newId, type NewEvent, parseEvent, type RecordedEvent } from "@tasker/co
 import { appendStatement } from "./append-sql.js";
 import { ConcurrencyError } from "./errors.js";
 import { type EventRow, toRecordedEvent } from "./event-row.js";
-import { describeExpected, type ExpectedVersion } from "./expected-version.js";
+import { describeExpected, type ExpectedVersion, guardsOf } from "./expected-version.js";
 import type { Projection } from "./projection.js";
 import type { Sql } from "./sql.js";
 
@@ -20,12 +20,14 @@ function serialise(events: readonly NewEvent[]): string {
 }
 
 async function actualState(sql: Sql, streamId: string, expected: ExpectedVersion): Promise<string> {
-  if (typeof expected === "object") {
-    const [guard] = await sql.rows<{ version: number }>(
-      "SELECT version FROM stream_guards WHERE stream_id = $1 AND guard = $2",
-      [streamId, expected.guard],
+  const guards = guardsOf(expected);
+  if (guards.length > 0) {
+    const rows = await sql.rows<{ guard: string; version: number }>(
+      "SELECT guard, version FROM stream_guards WHERE stream_id = $1 AND guard = ANY($2)",
+      [streamId, guards.map((guard) => guard.guard)],
     );
-    return `guard ${expected.guard} at ${guard?.version ?? 0}`;
+    const found = new Map(rows.map((row) => [row.guard, row.version]));
+    return guards.map((guard) => `guard ${guard.guard} at ${found.get(guard.guard) ?? 0}`).join(" and ");
   }
   const [stream] = await sql.rows<{ version: number }>("SELECT version FROM streams WHERE stream_id = $1", [streamId]);
   return stream ? `version ${stream.version}` : "no stream";

@@ -103,6 +103,34 @@ describe("append under a guard", () => {
   });
 });
 
+describe("append under several guards", () => {
+  it("holds only when every guard holds, and moves them all together", async () => {
+    const { streamId, stackRunId } = newStream();
+    const [stack, run] = [`stack:${stackRunId}`, "run"];
+    await store.append(streamId, { guard: stack, version: 0 }, [log(stackRunId, "activation 1")]);
+    // The run's end was decided elsewhere meanwhile: the outcome that would also end the run must fail.
+    await store.append(streamId, { guard: run, version: 0 }, [log(stackRunId, "cancelled")]);
+    await expect(
+      store.append(streamId, [{ guard: stack, version: 1 }, { guard: run, version: 0 }], [log(stackRunId, "completed and ended")]),
+    ).rejects.toThrow(`expected guard run at 0 and guard ${stack} at 1, found guard run at 1 and guard ${stack} at 1`);
+    // The failed append moved neither guard: the stack guard is still at 1.
+    await store.append(streamId, [{ guard: run, version: 1 }, { guard: stack, version: 1 }], [log(stackRunId, "both")]);
+    await expect(store.append(streamId, { guard: stack, version: 1 }, [log(stackRunId, "stale")])).rejects.toThrow(`found guard ${stack} at 2`);
+    expect((await store.readStream(streamId)).map((event) => (event.data as { message: string }).message)).toEqual(["activation 1", "cancelled", "both"]);
+  });
+
+  it("never deadlocks writers naming the same guards in another order", async () => {
+    const { streamId, stackRunId } = newStream();
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        store.append(streamId, i % 2 ? [{ guard: "a", version: 0 }, { guard: "b", version: 0 }] : [{ guard: "b", version: 0 }, { guard: "a", version: 0 }], [log(stackRunId, `${i}`)]),
+      ),
+    );
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter((result) => result.status === "rejected").every((result) => (result as PromiseRejectedResult).reason instanceof ConcurrencyError)).toBe(true);
+  });
+});
+
 describe("concurrent writers", () => {
   it("20 writers on 20 streams lose nothing", async () => {
     const streams = Array.from({ length: 20 }, newStream);
