@@ -28,8 +28,6 @@ export function subjectOf(prefix: string, event: Pick<RecordedEvent, "type" | "d
 
 /** Subject filters relative to the prefix, as handlers name them in `@EventPattern(...)`. */
 export const patterns = {
-  /** Every event of every run. */
-  allRunEvents: "run.>",
   /** One event type, across all runs. */
   event: (type: Exclude<EventType, "stack.created" | "resume.requested" | "task.published">) => `run.*.${type}`,
   /** Resumes for one executor instance (`*`: for any). */

@@ -63,11 +63,14 @@ export class Outbox {
   }
 
   private async publishAll(events: readonly RecordedEvent[]): Promise<void> {
-    for (const event of events) {
-      await this.publisher.publish(event);
-      this.confirmed.push(String(event.metadata.position));
-    }
+    // Sent back to back (the connection keeps their order), acknowledged together.
+    const results = await Promise.allSettled(events.map((event) => this.publisher.publish(event)));
+    results.forEach((result, index) => {
+      if (result.status === "fulfilled") this.confirmed.push(String(events[index]!.metadata.position));
+    });
     this.scheduleFlush();
+    const failure = results.find((result) => result.status === "rejected");
+    if (failure) throw failure.reason;
   }
 
   /** Deletes confirmed events in batches: one statement for whatever was confirmed meanwhile. */

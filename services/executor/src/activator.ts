@@ -11,6 +11,7 @@ import { type EventStore, isConcurrencyError } from "@tasker/event-store";
 import type { Outcome, Sandbox, TaskVm, ToolCall } from "@tasker/sandbox";
 import { activationEvents } from "./activation-events.js";
 import { rejectionOf } from "./call-checks.js";
+import { type FollowUp, followUpOf } from "./follow-up.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
@@ -40,7 +41,11 @@ interface Live {
   sink: LogSink;
   pending: Set<number>;
   depth: number;
+  parentStackRunId: string | null;
 }
+
+/** Resumes this instance decided recently (`<stackRunId>#<activation>`): a sibling need not try again. */
+const REMEMBERED_RESUMES = 10_000;
 
 /**
  * Runs activations of stack runs of service `tasks`: the start of one, or the resume that delivers a
@@ -50,6 +55,7 @@ interface Live {
  */
 export class Activator {
   readonly stats: ActivatorStats = { starts: 0, resumesFromCache: 0, replays: 0, conflicts: 0 };
+  private readonly decidedResumes = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -60,10 +66,8 @@ export class Activator {
   ) {}
 
   async start(event: RecordedEvent<StackCreated>): Promise<void> {
-    const { stackRunId, depth, taskVersion } = event.data;
+    const { stackRunId, parentStackRunId, depth, taskVersion } = event.data;
     const streamId = event.metadata.streamId;
-    const history = stackRunHistory(await this.store.readStream(streamId), stackRunId);
-    if (history.runEnded || history.ended || history.journal.length > 0) return; // recorded before, or moot
     const [taskName, input] = event.data.args;
     if (typeof taskName !== "string" || taskVersion === null) {
       return this.failBeforeRunning(streamId, stackRunId, { code: "TASK_NOT_FOUND", name: "Error", message: `no task named ${JSON.stringify(taskName)} is published` });
@@ -72,6 +76,8 @@ export class Activator {
       const message = `"${taskName}" would run ${depth} deep; the limit is ${this.options.maxDepth} (TASKER_MAX_DEPTH)`;
       return this.failBeforeRunning(streamId, stackRunId, { code: "MAX_DEPTH_EXCEEDED", name: "Error", message });
     }
+    // The run's history is read while the VM runs: it is needed only to record the outcome.
+    const reading = this.store.readStream(streamId);
     const sink = new LogSink();
     const at = Date.now();
     const { vm, outcome } = await this.sandbox.start({
@@ -82,8 +88,14 @@ export class Activator {
       at,
       onLog: sink.write,
     });
+    const events = await reading;
+    const history = stackRunHistory(events, stackRunId);
+    if (history.runEnded || history.ended || history.journal.length > 0) {
+      vm.dispose(); // recorded before (a redelivery), or moot
+      return;
+    }
     this.stats.starts++;
-    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth }, outcome);
+    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId }, outcome, events);
   }
 
   /**
@@ -124,15 +136,24 @@ export class Activator {
       onLog: sink.write,
     });
     this.stats.replays++;
+    const live = { vm, sink, pending: history.pending, depth: history.created.depth, parentStackRunId: history.created.parentStackRunId };
     if (outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
-      await this.record(streamId, stackRunId, activation, Date.now(), { vm, sink, pending: history.pending, depth: history.created.depth }, outcome);
+      await this.record(streamId, stackRunId, activation, Date.now(), live, outcome);
       return undefined;
     }
-    return { vm, sink, pending: history.pending, depth: history.created.depth };
+    return live;
   }
 
-  private async record(streamId: string, stackRunId: string, activation: number, at: number, live: Live, ran: Outcome): Promise<void> {
+  private async record(
+    streamId: string,
+    stackRunId: string,
+    activation: number,
+    at: number,
+    live: Live,
+    ran: Outcome,
+    history?: readonly RecordedEvent[],
+  ): Promise<void> {
     const calls = ran.kind === "suspended" ? ran.calls : [];
     const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
     const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
@@ -155,20 +176,39 @@ export class Activator {
       taskVersions,
       rejected,
     });
+    const taskRunId = taskRunIdOf(streamId);
+    const followUp = this.unlessDecided(followUpOf({ taskRunId, parentStackRunId: live.parentStackRunId, outcome, events, history }));
+    const own = { guard: `stack:${stackRunId}`, version: activation - 1 };
     try {
-      await this.store.append(streamId, { guard: `stack:${stackRunId}`, version: activation - 1 }, events);
+      try {
+        await this.store.append(streamId, followUp ? [own, followUp.guard] : own, followUp ? [...events, ...followUp.events] : events);
+        if (followUp?.optional) this.remember(followUp);
+      } catch (error) {
+        // Someone else resumed the parent first: record the outcome alone, the rest follows its course.
+        if (!(isConcurrencyError(error) && followUp?.optional)) throw error;
+        await this.store.append(streamId, own, events);
+      }
     } catch (error) {
       live.vm.dispose();
       if (!isConcurrencyError(error)) throw error;
-      this.stats.conflicts++; // another instance recorded this activation first: its outcome stands
+      this.stats.conflicts++; // another instance recorded this activation first, or the run ended: that stands
       return;
     }
     if (outcome.kind !== "suspended") {
       live.vm.dispose();
       return;
     }
-    const taskRunId = taskRunIdOf(streamId);
-    this.cache.put({ vm: live.vm, taskRunId, stackRunId, activation, depth: live.depth, pending: live.pending, bytes: live.vm.memoryBytes, sink: live.sink });
+    this.cache.put({ ...live, taskRunId, stackRunId, activation, bytes: live.vm.memoryBytes });
+  }
+
+  /** Drops a parent's resume that this instance already decided (for a sibling): it would only conflict. */
+  private unlessDecided(followUp: FollowUp | undefined): FollowUp | undefined {
+    return followUp?.optional && this.decidedResumes.has(resumeKey(followUp)) ? undefined : followUp;
+  }
+
+  private remember(followUp: FollowUp): void {
+    if (this.decidedResumes.size >= REMEMBERED_RESUMES) this.decidedResumes.clear();
+    this.decidedResumes.add(resumeKey(followUp));
   }
 
   /** Failures the executor decides over the task's own outcome: calls it cannot record, too many waiting. */
@@ -190,6 +230,10 @@ export class Activator {
       if (!isConcurrencyError(failure)) throw failure;
     }
   }
+}
+
+function resumeKey(followUp: FollowUp): string {
+  return `${followUp.guard.guard}#${followUp.guard.version}`;
 }
 
 function failed(code: string, message: string): Outcome {

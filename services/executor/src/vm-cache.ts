@@ -11,6 +11,7 @@ export interface CachedVm {
   /** The activation it suspended at. */
   readonly activation: number;
   readonly depth: number;
+  readonly parentStackRunId: string | null;
   /** Calls waiting for results. */
   readonly pending: ReadonlySet<number>;
   readonly bytes: number;

@@ -81,15 +81,17 @@ export class HandRun {
   }
 }
 
-/** Resolves once the stack-processor's consumer has handled (acked) every run event published so far. */
+const WAKING = [patterns.event("stack.completed"), patterns.event("stack.failed"), patterns.event("vm.suspended"), patterns.event("run.cancel-requested")];
+
+/** Resolves once the stack-processor's consumers have handled (acked) every waking event published so far. */
 export async function processorIdle(nats: NatsConnection, prefix: string, timeoutMs = 10_000): Promise<void> {
   const jsm = await jetstreamManager(nats);
-  const durable = consumerName("stack-processor", patterns.allRunEvents);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const info = await jsm.consumers.info(eventStreamName(prefix), durable);
-    if (info.num_pending === 0 && info.num_ack_pending === 0) return;
-    if (Date.now() > deadline) throw new Error(`the stack-processor still has ${info.num_pending} pending, ${info.num_ack_pending} unacked`);
+    const infos = await Promise.all(WAKING.map((pattern) => jsm.consumers.info(eventStreamName(prefix), consumerName("stack-processor", pattern))));
+    const pending = infos.reduce((sum, info) => sum + info.num_pending + info.num_ack_pending, 0);
+    if (pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`the stack-processor still has ${pending} messages pending or unacked`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -1,0 +1,50 @@
+import { newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { describe, expect, it } from "vitest";
+import { followUpOf } from "./follow-up.js";
+
+const taskRunId = newId();
+const streamId = runStreamId(taskRunId);
+const [root, child, sibling] = [newId(), newId(), newId()];
+let version = 0;
+const recorded = (type: string, data: object) =>
+  ({ type, data, metadata: { eventId: newId(), streamId, streamVersion: ++version, position: version, recordedAt: new Date().toISOString(), traceparent: null, causationId: null, correlationId: null } }) as RecordedEvent;
+const created = (stackRunId: string, seq: number) =>
+  recorded("stack.created", { stackRunId, parentStackRunId: root, seq, service: "tasks", method: ["execute"], args: ["t", {}], depth: 1, taskVersion: "v" });
+const base = [
+  recorded("run.submitted", { taskRunId, taskName: "p", taskVersion: "v", input: {}, idempotencyKey: null }),
+  recorded("stack.created", { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["p", {}], depth: 0, taskVersion: "v" }),
+  created(child, 0),
+  created(sibling, 1),
+  recorded("vm.suspended", { stackRunId: root, activation: 1, at: 1, waitingOn: [0, 1], worker: "w" }),
+];
+const completed = (stackRunId: string): NewEvent => ({ type: "stack.completed", data: { stackRunId, result: 7 } });
+
+describe("what an ended stack run decides for its run", () => {
+  it("ends the run with the root's result or error, under the run's guard", () => {
+    expect(followUpOf({ taskRunId, parentStackRunId: null, outcome: { kind: "completed", result: 7 }, events: [], history: undefined })).toEqual({
+      guard: { guard: "run", version: 0 },
+      events: [{ type: "run.completed", data: { taskRunId, result: 7 } }],
+      optional: false,
+    });
+    const error = { code: "TASK_ERROR", name: "Error", message: "no" };
+    expect(followUpOf({ taskRunId, parentStackRunId: null, outcome: { kind: "failed", error }, events: [], history: undefined })?.events).toEqual([
+      { type: "run.failed", data: { taskRunId, error } },
+    ]);
+  });
+
+  it("resumes the suspended parent with the child's result, as an optional decision", () => {
+    const followUp = followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], history: base });
+    expect(followUp).toEqual({
+      guard: { guard: `resume:${root}`, version: 0 },
+      events: [{ type: "resume.requested", data: { stackRunId: root, activation: 2, results: [{ seq: 0, stackRunId: child, ok: true, value: 7 }], worker: "w" } }],
+      optional: true,
+    });
+  });
+
+  it("leaves a parent that is running, or a suspended VM, alone", () => {
+    const running = [...base, recorded("resume.requested", { stackRunId: root, activation: 2, results: [{ seq: 1, stackRunId: sibling, ok: true, value: 1 }], worker: "w" })];
+    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], history: running })).toBeUndefined();
+    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "suspended", calls: [] }, events: [], history: base })).toBeUndefined();
+    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], history: undefined })).toBeUndefined();
+  });
+});
