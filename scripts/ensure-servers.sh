@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL (127.0.0.1:5432) and NATS with JetStream (127.0.0.1:4222) answer: starts them
 # when they are installed but down, installs them from Debian's packages when they are missing.
+# --dev: PostgreSQL is optional (`tasker dev` falls back to its embedded database without it).
 set -euo pipefail
+postgres_optional=${1:-}
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -17,7 +19,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-if ! answers 5432; then
+start_postgres() {
   if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
     apt_install postgresql
     # Tests and the demo connect as postgres over TCP without a password, as on the team's machines.
@@ -27,6 +29,14 @@ if ! answers 5432; then
   version=$(ls /etc/postgresql | sort -V | tail -n 1)
   pg_ctlcluster --skip-systemctl-redirect "$version" main start || pg_ctlcluster "$version" main start
   wait_for 5432 PostgreSQL
+}
+
+if ! answers 5432; then
+  if [ "$postgres_optional" = --dev ]; then
+    (start_postgres) || echo "ensure-servers: no PostgreSQL here; tasker dev will use its embedded database" >&2
+  else
+    start_postgres
+  fi
 fi
 
 if ! answers 4222; then
@@ -36,4 +46,4 @@ if ! answers 4222; then
   setsid nats-server -a 127.0.0.1 -p 4222 -js -sd "$store" >>"${TMPDIR:-/tmp}/nats-server.log" 2>&1 < /dev/null &
   wait_for 4222 NATS
 fi
-echo "ensure-servers: PostgreSQL and NATS (JetStream) answer on 127.0.0.1"
+echo "ensure-servers: NATS (JetStream) answers on 127.0.0.1:4222$(answers 5432 && echo ', PostgreSQL on 127.0.0.1:5432')"

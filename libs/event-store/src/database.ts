@@ -1,18 +1,31 @@
+import { resolve } from "node:path";
 import { DataSource, type MigrationInterface } from "typeorm";
+import { PGliteDriver } from "typeorm-pglite";
 
 export interface DatabaseOptions {
-  /** `postgres://user@host:port/database` */
+  /**
+   * `postgres://user@host:port/database`, or `pglite://<directory>` for the embedded PostgreSQL
+   * (PGlite, in this process, data in the directory; one process only: for `tasker dev`).
+   */
   url: string;
   poolSize?: number;
   /** Every migration of every library the service uses (the event store's and its read models'). */
   migrations: (new () => MigrationInterface)[];
 }
 
-/** A TypeORM data source over `pg`. The schema comes only from migrations, never `synchronize`. */
+const EMBEDDED = "pglite://";
+
+/** The data directory of an embedded database URL, or undefined for a server's. */
+export function embeddedDataDir(url: string): string | undefined {
+  return url.startsWith(EMBEDDED) ? resolve(url.slice(EMBEDDED.length) || ".tasker/pgdata") : undefined;
+}
+
+/** A TypeORM data source over `pg` (or PGlite). The schema comes only from migrations, never `synchronize`. */
 export function createDataSource(options: DatabaseOptions): DataSource {
+  const dataDir = embeddedDataDir(options.url);
   return new DataSource({
     type: "postgres",
-    url: options.url,
+    ...(dataDir ? { driver: new PGliteDriver({ dataDir }).driver } : { url: options.url }),
     synchronize: false,
     migrationsRun: false,
     migrations: options.migrations,

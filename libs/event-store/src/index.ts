@@ -1,4 +1,4 @@
-export { openDatabase, createDataSource, type DatabaseOptions } from "./database.js";
+export { createDataSource, embeddedDataDir, openDatabase, type DatabaseOptions } from "./database.js";
 export { ConcurrencyError, isConcurrencyError } from "./errors.js";
 export { EventStore, type AppendResult, type EventStoreOptions } from "./event-store.js";
 export type { ExpectedVersion, Guard } from "./expected-version.js";

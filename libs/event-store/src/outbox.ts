@@ -1,7 +1,7 @@
 import type { RecordedEvent } from "@tasker/contracts";
 import type { DataSource } from "typeorm";
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./event-row.js";
-import { sqlOf } from "./sql.js";
+import { pooledSql } from "./sql.js";
 
 /** Where committed events go: the bus. Must be idempotent by event id (JetStream's `Nats-Msg-Id`). */
 export interface EventPublisher {
@@ -90,35 +90,29 @@ export class Outbox {
     await this.dataSource.query("DELETE FROM outbox WHERE position = ANY($1::bigint[])", [positions]);
   }
 
+  /*
+   * No transaction and no row locks: instances sweeping at once may publish an event twice, which
+   * JetStream drops within its duplicate window (and handlers are idempotent anyway). So a sweep holds
+   * nothing while it waits for the bus, and works the same on the embedded database's one connection.
+   */
   private async sweepOnce(): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const sql = pooledSql(this.dataSource);
+    const rows = await sql.rows<EventRow>(
+      `SELECT ${EVENT_COLUMNS.split(", ").map((column) => `e.${column}`).join(", ")}
+       FROM outbox o JOIN events e USING (position)
+       WHERE o.enqueued_at < now() - make_interval(secs => $1::double precision / 1000)
+       ORDER BY o.position LIMIT $2`,
+      [this.options.graceMs, this.options.batchSize],
+    );
+    const published: string[] = [];
     try {
-      await runner.startTransaction();
-      // SKIP LOCKED: instances sweeping at once share the work instead of publishing it twice.
-      const rows = await sqlOf(runner).rows<EventRow>(
-        `SELECT ${EVENT_COLUMNS.split(", ").map((column) => `e.${column}`).join(", ")}
-         FROM outbox o JOIN events e USING (position)
-         WHERE o.enqueued_at < now() - make_interval(secs => $1::double precision / 1000)
-         ORDER BY o.position LIMIT $2 FOR UPDATE OF o SKIP LOCKED`,
-        [this.options.graceMs, this.options.batchSize],
-      );
-      const published: string[] = [];
-      try {
-        for (const row of rows) {
-          await this.publisher.publish(toRecordedEvent(row));
-          published.push(row.position);
-        }
-      } finally {
-        if (published.length > 0) await runner.query("DELETE FROM outbox WHERE position = ANY($1::bigint[])", [published]);
-        await runner.commitTransaction();
+      for (const row of rows) {
+        await this.publisher.publish(toRecordedEvent(row));
+        published.push(row.position);
       }
-      return published.length;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      throw error;
     } finally {
-      await runner.release();
+      if (published.length > 0) await sql.rows("DELETE FROM outbox WHERE position = ANY($1::bigint[])", [published]);
     }
+    return published.length;
   }
 }

@@ -6,7 +6,10 @@ const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).defa
 /** Every setting comes from an environment variable with a default; `loadConfig` validates them at start. */
 const Environment = z.object({
   NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\/\S+$/, "must be a URL like nats://127.0.0.1:4222").default("nats://127.0.0.1:4222"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a URL like postgres://user@host:5432/database").default("postgres://postgres@127.0.0.1:5432/tasker"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/\S+|pglite:\/\/\S*)$/, "must be a URL like postgres://user@host:5432/database, or pglite://<directory> for the embedded database")
+    .default("postgres://postgres@127.0.0.1:5432/tasker"),
   DATABASE_POOL_SIZE: int(10, 1),
   TASKER_SUBJECT_PREFIX: z.string().default(DEFAULT_SUBJECT_PREFIX).refine((prefix) => /^[A-Za-z0-9_-]+$/.test(prefix), "letters, digits, '_' and '-' only"),
   HOST: z.string().min(1).default("127.0.0.1"),

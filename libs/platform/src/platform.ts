@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type JetStreamClient, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, ensureEventStream, jetStreamPublisher } from "@tasker/bus";
-import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
+import { embeddedDataDir, EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { readModelMigrations, readModelsProjection } from "@tasker/read-models";
 import type { DataSource } from "typeorm";
 import type { TaskerConfig } from "./config.js";
@@ -23,7 +23,7 @@ export interface Platform {
 
 /** Connects to PostgreSQL (creating the database and running migrations) and NATS (creating the stream). */
 export async function openPlatform(config: TaskerConfig, name: string): Promise<Platform> {
-  await ensureDatabase(config.DATABASE_URL);
+  if (!embeddedDataDir(config.DATABASE_URL)) await ensureDatabase(config.DATABASE_URL);
   const dataSource = await openDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,

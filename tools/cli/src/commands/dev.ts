@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { chooseDatabase } from "../dev/choose-database.js";
 import { ensureNats } from "../dev/embedded-nats.js";
 import { GatewayClient, DEFAULT_GATEWAY_URL } from "../gateway/gateway-client.js";
 import { CliError } from "../cli-error.js";
@@ -17,12 +18,17 @@ interface DevOptions {
 export function registerDev(program: Command, context: CommandContext): void {
   program
     .command("dev")
-    .description("run every service in this process with the example tasks published; starts a local nats-server when NATS does not answer")
+    .description(
+      "run every service in this process with the example tasks published; starts a local nats-server when NATS does not answer, and uses an embedded database when PostgreSQL does not",
+    )
     .option("--dir <folder>", "the tasks folder to publish (default: ./tasks, else the repository's examples)")
-    .option("--data-dir <folder>", "where an embedded nats-server keeps its data and log", ".tasker")
+    .option("--data-dir <folder>", "where an embedded nats-server and the embedded database keep their data", ".tasker")
     .action(async (options: DevOptions) => {
       const { io } = context;
-      const config = configFrom(io.env);
+      const configured = configFrom(io.env);
+      const database = await chooseDatabase(io.env, configured, options.dataDir);
+      const config = { ...configured, DATABASE_URL: database.url };
+      if (database.embedded) io.out(`PostgreSQL does not answer: using the embedded database in ${database.url.slice("pglite://".length)}\n`);
       const nats = await ensureNats(config.NATS_URL, options.dataDir);
       if (nats) io.out(`started nats-server (pid ${nats.pid}) on ${config.NATS_URL}, data in ${options.dataDir}/nats\n`);
       const stopNats = async () => nats?.stop();

@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { executorService } from "@tasker/executor";
+import { type GatewayHandle, gatewayService } from "@tasker/gateway";
+import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
+import { stackProcessorService } from "@tasker/stack-processor";
+import { createTestSubjects, TEST_NATS_URL, type TestSubjects } from "@tasker/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryIo } from "../memory-io.js";
+import { runCli } from "../run-cli.js";
+import { REPO_TASKS_FOLDER } from "../task-files/tasks-folder.js";
+
+let subjects: TestSubjects;
+let dataDir: string;
+let handle: ServicesHandle;
+let url: string;
+
+beforeAll(async () => {
+  subjects = createTestSubjects();
+  dataDir = await mkdtemp(join(tmpdir(), "tasker-pglite-"));
+  const config = loadConfig({ DATABASE_URL: `pglite://${dataDir}`, NATS_URL: TEST_NATS_URL, TASKER_SUBJECT_PREFIX: subjects.prefix, PORT: "0" });
+  handle = await startServices(config, [stackProcessorService, executorService, gatewayService], "embedded-test");
+  url = (handle.services[2] as GatewayHandle).url;
+}, 120_000);
+
+afterAll(async () => {
+  await handle?.close();
+  await subjects?.remove();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function tasker(...args: string[]) {
+  const io = memoryIo({ TASKER_URL: url });
+  return { code: await runCli(args, io), stdout: io.stdout, stderr: io.stderr };
+}
+
+describe("Tasker on the embedded database (no PostgreSQL server)", () => {
+  it("publishes the examples and runs a nested task to its end", async () => {
+    expect((await tasker("publish", "--all", "--dir", REPO_TASKS_FOLDER)).code).toBe(0);
+    const ran = await tasker("run", "--task", "nested-calls-test", "--input", '{"depth":3}', "--poll");
+    expect(ran.code).toBe(0);
+    const result = JSON.parse(ran.stdout.slice(ran.stdout.indexOf("\n") + 1));
+    expect(result.nestedResult.nestedResult.nestedResult).toMatchObject({ depth: 0 });
+  });
+});
