@@ -24,7 +24,8 @@ const EXPECTED_LINES = [
 let reference: RunView;
 
 beforeAll(async () => {
-  tasker = await TaskerSystem.start();
+  // What the killed process had taken comes back after the ack wait: short here, 30 s by default.
+  tasker = await TaskerSystem.start({ TASKER_ACK_WAIT_MS: "2000" });
   await tasker.publish("slow-chain", SLOW_CHAIN);
   reference = await tasker.run("slow-chain", INPUT);
 });

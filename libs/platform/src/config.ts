@@ -17,6 +17,8 @@ const Environment = z.object({
   /** The gateway's gRPC port; unset, the gateway serves no gRPC. 0 binds an ephemeral port. */
   GRPC_PORT: z.coerce.number().int().min(0).max(65535, "must be a port number").optional(),
   TASKER_MAX_DELIVERIES: int(5, 1),
+  /** How long a message may go unacknowledged (its handler's process died) before the bus redelivers it. */
+  TASKER_ACK_WAIT_MS: int(30_000, 100),
   TASKER_VM_CACHE_SIZE: int(1000),
   TASKER_VM_CACHE_MB: int(256),
   TASKER_EXECUTOR_CONCURRENCY: int(16, 1),

@@ -12,4 +12,5 @@ export {
   type StackRunState,
   type StackRunStatus,
 } from "./run-state.js";
+export { RunStates, type StreamReader } from "./run-states.js";
 export { decideAll, decideWake, type Wake, whatWakes } from "./wakes.js";

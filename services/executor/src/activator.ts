@@ -8,10 +8,12 @@ import {
   taskRunIdOf,
 } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
+import type { RunState, RunStates } from "@tasker/run-model";
 import type { Outcome, Sandbox, TaskVm, ToolCall } from "@tasker/sandbox";
 import { activationEvents } from "./activation-events.js";
 import { rejectionOf } from "./call-checks.js";
 import { type FollowUp, followUpOf } from "./follow-up.js";
+import type { LocalWork } from "./local-work.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
@@ -59,13 +61,20 @@ export class Activator {
 
   constructor(
     private readonly store: EventStore,
+    private readonly runs: RunStates,
     private readonly sandbox: Sandbox,
     private readonly catalog: TaskCatalog,
     private readonly cache: VmCache,
     private readonly options: ActivatorOptions,
+    private readonly work: LocalWork,
   ) {}
 
-  async start(event: RecordedEvent<StackCreated>): Promise<void> {
+  /** A call of service `tasks` from the bus: starts it, unless this instance already did. */
+  start(event: RecordedEvent<StackCreated>): Promise<void> {
+    return this.work.run(startKey(event.data.stackRunId), () => this.startNow(event));
+  }
+
+  private async startNow(event: RecordedEvent<StackCreated>): Promise<void> {
     const { stackRunId, parentStackRunId, depth, taskVersion } = event.data;
     const streamId = event.metadata.streamId;
     const [taskName, input] = event.data.args;
@@ -76,8 +85,8 @@ export class Activator {
       const message = `"${taskName}" would run ${depth} deep; the limit is ${this.options.maxDepth} (TASKER_MAX_DEPTH)`;
       return this.failBeforeRunning(streamId, stackRunId, { code: "MAX_DEPTH_EXCEEDED", name: "Error", message });
     }
-    // The run's history is read while the VM runs: it is needed only to record the outcome.
-    const reading = this.store.readStream(streamId);
+    // The run's state is read while the VM runs: it is needed only to record the outcome.
+    const reading = this.runs.read(streamId);
     const sink = new LogSink();
     const at = Date.now();
     const { vm, outcome } = await this.sandbox.start({
@@ -88,14 +97,13 @@ export class Activator {
       at,
       onLog: sink.write,
     });
-    const events = await reading;
-    const history = stackRunHistory(events, stackRunId);
-    if (history.runEnded || history.ended || history.journal.length > 0) {
+    const state = await reading;
+    if (state.ended || state.stackRuns.get(stackRunId)?.status !== "pending") {
       vm.dispose(); // recorded before (a redelivery), or moot
       return;
     }
     this.stats.starts++;
-    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId }, outcome, events);
+    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId }, outcome, state);
   }
 
   /**
@@ -104,12 +112,17 @@ export class Activator {
    * another instance is left to it for `stickyGraceMs` before this one replays it.
    */
   async resume(event: RecordedEvent<ResumeRequested>, here: boolean): Promise<void> {
-    const { stackRunId, activation, results, worker } = event.data;
-    if (!here && worker === this.options.worker) return; // this instance's own consumer has it
-    if (!here) {
+    const { stackRunId, activation, worker } = event.data;
+    if (!here && worker !== this.options.worker) {
       const age = Date.now() - Date.parse(event.metadata.recordedAt);
       if (age < this.options.stickyGraceMs) throw new RetryLaterError(`left to ${worker}, which holds the VM`, this.options.stickyGraceMs - age);
     }
+    // Both copies of a resume for this instance's VM run through here: one does it, the other finds it done.
+    await this.work.run(resumeKey(stackRunId, activation), () => this.resumeNow(event));
+  }
+
+  private async resumeNow(event: RecordedEvent<ResumeRequested>): Promise<void> {
+    const { stackRunId, activation, results } = event.data;
     const streamId = event.metadata.streamId;
     const cached = this.cache.take(stackRunId, activation - 1);
     const live = cached ? { ...cached, pending: new Set(cached.pending) } : await this.replay(streamId, stackRunId, activation);
@@ -152,7 +165,7 @@ export class Activator {
     at: number,
     live: Live,
     ran: Outcome,
-    history?: readonly RecordedEvent[],
+    state?: RunState,
   ): Promise<void> {
     const calls = ran.kind === "suspended" ? ran.calls : [];
     const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
@@ -177,16 +190,17 @@ export class Activator {
       rejected,
     });
     const taskRunId = taskRunIdOf(streamId);
-    const followUp = this.unlessDecided(followUpOf({ taskRunId, parentStackRunId: live.parentStackRunId, outcome, events, history }));
+    const followUp = this.unlessDecided(followUpOf({ taskRunId, parentStackRunId: live.parentStackRunId, outcome, events, state, streamId }));
     const own = { guard: `stack:${stackRunId}`, version: activation - 1 };
+    let recorded: RecordedEvent[];
     try {
       try {
-        await this.store.append(streamId, followUp ? [own, followUp.guard] : own, followUp ? [...events, ...followUp.events] : events);
+        ({ events: recorded } = await this.store.append(streamId, followUp ? [own, followUp.guard] : own, followUp ? [...events, ...followUp.events] : events));
         if (followUp?.optional) this.remember(followUp);
       } catch (error) {
         // Someone else resumed the parent first: record the outcome alone, the rest follows its course.
         if (!(isConcurrencyError(error) && followUp?.optional)) throw error;
-        await this.store.append(streamId, own, events);
+        ({ events: recorded } = await this.store.append(streamId, own, events));
       }
     } catch (error) {
       live.vm.dispose();
@@ -194,21 +208,30 @@ export class Activator {
       this.stats.conflicts++; // another instance recorded this activation first, or the run ended: that stands
       return;
     }
-    if (outcome.kind !== "suspended") {
-      live.vm.dispose();
-      return;
+    if (outcome.kind === "suspended") this.cache.put({ ...live, taskRunId, stackRunId, activation, bytes: live.vm.memoryBytes });
+    else live.vm.dispose();
+    this.dispatchLocally(recorded, rejected);
+  }
+
+  /** Starts the nested tasks just called, and resumes a parent held here, without a trip through the bus. */
+  private dispatchLocally(recorded: readonly RecordedEvent[], rejected: ReadonlyMap<number, ErrorInfo>): void {
+    for (const event of recorded) {
+      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !rejected.has(event.data.seq)) {
+        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>));
+      } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
+        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>));
+      }
     }
-    this.cache.put({ ...live, taskRunId, stackRunId, activation, bytes: live.vm.memoryBytes });
   }
 
   /** Drops a parent's resume that this instance already decided (for a sibling): it would only conflict. */
   private unlessDecided(followUp: FollowUp | undefined): FollowUp | undefined {
-    return followUp?.optional && this.decidedResumes.has(resumeKey(followUp)) ? undefined : followUp;
+    return followUp?.optional && this.decidedResumes.has(decisionKey(followUp)) ? undefined : followUp;
   }
 
   private remember(followUp: FollowUp): void {
     if (this.decidedResumes.size >= REMEMBERED_RESUMES) this.decidedResumes.clear();
-    this.decidedResumes.add(resumeKey(followUp));
+    this.decidedResumes.add(decisionKey(followUp));
   }
 
   /** Failures the executor decides over the task's own outcome: calls it cannot record, too many waiting. */
@@ -232,8 +255,16 @@ export class Activator {
   }
 }
 
-function resumeKey(followUp: FollowUp): string {
+function decisionKey(followUp: FollowUp): string {
   return `${followUp.guard.guard}#${followUp.guard.version}`;
+}
+
+function startKey(stackRunId: string): string {
+  return `start:${stackRunId}`;
+}
+
+function resumeKey(stackRunId: string, activation: number): string {
+  return `resume:${stackRunId}#${activation}`;
 }
 
 function failed(code: string, message: string): Outcome {

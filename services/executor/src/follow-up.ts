@@ -1,6 +1,6 @@
 import type { NewEvent, RecordedEvent, TaskerEvent } from "@tasker/contracts";
 import type { Guard } from "@tasker/event-store";
-import { decideResume, foldRun, RUN_GUARD } from "@tasker/run-model";
+import { decideResume, evolve, RUN_GUARD, type RunState } from "@tasker/run-model";
 import type { Outcome } from "@tasker/sandbox";
 
 /**
@@ -21,8 +21,10 @@ export interface FollowUpContext {
   outcome: Outcome;
   /** The activation's own events. */
   events: readonly NewEvent[];
-  /** The run's events as read before the activation, when they were read (a start reads them). */
-  history: readonly RecordedEvent[] | undefined;
+  /** The run's state as read before the activation, when it was read (a start reads it). */
+  state: RunState | undefined;
+  /** Stands in for the metadata the activation's events will get (the rules read only the stream). */
+  streamId: string;
 }
 
 export function followUpOf(context: FollowUpContext): FollowUp | undefined {
@@ -35,10 +37,9 @@ export function followUpOf(context: FollowUpContext): FollowUp | undefined {
         : { type: "run.failed", data: { taskRunId, error: outcome.error } };
     return { guard: { guard: RUN_GUARD, version: 0 }, events: [end], optional: false };
   }
-  const last = context.history?.at(-1);
-  if (!last) return undefined;
+  if (!context.state) return undefined;
   // The activation's events as if recorded: the rules read only their type, data and stream.
-  const recorded = context.events.map((event) => ({ ...event, metadata: last.metadata }) as RecordedEvent);
-  const decision = decideResume(foldRun([...context.history!, ...recorded]), context.parentStackRunId);
+  const recorded = context.events.map((event) => ({ ...event, metadata: { streamId: context.streamId } }) as RecordedEvent);
+  const decision = decideResume(recorded.reduce(evolve, context.state), context.parentStackRunId);
   return decision ? { guard: decision.expected, events: [...decision.events], optional: true } : undefined;
 }

@@ -1,4 +1,5 @@
 import { newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { foldRun } from "@tasker/run-model";
 import { describe, expect, it } from "vitest";
 import { followUpOf } from "./follow-up.js";
 
@@ -21,19 +22,19 @@ const completed = (stackRunId: string): NewEvent => ({ type: "stack.completed", 
 
 describe("what an ended stack run decides for its run", () => {
   it("ends the run with the root's result or error, under the run's guard", () => {
-    expect(followUpOf({ taskRunId, parentStackRunId: null, outcome: { kind: "completed", result: 7 }, events: [], history: undefined })).toEqual({
+    expect(followUpOf({ taskRunId, parentStackRunId: null, outcome: { kind: "completed", result: 7 }, events: [], state: undefined, streamId })).toEqual({
       guard: { guard: "run", version: 0 },
       events: [{ type: "run.completed", data: { taskRunId, result: 7 } }],
       optional: false,
     });
     const error = { code: "TASK_ERROR", name: "Error", message: "no" };
-    expect(followUpOf({ taskRunId, parentStackRunId: null, outcome: { kind: "failed", error }, events: [], history: undefined })?.events).toEqual([
+    expect(followUpOf({ taskRunId, parentStackRunId: null, outcome: { kind: "failed", error }, events: [], state: undefined, streamId })?.events).toEqual([
       { type: "run.failed", data: { taskRunId, error } },
     ]);
   });
 
   it("resumes the suspended parent with the child's result, as an optional decision", () => {
-    const followUp = followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], history: base });
+    const followUp = followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], state: foldRun(base), streamId });
     expect(followUp).toEqual({
       guard: { guard: `resume:${root}`, version: 0 },
       events: [{ type: "resume.requested", data: { stackRunId: root, activation: 2, results: [{ seq: 0, stackRunId: child, ok: true, value: 7 }], worker: "w" } }],
@@ -43,8 +44,8 @@ describe("what an ended stack run decides for its run", () => {
 
   it("leaves a parent that is running, or a suspended VM, alone", () => {
     const running = [...base, recorded("resume.requested", { stackRunId: root, activation: 2, results: [{ seq: 1, stackRunId: sibling, ok: true, value: 1 }], worker: "w" })];
-    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], history: running })).toBeUndefined();
-    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "suspended", calls: [] }, events: [], history: base })).toBeUndefined();
-    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], history: undefined })).toBeUndefined();
+    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], state: foldRun(running), streamId })).toBeUndefined();
+    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "suspended", calls: [] }, events: [], state: foldRun(base), streamId })).toBeUndefined();
+    expect(followUpOf({ taskRunId, parentStackRunId: root, outcome: { kind: "completed", result: 7 }, events: [completed(child)], state: undefined, streamId })).toBeUndefined();
   });
 });

@@ -1,8 +1,11 @@
+import { Logger } from "@nestjs/common";
 import { createJetStreamMicroservice } from "@tasker/bus";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
+import { RunStates } from "@tasker/run-model";
 import { createSandbox } from "@tasker/sandbox";
 import { Activator } from "./activator.js";
 import { ExecutorModule } from "./executor.module.js";
+import { LocalWork } from "./local-work.js";
 import { TaskCatalog } from "./task-catalog.js";
 import { VmCache } from "./vm-cache.js";
 
@@ -27,12 +30,19 @@ export const executorService = {
     const catalog = new TaskCatalog(platform.dataSource);
     await catalog.open(platform.nats, prefix);
     const cache = new VmCache(config.TASKER_VM_CACHE_SIZE, config.TASKER_VM_CACHE_MB * MiB);
-    const activator = new Activator(platform.store, sandbox, catalog, cache, {
-      worker: platform.instanceId,
-      maxDepth: config.TASKER_MAX_DEPTH,
-      maxPendingCalls: config.TASKER_MAX_PENDING_CALLS,
-      stickyGraceMs: STICKY_GRACE_MS,
-    });
+    const logger = new Logger("executor");
+    const work = new LocalWork(config.TASKER_EXECUTOR_CONCURRENCY, (error) =>
+      logger.warn(`done in process, it failed and is left to the bus: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    const activator = new Activator(
+      platform.store,
+      new RunStates(platform.store, 1024),
+      sandbox,
+      catalog,
+      cache,
+      { worker: platform.instanceId, maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, stickyGraceMs: STICKY_GRACE_MS },
+      work,
+    );
     // Every instance drops the VMs of runs that ended (a core subscription: each instance hears each end).
     const ends = platform.nats.subscribe(`${prefix}.run.*.run.>`, {
       callback: (error, msg) => {
@@ -47,6 +57,7 @@ export const executorService = {
       service: "executor",
       instance: platform.instanceId,
       maxDeliveries: config.TASKER_MAX_DELIVERIES,
+      ackWaitMs: config.TASKER_ACK_WAIT_MS,
       concurrency: config.TASKER_EXECUTOR_CONCURRENCY,
     });
     await app.listen();
@@ -55,6 +66,7 @@ export const executorService = {
       activator,
       async close() {
         await app.close();
+        await work.drain();
         ends.unsubscribe();
         catalog.close();
         cache.clear();

@@ -24,6 +24,7 @@ export const stackProcessorService: ServiceDefinition = {
       prefix: config.TASKER_SUBJECT_PREFIX,
       service: name,
       maxDeliveries: config.TASKER_MAX_DELIVERIES,
+      ackWaitMs: config.TASKER_ACK_WAIT_MS,
     });
     await app.listen();
     const watchdog = new Watchdog({

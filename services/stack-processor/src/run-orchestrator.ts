@@ -1,7 +1,6 @@
 import { type RecordedEvent, runStreamId, taskRunIdOf, type WriteMetadata } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import { type Decision, decideAll, decideWake, type RunState, whatWakes } from "@tasker/run-model";
-import { RunStates } from "./run-states.js";
+import { type Decision, decideAll, decideWake, type RunState, RunStates, whatWakes } from "@tasker/run-model";
 
 /** Decisions read from a run's state; several may be due at once (e.g. resumes of different stack runs). */
 type Rule = (state: RunState) => (Decision | null)[];

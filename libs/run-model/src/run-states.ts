@@ -1,5 +1,11 @@
-import type { EventStore } from "@tasker/event-store";
-import { foldRun, type RunState } from "@tasker/run-model";
+import type { RecordedEvent } from "@tasker/contracts";
+import { foldRun } from "./evolve.js";
+import type { RunState } from "./run-state.js";
+
+/** Where the events come from (the event store): a stream's events from a version on. */
+export interface StreamReader {
+  readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
+}
 
 interface Folded {
   readonly state: RunState;
@@ -16,7 +22,7 @@ export class RunStates {
   private readonly folded = new Map<string, Folded>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: StreamReader,
     /** Runs kept; the least recently read is dropped first. */
     private readonly capacity = 256,
   ) {}
