@@ -1,11 +1,42 @@
-import { Inject, Injectable } from "@nestjs/common";
-import type { TaskFunctionSummary } from "@tasker/contracts";
-import { READ_MODELS, type ReadModelsSql } from "../platform.token.js";
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
+import type { Subscription } from "@nats-io/nats-core";
+import type { RecordedEvent, TaskFunctionSummary } from "@tasker/contracts";
+import type { Platform } from "@tasker/platform";
+import { PLATFORM, READ_MODELS, type ReadModelsSql } from "../platform.token.js";
 
-/** The published task functions, as the `task_functions` read model has them. */
+/**
+ * The published task functions, as the `task_functions` read model has them. The current version of
+ * each name is also kept in memory, learnt from the bus's `task.published` events, because every
+ * submit needs it.
+ */
 @Injectable()
-export class TaskFunctionCatalog {
-  constructor(@Inject(READ_MODELS) private readonly sql: ReadModelsSql) {}
+export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
+  private readonly versions = new Map<string, string>();
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(READ_MODELS) private readonly sql: ReadModelsSql,
+    @Inject(PLATFORM) private readonly platform: Platform,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscription = this.platform.nats.subscribe(`${this.platform.config.TASKER_SUBJECT_PREFIX}.fn.*.task.published`, {
+      callback: (error, message) => {
+        if (error) return;
+        const event = JSON.parse(message.string()) as RecordedEvent;
+        if (event.type === "task.published") this.learn(event.data.name, event.data.version);
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /** `name` is now at `version` (published here, or heard of on the bus). */
+  learn(name: string, version: string): void {
+    this.versions.set(name, version);
+  }
 
   /** The current version of every task function, sorted by name (byte order, as `sort()` would). */
   list(): Promise<TaskFunctionSummary[]> {
@@ -14,7 +45,11 @@ export class TaskFunctionCatalog {
 
   /** The current version of `name`, or undefined when no such task function was published. */
   async currentVersion(name: string): Promise<string | undefined> {
+    const known = this.versions.get(name);
+    if (known !== undefined) return known;
     const [row] = await this.sql.rows<{ version: string }>("SELECT version FROM task_functions WHERE name = $1", [name]);
-    return row?.version;
+    // What the bus told meanwhile is newer than this read.
+    if (row && !this.versions.has(name)) this.versions.set(name, row.version);
+    return this.versions.get(name) ?? row?.version;
   }
 }

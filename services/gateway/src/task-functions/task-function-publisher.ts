@@ -6,11 +6,15 @@ import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import { checkSyntax } from "./check-syntax.js";
 import { readTaskDoc } from "./jsdoc.js";
+import { TaskFunctionCatalog } from "./task-function-catalog.js";
 
 /** Publishes task functions: every publish is a new version, named by the SHA-256 of its code. */
 @Injectable()
 export class TaskFunctionPublisher {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(PLATFORM) private readonly platform: Platform,
+    private readonly catalog: TaskFunctionCatalog,
+  ) {}
 
   /**
    * Appends `task.published` (code, version, description and params from the JSDoc; the request's
@@ -29,6 +33,7 @@ export class TaskFunctionPublisher {
         data: { name: request.name, version, code: request.code, description: request.description ?? doc.description, params: [...doc.params] },
       },
     ]);
+    this.catalog.learn(request.name, version); // a submit right after this answer runs the new version
     return { name: request.name, version };
   }
 }

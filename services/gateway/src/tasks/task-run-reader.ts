@@ -15,7 +15,8 @@ interface RunRow {
 }
 
 interface LogRow {
-  at: Date;
+  /** As `json_build_object` renders a timestamptz: `2026-11-26T06:03:02.123+00:00`. */
+  at: string;
   level: TaskRunLogLine["level"];
   message: string;
   stack_run_id: string;
@@ -27,7 +28,7 @@ export interface RunStatus {
   readonly status: TaskRunStatus;
 }
 
-function toView(run: RunRow, logs: readonly LogRow[]): TaskRunView {
+function toView(run: RunRow & { logs: readonly LogRow[] }): TaskRunView {
   return {
     taskRunId: run.task_run_id,
     taskName: run.task_name,
@@ -35,7 +36,7 @@ function toView(run: RunRow, logs: readonly LogRow[]): TaskRunView {
     input: run.input,
     ...(run.status === "completed" ? { result: run.result } : {}),
     ...(run.error ? { error: { code: run.error.code, message: run.error.message, ...(run.error.stack ? { stack: run.error.stack } : {}) } } : {}),
-    logs: logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message, stackRunId: log.stack_run_id })),
+    logs: run.logs.map((log) => ({ at: new Date(log.at).toISOString(), level: log.level, message: log.message, stackRunId: log.stack_run_id })),
     ...(run.status === "suspended" && run.waiting_on ? { waitingOn: run.waiting_on } : {}),
     createdAt: run.created_at.toISOString(),
     updatedAt: run.updated_at.toISOString(),
@@ -47,16 +48,16 @@ function toView(run: RunRow, logs: readonly LogRow[]): TaskRunView {
 export class TaskRunReader {
   constructor(@Inject(READ_MODELS) private readonly sql: ReadModelsSql) {}
 
-  /** The run with its logs in order, or undefined when there is no such run. */
+  /** The run with its logs in order, or undefined when there is no such run (one query: reads are hot). */
   async read(taskRunId: string): Promise<TaskRunView | undefined> {
-    const [[run], logs] = await Promise.all([
-      this.sql.rows<RunRow>(
-        "SELECT task_run_id, task_name, status, input, result, error, waiting_on, created_at, updated_at FROM task_runs WHERE task_run_id = $1",
-        [taskRunId],
-      ),
-      this.sql.rows<LogRow>("SELECT at, level, message, stack_run_id FROM task_run_logs WHERE task_run_id = $1 ORDER BY position", [taskRunId]),
-    ]);
-    return run && toView(run, logs);
+    const [run] = await this.sql.rows<RunRow & { logs: LogRow[] }>(
+      `SELECT task_run_id, task_name, status, input, result, error, waiting_on, created_at, updated_at,
+         COALESCE((SELECT json_agg(json_build_object('at', l.at, 'level', l.level, 'message', l.message, 'stack_run_id', l.stack_run_id) ORDER BY l.position)
+                   FROM task_run_logs l WHERE l.task_run_id = r.task_run_id), '[]') AS logs
+       FROM task_runs r WHERE task_run_id = $1`,
+      [taskRunId],
+    );
+    return run && toView(run);
   }
 
   async status(taskRunId: string): Promise<RunStatus | undefined> {
