@@ -1,3 +1,4 @@
+export * from "./free-port.js";
 export * from "./isolated-environment.js";
 export * from "./nats-server-process.js";
 export * from "./random-name.js";

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
+import { freePort } from "./free-port.js";
 
 /** A private `nats-server -js` a test may stop and start again (outage tests). */
 export interface NatsServerProcess {
@@ -14,14 +14,6 @@ export interface NatsServerProcess {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 async function waitUntilAnswering(url: string, deadline: number): Promise<void> {
   for (;;) {

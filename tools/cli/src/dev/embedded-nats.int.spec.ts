@@ -1,20 +1,12 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TEST_NATS_URL } from "@tasker/testing";
+import { freePort, TEST_NATS_URL } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answers, ensureNats } from "./embedded-nats.js";
 
 let dataDir: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "tasker-dev-"));
