@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy } from "@nestjs/common";
+import type { Subscription } from "@nats-io/nats-core";
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import { ENDED_STATUSES, type TaskRunView } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM } from "../platform.token.js";
@@ -21,43 +22,58 @@ function firstOf(ms: number, ended: Promise<void>, signal: AbortSignal): Promise
   });
 }
 
-/** Holds a request until a run ends, woken by the run's own events on the bus (no polling). */
+/**
+ * Holds requests until their run ends, woken by the runs' own events on the bus (no polling). One
+ * subscription to every run's lifecycle events serves all waits: a wait costs no round trip to NATS.
+ */
 @Injectable()
-export class RunWaiter implements OnModuleDestroy {
+export class RunWaiter implements OnModuleInit, OnModuleDestroy {
   /** Aborted when the app closes: every wait answers with the state it has. */
   private readonly closing = new AbortController();
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private subscription: Subscription | undefined;
 
   constructor(
     @Inject(PLATFORM) private readonly platform: Platform,
     private readonly runs: TaskRunReader,
   ) {}
 
-  /**
-   * The run, as soon as it has ended or after `seconds`, whichever is first (or when `signal` aborts:
-   * the client went away); undefined when there is no such run. Subscribes to the run's `run.*` events
-   * before reading its state, so an end between the read and the wait is not missed.
-   */
-  async waitForEnd(taskRunId: string, seconds: number, signal: AbortSignal): Promise<TaskRunView | undefined> {
+  /** Subscribes, and makes sure the server has the subscription before the first wait relies on it. */
+  async onModuleInit(): Promise<void> {
     const { nats, config } = this.platform;
-    let wake = () => {};
-    const ended = new Promise<void>((resolve) => (wake = resolve));
-    const subscription = nats.subscribe(`${config.TASKER_SUBJECT_PREFIX}.run.${taskRunId}.run.>`, {
+    this.subscription = nats.subscribe(`${config.TASKER_SUBJECT_PREFIX}.run.*.run.>`, {
       callback: (error, message) => {
-        if (error || ENDING_EVENTS.some((suffix) => message.subject.endsWith(suffix))) wake();
+        if (error || !ENDING_EVENTS.some((suffix) => message.subject.endsWith(suffix))) return;
+        const taskRunId = message.subject.split(".")[2]!;
+        for (const wake of this.waiting.get(taskRunId) ?? []) wake();
       },
     });
+    await nats.flush();
+  }
+
+  /**
+   * The run, as soon as it has ended or after `seconds`, whichever is first (or when `signal` aborts:
+   * the client went away); undefined when there is no such run. The wait is registered before the
+   * state is read, so an end between the read and the wait is not missed.
+   */
+  async waitForEnd(taskRunId: string, seconds: number, signal: AbortSignal): Promise<TaskRunView | undefined> {
+    let wake = () => {};
+    const ended = new Promise<void>((resolve) => (wake = resolve));
+    const wakes = this.waiting.get(taskRunId) ?? new Set<() => void>();
+    this.waiting.set(taskRunId, wakes.add(wake));
     try {
-      await nats.flush();
       const run = await this.runs.read(taskRunId);
       if (!run || ENDED_STATUSES.includes(run.status) || seconds === 0) return run;
       await firstOf(seconds * 1000, ended, AbortSignal.any([signal, this.closing.signal]));
       return await this.runs.read(taskRunId);
     } finally {
-      subscription.unsubscribe();
+      wakes.delete(wake);
+      if (wakes.size === 0) this.waiting.delete(taskRunId);
     }
   }
 
   onModuleDestroy(): void {
     this.closing.abort();
+    this.subscription?.unsubscribe();
   }
 }
