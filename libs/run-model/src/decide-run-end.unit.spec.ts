@@ -47,7 +47,8 @@ describe("decideCancel", () => {
     ];
     const error = { code: "CANCELLED", message: "cancelled: user asked" };
     const { decision } = given(r.taskRunId, history).when((state) => decideCancel(state, "user asked"));
-    expect(decision?.expected).toEqual(runGuard);
+    // The run's end, and the activations of the unsettled tasks (the root at 1, `nested` at 1; not gapi calls).
+    expect(decision?.expected).toEqual([runGuard, { guard: `stack:${nested}`, version: 1 }, { guard: `stack:${r.rootId}`, version: 1 }]);
     const events = decision!.events;
     expect(events.at(-1)).toEqual({ type: "run.cancelled", data: { taskRunId: r.taskRunId, reason: "user asked" } });
     const failed = events.slice(0, -1);

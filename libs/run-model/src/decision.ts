@@ -5,8 +5,22 @@ import type { TaskerEvent } from "@tasker/contracts";
  * decision once-only (a second writer that decided the same finds the guard moved on and backs off).
  */
 export interface Decision {
-  readonly expected: { readonly guard: string; readonly version: number };
+  readonly expected: Guard | readonly Guard[];
   readonly events: readonly TaskerEvent[];
+}
+
+/** A named optimistic lock inside a run's stream: at `version` when the decision was made. */
+export interface Guard {
+  readonly guard: string;
+  readonly version: number;
+}
+
+/**
+ * The guard of one stack run's activations: at `k` once `k` activations were recorded. The executor
+ * records activation `k + 1` under it, so whatever moves it first (another executor, a cancel) wins.
+ */
+export function stackGuard(stackRunId: string): string {
+  return `stack:${stackRunId}`;
 }
 
 /** The guard of one stack run's resumes: at `k - 1` while activation `k` is the last suspended one. */

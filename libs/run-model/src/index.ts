@@ -1,4 +1,4 @@
-export { type Decision, resumeGuard, RUN_GUARD } from "./decision.js";
+export { type Decision, type Guard, resumeGuard, RUN_GUARD, stackGuard } from "./decision.js";
 export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
 export { decideResume } from "./decisions/decide-resume.js";
 export { decideRunEnd } from "./decisions/decide-run-end.js";

@@ -8,7 +8,7 @@ import {
   taskRunIdOf,
 } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import type { RunState, RunStates } from "@tasker/run-model";
+import { type RunState, type RunStates, stackGuard } from "@tasker/run-model";
 import type { Outcome, Sandbox, TaskVm, ToolCall } from "@tasker/sandbox";
 import { activationEvents } from "./activation-events.js";
 import { rejectionOf } from "./call-checks.js";
@@ -44,6 +44,8 @@ interface Live {
   pending: Set<number>;
   depth: number;
   parentStackRunId: string | null;
+  /** Its number among its parent's calls (null for the root). */
+  seq: number | null;
 }
 
 /** Resumes this instance decided recently (`<stackRunId>#<activation>`): a sibling need not try again. */
@@ -75,7 +77,7 @@ export class Activator {
   }
 
   private async startNow(event: RecordedEvent<StackCreated>): Promise<void> {
-    const { stackRunId, parentStackRunId, depth, taskVersion } = event.data;
+    const { stackRunId, parentStackRunId, seq, depth, taskVersion } = event.data;
     const streamId = event.metadata.streamId;
     const [taskName, input] = event.data.args;
     if (typeof taskName !== "string" || taskVersion === null) {
@@ -85,8 +87,10 @@ export class Activator {
       const message = `"${taskName}" would run ${depth} deep; the limit is ${this.options.maxDepth} (TASKER_MAX_DEPTH)`;
       return this.failBeforeRunning(streamId, stackRunId, { code: "MAX_DEPTH_EXCEEDED", name: "Error", message });
     }
-    // The run's state is read while the VM runs: it is needed only to record the outcome.
-    const reading = this.runs.read(streamId);
+    // The run's state is read (while the VM runs) only for a decision about the parent that needs it:
+    // not for a root, whose end is guarded, nor when this instance holds the parent's VM. A start
+    // recorded before, or a cancelled run, is refused by the stack run's guard either way.
+    const reading = parentStackRunId !== null && !this.cache.peek(parentStackRunId) ? this.runs.read(streamId) : undefined;
     const sink = new LogSink();
     const at = Date.now();
     const { vm, outcome } = await this.sandbox.start({
@@ -98,12 +102,12 @@ export class Activator {
       onLog: sink.write,
     });
     const state = await reading;
-    if (state.ended || state.stackRuns.get(stackRunId)?.status !== "pending") {
+    if (state && (state.ended || state.stackRuns.get(stackRunId)?.status !== "pending")) {
       vm.dispose(); // recorded before (a redelivery), or moot
       return;
     }
     this.stats.starts++;
-    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId }, outcome, state);
+    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq }, outcome, state);
   }
 
   /**
@@ -149,7 +153,8 @@ export class Activator {
       onLog: sink.write,
     });
     this.stats.replays++;
-    const live = { vm, sink, pending: history.pending, depth: history.created.depth, parentStackRunId: history.created.parentStackRunId };
+    const { depth, parentStackRunId, seq } = history.created;
+    const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq };
     if (outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
       await this.record(streamId, stackRunId, activation, Date.now(), live, outcome);
@@ -190,12 +195,23 @@ export class Activator {
       rejected,
     });
     const taskRunId = taskRunIdOf(streamId);
-    const followUp = this.unlessDecided(followUpOf({ taskRunId, parentStackRunId: live.parentStackRunId, outcome, events, state, streamId }));
-    const own = { guard: `stack:${stackRunId}`, version: activation - 1 };
+    const followUp = this.unlessDecided(followUpOf({
+        taskRunId,
+        stackRunId,
+        parentStackRunId: live.parentStackRunId,
+        seq: live.seq,
+        parentHeldAt: live.parentStackRunId === null ? undefined : this.cache.peek(live.parentStackRunId)?.activation,
+        worker: this.options.worker,
+        outcome,
+        events,
+        state,
+        streamId,
+      }));
+    const own = { guard: stackGuard(stackRunId), version: activation - 1 };
     let recorded: RecordedEvent[];
     try {
       try {
-        ({ events: recorded } = await this.store.append(streamId, followUp ? [own, followUp.guard] : own, followUp ? [...events, ...followUp.events] : events));
+        ({ events: recorded } = await this.store.append(streamId, followUp ? [own, ...followUp.guards] : own, followUp ? [...events, ...followUp.events] : events));
         if (followUp?.optional) this.remember(followUp);
       } catch (error) {
         // Someone else resumed the parent first: record the outcome alone, the rest follows its course.
@@ -248,7 +264,7 @@ export class Activator {
 
   private async failBeforeRunning(streamId: string, stackRunId: string, error: ErrorInfo): Promise<void> {
     try {
-      await this.store.append(streamId, { guard: `stack:${stackRunId}`, version: 0 }, [{ type: "stack.failed", data: { stackRunId, error } }]);
+      await this.store.append(streamId, { guard: stackGuard(stackRunId), version: 0 }, [{ type: "stack.failed", data: { stackRunId, error } }]);
     } catch (failure) {
       if (!isConcurrencyError(failure)) throw failure;
     }
@@ -256,7 +272,7 @@ export class Activator {
 }
 
 function decisionKey(followUp: FollowUp): string {
-  return `${followUp.guard.guard}#${followUp.guard.version}`;
+  return followUp.guards.map((guard) => `${guard.guard}#${guard.version}`).join(" ");
 }
 
 function startKey(stackRunId: string): string {

@@ -1,6 +1,6 @@
-import type { NewEvent, RecordedEvent, TaskerEvent } from "@tasker/contracts";
+import type { CallResult, JsonValue, NewEvent, RecordedEvent, TaskerEvent } from "@tasker/contracts";
 import type { Guard } from "@tasker/event-store";
-import { decideResume, evolve, RUN_GUARD, type RunState } from "@tasker/run-model";
+import { decideResume, evolve, RUN_GUARD, resumeGuard, type RunState } from "@tasker/run-model";
 import type { Outcome } from "@tasker/sandbox";
 
 /**
@@ -10,14 +10,20 @@ import type { Outcome } from "@tasker/sandbox";
  * stack-processor) when its guard conflicts, whereas the run's end is the outcome's own consequence.
  */
 export interface FollowUp {
-  guard: Guard;
+  guards: readonly Guard[];
   events: TaskerEvent[];
   optional: boolean;
 }
 
 export interface FollowUpContext {
   taskRunId: string;
+  stackRunId: string;
   parentStackRunId: string | null;
+  /** The call's number in its parent. */
+  seq: number | null;
+  /** The activation the parent is suspended at, when this instance holds the parent's VM. */
+  parentHeldAt: number | undefined;
+  worker: string;
   outcome: Outcome;
   /** The activation's own events. */
   events: readonly NewEvent[];
@@ -35,11 +41,29 @@ export function followUpOf(context: FollowUpContext): FollowUp | undefined {
       outcome.kind === "completed"
         ? { type: "run.completed", data: { taskRunId, result: (outcome.result ?? null) as never } }
         : { type: "run.failed", data: { taskRunId, error: outcome.error } };
-    return { guard: { guard: RUN_GUARD, version: 0 }, events: [end], optional: false };
+    return { guards: [{ guard: RUN_GUARD, version: 0 }], events: [end], optional: false };
   }
+  if (context.parentHeldAt !== undefined && context.seq !== null) return resumeHeldParent(context, context.parentHeldAt, context.seq);
   if (!context.state) return undefined;
   // The activation's events as if recorded: the rules read only their type, data and stream.
   const recorded = context.events.map((event) => ({ ...event, metadata: { streamId: context.streamId } }) as RecordedEvent);
   const decision = decideResume(recorded.reduce(evolve, context.state), context.parentStackRunId);
-  return decision ? { guard: decision.expected, events: [...decision.events], optional: true } : undefined;
+  return decision ? { guards: [decision.expected].flat(), events: [...decision.events], optional: true } : undefined;
+}
+
+/**
+ * The parent's VM is here, suspended at `activation`: resume it with this result, guarded as the rules
+ * would guard it. Results of siblings that arrived meanwhile go in a later batch (the stack-processor's).
+ */
+function resumeHeldParent(context: FollowUpContext, activation: number, seq: number): FollowUp {
+  const { outcome, stackRunId } = context;
+  const result: CallResult =
+    outcome.kind === "completed"
+      ? { seq, stackRunId, ok: true, value: (outcome.result ?? null) as JsonValue }
+      : { seq, stackRunId, ok: false, error: (outcome as Extract<Outcome, { kind: "failed" }>).error };
+  return {
+    guards: [{ guard: resumeGuard(context.parentStackRunId!), version: activation - 1 }],
+    events: [{ type: "resume.requested", data: { stackRunId: context.parentStackRunId!, activation: activation + 1, results: [result], worker: context.worker } }],
+    optional: true,
+  };
 }

@@ -12,6 +12,7 @@ export interface CachedVm {
   readonly activation: number;
   readonly depth: number;
   readonly parentStackRunId: string | null;
+  readonly seq: number | null;
   /** Calls waiting for results. */
   readonly pending: ReadonlySet<number>;
   readonly bytes: number;
@@ -33,6 +34,11 @@ export class VmCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The cached VM of `stackRunId`, left in place (and not counted as a use). */
+  peek(stackRunId: string): CachedVm | undefined {
+    return this.entries.get(stackRunId);
   }
 
   /** Removes and returns the VM of `stackRunId` if it is cached at `activation`; any other is dropped. */

@@ -32,9 +32,11 @@ BEGIN
       INSERT INTO task_runs (task_run_id, task_name, task_version, input, status, idempotency_key, created_at, updated_at)
       VALUES (run_id, d->>'taskName', d->>'taskVersion', d->'input', 'queued', d->>'idempotencyKey', e.recorded_at, e.recorded_at);
     WHEN 'stack.created' THEN
+      -- A call recorded after its run ended (an activation that lost the race with a cancel) is not live.
       INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, seq, service, method, args, depth, status, created_at, updated_at)
-      VALUES (stack_id, run_id, (d->>'parentStackRunId')::uuid, (d->>'seq')::int, d->>'service', d->'method', d->'args',
-        (d->>'depth')::int, 'pending', e.recorded_at, e.recorded_at);
+      SELECT stack_id, run_id, (d->>'parentStackRunId')::uuid, (d->>'seq')::int, d->>'service', d->'method', d->'args',
+        (d->>'depth')::int, 'pending', e.recorded_at, e.recorded_at
+      WHERE NOT EXISTS (SELECT 1 FROM task_runs WHERE task_run_id = run_id AND status IN ('completed', 'failed', 'cancelled'));
       IF d->>'parentStackRunId' IS NULL THEN
         UPDATE task_runs SET root_stack_run_id = stack_id WHERE task_run_id = run_id;
       END IF;
