@@ -34,9 +34,19 @@ export const patterns = {
   resumeRequested: (worker: string) => `run.*.resume.requested.${worker}`,
   /** The calls addressed to one service. */
   stackCreated: (service: string) => `run.*.stack.created.${service}`,
+  /** Every run's own lifecycle events: submitted, cancel requested, completed, failed, cancelled. */
+  runLifecycle: "run.*.run.>",
   /** Every published task function. */
   taskPublished: "fn.*.task.published",
 } as const;
+
+const RUN_ENDS = new Set(["completed", "failed", "cancelled"]);
+
+/** The task run whose end a `runLifecycle` subject announces; undefined for any other subject. */
+export function endedRunOf(subject: string): string | undefined {
+  const [, category, taskRunId, kind, end] = subject.split(".");
+  return category === "run" && kind === "run" && RUN_ENDS.has(end ?? "") ? taskRunId : undefined;
+}
 
 /** A run's whole history, with the prefix: for `nats stream view` / `tasker events`. */
 export function runHistoryFilter(prefix: string, taskRunId: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newId, runStreamId, taskFunctionStreamId } from "./ids.js";
-import { patterns, runHistoryFilter, subjectOf } from "./subjects.js";
+import { endedRunOf, patterns, runHistoryFilter, subjectOf } from "./subjects.js";
 
 const taskRunId = newId();
 const metadata = { streamId: runStreamId(taskRunId) } as never;
@@ -46,6 +46,15 @@ describe("subjects", () => {
     expect(matches(`tasker.${patterns.resumeRequested("executor-ab12")}`, resume)).toBe(true);
     expect(matches(`tasker.${patterns.resumeRequested("executor-cd34")}`, resume)).toBe(false);
     expect(matches(`tasker.${patterns.resumeRequested("*")}`, resume)).toBe(true);
+  });
+
+  it("tells which run a lifecycle subject says ended", () => {
+    expect(endedRunOf(`tasker.run.${taskRunId}.run.completed`)).toBe(taskRunId);
+    expect(endedRunOf(`tasker.run.${taskRunId}.run.cancelled`)).toBe(taskRunId);
+    expect(endedRunOf(`tasker.run.${taskRunId}.run.submitted`)).toBeUndefined();
+    expect(endedRunOf(`tasker.run.${taskRunId}.run.cancel-requested`)).toBeUndefined();
+    expect(endedRunOf(`tasker.run.${taskRunId}.stack.completed`)).toBeUndefined();
+    expect(matches(`tasker.${patterns.runLifecycle}`, `tasker.run.${taskRunId}.run.failed`)).toBe(true);
   });
 
   it("files task functions apart from runs", () => {

@@ -90,11 +90,6 @@ export class EventStore {
     });
   }
 
-  /** Publishes what is still unconfirmed now, without waiting for the sweeper's next round. */
-  sweepOutbox(): Promise<number> {
-    return this.outbox?.sweep() ?? Promise.resolve(0);
-  }
-
   /** Waits for publishes under way, stops the sweeper. Does not close the data source (its owner does). */
   async close(): Promise<void> {
     await this.outbox?.stop();

@@ -1,5 +1,6 @@
 import { Logger } from "@nestjs/common";
 import { createJetStreamMicroservice } from "@tasker/bus";
+import { endedRunOf, patterns } from "@tasker/contracts";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
 import { createSandbox } from "@tasker/sandbox";
@@ -44,11 +45,10 @@ export const executorService = {
       work,
     );
     // Every instance drops the VMs of runs that ended (a core subscription: each instance hears each end).
-    const ends = platform.nats.subscribe(`${prefix}.run.*.run.>`, {
+    const ends = platform.nats.subscribe(`${prefix}.${patterns.runLifecycle}`, {
       callback: (error, msg) => {
-        if (!error && !msg.subject.endsWith(".run.submitted") && !msg.subject.endsWith(".run.cancel-requested")) {
-          cache.evictRun(msg.subject.split(".")[2]!);
-        }
+        const ended = error ? undefined : endedRunOf(msg.subject);
+        if (ended) cache.evictRun(ended);
       },
     });
     const app = await createJetStreamMicroservice(ExecutorModule.register(activator), {

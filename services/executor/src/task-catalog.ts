@@ -1,5 +1,5 @@
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
-import { type RecordedEvent, TaskerError } from "@tasker/contracts";
+import { patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
 import { pooledSql, type Sql } from "@tasker/event-store";
 import type { DataSource } from "typeorm";
 
@@ -20,7 +20,7 @@ export class TaskCatalog {
 
   /** Loads every latest version and follows new publications on `<prefix>.fn.*.task.published`. */
   async open(nats: NatsConnection, prefix: string): Promise<void> {
-    this.subscription = nats.subscribe(`${prefix}.fn.*.task.published`, {
+    this.subscription = nats.subscribe(`${prefix}.${patterns.taskPublished}`, {
       callback: (error, msg) => {
         if (error) return;
         const event = JSON.parse(msg.string()) as RecordedEvent;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import type { Subscription } from "@nats-io/nats-core";
-import type { RecordedEvent, TaskFunctionSummary } from "@tasker/contracts";
+import { patterns, type RecordedEvent, type TaskFunctionSummary } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM, READ_MODELS, type ReadModelsSql } from "../platform.token.js";
 
@@ -20,7 +20,7 @@ export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = this.platform.nats.subscribe(`${this.platform.config.TASKER_SUBJECT_PREFIX}.fn.*.task.published`, {
+    this.subscription = this.platform.nats.subscribe(`${this.platform.config.TASKER_SUBJECT_PREFIX}.${patterns.taskPublished}`, {
       callback: (error, message) => {
         if (error) return;
         const event = JSON.parse(message.string()) as RecordedEvent;

@@ -1,11 +1,9 @@
 import type { Subscription } from "@nats-io/nats-core";
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
-import { ENDED_STATUSES, type TaskRunView } from "@tasker/contracts";
+import { ENDED_STATUSES, endedRunOf, patterns, type TaskRunView } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM } from "../platform.token.js";
 import { TaskRunReader } from "./task-run-reader.js";
-
-const ENDING_EVENTS = [".run.completed", ".run.failed", ".run.cancelled"];
 
 /** Resolves after `ms`, when `ended` resolves, or when `signal` aborts, whichever is first; leaves no timer. */
 function firstOf(ms: number, ended: Promise<void>, signal: AbortSignal): Promise<void> {
@@ -41,11 +39,10 @@ export class RunWaiter implements OnModuleInit, OnModuleDestroy {
   /** Subscribes, and makes sure the server has the subscription before the first wait relies on it. */
   async onModuleInit(): Promise<void> {
     const { nats, config } = this.platform;
-    this.subscription = nats.subscribe(`${config.TASKER_SUBJECT_PREFIX}.run.*.run.>`, {
+    this.subscription = nats.subscribe(`${config.TASKER_SUBJECT_PREFIX}.${patterns.runLifecycle}`, {
       callback: (error, message) => {
-        if (error || !ENDING_EVENTS.some((suffix) => message.subject.endsWith(suffix))) return;
-        const taskRunId = message.subject.split(".")[2]!;
-        for (const wake of this.waiting.get(taskRunId) ?? []) wake();
+        const ended = error ? undefined : endedRunOf(message.subject);
+        for (const wake of (ended && this.waiting.get(ended)) || []) wake();
       },
     });
     await nats.flush();
