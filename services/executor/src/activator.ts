@@ -1,5 +1,6 @@
 import {
   type ErrorInfo,
+  type NewEvent,
   type RecordedEvent,
   type ResumeRequested,
   RetryLaterError,
@@ -81,11 +82,11 @@ export class Activator {
     const streamId = event.metadata.streamId;
     const [taskName, input] = event.data.args;
     if (typeof taskName !== "string" || taskVersion === null) {
-      return this.failBeforeRunning(streamId, stackRunId, { code: "TASK_NOT_FOUND", name: "Error", message: `no task named ${JSON.stringify(taskName)} is published` });
+      return this.failBeforeRunning(event, { code: "TASK_NOT_FOUND", name: "Error", message: `no task named ${JSON.stringify(taskName)} is published` });
     }
     if (depth > this.options.maxDepth) {
       const message = `"${taskName}" would run ${depth} deep; the limit is ${this.options.maxDepth} (TASKER_MAX_DEPTH)`;
-      return this.failBeforeRunning(streamId, stackRunId, { code: "MAX_DEPTH_EXCEEDED", name: "Error", message });
+      return this.failBeforeRunning(event, { code: "MAX_DEPTH_EXCEEDED", name: "Error", message });
     }
     // The run's state is read (while the VM runs) only for a decision about the parent that needs it:
     // not for a root, whose end is guarded, nor when this instance holds the parent's VM. A start
@@ -107,7 +108,7 @@ export class Activator {
       return;
     }
     this.stats.starts++;
-    await this.record(streamId, stackRunId, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq }, outcome, state);
+    await this.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq }, outcome, state);
   }
 
   /**
@@ -127,19 +128,20 @@ export class Activator {
 
   private async resumeNow(event: RecordedEvent<ResumeRequested>): Promise<void> {
     const { stackRunId, activation, results } = event.data;
-    const streamId = event.metadata.streamId;
     const cached = this.cache.take(stackRunId, activation - 1);
-    const live = cached ? { ...cached, pending: new Set(cached.pending) } : await this.replay(streamId, stackRunId, activation);
+    const live = cached ? { ...cached, pending: new Set(cached.pending) } : await this.replay(event);
     if (!live) return;
     if (cached) this.stats.resumesFromCache++;
     const at = Date.now();
     for (const result of results) live.pending.delete(result.seq);
     const outcome = live.vm.resume({ at, results: results.map(toSandboxResult) });
-    await this.record(streamId, stackRunId, activation, at, live, outcome);
+    await this.record(event, activation, at, live, outcome);
   }
 
-  /** Rebuilds the VM of a stack run from its journal, ready for `activation`; undefined when moot. */
-  private async replay(streamId: string, stackRunId: string, activation: number): Promise<Live | undefined> {
+  /** Rebuilds the VM of a stack run from its journal, ready for the resume's activation; undefined when moot. */
+  private async replay(resume: RecordedEvent<ResumeRequested>): Promise<Live | undefined> {
+    const { stackRunId, activation } = resume.data;
+    const streamId = resume.metadata.streamId;
     const history = stackRunHistory(await this.store.readStream(streamId), stackRunId);
     if (history.runEnded || history.ended || history.journal.length !== activation - 1 || !history.created) return undefined;
     const [taskName, input] = history.created.args;
@@ -157,21 +159,23 @@ export class Activator {
     const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq };
     if (outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
-      await this.record(streamId, stackRunId, activation, Date.now(), live, outcome);
+      await this.record(resume, activation, Date.now(), live, outcome);
       return undefined;
     }
     return live;
   }
 
+  /** Records activation `activation` of the stack run `cause` (its stack.created or resume.requested) is about. */
   private async record(
-    streamId: string,
-    stackRunId: string,
+    cause: RecordedEvent<StackCreated | ResumeRequested>,
     activation: number,
     at: number,
     live: Live,
     ran: Outcome,
     state?: RunState,
   ): Promise<void> {
+    const { streamId } = cause.metadata;
+    const { stackRunId } = cause.data;
     const calls = ran.kind === "suspended" ? ran.calls : [];
     const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
     const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
@@ -208,15 +212,16 @@ export class Activator {
         streamId,
       }));
     const own = { guard: stackGuard(stackRunId), version: activation - 1 };
+    const caused = causedBy(cause, taskRunId);
     let recorded: RecordedEvent[];
     try {
       try {
-        ({ events: recorded } = await this.store.append(streamId, followUp ? [own, ...followUp.guards] : own, followUp ? [...events, ...followUp.events] : events));
+        ({ events: recorded } = await this.store.append(streamId, followUp ? [own, ...followUp.guards] : own, caused(followUp ? [...events, ...followUp.events] : events)));
         if (followUp?.optional) this.remember(followUp);
       } catch (error) {
         // Someone else resumed the parent first: record the outcome alone, the rest follows its course.
         if (!(isConcurrencyError(error) && followUp?.optional)) throw error;
-        ({ events: recorded } = await this.store.append(streamId, own, events));
+        ({ events: recorded } = await this.store.append(streamId, own, caused(events)));
       }
     } catch (error) {
       live.vm.dispose();
@@ -262,13 +267,21 @@ export class Activator {
     return outcome;
   }
 
-  private async failBeforeRunning(streamId: string, stackRunId: string, error: ErrorInfo): Promise<void> {
+  private async failBeforeRunning(cause: RecordedEvent<StackCreated>, error: ErrorInfo): Promise<void> {
+    const { stackRunId } = cause.data;
+    const failed: NewEvent = { type: "stack.failed", data: { stackRunId, error } };
     try {
-      await this.store.append(streamId, { guard: stackGuard(stackRunId), version: 0 }, [{ type: "stack.failed", data: { stackRunId, error } }]);
+      await this.store.append(cause.metadata.streamId, { guard: stackGuard(stackRunId), version: 0 }, causedBy(cause, taskRunIdOf(cause.metadata.streamId))([failed]));
     } catch (failure) {
       if (!isConcurrencyError(failure)) throw failure;
     }
   }
+}
+
+/** Stamps events with what caused them: the event handled, the run (one trace: its traceparent). */
+function causedBy(cause: RecordedEvent, taskRunId: string): (events: readonly NewEvent[]) => NewEvent[] {
+  const metadata = { causationId: cause.metadata.eventId, correlationId: taskRunId, traceparent: cause.metadata.traceparent };
+  return (events) => events.map((event) => ({ ...event, metadata }));
 }
 
 function decisionKey(followUp: FollowUp): string {

@@ -140,6 +140,11 @@ describe("executor", () => {
       "users failed: FORBIDDEN: not an admin",
     ]);
     expect(executor.activator.stats).toMatchObject({ starts: 1, resumesFromCache: 2, replays: 0 });
+    // What the executor recorded names the run and the event it acted on.
+    const recorded = events.filter((event) => event.type === "vm.suspended" || event.type === "log.appended" || event.type === "run.completed");
+    const taskRunId = streamId.slice("run:".length);
+    const ids = new Set(events.map((event) => event.metadata.eventId));
+    expect(recorded.every((event) => event.metadata.correlationId === taskRunId && ids.has(event.metadata.causationId!))).toBe(true);
   });
 
   it("gives the identical result and logs when every resume replays (cache size 0)", async () => {
