@@ -49,7 +49,7 @@ interface Live {
   seq: number | null;
 }
 
-/** Resumes this instance decided recently (`<stackRunId>#<activation>`): a sibling need not try again. */
+/** Resumes this instance claimed recently (`<guard>#<version>`): a sibling need not try again. */
 const REMEMBERED_RESUMES = 10_000;
 
 /**
@@ -60,7 +60,7 @@ const REMEMBERED_RESUMES = 10_000;
  */
 export class Activator {
   readonly stats: ActivatorStats = { starts: 0, resumesFromCache: 0, replays: 0, conflicts: 0 };
-  private readonly decidedResumes = new Set<string>();
+  private readonly claimedResumes = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -199,7 +199,7 @@ export class Activator {
       rejected,
     });
     const taskRunId = taskRunIdOf(streamId);
-    const followUp = this.unlessDecided(followUpOf({
+    const followUp = this.claim(followUpOf({
         taskRunId,
         stackRunId,
         parentStackRunId: live.parentStackRunId,
@@ -217,7 +217,6 @@ export class Activator {
     try {
       try {
         ({ events: recorded } = await this.store.append(streamId, followUp ? [own, ...followUp.guards] : own, caused(followUp ? [...events, ...followUp.events] : events)));
-        if (followUp?.optional) this.remember(followUp);
       } catch (error) {
         // Someone else resumed the parent first: record the outcome alone, the rest follows its course.
         if (!(isConcurrencyError(error) && followUp?.optional)) throw error;
@@ -225,7 +224,10 @@ export class Activator {
       }
     } catch (error) {
       live.vm.dispose();
-      if (!isConcurrencyError(error)) throw error;
+      if (!isConcurrencyError(error)) {
+        if (followUp?.optional) this.claimedResumes.delete(decisionKey(followUp)); // not taken: a sibling may
+        throw error;
+      }
       this.stats.conflicts++; // another instance recorded this activation first, or the run ended: that stands
       return;
     }
@@ -245,14 +247,18 @@ export class Activator {
     }
   }
 
-  /** Drops a parent's resume that this instance already decided (for a sibling): it would only conflict. */
-  private unlessDecided(followUp: FollowUp | undefined): FollowUp | undefined {
-    return followUp?.optional && this.decidedResumes.has(decisionKey(followUp)) ? undefined : followUp;
-  }
-
-  private remember(followUp: FollowUp): void {
-    if (this.decidedResumes.size >= REMEMBERED_RESUMES) this.decidedResumes.clear();
-    this.decidedResumes.add(decisionKey(followUp));
+  /**
+   * Claims a parent's resume for this activation before appending it, so that siblings finishing at the
+   * same moment here do not all try the same decision (all but one would conflict); undefined when a
+   * sibling claimed it already.
+   */
+  private claim(followUp: FollowUp | undefined): FollowUp | undefined {
+    if (!followUp?.optional) return followUp;
+    const key = decisionKey(followUp);
+    if (this.claimedResumes.has(key)) return undefined;
+    if (this.claimedResumes.size >= REMEMBERED_RESUMES) this.claimedResumes.clear();
+    this.claimedResumes.add(key);
+    return followUp;
   }
 
   /** Failures the executor decides over the task's own outcome: calls it cannot record, too many waiting. */
