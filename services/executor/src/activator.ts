@@ -242,7 +242,8 @@ export class Activator {
       if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !rejected.has(event.data.seq)) {
         this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
-        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>));
+        // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
+        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), true);
       }
     }
   }

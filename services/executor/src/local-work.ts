@@ -38,9 +38,12 @@ export class LocalWork {
     if (!(await succeeded)) throw failure;
   }
 
-  /** Starts `work` on the next turn of the event loop, unless it is known here or too much runs. */
-  offer(key: string, work: () => Promise<void>): void {
-    if (this.outcomes.has(key) || this.running.size >= this.limit) return;
+  /**
+   * Starts `work` on the next turn of the event loop, unless it is known here or too much runs (`urgent`
+   * work, cheap and holding up others, is not counted against the limit).
+   */
+  offer(key: string, work: () => Promise<void>, urgent = false): void {
+    if (this.outcomes.has(key) || (!urgent && this.running.size >= this.limit)) return;
     const started = new Promise<void>((resolve) => setImmediate(resolve)).then(work);
     this.track(
       key,
