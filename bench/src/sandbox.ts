@@ -41,9 +41,9 @@ async function startSamples(from: typeof sandbox, idleBetween: boolean): Promise
 const coldSandbox = await createSandbox({ preparedVms: 0 });
 const cold = await startSamples(coldSandbox, false);
 coldSandbox.dispose();
-report({ bench: "sandbox.start.cold", runs: STARTS, p50Ms: percentile(cold, 50), p99Ms: percentile(cold, 99) });
+report({ bench: "sandbox.start.cold", n: STARTS, p50_ms: percentile(cold, 50), p99_ms: percentile(cold, 99) });
 const warm = await startSamples(sandbox, true);
-report({ bench: "sandbox.start.prepared", runs: STARTS, p50Ms: percentile(warm, 50), p99Ms: percentile(warm, 99) });
+report({ bench: "sandbox.start.prepared", n: STARTS, p50_ms: percentile(warm, 50), p99_ms: percentile(warm, 99) });
 
 // Resume of a cached VM with one completion, which makes the next call.
 const cached = await sandbox.start(request(forever));
@@ -56,7 +56,7 @@ for (let i = 0; i < RESUMES; i++) {
   seq = suspended(outcome).calls[0]!.seq;
 }
 cached.vm.dispose();
-report({ bench: "sandbox.resume", runs: RESUMES, p50Ms: percentile(resumeSamples, 50), p99Ms: percentile(resumeSamples, 99) });
+report({ bench: "sandbox.resume", n: RESUMES, p50_ms: percentile(resumeSamples, 50), p99_ms: percentile(resumeSamples, 99) });
 
 /** Runs a task live, one call per activation, and returns its journal up to the last suspension. */
 async function journalOf(code: string): Promise<JournalActivation[]> {
@@ -83,7 +83,7 @@ for (const calls of [10, 100, 1000]) {
     suspended(outcome);
     vm.dispose();
   }
-  report({ bench: "sandbox.replay", calls, runs: samples.length, p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99) });
+  report({ bench: "sandbox.replay", calls, n: samples.length, p50_ms: percentile(samples, 50), p99_ms: percentile(samples, 99) });
 }
 
 // Memory of suspended VMs: QuickJS's own accounting per VM, and the process's resident growth.
@@ -98,10 +98,10 @@ for (let i = 0; i < SUSPENDED_VMS; i++) {
 const heap = vms.map((vm) => vm.memoryBytes);
 report({
   bench: "sandbox.memory",
-  suspendedVms: SUSPENDED_VMS,
-  quickjsHeapBytesPerVm: percentile(heap, 50),
-  rssBytesPerVm: round((process.memoryUsage().rss - rssBefore) / SUSPENDED_VMS, 0),
-  wasmModules: sandbox.stats().modules,
+  suspended_vms: SUSPENDED_VMS,
+  quickjs_heap_bytes_per_vm: percentile(heap, 50),
+  rss_bytes_per_vm: round((process.memoryUsage().rss - rssBefore) / SUSPENDED_VMS, 0),
+  wasm_modules: sandbox.stats().modules,
 });
 for (const vm of vms) vm.dispose();
 sandbox.dispose();
