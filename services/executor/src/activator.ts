@@ -1,31 +1,16 @@
-import {
-  type ErrorInfo,
-  type NewEvent,
-  type RecordedEvent,
-  type ResumeRequested,
-  RetryLaterError,
-  ServiceName,
-  type StackCreated,
-  taskRunIdOf,
-} from "@tasker/contracts";
+import { type ErrorInfo, type NewEvent, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, taskRunIdOf } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import { type RunState, type RunStates, stackGuard } from "@tasker/run-model";
-import type { Outcome, Sandbox, TaskVm, ToolCall } from "@tasker/sandbox";
-import { activationEvents } from "./activation-events.js";
-import { rejectionOf } from "./call-checks.js";
-import { type FollowUp, followUpOf } from "./follow-up.js";
+import { type RunStates, stackGuard } from "@tasker/run-model";
+import type { Sandbox } from "@tasker/sandbox";
 import type { LocalWork } from "./local-work.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";
+import { causedBy, type Live, OutcomeRecorder, type Recorded, type RecorderOptions } from "./outcome-recorder.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
 
-export interface ActivatorOptions {
-  /** This instance: recorded in `vm.suspended`, so resumes come back here. */
-  worker: string;
-  maxDepth: number;
-  maxPendingCalls: number;
+export interface ActivatorOptions extends RecorderOptions {
   /** How long a resume meant for another instance is left to it before this one replays it. */
   stickyGraceMs: number;
 }
@@ -38,20 +23,6 @@ export interface ActivatorStats {
   conflicts: number;
 }
 
-/** A VM and what its next activation needs, before the activation runs. */
-interface Live {
-  vm: TaskVm;
-  sink: LogSink;
-  pending: Set<number>;
-  depth: number;
-  parentStackRunId: string | null;
-  /** Its number among its parent's calls (null for the root). */
-  seq: number | null;
-}
-
-/** Resumes this instance claimed recently (`<guard>#<version>`): a sibling need not try again. */
-const REMEMBERED_RESUMES = 10_000;
-
 /**
  * Runs activations of stack runs of service `tasks`: the start of one, or the resume that delivers a
  * batch of results, on a cached VM or one rebuilt by replay. The outcome is appended under the stack
@@ -60,7 +31,7 @@ const REMEMBERED_RESUMES = 10_000;
  */
 export class Activator {
   readonly stats: ActivatorStats = { starts: 0, resumesFromCache: 0, replays: 0, conflicts: 0 };
-  private readonly claimedResumes = new Set<string>();
+  private readonly recorder: OutcomeRecorder;
 
   constructor(
     private readonly store: EventStore,
@@ -70,7 +41,9 @@ export class Activator {
     private readonly cache: VmCache,
     private readonly options: ActivatorOptions,
     private readonly work: LocalWork,
-  ) {}
+  ) {
+    this.recorder = new OutcomeRecorder(store, catalog, cache, options, () => this.stats.conflicts++);
+  }
 
   /** A call of service `tasks` from the bus: starts it, unless this instance already did. */
   start(event: RecordedEvent<StackCreated>): Promise<void> {
@@ -108,7 +81,7 @@ export class Activator {
       return;
     }
     this.stats.starts++;
-    await this.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq }, outcome, state);
+    this.dispatchLocally(await this.recorder.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq }, outcome, state));
   }
 
   /**
@@ -135,7 +108,7 @@ export class Activator {
     const at = Date.now();
     for (const result of results) live.pending.delete(result.seq);
     const outcome = live.vm.resume({ at, results: results.map(toSandboxResult) });
-    await this.record(event, activation, at, live, outcome);
+    this.dispatchLocally(await this.recorder.record(event, activation, at, live, outcome));
   }
 
   /** Rebuilds the VM of a stack run from its journal, ready for the resume's activation; undefined when moot. */
@@ -159,119 +132,22 @@ export class Activator {
     const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq };
     if (outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
-      await this.record(resume, activation, Date.now(), live, outcome);
+      this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, outcome));
       return undefined;
     }
     return live;
   }
 
-  /** Records activation `activation` of the stack run `cause` (its stack.created or resume.requested) is about. */
-  private async record(
-    cause: RecordedEvent<StackCreated | ResumeRequested>,
-    activation: number,
-    at: number,
-    live: Live,
-    ran: Outcome,
-    state?: RunState,
-  ): Promise<void> {
-    const { streamId } = cause.metadata;
-    const { stackRunId } = cause.data;
-    const calls = ran.kind === "suspended" ? ran.calls : [];
-    const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
-    const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
-    for (const call of calls) live.pending.add(call.seq);
-    const outcome = this.overrule(ran, calls, live.pending);
-    const rejected = new Map<number, ErrorInfo>();
-    for (const call of calls) {
-      const rejection = rejectionOf(call, { depth: live.depth, maxDepth: this.options.maxDepth, taskVersions });
-      if (rejection) rejected.set(call.seq, rejection);
-    }
-    const events = activationEvents({
-      stackRunId,
-      activation,
-      at,
-      depth: live.depth,
-      worker: this.options.worker,
-      logs: live.sink.take(),
-      outcome,
-      pending: live.pending,
-      taskVersions,
-      rejected,
-    });
-    const taskRunId = taskRunIdOf(streamId);
-    const followUp = this.claim(followUpOf({
-        taskRunId,
-        stackRunId,
-        parentStackRunId: live.parentStackRunId,
-        seq: live.seq,
-        parentHeldAt: live.parentStackRunId === null ? undefined : this.cache.peek(live.parentStackRunId)?.activation,
-        worker: this.options.worker,
-        outcome,
-        events,
-        state,
-        streamId,
-      }));
-    const own = { guard: stackGuard(stackRunId), version: activation - 1 };
-    const caused = causedBy(cause, taskRunId);
-    let recorded: RecordedEvent[];
-    try {
-      try {
-        ({ events: recorded } = await this.store.append(streamId, followUp ? [own, ...followUp.guards] : own, caused(followUp ? [...events, ...followUp.events] : events)));
-      } catch (error) {
-        // Someone else resumed the parent first: record the outcome alone, the rest follows its course.
-        if (!(isConcurrencyError(error) && followUp?.optional)) throw error;
-        ({ events: recorded } = await this.store.append(streamId, own, caused(events)));
-      }
-    } catch (error) {
-      live.vm.dispose();
-      if (!isConcurrencyError(error)) {
-        if (followUp?.optional) this.claimedResumes.delete(decisionKey(followUp)); // not taken: a sibling may
-        throw error;
-      }
-      this.stats.conflicts++; // another instance recorded this activation first, or the run ended: that stands
-      return;
-    }
-    if (outcome.kind === "suspended") this.cache.put({ ...live, taskRunId, stackRunId, activation, bytes: live.vm.memoryBytes });
-    else live.vm.dispose();
-    this.dispatchLocally(recorded, rejected);
-  }
-
   /** Starts the nested tasks just called, and resumes a parent held here, without a trip through the bus. */
-  private dispatchLocally(recorded: readonly RecordedEvent[], rejected: ReadonlyMap<number, ErrorInfo>): void {
-    for (const event of recorded) {
-      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !rejected.has(event.data.seq)) {
+  private dispatchLocally(recorded: Recorded | undefined): void {
+    for (const event of recorded?.events ?? []) {
+      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.rejected.has(event.data.seq)) {
         this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
         this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), true);
       }
     }
-  }
-
-  /**
-   * Claims a parent's resume for this activation before appending it, so that siblings finishing at the
-   * same moment here do not all try the same decision (all but one would conflict); undefined when a
-   * sibling claimed it already.
-   */
-  private claim(followUp: FollowUp | undefined): FollowUp | undefined {
-    if (!followUp?.optional) return followUp;
-    const key = decisionKey(followUp);
-    if (this.claimedResumes.has(key)) return undefined;
-    if (this.claimedResumes.size >= REMEMBERED_RESUMES) this.claimedResumes.clear();
-    this.claimedResumes.add(key);
-    return followUp;
-  }
-
-  /** Failures the executor decides over the task's own outcome: calls it cannot record, too many waiting. */
-  private overrule(outcome: Outcome, calls: readonly ToolCall[], pending: ReadonlySet<number>): Outcome {
-    const misnamed = calls.find((call) => !ServiceName.safeParse(call.service).success);
-    if (misnamed) {
-      return failed("INVALID_SERVICE_NAME", `call ${misnamed.seq} names the service ${JSON.stringify(misnamed.service)}: use lower-case letters, digits and '-'`);
-    }
-    if (outcome.kind === "suspended" && pending.size > this.options.maxPendingCalls) {
-      return failed("TOO_MANY_PENDING_CALLS", `${pending.size} calls wait at once; the limit is ${this.options.maxPendingCalls} (TASKER_MAX_PENDING_CALLS)`);
-    }
-    return outcome;
   }
 
   private async failBeforeRunning(cause: RecordedEvent<StackCreated>, error: ErrorInfo): Promise<void> {
@@ -285,16 +161,6 @@ export class Activator {
   }
 }
 
-/** Stamps events with what caused them: the event handled, the run (one trace: its traceparent). */
-function causedBy(cause: RecordedEvent, taskRunId: string): (events: readonly NewEvent[]) => NewEvent[] {
-  const metadata = { causationId: cause.metadata.eventId, correlationId: taskRunId, traceparent: cause.metadata.traceparent };
-  return (events) => events.map((event) => ({ ...event, metadata }));
-}
-
-function decisionKey(followUp: FollowUp): string {
-  return followUp.guards.map((guard) => `${guard.guard}#${guard.version}`).join(" ");
-}
-
 function startKey(stackRunId: string): string {
   return `start:${stackRunId}`;
 }
@@ -303,6 +169,3 @@ function resumeKey(stackRunId: string, activation: number): string {
   return `resume:${stackRunId}#${activation}`;
 }
 
-function failed(code: string, message: string): Outcome {
-  return { kind: "failed", error: { code, name: "Error", message } };
-}
