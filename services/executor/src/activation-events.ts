@@ -23,6 +23,8 @@ export interface ActivationRecord {
    * so the task receives the error like any other call's and may catch it.
    */
   rejected: ReadonlyMap<number, ErrorInfo>;
+  /** Helper modules first loaded in this activation, name → version. */
+  modules?: Record<string, string>;
 }
 
 function logEvent(line: LogLine): NewEvent {
@@ -66,7 +68,14 @@ export function activationEvents(record: ActivationRecord): NewEvent[] {
       }
       events.push({
         type: "vm.suspended",
-        data: { stackRunId, activation, at, waitingOn: [...record.pending].sort((a, b) => a - b), worker: record.worker },
+        data: {
+          stackRunId,
+          activation,
+          at,
+          waitingOn: [...record.pending].sort((a, b) => a - b),
+          worker: record.worker,
+          ...(record.modules ? { modules: record.modules } : {}),
+        },
       });
       break;
     default: {

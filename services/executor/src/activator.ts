@@ -5,6 +5,7 @@ import type { Sandbox } from "@tasker/sandbox";
 import type { LocalWork } from "./local-work.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";
+import { ModuleUse } from "./module-use.js";
 import { causedBy, type Live, OutcomeRecorder, type Recorded, type RecorderOptions } from "./outcome-recorder.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -66,11 +67,12 @@ export class Activator {
     // recorded before, or a cancelled run, is refused by the stack run's guard either way.
     const reading = parentStackRunId !== null && !this.cache.peek(parentStackRunId) ? this.runs.read(streamId) : undefined;
     const sink = new LogSink();
+    const modules = new ModuleUse((name) => this.catalog.module(name));
     const at = Date.now();
     const { vm, outcome } = await this.sandbox.start({
       stackRunId,
       taskName,
-      source: taskSource(await this.catalog.code(taskName, taskVersion), (name) => this.catalog.module(name)),
+      source: taskSource(await this.catalog.code(taskName, taskVersion), modules.lookup),
       input,
       at,
       onLog: sink.write,
@@ -81,7 +83,7 @@ export class Activator {
       return;
     }
     this.stats.starts++;
-    this.dispatchLocally(await this.recorder.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq }, outcome, state));
+    this.dispatchLocally(await this.recorder.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq, modules }, outcome, state));
   }
 
   /**
@@ -119,17 +121,21 @@ export class Activator {
     if (history.runEnded || history.ended || history.journal.length !== activation - 1 || !history.created) return undefined;
     const [taskName, input] = history.created.args;
     const sink = new LogSink();
+    const pinned = await Promise.all(
+      [...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(name, version) }] as const),
+    );
+    const modules = new ModuleUse((name) => this.catalog.module(name), new Map(pinned));
     const { vm, outcome } = await this.sandbox.replay({
       stackRunId,
       taskName: String(taskName),
-      source: taskSource(await this.catalog.code(String(taskName), history.created.taskVersion ?? ""), (name) => this.catalog.module(name)),
+      source: taskSource(await this.catalog.code(String(taskName), history.created.taskVersion ?? ""), modules.lookup),
       input,
       journal: history.journal,
       onLog: sink.write,
     });
     this.stats.replays++;
     const { depth, parentStackRunId, seq } = history.created;
-    const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq };
+    const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq, modules };
     if (outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
       this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, outcome));

@@ -216,4 +216,33 @@ describe("executor", () => {
     expect((resultOf(events, root) as { result: { domains: string[] } }).result.domains).toEqual(["a.example", "b.example"]);
     expect(survivor.executor.activator.stats.replays).toBeGreaterThanOrEqual(1);
   });
+
+  it("replays with the helper module versions the run loaded, whatever was published since", async () => {
+    const { handle } = await startExecutor(0);
+    const v1 = await publish(handle, "lib/greeting", `module.exports = { greet: (name) => "hello " + name };`);
+    const version = await publish(
+      handle,
+      "uses-helper",
+      `module.exports = async (input, context) => {
+         const lib = require("./lib/greeting");
+         const first = lib.greet("a");
+         const domains = await context.tools.gapi.admin.directory.domains.list({ customer: first });
+         return { first, second: lib.greet("b"), domains };
+       };`,
+    );
+    const { streamId, root } = await submit(handle, "uses-helper", version, {});
+    let events = await until(handle, streamId, suspendedAt(root, 1));
+    expect((events.find((event) => event.type === "vm.suspended")!.data as { modules?: object }).modules).toEqual({ "lib/greeting": v1 });
+    // A new version of the helper: the replay must still run the one the run started with.
+    await publish(handle, "lib/greeting", `module.exports = { greet: (name) => "bye " + name };`);
+    const call = events.find((event) => event.type === "stack.created" && event.data.parentStackRunId === root)!;
+    expect(call.data).toMatchObject({ args: [{ customer: "hello a" }] });
+    await handle.platform.store.append(streamId, "any", [{ type: "stack.completed", data: { stackRunId: call.data.stackRunId, result: ["x.example"] } }]);
+    const worker = (events.find((event) => event.type === "vm.suspended")!.data as { worker: string }).worker;
+    await handle.platform.store.append(streamId, { guard: `resume:${root}`, version: 0 }, [
+      { type: "resume.requested", data: { stackRunId: root, activation: 2, results: [{ seq: 0, stackRunId: call.data.stackRunId, ok: true, value: ["x.example"] }], worker } },
+    ]);
+    events = await until(handle, streamId, ended(root));
+    expect(resultOf(events, root)).toEqual({ stackRunId: root, result: { first: "hello a", second: "hello b", domains: ["x.example"] } });
+  });
 });

@@ -6,6 +6,7 @@ import { activationEvents } from "./activation-events.js";
 import { rejectionOf } from "./call-checks.js";
 import { type FollowUp, followUpOf } from "./follow-up.js";
 import type { LogSink } from "./log-sink.js";
+import type { ModuleUse } from "./module-use.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
 
@@ -18,6 +19,8 @@ export interface Live {
   parentStackRunId: string | null;
   /** Its number among its parent's calls (null for the root). */
   seq: number | null;
+  /** The helper modules it loads, and at which versions. */
+  modules: ModuleUse;
 }
 
 export interface RecorderOptions {
@@ -85,6 +88,7 @@ export class OutcomeRecorder {
       pending: live.pending,
       taskVersions,
       rejected,
+      modules: live.modules.takeFresh(),
     });
     const taskRunId = taskRunIdOf(streamId);
     const followUp = this.claim(

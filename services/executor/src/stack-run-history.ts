@@ -15,6 +15,8 @@ export interface StackRunHistory {
   pending: Set<number>;
   /** The results asked to be delivered, by activation number. */
   resumes: Map<number, CallResult[]>;
+  /** The helper modules its activations loaded, name → version (what a replay must load). */
+  modules: Map<string, string>;
 }
 
 /** The sandbox's form of a recorded call result (errors cross by code, with their name and message). */
@@ -26,7 +28,7 @@ export function toSandboxResult(result: RecordedResult): CallResult {
 
 /** Folds a run's events (in stream order) into the history of `stackRunId`. Pure. */
 export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: string): StackRunHistory {
-  const history: StackRunHistory = { created: undefined, runEnded: false, ended: false, journal: [], pending: new Set(), resumes: new Map() };
+  const history: StackRunHistory = { created: undefined, runEnded: false, ended: false, journal: [], pending: new Set(), resumes: new Map(), modules: new Map() };
   let calls: JournalCall[] = [];
   for (const event of events) {
     switch (event.type) {
@@ -45,6 +47,7 @@ export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: st
           const results = history.resumes.get(event.data.activation) ?? [];
           for (const result of results) history.pending.delete(result.seq);
           history.journal.push({ at: event.data.at, results, calls });
+          for (const [name, version] of Object.entries(event.data.modules ?? {})) history.modules.set(name, version);
           calls = [];
         }
         break;

@@ -60,10 +60,9 @@ export class TaskCatalog {
     return row.code;
   }
 
-  /** The latest code of a published module, by exact name (sync: the sandbox resolves modules while running). */
-  module(name: string): { name: string; code: string } | undefined {
-    const found = this.latest.get(name);
-    return found && { name, code: found.code };
+  /** The latest version of a published module, by exact name (sync: the sandbox resolves modules while running). */
+  module(name: string): { version: string; code: string } | undefined {
+    return this.latest.get(name);
   }
 
   private async refresh(names: readonly string[]): Promise<void> {

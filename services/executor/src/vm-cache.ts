@@ -1,5 +1,6 @@
 import type { TaskVm } from "@tasker/sandbox";
 import type { LogSink } from "./log-sink.js";
+import type { ModuleUse } from "./module-use.js";
 
 /** A suspended VM kept alive, with what resuming it needs. */
 export interface CachedVm {
@@ -13,6 +14,7 @@ export interface CachedVm {
   readonly depth: number;
   readonly parentStackRunId: string | null;
   readonly seq: number | null;
+  readonly modules: ModuleUse;
   /** Calls waiting for results. */
   readonly pending: ReadonlySet<number>;
   readonly bytes: number;

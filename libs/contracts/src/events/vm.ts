@@ -19,7 +19,12 @@ export const VmSuspended = defineEvent(
     at: z.int().nonnegative(),
     waitingOn: z.array(z.int().nonnegative()),
     /** The executor instance that keeps the suspended VM in memory: resumes go there first. */
-    worker: z.string().min(1),
+    worker: WorkerId,
+    /**
+     * Helper modules first loaded in this activation, name → version: a replay loads these versions,
+     * whatever was published since (the task's own code is pinned the same way, by its version).
+     */
+    modules: z.record(z.string(), z.string()).optional(),
   }),
 );
 export type VmSuspended = z.infer<typeof VmSuspended>;
