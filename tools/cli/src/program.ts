@@ -4,6 +4,7 @@ import { commandContext } from "./commands/command-context.js";
 import { registerDev } from "./commands/dev.js";
 import { registerList } from "./commands/list.js";
 import { registerLogs } from "./commands/logs.js";
+import { registerProjections } from "./commands/projections.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerRun } from "./commands/run.js";
 import { registerStart } from "./commands/start.js";
@@ -18,7 +19,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   const context = commandContext(io);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerCancel, registerStart, registerDev]) {
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerCancel, registerStart, registerDev, registerProjections]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
