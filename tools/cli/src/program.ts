@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerCancel } from "./commands/cancel.js";
 import { commandContext } from "./commands/command-context.js";
 import { registerDev } from "./commands/dev.js";
+import { registerEvents } from "./commands/events.js";
 import { registerList } from "./commands/list.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerProjections } from "./commands/projections.js";
@@ -19,7 +20,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   const context = commandContext(io);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerCancel, registerStart, registerDev, registerProjections]) {
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerStart, registerDev, registerProjections]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

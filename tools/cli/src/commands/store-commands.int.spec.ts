@@ -20,6 +20,23 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+describe("tasker events", () => {
+  it("prints a run's events in order, one line each", async () => {
+    const store = new EventStore({ dataSource, projections: [readModelsProjection] });
+    const taskRunId = newId();
+    await store.append(runStreamId(taskRunId), "no_stream", [
+      { type: "run.submitted", data: { taskRunId, taskName: "echo", taskVersion: "v1", input: { a: 1 }, idempotencyKey: null } },
+      { type: "run.cancelled", data: { taskRunId, reason: "not needed" } },
+    ]);
+    const io = memoryIo({ DATABASE_URL: env.databaseUrl });
+    expect(await runCli(["events", taskRunId], io)).toBe(0);
+    const lines = io.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^ {3}1 {2}\\S+ {2}run\\.submitted +\\{.*"taskRunId":"${taskRunId}"`));
+    expect(lines[1]).toMatch(/^ {3}2 {2}\S+ {2}run\.cancelled +\{.*"reason":"not needed"/);
+  });
+});
+
 describe("tasker projections rebuild", () => {
   it("brings back read models that were lost, from the events", async () => {
     const store = new EventStore({ dataSource, projections: [readModelsProjection] });
@@ -31,9 +48,10 @@ describe("tasker projections rebuild", () => {
     const before = await dataSource.query("SELECT * FROM task_runs");
     await dataSource.query("DELETE FROM task_runs");
 
+    const [{ events }] = await dataSource.query("SELECT count(*)::int AS events FROM events");
     const io = memoryIo({ DATABASE_URL: env.databaseUrl });
     expect(await runCli(["projections", "rebuild"], io)).toBe(0);
-    expect(io.stdout).toBe("rebuilt the read models from 2 events\n");
+    expect(io.stdout).toBe(`rebuilt the read models from ${events} events\n`);
     expect(await dataSource.query("SELECT * FROM task_runs")).toEqual(before);
   });
 });
