@@ -27,3 +27,11 @@ export type EventMetadata = z.infer<typeof EventMetadata>;
 /** The part of the metadata a writer chooses; the rest is assigned at append. */
 export const WriteMetadata = EventMetadata.pick({ traceparent: true, causationId: true, correlationId: true }).partial();
 export type WriteMetadata = z.infer<typeof WriteMetadata>;
+
+/**
+ * The metadata of events written because of `cause` (the event a handler acted on; none for work a
+ * timer started): caused by it, in the same trace, correlated to `correlationId` (the task run).
+ */
+export function causedBy(cause: { metadata: EventMetadata } | null, correlationId: string): WriteMetadata {
+  return { causationId: cause?.metadata.eventId ?? null, correlationId, traceparent: cause?.metadata.traceparent ?? null };
+}

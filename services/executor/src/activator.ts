@@ -6,7 +6,7 @@ import type { LocalWork } from "./local-work.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";
 import { ModuleUse } from "./module-use.js";
-import { causedBy, type Live, OutcomeRecorder, type Recorded, type RecorderOptions } from "./outcome-recorder.js";
+import { type Live, OutcomeRecorder, type Recorded, type RecorderOptions, stampedBy } from "./outcome-recorder.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
@@ -160,7 +160,7 @@ export class Activator {
     const { stackRunId } = cause.data;
     const failed: NewEvent = { type: "stack.failed", data: { stackRunId, error } };
     try {
-      await this.store.append(cause.metadata.streamId, { guard: stackGuard(stackRunId), version: 0 }, causedBy(cause, taskRunIdOf(cause.metadata.streamId))([failed]));
+      await this.store.append(cause.metadata.streamId, { guard: stackGuard(stackRunId), version: 0 }, stampedBy(cause, taskRunIdOf(cause.metadata.streamId))([failed]));
     } catch (failure) {
       if (!isConcurrencyError(failure)) throw failure;
     }

@@ -1,4 +1,4 @@
-import { type ErrorInfo, type NewEvent, type RecordedEvent, type ResumeRequested, ServiceName, type StackCreated, taskRunIdOf } from "@tasker/contracts";
+import { causedBy, type ErrorInfo, type NewEvent, type RecordedEvent, type ResumeRequested, ServiceName, type StackCreated, taskRunIdOf } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
 import { type RunState, stackGuard } from "@tasker/run-model";
 import type { Outcome, TaskVm, ToolCall } from "@tasker/sandbox";
@@ -106,7 +106,7 @@ export class OutcomeRecorder {
       }),
     );
     const own = { guard: stackGuard(stackRunId), version: activation - 1 };
-    const caused = causedBy(cause, taskRunId);
+    const caused = stampedBy(cause, taskRunId);
     let recorded: RecordedEvent[];
     try {
       try {
@@ -159,8 +159,8 @@ export class OutcomeRecorder {
 }
 
 /** Stamps events with what caused them: the event handled, the run (one trace: its traceparent). */
-export function causedBy(cause: RecordedEvent, taskRunId: string): (events: readonly NewEvent[]) => NewEvent[] {
-  const metadata = { causationId: cause.metadata.eventId, correlationId: taskRunId, traceparent: cause.metadata.traceparent };
+export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: readonly NewEvent[]) => NewEvent[] {
+  const metadata = causedBy(cause, taskRunId);
   return (events) => events.map((event) => ({ ...event, metadata }));
 }
 

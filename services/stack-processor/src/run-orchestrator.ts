@@ -1,4 +1,4 @@
-import { type RecordedEvent, runStreamId, taskRunIdOf, type WriteMetadata } from "@tasker/contracts";
+import { causedBy, type RecordedEvent, runStreamId, taskRunIdOf } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
 import { type Decision, decideAll, decideWake, type RunState, RunStates, whatWakes } from "@tasker/run-model";
 
@@ -34,11 +34,7 @@ export class RunOrchestrator {
 
   private async apply(taskRunId: string, rule: Rule, cause: RecordedEvent | null): Promise<Decision[]> {
     const streamId = runStreamId(taskRunId);
-    const metadata: WriteMetadata = {
-      causationId: cause?.metadata.eventId ?? null,
-      correlationId: taskRunId,
-      traceparent: cause?.metadata.traceparent ?? null,
-    };
+    const metadata = causedBy(cause, taskRunId);
     const taken: Decision[] = [];
     for (let attempt = 1; ; attempt++) {
       const decisions = rule(await this.states.read(streamId)).filter((decision) => decision !== null);
