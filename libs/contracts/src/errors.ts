@@ -54,3 +54,15 @@ export class RetryLaterError extends TaskerError {
     super("RETRY_LATER", message, "retryable");
   }
 }
+
+/**
+ * A message about a run this deployment's event store does not have: another deployment is likely
+ * sharing the subject prefix on the same NATS. Terminal: reported loudly, never retried.
+ */
+export function unknownRunError(streamId: string, prefix: string): TaskerError {
+  return new TaskerError(
+    "UNKNOWN_RUN",
+    `${streamId} is not in this deployment's event store: does another deployment use the subject prefix "${prefix}" (TASKER_SUBJECT_PREFIX) on this NATS server?`,
+    "terminal",
+  );
+}

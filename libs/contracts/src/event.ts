@@ -6,6 +6,7 @@ import { StackCompleted, StackCreated, StackFailed, StackStarted } from "./event
 import { TaskPublished } from "./events/task.js";
 import { ResumeRequested, VmResumed, VmSuspended } from "./events/vm.js";
 import { EventMetadata, WriteMetadata } from "./metadata.js";
+import { upcast } from "./upcast.js";
 
 const schemas = [
   RunSubmitted,
@@ -68,9 +69,9 @@ export function parseEvent(raw: unknown): TaskerEvent {
   return check(byType.get(type)!, type, raw) as TaskerEvent;
 }
 
-/** Validates a recorded event (with its metadata), as read from the bus. */
+/** Validates a recorded event (with its metadata), as read from the bus, in today's shape (`upcast`). */
 export function parseRecordedEvent(raw: unknown): RecordedEvent {
-  const event = parseEvent(raw);
+  const event = parseEvent(typeof raw === "object" && raw !== null && "type" in raw ? upcast(raw as Parameters<typeof upcast>[0]) : raw);
   const metadata = check(EventMetadata, event.type, (raw as { metadata?: unknown }).metadata) as EventMetadata;
   return { ...event, metadata };
 }

@@ -1,4 +1,5 @@
 export * from "./api/index.js";
+export * from "./bounds.js";
 export * from "./errors.js";
 export * from "./event.js";
 export * from "./events/log.js";
@@ -10,3 +11,4 @@ export * from "./ids.js";
 export * from "./json.js";
 export * from "./metadata.js";
 export * from "./subjects.js";
+export * from "./upcast.js";

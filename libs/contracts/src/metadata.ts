@@ -21,6 +21,8 @@ export const EventMetadata = z.object({
   causationId: z.string().nullable(),
   /** Ties together everything one user request led to: the task run id for run events. */
   correlationId: z.string().nullable(),
+  /** The event schema it was written under (`EVENT_SCHEMA_VERSION`); absent on events written before versions: 1. */
+  schemaVersion: z.int().positive().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 

@@ -52,3 +52,14 @@ export function endedRunOf(subject: string): string | undefined {
 export function runHistoryFilter(prefix: string, taskRunId: string): string {
   return `${prefix}.run.${taskRunId}.>`;
 }
+
+/** Whether NATS delivers `subject` to a subscription on `filter` (`*` one token, `>` the rest). */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const wanted = filter.split(".");
+  const tokens = subject.split(".");
+  for (let i = 0; i < wanted.length; i++) {
+    if (wanted[i] === ">") return tokens.length > i;
+    if (wanted[i] !== "*" && wanted[i] !== tokens[i]) return false;
+  }
+  return wanted.length === tokens.length;
+}

@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { newId, runStreamId, taskFunctionStreamId } from "./ids.js";
-import { endedRunOf, patterns, runHistoryFilter, subjectOf } from "./subjects.js";
+import { endedRunOf, patterns, runHistoryFilter, subjectMatches as matches, subjectOf } from "./subjects.js";
 
 const taskRunId = newId();
 const metadata = { streamId: runStreamId(taskRunId) } as never;
-
-function matches(filter: string, subject: string): boolean {
-  const f = filter.split(".");
-  const s = subject.split(".");
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === ">") return s.length > i;
-    if (f[i] !== "*" && f[i] !== s[i]) return false;
-  }
-  return f.length === s.length;
-}
 
 describe("subjects", () => {
   const created = subjectOf("tasker", {

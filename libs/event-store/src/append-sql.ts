@@ -1,11 +1,13 @@
-import { type ExpectedVersion, guardsOf } from "./expected-version.js";
+import { conditionsOf, type ExpectedVersion } from "./expected-version.js";
 import type { Projection } from "./projection.js";
 
 /*
  * One statement allocates the versions, inserts the events, queues them in the outbox and runs the
- * projections: an append is a single round trip and a single (implicit) transaction. Parameters: $1 stream id, $2 number of
- * events, $3 the events as a JSON array of {i, event_id, type, data, metadata}, then the condition's.
- * A condition that does not hold yields no rows: the caller turns that into a ConcurrencyError.
+ * projections: an append is a single round trip and a single (implicit) transaction. Parameters: $1
+ * stream id, $2 number of events, $3 the events as a JSON array of {i, event_id, type, data,
+ * metadata}, then the condition's. A version condition that does not hold yields no rows (the caller
+ * turns that into a ConcurrencyError); guards and counts are taken by `tasker_take_conditions`, which
+ * raises when one does not hold, so the statement rolls back whole.
  */
 const ANY = `INSERT INTO streams (stream_id, version) VALUES ($1, $2::integer)
   ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`;
@@ -21,25 +23,11 @@ function streamClause(expected: ExpectedVersion): { cte: string; params: unknown
       params: [expected],
     };
   }
-  // Guards are taken first, each only if the one before held, and the stream head only through the
-  // last: every guarded append locks in the same order, and a failed guard leaves the rest alone.
-  const params: unknown[] = [];
-  const ctes = guardsOf(expected).map((guard, index) => {
-    const previous = index === 0 ? undefined : `g${index - 1}`;
-    params.push(guard.guard);
-    const name = `$${3 + params.length}`;
-    if (guard.version === 0) {
-      const source = previous ? `SELECT $1, ${name}, 1 FROM ${previous}` : `VALUES ($1, ${name}, 1)`;
-      return `g${index} AS (INSERT INTO stream_guards (stream_id, guard, version) ${source} ON CONFLICT DO NOTHING RETURNING version)`;
-    }
-    params.push(guard.version);
-    const after = previous ? ` AND EXISTS (SELECT 1 FROM ${previous})` : "";
-    return `g${index} AS (UPDATE stream_guards SET version = version + 1
-      WHERE stream_id = $1 AND guard = ${name} AND version = $${3 + params.length}${after} RETURNING version)`;
-  });
-  const stream = `stream AS (INSERT INTO streams (stream_id, version) SELECT $1, $2::integer FROM g${ctes.length - 1}
-    ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version)`;
-  return { cte: [...ctes, stream].join(", "), params };
+  const { guards, counts } = conditionsOf(expected);
+  return {
+    cte: `stream AS MATERIALIZED (SELECT tasker_take_conditions($1, $2::integer, $4::jsonb, $5::jsonb) AS version)`,
+    params: [JSON.stringify(guards.map(({ guard, version, check }) => ({ guard, version, check: check === true }))), JSON.stringify(counts)],
+  };
 }
 
 /** Calls every projection function with the appended rows (NULL when the condition failed: a no-op). */

@@ -1,8 +1,9 @@
-import { newId, type NewEvent, parseEvent, type RecordedEvent } from "@tasker/contracts";
+import { EVENT_SCHEMA_VERSION, newId, type NewEvent, parseEvent, type RecordedEvent } from "@tasker/contracts";
 import { appendStatement } from "./append-sql.js";
-import { ConcurrencyError } from "./errors.js";
+import { ConcurrencyError, CountExceededError, StreamNotFoundError } from "./errors.js";
 import { type EventRow, toRecordedEvent } from "./event-row.js";
-import { describeExpected, type ExpectedVersion, guardsOf } from "./expected-version.js";
+import { describeExpected, type ExpectedVersion } from "./expected-version.js";
+import { CONDITION_FAILED, COUNT_EXCEEDED, STREAM_NOT_FOUND } from "./migrations/v2/take-conditions-function.js";
 import type { Projection } from "./projection.js";
 import type { Sql } from "./sql.js";
 
@@ -14,29 +15,42 @@ function serialise(events: readonly NewEvent[]): string {
     events.map((event, index) => {
       const { type, data } = parseEvent(event);
       const { traceparent = null, causationId = null, correlationId = null } = event.metadata ?? {};
-      return { i: index + 1, event_id: newId(), type, data, metadata: { traceparent, causationId, correlationId } };
+      return { i: index + 1, event_id: newId(), type, data, metadata: { traceparent, causationId, correlationId, schemaVersion: EVENT_SCHEMA_VERSION } };
     }),
   );
 }
 
-async function actualState(sql: Sql, streamId: string, expected: ExpectedVersion): Promise<string> {
-  const guards = guardsOf(expected);
-  if (guards.length > 0) {
-    const rows = await sql.rows<{ guard: string; version: number }>(
-      "SELECT guard, version FROM stream_guards WHERE stream_id = $1 AND guard = ANY($2)",
-      [streamId, guards.map((guard) => guard.guard)],
-    );
-    const found = new Map(rows.map((row) => [row.guard, row.version]));
-    return guards.map((guard) => `guard ${guard.guard} at ${found.get(guard.guard) ?? 0}`).join(" and ");
-  }
+async function actualVersion(sql: Sql, streamId: string): Promise<string> {
   const [stream] = await sql.rows<{ version: number }>("SELECT version FROM streams WHERE stream_id = $1", [streamId]);
   return stream ? `version ${stream.version}` : "no stream";
 }
 
+/** What the database raised, as the store's own error; undefined for anything else. */
+function conditionError(error: unknown, streamId: string, expected: ExpectedVersion): Error | undefined {
+  const driver = (error as { driverError?: { code?: string; detail?: string } }).driverError;
+  switch (driver?.code) {
+    case UNIQUE_VIOLATION:
+      return new ConcurrencyError(streamId, describeExpected(expected), "a concurrent append of the same version");
+    case CONDITION_FAILED: {
+      const actual = JSON.parse(driver.detail ?? "[]") as { guard: string; version: number }[];
+      return new ConcurrencyError(streamId, describeExpected(expected), actual.map((guard) => `guard ${guard.guard} at ${guard.version}`).join(" and "));
+    }
+    case COUNT_EXCEEDED: {
+      const { counter, value, max } = JSON.parse(driver.detail ?? "{}") as { counter: string; value: number; max: number };
+      return new CountExceededError(streamId, describeExpected(expected), counter, value, max);
+    }
+    case STREAM_NOT_FOUND:
+      return new StreamNotFoundError(streamId);
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Appends in one statement (its own transaction) with the projections' updates. Throws
- * `ConcurrencyError` when the condition does not hold and `InvalidEventError` for an invalid event;
- * either way nothing is written.
+ * `ConcurrencyError` when the condition does not hold (`CountExceededError` for a counter),
+ * `StreamNotFoundError` for guards on a stream that does not exist, and `InvalidEventError` for an
+ * invalid event; in every case nothing is written.
  */
 export async function append(
   sql: Sql,
@@ -52,11 +66,8 @@ export async function append(
   try {
     rows = await sql.rows<EventRow>(text, [streamId, events.length, json, ...extraParams]);
   } catch (error) {
-    if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
-      throw new ConcurrencyError(streamId, describeExpected(expected), "a concurrent append of the same version");
-    }
-    throw error;
+    throw conditionError(error, streamId, expected) ?? error;
   }
-  if (rows.length === 0) throw new ConcurrencyError(streamId, describeExpected(expected), await actualState(sql, streamId, expected));
+  if (rows.length === 0) throw new ConcurrencyError(streamId, describeExpected(expected), await actualVersion(sql, streamId));
   return rows.map(toRecordedEvent);
 }

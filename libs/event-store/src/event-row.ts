@@ -1,4 +1,4 @@
-import type { EventMetadata, RecordedEvent, TaskerEvent } from "@tasker/contracts";
+import { type EventMetadata, type RecordedEvent, type TaskerEvent, upcast } from "@tasker/contracts";
 
 /** A row of the `events` table as the driver returns it. */
 export interface EventRow {
@@ -8,14 +8,15 @@ export interface EventRow {
   event_id: string;
   type: string;
   data: unknown;
-  metadata: Pick<EventMetadata, "traceparent" | "causationId" | "correlationId">;
+  metadata: Pick<EventMetadata, "traceparent" | "causationId" | "correlationId" | "schemaVersion">;
   recorded_at: Date;
 }
 
 export const EVENT_COLUMNS = "position, stream_id, version, event_id, type, data, metadata, recorded_at";
 
+/** A row as the event it records, in today's shape (`upcast`: events of older schema versions are upgraded on read). */
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  return upcast({
     type: row.type,
     data: row.data,
     metadata: {
@@ -27,6 +28,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
       traceparent: row.metadata.traceparent ?? null,
       causationId: row.metadata.causationId ?? null,
       correlationId: row.metadata.correlationId ?? null,
+      schemaVersion: row.metadata.schemaVersion ?? 1,
     },
-  } as TaskerEvent as RecordedEvent;
+  } as TaskerEvent as RecordedEvent);
 }

@@ -1,182 +1,299 @@
-import { newId, type NewEvent, runStreamId } from "@tasker/contracts";
-import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { createTestDatabase } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./database.js";
-import { ConcurrencyError } from "./errors.js";
+import { ConcurrencyError, CountExceededError, StreamNotFoundError } from "./errors.js";
 import { EventStore } from "./event-store.js";
 import { eventStoreMigrations } from "./migrations/index.js";
 
-let env: IsolatedEnvironment;
-let dataSource: DataSource;
-let store: EventStore;
-
-beforeAll(async () => {
-  env = await createIsolatedEnvironment();
-  dataSource = await openDatabase({ url: env.databaseUrl, migrations: eventStoreMigrations, poolSize: 30 });
-  store = new EventStore({ dataSource });
-});
-
-afterAll(async () => {
-  await store?.close();
-  await dataSource?.destroy();
-  await env?.cleanup();
-});
-
-function log(stackRunId: string, message: string): NewEvent {
-  return { type: "log.appended", data: { stackRunId, level: "info", message, at: new Date().toISOString() } };
+/** Where a suite's database lives, and how it goes away afterwards. */
+interface Backend {
+  readonly name: string;
+  open(): Promise<{ url: string; remove(): Promise<void> }>;
 }
 
-function newStream(): { streamId: string; stackRunId: string } {
-  return { streamId: runStreamId(newId()), stackRunId: newId() };
-}
+const backends: Backend[] = [
+  {
+    name: "PostgreSQL",
+    async open() {
+      const database = await createTestDatabase();
+      return { url: database.url, remove: () => database.drop() };
+    },
+  },
+  {
+    name: "the embedded PGlite",
+    async open() {
+      const dir = await mkdtemp(join(tmpdir(), "tasker-store-"));
+      return { url: `pglite://${dir}`, remove: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+];
 
-describe("append with an expected version", () => {
-  it("lets exactly one of two writers at the same version win; the loser's retry after re-reading succeeds", async () => {
-    const { streamId, stackRunId } = newStream();
-    await store.append(streamId, "no_stream", [log(stackRunId, "first")]);
-    const results = await Promise.allSettled([
-      store.append(streamId, 1, [log(stackRunId, "writer A")]),
-      store.append(streamId, 1, [log(stackRunId, "writer B")]),
-    ]);
-    const won = results.filter((result) => result.status === "fulfilled");
-    const lost = results.filter((result) => result.status === "rejected");
-    expect(won).toHaveLength(1);
-    expect(lost).toHaveLength(1);
-    const error = (lost[0] as PromiseRejectedResult).reason;
-    expect(error).toBeInstanceOf(ConcurrencyError);
-    expect(error.code).toBe("CONCURRENCY");
-    expect(error.message).toContain("expected version 1, found version 2");
+// One behaviour suite, every implementation: `tasker dev` runs on PGlite what production runs on PostgreSQL.
+describe.each(backends)("the event store on $name", (backend) => {
+  let database: { url: string; remove(): Promise<void> };
+  let dataSource: DataSource;
+  let store: EventStore;
 
-    const current = await store.readStream(streamId);
-    const retry = await store.append(streamId, current.at(-1)!.metadata.streamVersion, [log(stackRunId, "retry")]);
-    expect(retry.nextExpectedVersion).toBe(3);
-    expect((await store.readStream(streamId)).map((event) => event.metadata.streamVersion)).toEqual([1, 2, 3]);
+  beforeAll(async () => {
+    database = await backend.open();
+    dataSource = await openDatabase({ url: database.url, migrations: eventStoreMigrations, poolSize: 30 });
+    store = new EventStore({ dataSource });
   });
 
-  it("refuses to create a stream twice, and to append at a version the stream never had", async () => {
-    const { streamId, stackRunId } = newStream();
-    await store.append(streamId, "no_stream", [log(stackRunId, "a")]);
-    await expect(store.append(streamId, "no_stream", [log(stackRunId, "b")])).rejects.toThrow(/expected no stream, found version 1/);
-    await expect(store.append(streamId, 0, [log(stackRunId, "b")])).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(store.append(runStreamId(newId()), 4, [log(stackRunId, "b")])).rejects.toThrow(/found no stream/);
-    expect(await store.readStream(streamId)).toHaveLength(1);
+  afterAll(async () => {
+    await store?.close();
+    await dataSource?.destroy();
+    await database?.remove();
   });
 
-  it("keeps a multi-event append together, in order, with consecutive versions", async () => {
-    const { streamId, stackRunId } = newStream();
-    const result = await store.append(streamId, "no_stream", ["a", "b", "c"].map((m) => log(stackRunId, m)));
-    expect(result.nextExpectedVersion).toBe(3);
-    const read = await store.readStream(streamId);
-    expect(read.map((event) => [event.metadata.streamVersion, (event.data as { message: string }).message])).toEqual([
-      [1, "a"],
-      [2, "b"],
-      [3, "c"],
-    ]);
-    expect(new Set(read.map((event) => event.metadata.eventId)).size).toBe(3);
-    expect(await store.readStream(streamId, 3)).toEqual(read.slice(2));
-  });
-});
+  function log(stackRunId: string, message: string): NewEvent {
+    return { type: "log.appended", data: { stackRunId, level: "info", message, at: new Date().toISOString() } };
+  }
 
-describe("append under a guard", () => {
-  it("conflicts only with appends under the same guard", async () => {
-    const { streamId, stackRunId } = newStream();
-    const guard = `stack:${stackRunId}`;
-    await store.append(streamId, { guard, version: 0 }, [log(stackRunId, "activation 1")]);
-    // A sibling's fact moves the stream on, but not the guard.
-    await store.append(streamId, "any", [log(newId(), "sibling completed")]);
-    await store.append(streamId, { guard, version: 1 }, [log(stackRunId, "activation 2")]);
-    await expect(store.append(streamId, { guard, version: 1 }, [log(stackRunId, "stale")])).rejects.toThrow(
-      /expected guard stack:.* at 1, found guard stack:.* at 2/,
+  function newStream(): { streamId: string; stackRunId: string } {
+    return { streamId: runStreamId(newId()), stackRunId: newId() };
+  }
+
+  /** A stream that exists: guards are locks inside a stream (a run's, created by its submission). */
+  async function existingStream(): Promise<{ streamId: string; stackRunId: string }> {
+    const stream = newStream();
+    await store.append(stream.streamId, "no_stream", [log(stream.stackRunId, "created")]);
+    return stream;
+  }
+
+  function messages(events: readonly RecordedEvent[]): string[] {
+    return events.map((event) => (event.data as { message: string }).message);
+  }
+
+  async function guardsOf(streamId: string): Promise<Record<string, number>> {
+    const rows: { guard: string; version: number }[] = await dataSource.query("SELECT guard, version FROM stream_guards WHERE stream_id = $1", [streamId]);
+    return Object.fromEntries(rows.map((row) => [row.guard, row.version]));
+  }
+
+  async function outboxOf(streamId: string): Promise<string[]> {
+    const rows: { position: string }[] = await dataSource.query(
+      "SELECT o.position FROM outbox o JOIN events e USING (position) WHERE e.stream_id = $1 ORDER BY o.position",
+      [streamId],
     );
-    expect((await store.readStream(streamId)).map((event) => event.metadata.streamVersion)).toEqual([1, 2, 3]);
-  });
+    return rows.map((row) => String(row.position));
+  }
 
-  it("lets one of many activations at the same guard version through", async () => {
-    const { streamId, stackRunId } = newStream();
-    const guard = `stack:${stackRunId}`;
-    const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => store.append(streamId, { guard, version: 0 }, [log(stackRunId, `try ${i}`)])),
-    );
-    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
-    expect(await store.readStream(streamId)).toHaveLength(1);
-  });
-});
+  describe("append with an expected version", () => {
+    it("lets exactly one of two writers at the same version win; the loser's retry after re-reading succeeds", async () => {
+      const { streamId, stackRunId } = newStream();
+      await store.append(streamId, "no_stream", [log(stackRunId, "first")]);
+      const results = await Promise.allSettled([
+        store.append(streamId, 1, [log(stackRunId, "writer A")]),
+        store.append(streamId, 1, [log(stackRunId, "writer B")]),
+      ]);
+      const won = results.filter((result) => result.status === "fulfilled");
+      const lost = results.filter((result) => result.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      const error = (lost[0] as PromiseRejectedResult).reason;
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect(error.code).toBe("CONCURRENCY");
+      expect(error.message).toContain("expected version 1, found version 2");
 
-describe("append under several guards", () => {
-  it("holds only when every guard holds, and moves them all together", async () => {
-    const { streamId, stackRunId } = newStream();
-    const [stack, run] = [`stack:${stackRunId}`, "run"];
-    await store.append(streamId, { guard: stack, version: 0 }, [log(stackRunId, "activation 1")]);
-    // The run's end was decided elsewhere meanwhile: the outcome that would also end the run must fail.
-    await store.append(streamId, { guard: run, version: 0 }, [log(stackRunId, "cancelled")]);
-    await expect(
-      store.append(streamId, [{ guard: stack, version: 1 }, { guard: run, version: 0 }], [log(stackRunId, "completed and ended")]),
-    ).rejects.toThrow(`expected guard run at 0 and guard ${stack} at 1, found guard run at 1 and guard ${stack} at 1`);
-    // The failed append moved neither guard: the stack guard is still at 1.
-    await store.append(streamId, [{ guard: run, version: 1 }, { guard: stack, version: 1 }], [log(stackRunId, "both")]);
-    await expect(store.append(streamId, { guard: stack, version: 1 }, [log(stackRunId, "stale")])).rejects.toThrow(`found guard ${stack} at 2`);
-    expect((await store.readStream(streamId)).map((event) => (event.data as { message: string }).message)).toEqual(["activation 1", "cancelled", "both"]);
-  });
-
-  it("never deadlocks writers naming the same guards in another order", async () => {
-    const { streamId, stackRunId } = newStream();
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) =>
-        store.append(streamId, i % 2 ? [{ guard: "a", version: 0 }, { guard: "b", version: 0 }] : [{ guard: "b", version: 0 }, { guard: "a", version: 0 }], [log(stackRunId, `${i}`)]),
-      ),
-    );
-    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((result) => result.status === "rejected").every((result) => (result as PromiseRejectedResult).reason instanceof ConcurrencyError)).toBe(true);
-  });
-});
-
-describe("concurrent writers", () => {
-  it("20 writers on 20 streams lose nothing", async () => {
-    const streams = Array.from({ length: 20 }, newStream);
-    await Promise.all(
-      streams.map(async ({ streamId, stackRunId }) => {
-        let expected: number | "no_stream" = "no_stream";
-        for (let i = 0; i < 10; i++) expected = (await store.append(streamId, expected, [log(stackRunId, `${i}`)])).nextExpectedVersion;
-      }),
-    );
-    for (const { streamId } of streams) {
-      const read = await store.readStream(streamId);
-      expect(read.map((event) => (event.data as { message: string }).message)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
-    }
-  });
-
-  it("200 concurrent 'any' appends to one stream all land, each once, with gap-free versions", async () => {
-    const { streamId, stackRunId } = newStream();
-    const messages = Array.from({ length: 200 }, (_, i) => `fact ${i}`);
-    await Promise.all(messages.map((message) => store.append(streamId, "any", [log(stackRunId, message)])));
-    const read = await store.readStream(streamId);
-    expect(read.map((event) => event.metadata.streamVersion)).toEqual(messages.map((_, i) => i + 1));
-    expect(read.map((event) => (event.data as { message: string }).message).sort()).toEqual([...messages].sort());
-  });
-});
-
-describe("validation", () => {
-  it("rejects an invalid event naming its field, and writes nothing of the batch", async () => {
-    const { streamId, stackRunId } = newStream();
-    const bad = { type: "log.appended", data: { stackRunId, level: "loud", message: "x", at: new Date().toISOString() } } as never;
-    await expect(store.append(streamId, "no_stream", [log(stackRunId, "fine"), bad])).rejects.toMatchObject({
-      code: "INVALID_EVENT",
-      field: "data.level",
+      const current = await store.readStream(streamId);
+      const retry = await store.append(streamId, current.at(-1)!.metadata.streamVersion, [log(stackRunId, "retry")]);
+      expect(retry.nextExpectedVersion).toBe(3);
+      expect((await store.readStream(streamId)).map((event) => event.metadata.streamVersion)).toEqual([1, 2, 3]);
     });
-    expect(await store.readStream(streamId)).toEqual([]);
-  });
-});
 
-describe("readAll", () => {
-  it("pages through every stream in global order", async () => {
-    const all = [];
-    for (let page = await store.readAll(0, 50); page.length > 0; page = await store.readAll(page.at(-1)!.metadata.position, 50)) {
-      all.push(...page);
-    }
-    const positions = all.map((event) => event.metadata.position);
-    expect(positions).toEqual([...positions].sort((a, b) => a - b));
-    const total = await dataSource.query("SELECT count(*)::int AS n FROM events");
-    expect(all).toHaveLength(total[0].n);
+    it("refuses to create a stream twice, and to append at a version the stream never had", async () => {
+      const { streamId, stackRunId } = newStream();
+      await store.append(streamId, "no_stream", [log(stackRunId, "a")]);
+      await expect(store.append(streamId, "no_stream", [log(stackRunId, "b")])).rejects.toThrow(/expected no stream, found version 1/);
+      await expect(store.append(streamId, 0, [log(stackRunId, "b")])).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.append(runStreamId(newId()), 4, [log(stackRunId, "b")])).rejects.toThrow(/found no stream/);
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    });
+
+    it("keeps a multi-event append together, in order, with consecutive versions", async () => {
+      const { streamId, stackRunId } = newStream();
+      const result = await store.append(streamId, "no_stream", ["a", "b", "c"].map((m) => log(stackRunId, m)));
+      expect(result.nextExpectedVersion).toBe(3);
+      const read = await store.readStream(streamId);
+      expect(read.map((event) => [event.metadata.streamVersion, (event.data as { message: string }).message])).toEqual([
+        [1, "a"],
+        [2, "b"],
+        [3, "c"],
+      ]);
+      expect(new Set(read.map((event) => event.metadata.eventId)).size).toBe(3);
+      expect(await store.readStream(streamId, 3)).toEqual(read.slice(2));
+    });
+  });
+
+  describe("append under a guard", () => {
+    it("conflicts only with appends under the same guard", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      const guard = `stack:${stackRunId}`;
+      await store.append(streamId, { guard, version: 0 }, [log(stackRunId, "activation 1")]);
+      // A sibling's fact moves the stream on, but not the guard.
+      await store.append(streamId, "any", [log(newId(), "sibling completed")]);
+      await store.append(streamId, { guard, version: 1 }, [log(stackRunId, "activation 2")]);
+      await expect(store.append(streamId, { guard, version: 1 }, [log(stackRunId, "stale")])).rejects.toThrow(
+        /expected guard stack:.* at 1, found guard stack:.* at 2/,
+      );
+      expect((await store.readStream(streamId)).map((event) => event.metadata.streamVersion)).toEqual([1, 2, 3, 4]);
+    });
+
+    it("lets one of many activations at the same guard version through", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      const guard = `stack:${stackRunId}`;
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => store.append(streamId, { guard, version: 0 }, [log(stackRunId, `try ${i}`)])),
+      );
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+      expect(await store.readStream(streamId)).toHaveLength(2);
+    });
+
+    it("refuses a guarded append to a stream that does not exist, and creates nothing", async () => {
+      const { streamId, stackRunId } = newStream();
+      await expect(store.append(streamId, { guard: `stack:${stackRunId}`, version: 0 }, [log(stackRunId, "x")])).rejects.toBeInstanceOf(StreamNotFoundError);
+      expect(await store.readStream(streamId)).toEqual([]);
+      expect(await guardsOf(streamId)).toEqual({});
+    });
+  });
+
+  describe("append under several guards", () => {
+    it("holds only when every guard holds, and moves them all together", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      const [stack, run] = [`stack:${stackRunId}`, "run"];
+      await store.append(streamId, { guard: stack, version: 0 }, [log(stackRunId, "activation 1")]);
+      // The run's end was decided elsewhere meanwhile: the outcome that would also end the run must fail.
+      await store.append(streamId, { guard: run, version: 0 }, [log(stackRunId, "cancelled")]);
+      await expect(
+        store.append(streamId, [{ guard: stack, version: 1 }, { guard: run, version: 0 }], [log(stackRunId, "completed and ended")]),
+      ).rejects.toThrow(`expected guard run at 0 and guard ${stack} at 1, found guard run at 1 and guard ${stack} at 1`);
+      // The failed append moved neither guard: the stack guard is still at 1.
+      await store.append(streamId, [{ guard: run, version: 1 }, { guard: stack, version: 1 }], [log(stackRunId, "both")]);
+      await expect(store.append(streamId, { guard: stack, version: 1 }, [log(stackRunId, "stale")])).rejects.toThrow(`found guard ${stack} at 2`);
+      expect(messages(await store.readStream(streamId))).toEqual(["created", "activation 1", "cancelled", "both"]);
+    });
+
+    it("writes nothing at all when only the last guard fails: every guard, the stream and the outbox stay as they were", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      // Guards are taken in name order: "a", "b", then "c", which does not hold.
+      await store.append(streamId, { guard: "c", version: 0 }, [log(stackRunId, "c moved")]);
+      const before = { guards: await guardsOf(streamId), events: await store.readStream(streamId), outbox: await outboxOf(streamId) };
+      await expect(
+        store.append(streamId, [{ guard: "a", version: 0 }, { guard: "b", version: 0 }, { guard: "c", version: 0 }], [log(stackRunId, "all three")]),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      expect({ guards: await guardsOf(streamId), events: await store.readStream(streamId), outbox: await outboxOf(streamId) }).toEqual(before);
+      expect(before.guards).toEqual({ c: 1 });
+    });
+
+    it("never deadlocks writers naming the same guards in another order", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          store.append(streamId, i % 2 ? [{ guard: "a", version: 0 }, { guard: "b", version: 0 }] : [{ guard: "b", version: 0 }, { guard: "a", version: 0 }], [log(stackRunId, `${i}`)]),
+        ),
+      );
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+      expect(results.filter((result) => result.status === "rejected").every((result) => (result as PromiseRejectedResult).reason instanceof ConcurrencyError)).toBe(true);
+    });
+  });
+
+  describe("a guard that is only checked", () => {
+    it("must hold but does not move, so any number of appends may rest on it until another writer takes it", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      const open = { guard: "run", version: 0, check: true };
+      await store.append(streamId, [{ guard: "stack:a", version: 0 }, open], [log(stackRunId, "a while the run is open")]);
+      await store.append(streamId, [{ guard: "stack:b", version: 0 }, open], [log(stackRunId, "b while the run is open")]);
+      expect(await guardsOf(streamId)).toEqual({ "stack:a": 1, "stack:b": 1 });
+      await store.append(streamId, { guard: "run", version: 0 }, [log(stackRunId, "the run ends")]);
+      await expect(store.append(streamId, [{ guard: "stack:a", version: 1 }, open], [log(stackRunId, "too late")])).rejects.toThrow(
+        "found guard run at 1 and guard stack:a at 1",
+      );
+      expect(await guardsOf(streamId)).toEqual({ run: 1, "stack:a": 1, "stack:b": 1 });
+    });
+
+    it("orders a checked append against a concurrent writer that takes the guard: the append after the taker fails", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      const open = { guard: "run", version: 0, check: true };
+      const results = await Promise.allSettled([
+        ...Array.from({ length: 10 }, (_, i) => store.append(streamId, [{ guard: `stack:${i}`, version: 0 }, open], [log(stackRunId, `activation ${i}`)])),
+        store.append(streamId, { guard: "run", version: 0 }, [log(stackRunId, "ended")]),
+        ...Array.from({ length: 10 }, (_, i) => store.append(streamId, [{ guard: `stack:${10 + i}`, version: 0 }, open], [log(stackRunId, `activation ${10 + i}`)])),
+      ]);
+      const written = messages(await store.readStream(streamId));
+      const end = written.indexOf("ended");
+      expect(end).toBeGreaterThan(0);
+      // Whatever the interleaving, nothing that rested on the open run was written after its end.
+      expect(written.slice(end + 1)).toEqual([]);
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(end);
+    });
+  });
+
+  describe("a bounded counter", () => {
+    it("adds until the bound, then refuses naming the current value, writing nothing", async () => {
+      const { streamId, stackRunId } = await existingStream();
+      const stackRuns = (add: number) => ({ counter: "stack-runs", add, max: 10 });
+      await store.append(streamId, stackRuns(4), [log(stackRunId, "4 calls")]);
+      await store.append(streamId, [stackRuns(6), { guard: "stack:x", version: 0 }], [log(stackRunId, "6 more")]);
+      const refused = await store.append(streamId, [stackRuns(1), { guard: "stack:x", version: 1 }], [log(stackRunId, "one too many")]).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(CountExceededError);
+      expect(refused).toMatchObject({ counter: "stack-runs", value: 10, max: 10 });
+      expect(await guardsOf(streamId)).toEqual({ "stack-runs": 10, "stack:x": 1 });
+      expect(messages(await store.readStream(streamId))).toEqual(["created", "4 calls", "6 more"]);
+    });
+  });
+
+  describe("concurrent writers", () => {
+    it("20 writers on 20 streams lose nothing", async () => {
+      const streams = Array.from({ length: 20 }, newStream);
+      await Promise.all(
+        streams.map(async ({ streamId, stackRunId }) => {
+          let expected: number | "no_stream" = "no_stream";
+          for (let i = 0; i < 10; i++) expected = (await store.append(streamId, expected, [log(stackRunId, `${i}`)])).nextExpectedVersion;
+        }),
+      );
+      for (const { streamId } of streams) {
+        const read = await store.readStream(streamId);
+        expect(read.map((event) => (event.data as { message: string }).message)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+      }
+    });
+
+    it("200 concurrent 'any' appends to one stream all land, each once, with gap-free versions", async () => {
+      const { streamId, stackRunId } = newStream();
+      const messages = Array.from({ length: 200 }, (_, i) => `fact ${i}`);
+      await Promise.all(messages.map((message) => store.append(streamId, "any", [log(stackRunId, message)])));
+      const read = await store.readStream(streamId);
+      expect(read.map((event) => event.metadata.streamVersion)).toEqual(messages.map((_, i) => i + 1));
+      expect(read.map((event) => (event.data as { message: string }).message).sort()).toEqual([...messages].sort());
+    });
+  });
+
+  describe("validation", () => {
+    it("rejects an invalid event naming its field, and writes nothing of the batch", async () => {
+      const { streamId, stackRunId } = newStream();
+      const bad = { type: "log.appended", data: { stackRunId, level: "loud", message: "x", at: new Date().toISOString() } } as never;
+      await expect(store.append(streamId, "no_stream", [log(stackRunId, "fine"), bad])).rejects.toMatchObject({
+        code: "INVALID_EVENT",
+        field: "data.level",
+      });
+      expect(await store.readStream(streamId)).toEqual([]);
+    });
+  });
+
+  describe("readAll", () => {
+    it("pages through every stream in global order", async () => {
+      const all = [];
+      for (let page = await store.readAll(0, 50); page.length > 0; page = await store.readAll(page.at(-1)!.metadata.position, 50)) {
+        all.push(...page);
+      }
+      const positions = all.map((event) => event.metadata.position);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      const total = await dataSource.query("SELECT count(*)::int AS n FROM events");
+      expect(all).toHaveLength(total[0].n);
+    });
   });
 });

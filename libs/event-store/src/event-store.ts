@@ -5,7 +5,7 @@ import { projectClause } from "./append-sql.js";
 import type { ExpectedVersion } from "./expected-version.js";
 import { type EventPublisher, Outbox, type OutboxOptions } from "./outbox.js";
 import type { Projection } from "./projection.js";
-import { readAll, readStream } from "./read.js";
+import { readAll, readEvent, readStream } from "./read.js";
 import { pooledSql, sqlOf } from "./sql.js";
 
 export interface EventStoreOptions {
@@ -41,6 +41,7 @@ export class EventStore {
         graceMs: 2000,
         batchSize: 500,
         onError: () => undefined,
+        isTransient: () => false,
         ...options.outbox,
       });
     this.outbox?.start();
@@ -59,6 +60,11 @@ export class EventStore {
 
   readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
     return readStream(pooledSql(this.dataSource), streamId, fromVersion);
+  }
+
+  /** One event, by its stream and version (what a message sent by reference names); undefined when absent. */
+  readEvent(streamId: string, version: number): Promise<RecordedEvent | undefined> {
+    return readEvent(pooledSql(this.dataSource), streamId, version);
   }
 
   readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {

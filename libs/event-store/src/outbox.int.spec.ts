@@ -1,8 +1,8 @@
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, ensureEventStream, eventStreamName, jetStreamPublisher } from "@tasker/bus";
 import { newId, type NewEvent, runHistoryFilter, runStreamId } from "@tasker/contracts";
-import { createIsolatedEnvironment, type IsolatedEnvironment, type NatsServerProcess, startNatsServerProcess } from "@tasker/testing";
+import { createIsolatedEnvironment, eventually, type IsolatedEnvironment, type NatsServerProcess, startNatsServerProcess } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./database.js";
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 function storeWithBus(): EventStore {
-  const publisher = jetStreamPublisher(jetstream(nc), env.prefix, 500);
+  const publisher = jetStreamPublisher(nc, env.prefix, 500);
   return new EventStore({ dataSource, publisher, outbox: { sweepIntervalMs: 100, graceMs: 200 } });
 }
 
@@ -42,14 +42,6 @@ async function messagesOnBus(taskRunId: string): Promise<number> {
   const jsm = await jetstreamManager(nc);
   const info = await jsm.streams.info(eventStreamName(env.prefix), { subjects_filter: runHistoryFilter(env.prefix, taskRunId) });
   return Object.values(info.state.subjects ?? {}).reduce((sum, count) => sum + count, 0);
-}
-
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const outboxSize = async () => Number((await dataSource.query("SELECT count(*) AS n FROM outbox"))[0].n);

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from "@tasker/contracts";
 import type { DataSource } from "typeorm";
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./event-row.js";
-import { pooledSql } from "./sql.js";
+import { pooledSql, type Sql } from "./sql.js";
 
 /** Where committed events go: the bus. Must be idempotent by event id (JetStream's `Nats-Msg-Id`). */
 export interface EventPublisher {
@@ -15,7 +15,16 @@ export interface OutboxOptions {
   graceMs: number;
   batchSize: number;
   onError(error: unknown): void;
+  /**
+   * Whether a publish failure is the bus's rather than the event's (NATS down, a timeout): the sweep
+   * then stops until its next pass. Any other failure is recorded on the event's outbox row
+   * (`attempts`, `last_error`), which is retried later with backoff while the sweep goes on.
+   */
+  isTransient(error: unknown): boolean;
 }
+
+/** The longest an event that failed to publish waits before the sweeper tries it again (ms). */
+const MAX_RETRY_DELAY_MS = 60_000;
 
 /**
  * Publishes events right after their commit, and sweeps up any that a crash or an outage left
@@ -97,22 +106,38 @@ export class Outbox {
    */
   private async sweepOnce(): Promise<number> {
     const sql = pooledSql(this.dataSource);
-    const rows = await sql.rows<EventRow>(
-      `SELECT ${EVENT_COLUMNS.split(", ").map((column) => `e.${column}`).join(", ")}
+    const rows = await sql.rows<EventRow & { attempts: number }>(
+      `SELECT ${EVENT_COLUMNS.split(", ").map((column) => `e.${column}`).join(", ")}, o.attempts
        FROM outbox o JOIN events e USING (position)
-       WHERE o.enqueued_at < now() - make_interval(secs => $1::double precision / 1000)
+       WHERE o.enqueued_at < now() - make_interval(secs => $1::double precision / 1000) AND (o.retry_at IS NULL OR o.retry_at <= now())
        ORDER BY o.position LIMIT $2`,
       [this.options.graceMs, this.options.batchSize],
     );
     const published: string[] = [];
     try {
       for (const row of rows) {
-        await this.publisher.publish(toRecordedEvent(row));
-        published.push(row.position);
+        try {
+          await this.publisher.publish(toRecordedEvent(row));
+          published.push(row.position);
+        } catch (error) {
+          if (this.options.isTransient(error)) throw error;
+          await this.recordFailure(sql, row, error);
+        }
       }
     } finally {
       if (published.length > 0) await sql.rows("DELETE FROM outbox WHERE position = ANY($1::bigint[])", [published]);
     }
     return published.length;
+  }
+
+  /** Notes why `row` could not be published and when to try it again; the sweep goes on past it. */
+  private async recordFailure(sql: Sql, row: EventRow & { attempts: number }, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const delayMs = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** row.attempts);
+    await sql.rows(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = $2, retry_at = now() + make_interval(secs => $3::double precision / 1000) WHERE position = $1`,
+      [row.position, reason, delayMs],
+    );
+    this.options.onError(new Error(`event ${row.event_id} (${row.type} of ${row.stream_id}) could not be published, attempt ${row.attempts + 1}: ${reason}; retrying in ${delayMs} ms`));
   }
 }

@@ -23,3 +23,9 @@ export async function readAll(sql: Sql, afterPosition: number, limit: number): P
   );
   return rows.map(toRecordedEvent);
 }
+
+/** The event at `version` of a stream, or undefined when the stream has no such version. */
+export async function readEvent(sql: Sql, streamId: string, version: number): Promise<RecordedEvent | undefined> {
+  const [row] = await sql.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version = $2`, [streamId, version]);
+  return row && toRecordedEvent(row);
+}

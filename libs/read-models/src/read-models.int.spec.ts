@@ -44,7 +44,7 @@ async function run(ending: "completed" | "failed" | "suspended"): Promise<{ task
     { type: "stack.created", data: { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["parent", { n: 2 }], depth: 0, taskVersion: "v1" } },
   ]);
   await append([
-    { type: "stack.started", data: { stackRunId: root, worker: "executor-1", leaseUntil: at() } },
+    { type: "stack.started", data: { stackRunId: root, worker: "executor-1", leaseUntil: at(), attempt: 1 } },
     { type: "log.appended", data: { stackRunId: root, level: "info", message: "calling two children", at: at() } },
     ...children.map((stackRunId, seq): NewEvent => ({
       type: "stack.created",

@@ -7,11 +7,20 @@ export const MAX_JSON_DEPTH = 64;
 export interface StorableProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
+  /** `character`: a `\u0000` or an unpaired surrogate; `depth`: nested too deep; `type`: not a JSON value. */
+  readonly kind: "character" | "depth" | "type";
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_CHARACTERS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-function stringProblem(text: string): string | undefined {
+/** `text` with every `\u0000` and unpaired surrogate replaced by U+FFFD: for text meant to be read, such as a message. */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE_CHARACTERS, "\uFFFD");
+}
+
+/** Why PostgreSQL cannot store `text` (a `\u0000` or an unpaired surrogate), or undefined when it can. */
+export function stringProblem(text: string): string | undefined {
   if (text.includes("\u0000")) return "contains the character \\u0000, which cannot be stored";
   if (LONE_SURROGATE.test(text)) return "contains an unpaired UTF-16 surrogate, which cannot be stored";
   return undefined;
@@ -28,20 +37,20 @@ export function findUnstorableJson(value: unknown): StorableProblem | undefined 
     const { value: current, path } = item;
     if (current === null || typeof current === "boolean") continue;
     if (typeof current === "number") {
-      if (!Number.isFinite(current)) return { path, message: "is not a finite number" };
+      if (!Number.isFinite(current)) return { path, message: "is not a finite number", kind: "type" };
       continue;
     }
     if (typeof current === "string") {
       const problem = stringProblem(current);
-      if (problem) return { path, message: problem };
+      if (problem) return { path, message: problem, kind: "character" };
       continue;
     }
-    if (typeof current !== "object") return { path, message: `is a ${typeof current}, not JSON` };
-    if (path.length >= MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    if (typeof current !== "object") return { path, message: `is a ${typeof current}, not JSON`, kind: "type" };
+    if (path.length >= MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels`, kind: "depth" };
     const entries: [string | number, unknown][] = Array.isArray(current) ? current.map((child, index) => [index, child]) : Object.entries(current);
     for (const [key, child] of entries.reverse()) {
       const keyProblem = typeof key === "string" ? stringProblem(key) : undefined;
-      if (keyProblem) return { path: [...path, key], message: `has a key that ${keyProblem}` };
+      if (keyProblem) return { path: [...path, key], message: `has a key that ${keyProblem}`, kind: "character" };
       pending.push({ value: child, path: [...path, key] });
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findUnstorableJson, MAX_JSON_DEPTH, StorableJson } from "./storable-json.js";
+import { findUnstorableJson, MAX_JSON_DEPTH, StorableJson, storableText } from "./storable-json.js";
 
 const nested = (depth: number): unknown => JSON.parse("[".repeat(depth) + "]".repeat(depth));
 
@@ -10,8 +10,8 @@ describe("findUnstorableJson", () => {
   });
 
   it("names the path of a \\u0000, an unpaired surrogate, or a key with one", () => {
-    expect(findUnstorableJson({ a: [0, "x\u0000"] })).toEqual({ path: ["a", 1], message: expect.stringContaining("\\u0000") });
-    expect(findUnstorableJson({ text: "\ud800" })).toEqual({ path: ["text"], message: expect.stringContaining("surrogate") });
+    expect(findUnstorableJson({ a: [0, "x\u0000"] })).toEqual({ path: ["a", 1], message: expect.stringContaining("\\u0000"), kind: "character" });
+    expect(findUnstorableJson({ text: "\ud800" })).toEqual({ path: ["text"], message: expect.stringContaining("surrogate"), kind: "character" });
     expect(findUnstorableJson({ "k\u0000": 1 })?.path).toEqual(["k\u0000"]);
   });
 
@@ -31,5 +31,11 @@ describe("StorableJson", () => {
     const result = StorableJson.safeParse({ deep: { s: "\u0000" } });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(["deep", "s"]);
+  });
+});
+
+describe("storableText", () => {
+  it("replaces \\u0000 and unpaired surrogates, one for one, and keeps pairs", () => {
+    expect(storableText("a\u0000b\ud800c\udc00d😀")).toBe("a\uFFFDb\uFFFDc\uFFFDd😀");
   });
 });

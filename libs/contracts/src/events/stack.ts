@@ -1,11 +1,18 @@
 import { z } from "zod";
+import { MAX_METHOD_PART_CHARS, MAX_METHOD_PARTS, MAX_SERVICE_NAME_CHARS } from "../bounds.js";
 import { ErrorInfo, JsonValue } from "../json.js";
 import { defineEvent } from "./define.js";
 
 const stackRunId = z.uuid();
 
 /** Wrapped-service names are subject tokens: `tasks`, `gapi`, `openai`, `websearch`, ... */
-export const ServiceName = z.string().regex(/^[a-z][a-z0-9-]*$/, "a service name is lower-case letters, digits and '-'");
+export const ServiceName = z
+  .string()
+  .max(MAX_SERVICE_NAME_CHARS)
+  .regex(/^[a-z][a-z0-9-]*$/, "a service name is lower-case letters, digits and '-'");
+
+/** A call's method path: `["admin", "directory", "domains", "list"]`. */
+export const MethodPath = z.array(z.string().min(1).max(MAX_METHOD_PART_CHARS)).max(MAX_METHOD_PARTS);
 
 /**
  * A call to run: the root call of a task run (no parent), a nested task (`service: "tasks"`), or a
@@ -19,7 +26,7 @@ export const StackCreated = defineEvent(
     /** The call's number within its parent's calls; null for the root. */
     seq: z.int().nonnegative().nullable(),
     service: ServiceName,
-    method: z.array(z.string().min(1)),
+    method: MethodPath,
     args: z.array(JsonValue),
     /** 0 for the root; a child is one deeper than its parent. */
     depth: z.int().nonnegative(),
@@ -33,10 +40,14 @@ export const StackCreated = defineEvent(
 );
 export type StackCreated = z.infer<typeof StackCreated>;
 
-/** A worker took the stack run; it counts as processing until `leaseUntil` unless it reports again. */
+/**
+ * A worker took the stack run (its first activation, or a wrapped service's call): it counts as
+ * processing until `leaseUntil` unless it reports again. `attempt`: 1 for the first take, one more
+ * for each take after a worker was lost.
+ */
 export const StackStarted = defineEvent(
   "stack.started",
-  z.object({ stackRunId, worker: z.string().min(1), leaseUntil: z.iso.datetime() }),
+  z.object({ stackRunId, worker: z.string().min(1), leaseUntil: z.iso.datetime(), attempt: z.int().positive() }),
 );
 export type StackStarted = z.infer<typeof StackStarted>;
 

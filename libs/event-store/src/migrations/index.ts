@@ -1,4 +1,5 @@
 import { CreateEventTables1764115200000 } from "./v1/create-event-tables.js";
+import { AtomicConditions1764720000000 } from "./v2/atomic-conditions.js";
 
 /** The event store's TypeORM migrations, oldest first. */
-export const eventStoreMigrations = [CreateEventTables1764115200000];
+export const eventStoreMigrations = [CreateEventTables1764115200000, AtomicConditions1764720000000];
