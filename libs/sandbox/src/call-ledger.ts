@@ -1,8 +1,10 @@
 import { Buffer } from "node:buffer";
+import { readCallAddress } from "./call-checks.js";
 import { ErrorCodes } from "./error-codes.js";
 import type { SandboxLimits } from "./limits.js";
 import { SandboxFailure, sandboxError } from "./sandbox-failure.js";
 import type { CallResult, SandboxError, ToolCall } from "./types.js";
+import { unstorableJsonError } from "./unstorable-json.js";
 
 /** Checks a call during replay; returns the non-determinism failure, if any. */
 export type CallObserver = (call: ToolCall) => SandboxError | undefined;
@@ -17,6 +19,8 @@ export class CallLedger {
   activationCalls: ToolCall[] = [];
   private readonly pending = new Set<number>();
   private nextSeq = 0;
+  /** JSON bytes of the arguments of the calls registered in the current activation. */
+  private activationArgsBytes = 0;
 
   constructor(
     private readonly limits: SandboxLimits,
@@ -29,27 +33,44 @@ export class CallLedger {
 
   beginActivation(): void {
     this.activationCalls = [];
+    this.activationArgsBytes = 0;
   }
 
   /**
-   * Registers a call and returns its seq, or a message when its arguments are too large. A call over
-   * the activation's limit, or one that contradicts the journal, fails the VM fatally and throws.
+   * Registers a call and returns its seq, or the error its promise rejects with: an invalid address
+   * (`INVALID_ARGUMENT`), arguments over `argsBytes` or, with the activation's earlier calls, over
+   * `argsBytesPerActivation` (`ARGS_TOO_LARGE`), or arguments that cannot be stored
+   * (`RESULT_NOT_STORABLE`, `STACK_LIMIT`). A refused call takes no seq: it depends only on the code and
+   * the activation's earlier calls, so replay refuses it again. A call over the activation's limit, or
+   * one that contradicts the journal, fails the VM fatally and throws.
    */
-  register(service: string, methodJson: string, argsJson: string): number | string {
+  register(serviceJson: string, methodJson: string, argsJson: string): number | SandboxError {
     if (this.activationCalls.length >= this.limits.callsPerActivation) {
       const message = `the activation made more than ${this.limits.callsPerActivation} calls`;
       this.failFatally(sandboxError(ErrorCodes.callLimit, message, "CallLimitError"));
       throw new Error(message);
     }
+    const address = readCallAddress(serviceJson, methodJson);
+    if ("code" in address) return address;
     const bytes = Buffer.byteLength(argsJson);
-    if (bytes > this.limits.argsBytes) return `tool arguments exceed ${this.limits.argsBytes} bytes of JSON (${bytes})`;
-    const call: ToolCall = { seq: this.nextSeq, service, method: JSON.parse(methodJson) as string[], args: JSON.parse(argsJson) as unknown[] };
+    if (bytes > this.limits.argsBytes) return argsTooLarge(`tool arguments exceed ${this.limits.argsBytes} bytes of JSON (${bytes})`);
+    const total = this.limits.argsBytesPerActivation;
+    if (this.activationArgsBytes + bytes > total) {
+      const message = `tool arguments of ${bytes} bytes of JSON would take this activation's calls (${this.activationArgsBytes} bytes so far) over ${total} bytes`;
+      return argsTooLarge(message);
+    }
+    const args: unknown = JSON.parse(argsJson);
+    if (!Array.isArray(args)) return sandboxError(ErrorCodes.invalidArgument, "args must be an array", "TypeError");
+    const unstorable = unstorableJsonError(args, "the call's argument list", "args", ErrorCodes.invalidArgument);
+    if (unstorable !== undefined) return unstorable;
+    const call: ToolCall = { seq: this.nextSeq, ...address, args };
     const mismatch = this.observer?.(call);
     if (mismatch !== undefined) {
       this.failFatally(mismatch);
       throw new Error(mismatch.message);
     }
     this.nextSeq += 1;
+    this.activationArgsBytes += bytes;
     this.pending.add(call.seq);
     this.activationCalls.push(call);
     return call.seq;
@@ -78,4 +99,8 @@ export class CallLedger {
     const message = `the result of call ${result.seq} exceeds ${this.limits.resultBytes} bytes of JSON`;
     return JSON.stringify({ seq: result.seq, ok: false, error: { name: "RangeError", message, code: ErrorCodes.resultTooLarge } });
   }
+}
+
+function argsTooLarge(message: string): SandboxError {
+  return sandboxError(ErrorCodes.argsTooLarge, message, "RangeError");
 }

@@ -3,15 +3,33 @@ export const ErrorCodes = {
   /** The task threw (or rejected) with an error that carries no string `code` of its own. */
   taskError: "TASK_ERROR",
   memoryLimit: "MEMORY_LIMIT",
+  /**
+   * Nested too deeply: QuickJS's stack overflowed, the host's own stack overflowed while QuickJS ran
+   * (fatal), or the task's result or a call's arguments nest deeper than `MAX_JSON_DEPTH`.
+   */
   stackLimit: "STACK_LIMIT",
+  /** The activation used more CPU time than `cpuMsPerActivation` (fatal). */
   cpuTimeLimit: "CPU_TIME_LIMIT",
+  /** The activation ran longer than `wallMsPerActivation` of wall-clock time (fatal). */
+  wallTimeLimit: "WALL_TIME_LIMIT",
+  /** A call's arguments exceed `argsBytes`, or with the activation's earlier calls `argsBytesPerActivation`. */
   argsTooLarge: "ARGS_TOO_LARGE",
   resultTooLarge: "RESULT_TOO_LARGE",
   callLimit: "CALL_LIMIT",
-  /** A tool argument is not a JSON value (function, symbol, BigInt, Map, Set, a cycle, a throwing getter...). */
+  /**
+   * A tool argument is not a JSON value (function, symbol, BigInt, Map, Set, a cycle, a throwing
+   * getter...), or a call names an invalid service or method path.
+   */
   invalidArgument: "INVALID_ARGUMENT",
   /** The task's return value is not a JSON value. */
   resultNotSerializable: "RESULT_NOT_SERIALIZABLE",
+  /**
+   * A value cannot be stored (PostgreSQL `text`/`jsonb`): a `\u0000` or an unpaired UTF-16 surrogate in
+   * the task's result, its error, or a call's arguments.
+   */
+  resultNotStorable: "RESULT_NOT_STORABLE",
+  /** The task's error has a `message` or `code` longer than the bounds of `@tasker/contracts`. */
+  errorTooLarge: "ERROR_TOO_LARGE",
   /** The task's code does not export a function in any of the supported forms. */
   invalidTask: "INVALID_TASK",
   /** The code failed to compile. */

@@ -10,7 +10,13 @@ import { syncVariant } from "./wasm-module-host.js";
 let sandbox: SandboxImpl;
 beforeAll(async () => {
   const wasmPath = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-debug-sync/wasm");
-  sandbox = await createSandboxOn({ variant: syncVariant(debugSyncModule), wasmPath }, { preparedVms: 0, cpuMsPerActivation: 300, argsBytes: 1024 });
+  sandbox = await createSandboxOn({ variant: syncVariant(debugSyncModule), wasmPath }, {
+    preparedVms: 0,
+    cpuMsPerActivation: 300,
+    argsBytes: 1024,
+    argsBytesPerActivation: 2048,
+    logLinesPerActivation: 5,
+  });
 });
 afterAll(() => sandbox.dispose());
 
@@ -27,6 +33,13 @@ it("leaks nothing across task forms, helpers, failures, limits and replay", asyn
     `export default async () => require("./missing")`,
     `export default async () => new Promise(() => {})`,
     `export default async (i, tools) => { console.log("line"); await Promise.all([tools.sleep(1), tools.sleep(2)]); return Date.now(); }`,
+    `export default async (i, tools) => Promise.all([__callHostTool__("Bad", ["x"], []), tools.gapi[""](), tools.gapi.x("\\u0000")].map((p) => p.catch((e) => e.code)))`,
+    `export default async (i, tools) => Promise.all([1, 2, 3].map(() => tools.gapi.x("y".repeat(1000)).catch((e) => e.code)))`,
+    `export default async () => { let v = 0; for (let i = 0; i < 3000; i++) v = [v]; return v; }`,
+    `export default async () => ({ text: "\\ud800" })`,
+    `export default async () => { const e = new Error("m"); e.code = "C".repeat(300); throw e; }`,
+    `export default async () => { const e = new Error("m"); e.name = "\\u0000"; throw e; }`,
+    `export default async () => { for (let i = 0; i < 8; i++) console.log("x".repeat(20000), "\\u0000"); return "logged"; }`,
   ];
   const outcomes = [];
   for (const code of tasks) {
@@ -43,6 +56,13 @@ it("leaks nothing across task forms, helpers, failures, limits and replay", asyn
     "MODULE_NOT_FOUND",
     "NEVER_SETTLES",
     "FAILED_CALL",
+    "completed",
+    "completed",
+    "STACK_LIMIT",
+    "RESULT_NOT_STORABLE",
+    "ERROR_TOO_LARGE",
+    "RESULT_NOT_STORABLE",
+    "completed",
   ]);
 
   const recorded = source(`export default async (i, tools) => { await tools.sleep(1); return tools.sleep(2); }`);

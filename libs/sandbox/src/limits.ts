@@ -6,14 +6,23 @@ export interface SandboxLimits {
   memoryBytes: number;
   /** QuickJS stack size; at most 64 KiB, the WASM stack. Code `STACK_LIMIT`. */
   stackBytes: number;
-  /** Wall-clock time one activation may run. Code `CPU_TIME_LIMIT`. */
+  /** CPU time (the thread's, user and system) one activation may use. Code `CPU_TIME_LIMIT`. */
   cpuMsPerActivation: number;
+  /**
+   * Wall-clock time one activation may run: a backstop for time the CPU limit does not see (a host
+   * callback that blocks). Code `WALL_TIME_LIMIT`.
+   */
+  wallMsPerActivation: number;
   /** JSON size of one call's arguments. Code `ARGS_TOO_LARGE`. */
   argsBytes: number;
+  /** JSON size of the arguments of all the calls one activation makes. Code `ARGS_TOO_LARGE`. */
+  argsBytesPerActivation: number;
   /** JSON size of a call's result or of the task's return value. Code `RESULT_TOO_LARGE`. */
   resultBytes: number;
   /** Calls one activation may make. Code `CALL_LIMIT`. */
   callsPerActivation: number;
+  /** Log lines one activation may write; later ones are dropped and counted in a last `warn` line. */
+  logLinesPerActivation: number;
   /** VMs that share one WASM module instance before a fresh one is used for new VMs. */
   vmsPerModule: number;
   /** Hard ceiling of one WASM module's memory: whatever its VMs do, the process never gives it more. */
@@ -28,9 +37,12 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   memoryBytes: 64 * MiB,
   stackBytes: 64 * 1024,
   cpuMsPerActivation: 1000,
+  wallMsPerActivation: 10_000,
   argsBytes: MiB,
+  argsBytesPerActivation: 8 * MiB,
   resultBytes: MiB,
   callsPerActivation: 1000,
+  logLinesPerActivation: 1000,
   vmsPerModule: 64,
   moduleMemoryBytes: 1024 * MiB,
   preparedVms: 4,
@@ -46,6 +58,7 @@ export function resolveLimits(options: Partial<SandboxLimits> = {}): SandboxLimi
   if (limits.stackBytes > 64 * 1024) invalid("stackBytes must be at most 64 KiB, the size of the WASM stack");
   if (limits.moduleMemoryBytes < 2 * limits.memoryBytes) invalid("moduleMemoryBytes must be at least twice memoryBytes");
   if (limits.moduleMemoryBytes > 2048 * MiB) invalid("moduleMemoryBytes must be at most 2 GiB");
+  if (limits.argsBytesPerActivation < limits.argsBytes) invalid("argsBytesPerActivation must be at least argsBytes");
   return limits;
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { errorOf, resultOf, runLive, source, startTask } from "./harness.spec.js";
-import type { SandboxLimits } from "./limits.js";
+import { DEFAULT_LIMITS, type SandboxLimits } from "./limits.js";
 import { createSandbox, type Sandbox } from "./sandbox.js";
+import type { Outcome } from "./types.js";
 
 const MiB = 1024 * 1024;
 
@@ -34,7 +35,11 @@ describe("CPU time per activation", () => {
   const sandbox = sandboxWith({ cpuMsPerActivation: 200 });
   it("stops while(true){} with CPU_TIME_LIMIT", async () => {
     const started = performance.now();
-    expect(await failing(sandbox, `while (true) {}`)).toMatchObject({ code: "CPU_TIME_LIMIT", name: "CpuTimeLimitError" });
+    expect(await failing(sandbox, `while (true) {}`)).toMatchObject({
+      code: "CPU_TIME_LIMIT",
+      name: "CpuTimeLimitError",
+      message: "the activation used more than 200 ms of CPU time",
+    });
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
@@ -46,15 +51,48 @@ describe("CPU time per activation", () => {
   });
 
   it("is per activation: a run may use more in total", async () => {
-    const code = source(`export default async function (input, tools) {
-      for (let i = 0; i < 3; i++) { let n = 0; while (n < 3e6) n++; await tools.sleep(1); }
-      return "ok";
-    }`);
-    const started = performance.now();
-    expect(resultOf((await runLive(sandbox.current, code)).outcome)).toBe("ok");
-    expect(performance.now() - started).toBeGreaterThan(200);
+    // The work doubles from a little until the run's CPU time passes one activation's limit: that run
+    // spent at most about half the limit in each of its four activations, on any machine.
+    for (let iterations = 1e5; ; iterations *= 2) {
+      const code = source(`export default async function (input, tools) {
+        for (let i = 0; i < 4; i++) { let n = 0; while (n < ${iterations}) n++; await tools.sleep(1); }
+        return "ok";
+      }`);
+      let outcome: Outcome | undefined;
+      const usedMs = await cpuMsOf(async () => {
+        outcome = (await runLive(sandbox.current, code)).outcome;
+      });
+      expect(resultOf(outcome!)).toBe("ok");
+      if (usedMs > 200) return;
+    }
+  });
+
+  it("counts the CPU time the task uses, not the time the thread waits", async () => {
+    const code = source(`export default async () => { for (let i = 0; i < 5; i++) console.log(i); return "ok"; }`);
+    // Each line blocks the thread for 100 ms: 500 ms pass, little CPU time does.
+    const blockingLog = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    const { outcome } = await sandbox.current.start({ stackRunId: "r/s", taskName: "task", source: code, input: null, at: 0, onLog: blockingLog });
+    expect(resultOf(outcome)).toBe("ok");
   });
 });
+
+describe("wall-clock time per activation", () => {
+  const sandbox = sandboxWith({ cpuMsPerActivation: 5000, wallMsPerActivation: 200 });
+  it("stops an activation that runs too long without using CPU time with WALL_TIME_LIMIT, even if the task catches", async () => {
+    const code = source(`export default async () => { for (;;) { try { console.log("waiting"); } catch (e) {} } }`);
+    const blockingLog = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    const { outcome } = await sandbox.current.start({ stackRunId: "r/s", taskName: "task", source: code, input: null, at: 0, onLog: blockingLog });
+    expect(errorOf(outcome)).toMatchObject({ code: "WALL_TIME_LIMIT", name: "WallTimeLimitError", message: "the activation ran longer than 200 ms of wall-clock time" });
+  });
+});
+
+/** CPU time this thread used while `run` ran, in ms. */
+async function cpuMsOf(run: () => Promise<unknown>): Promise<number> {
+  const before = process.threadCpuUsage();
+  await run();
+  const used = process.threadCpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
 
 describe("memory per VM", () => {
   const sandbox = sandboxWith({ memoryBytes: 32 * MiB, cpuMsPerActivation: 5000 }, { heavyAllocation: true });
@@ -143,4 +181,12 @@ describe("other limits", () => {
 it("refuses limits the build cannot honour", async () => {
   await expect(createSandbox({ stackBytes: 1024 * 1024 })).rejects.toMatchObject({ code: "INVALID_LIMITS" });
   await expect(createSandbox({ memoryBytes: -1 })).rejects.toMatchObject({ code: "INVALID_LIMITS" });
+  for (const limit of ["wallMsPerActivation", "argsBytesPerActivation", "logLinesPerActivation"] as const) {
+    await expect(createSandbox({ [limit]: 0 })).rejects.toMatchObject({ code: "INVALID_LIMITS", message: expect.stringContaining(limit) });
+  }
+  await expect(createSandbox({ argsBytes: 2048, argsBytesPerActivation: 1024 })).rejects.toMatchObject({ code: "INVALID_LIMITS" });
+});
+
+it("has defaults for the limits added with the bounds of @tasker/contracts", () => {
+  expect(DEFAULT_LIMITS).toMatchObject({ cpuMsPerActivation: 1000, wallMsPerActivation: 10_000, argsBytesPerActivation: 8 * MiB, logLinesPerActivation: 1000 });
 });

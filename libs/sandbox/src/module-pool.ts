@@ -78,6 +78,17 @@ export class ModulePool {
     if (host.retired && host.liveVms === 0) this.drop(host);
   }
 
+  /**
+   * Returns the place of a VM whose runtime is left unfreed on purpose: an exception unwound QuickJS's
+   * frames mid-way (a host stack overflow), so the module's allocator and stack pointer are in an
+   * unknown state. The module is retired; VMs already on it keep running, and it is dropped, that
+   * runtime with it, once empty.
+   */
+  abandon(host: WasmModuleHost): void {
+    host.liveVms -= 1;
+    this.retire(host);
+  }
+
   retire(host: WasmModuleHost): void {
     host.retired = true;
     if (host.liveVms === 0) this.drop(host);

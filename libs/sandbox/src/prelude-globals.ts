@@ -1,7 +1,7 @@
 /**
  * VM-side source, first half of the prelude: replaces every source of non-determinism and gives the
- * task a `console`. Runs inside the prelude function, where `g`, `now`, `config`, `hostLog`,
- * `codedError` and the captured intrinsics are in scope.
+ * task a `console`. Runs inside the prelude function, where `g`, `now`, `config`, `chars`, `hostLog`,
+ * `codedError`, `cut` and the captured intrinsics are in scope.
  */
 export const PRELUDE_GLOBALS = String.raw`
   const RealDate = Date;
@@ -51,10 +51,12 @@ export const PRELUDE_GLOBALS = String.raw`
     }
   }
   const levels = ["debug", "info", "warn", "error"];
+  // A line longer than its bound is cut anyway: formatting stops once it is over, and only the
+  // bound crosses the bridge, with a flag saying the line was cut.
   function emit(level, args) {
     let message = "";
-    for (let i = 0; i < args.length; i++) message += (i === 0 ? "" : " ") + format(args[i]);
-    hostLog(level, message);
+    for (let i = 0; i < args.length && message.length <= chars.logLine; i++) message += (i === 0 ? "" : " ") + format(args[i]);
+    hostLog(level, stringify(cut(message, chars.logLine)), message.length > chars.logLine);
   }
   g.console = freeze({
     log: (...args) => emit("info", args),

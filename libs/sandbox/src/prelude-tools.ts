@@ -17,25 +17,42 @@ export const PRELUDE_TOOLS = String.raw`
         return member;
       });
     } catch (error) {
+      if (isStackOverflow(error)) throw codedError(RangeErrorCtor, "STACK_LIMIT", what + " cannot be converted to JSON: nested too deeply");
       throw codedError(TypeErrorCtor, invalidCode, what + " must be JSON values: " + format(error && error.message));
     }
     if (json !== undefined && json.length > limit) throw codedError(RangeErrorCtor, tooLargeCode, what + " exceed " + limit + " bytes of JSON");
     return json;
   }
+  function isStackOverflow(error) {
+    try {
+      return error instanceof InternalErrorCtor && error.message === "stack overflow";
+    } catch (ignored) {
+      return false;
+    }
+  }
 
+  // The host checks the service and the method path. Each string crosses one character over its
+  // bound at most, and the path one part over: enough for the host to refuse them, never a huge copy.
   function callHostTool(service, method, args) {
     return new PromiseCtor((resolve, reject) => {
       if (typeof service !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "service must be a string");
       if (!isArray(method)) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
+      const parts = method.length > settings.methodParts ? settings.methodParts + 1 : method.length;
       const path = [];
-      for (let i = 0; i < method.length; i++) {
-        if (typeof method[i] !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
-        path[i] = method[i];
+      for (let i = 0; i < parts; i++) {
+        const part = method[i];
+        if (typeof part !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
+        path[i] = cut(part, chars.methodPart + 1);
       }
       if (!isArray(args)) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "args must be an array");
-      const json = toJson(args, "tool arguments", config.argsBytes, "ARGS_TOO_LARGE", "INVALID_ARGUMENT");
-      const seq = hostCall(service, stringify(path), json);
-      if (typeof seq === "string") throw codedError(RangeErrorCtor, "ARGS_TOO_LARGE", seq);
+      const json = toJson(args, "tool arguments", settings.argsBytes, "ARGS_TOO_LARGE", "INVALID_ARGUMENT");
+      // An array whose toJSON returns undefined has no JSON at all.
+      if (json === undefined) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "args must be an array of JSON values");
+      const seq = hostCall(stringify(cut(service, chars.serviceName + 1)), stringify(path), json);
+      if (typeof seq !== "number") {
+        const refused = parse(seq);
+        throw codedError(refused.name === "RangeError" ? RangeErrorCtor : TypeErrorCtor, refused.code, refused.message);
+      }
       pending.set(seq, { resolve, reject });
     });
   }
@@ -91,26 +108,38 @@ export const PRELUDE_TOOLS = String.raw`
   freeze(tools);
   g.tools = tools;
 
-  function errorRecord(error) {
+  // A throwing getter or Proxy trap reads as undefined.
+  function readOnce(value, key) {
     try {
-      if (error !== null && typeof error === "object") {
-        return {
-          name: typeof error.name === "string" ? error.name : "Error",
-          message: typeof error.message === "string" ? error.message : format(error),
-          stack: typeof error.stack === "string" ? error.stack : undefined,
-          code: typeof error.code === "string" ? error.code : undefined,
-        };
-      }
+      return value[key];
     } catch (ignored) {
-      // A throwing getter on the error: report the error by its printed form below.
+      return undefined;
     }
-    return { name: "Error", message: format(error) };
+  }
+  function lengthOf(value) { return typeof value === "string" ? value.length : 0; }
+  // Each property is read exactly once, into a local, and judged there: a getter may answer a string
+  // first and something else the next time. Strings are cut to their bounds; the host reads their
+  // true lengths in "lengths" and decides what is too long. A thrown non-object is its printed form.
+  function errorRecord(error) {
+    const isObject = error !== null && typeof error === "object";
+    const name = isObject ? readOnce(error, "name") : undefined;
+    const message = isObject ? readOnce(error, "message") : undefined;
+    const stack = isObject ? readOnce(error, "stack") : undefined;
+    const code = isObject ? readOnce(error, "code") : undefined;
+    const text = typeof message === "string" ? message : format(error);
+    return {
+      name: typeof name === "string" ? cut(name, chars.errorName) : undefined,
+      message: cut(text, chars.errorMessage),
+      stack: typeof stack === "string" ? cut(stack, chars.errorStack) : undefined,
+      code: typeof code === "string" ? cut(code, chars.errorCode) : undefined,
+      lengths: { message: text.length, stack: lengthOf(stack), code: lengthOf(code) },
+    };
   }
   function failed(error) { hostFinish(false, stringify(errorRecord(error))); }
   function completed(value) {
     let json;
     try {
-      json = toJson(value, "the task's result", config.resultBytes, "RESULT_TOO_LARGE", "RESULT_NOT_SERIALIZABLE");
+      json = toJson(value, "the task's result", settings.resultBytes, "RESULT_TOO_LARGE", "RESULT_NOT_SERIALIZABLE");
     } catch (error) {
       return failed(error);
     }

@@ -22,17 +22,30 @@ export class PreparedVms {
     return this.ready.length;
   }
 
-  /** A prepared VM the caller now owns (its scope and its place on the module). */
+  /**
+   * A prepared VM the caller now owns (its scope and its place on the module). One prepared on a
+   * module retired since is discarded: no new run goes on a retired module.
+   */
   async take(): Promise<PreparedVm> {
-    const vm = this.ready.pop() ?? (await this.prepareWhenRoom());
+    let vm = this.ready.pop();
+    while (vm !== undefined && vm.host.retired) {
+      this.discard(vm);
+      vm = this.ready.pop();
+    }
+    vm ??= await this.prepareWhenRoom();
     this.scheduleRefill();
     return vm;
   }
 
   /** Frees a prepared VM that was taken but never bound. */
   discard(vm: PreparedVm): void {
-    vm.scope.dispose();
-    this.pool.release(vm.host, true);
+    try {
+      vm.scope.dispose();
+      this.pool.release(vm.host, true);
+    } catch {
+      // As for a VM of a run (TaskVmImpl.dispose): the module no longer takes VMs.
+      this.pool.release(vm.host, false);
+    }
   }
 
   dispose(): void {

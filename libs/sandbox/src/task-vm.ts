@@ -1,14 +1,16 @@
-import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { ActivationGuard } from "./activation-guard.js";
+import { ActivationLog } from "./activation-log.js";
 import { CallLedger } from "./call-ledger.js";
 import { ErrorCodes } from "./error-codes.js";
+import { hostStackOverflowError, isHostStackOverflow } from "./host-trap.js";
 import type { SandboxLimits } from "./limits.js";
 import { ModuleRegistry } from "./module-registry.js";
 import type { ModulePool } from "./module-pool.js";
 import { SandboxFailure, sandboxError } from "./sandbox-failure.js";
-import type { ActivationBatch, LogLine, Outcome, TaskSource } from "./types.js";
+import { settledOutcome } from "./task-settlement.js";
+import type { ActivationBatch, LogLine, Outcome, SandboxError, TaskSource } from "./types.js";
 import { recordOfDump, toSandboxError, type VmErrorRecord } from "./vm-error.js";
 import type { PreparedVm } from "./vm-setup.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
@@ -32,8 +34,9 @@ export interface TaskVm {
 
 /**
  * Who the VM runs for. `taskName` is the module name the task's own imports resolve from; `onLog`
- * receives `console.*` and `tools.log` lines of live activations and must not throw (its error would
- * surface inside the task).
+ * receives `console.*` and `tools.log` lines of live activations (storable, at most
+ * `MAX_LOG_LINE_CHARS` each and `logLinesPerActivation` per activation, then one `warn` line counting
+ * those dropped) and must not throw (its error would surface inside the task).
  */
 export type TaskVmOptions = { stackRunId: string; taskName: string; source: TaskSource; onLog(line: LogLine): void };
 
@@ -45,10 +48,13 @@ export class TaskVmImpl implements TaskVm {
   private readonly parts: PreparedVm;
   private readonly host: WasmModuleHost;
   private readonly guard: ActivationGuard;
+  private readonly log: ActivationLog;
   private at = 0;
   private settled: Outcome | undefined;
   private uncaught: VmErrorRecord | undefined;
   private disposed = false;
+  /** An exception unwound QuickJS mid-way: its module's state is unknown, so the runtime is not freed. */
+  private trapped = false;
 
   /** Takes ownership of `prepared` and binds it to this run. */
   constructor(
@@ -60,12 +66,14 @@ export class TaskVmImpl implements TaskVm {
     this.parts = prepared;
     this.host = prepared.host;
     this.guard = new ActivationGuard(prepared.runtime, prepared.host, limits);
-    this.calls = new CallLedger(limits, (error) => this.guard.fail(error.code, error.name, error.message));
+    this.calls = new CallLedger(limits, (error) => this.failFatally(error));
+    this.log = new ActivationLog(limits.logLinesPerActivation, options.stackRunId, options.onLog);
     prepared.binding.bind({
       registry: new ModuleRegistry(options.source, options.taskName),
       call: (service, method, args) => this.onCall(service, method, args),
-      log: (level, message) => this.onLog(level, message),
+      log: (level, message, cutShort) => this.onLog(level, message, cutShort),
       finish: (ok, json) => this.onFinish(ok, json),
+      hostStackOverflow: (error) => this.onHostStackOverflow(error),
       shouldInterrupt: () => this.guard.shouldInterrupt(),
     });
     const { context } = prepared;
@@ -91,6 +99,7 @@ export class TaskVmImpl implements TaskVm {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.trapped) return this.pool.abandon(this.host);
     try {
       this.parts.scope.dispose();
       this.pool.release(this.host, true);
@@ -107,16 +116,20 @@ export class TaskVmImpl implements TaskVm {
     this.activations += 1;
     this.at = at;
     this.calls.beginActivation();
+    this.log.begin();
     this.guard.begin();
     this.host.running = this.guard;
     try {
       this.invoke(this.parts.control.setNow, [this.parts.context.newNumber(at)]);
       if (this.uncaught === undefined) this.invoke(entry, args());
       if (this.uncaught === undefined) this.drainJobs();
+    } catch (error) {
+      this.onHostException(error);
     } finally {
       this.host.running = undefined;
     }
     this.guard.end();
+    this.log.end(at);
     const outcome = this.decide();
     if (outcome.kind !== "suspended") this.dispose();
     return outcome;
@@ -158,28 +171,54 @@ export class TaskVmImpl implements TaskVm {
     return { kind: "suspended", calls: this.calls.activationCalls };
   }
 
-  private onCall(service: string, methodJson: string, argsJson: string): number | string {
-    // The VM is being stopped: whatever the task still attempts, it makes no more calls.
-    if (this.guard.fatal !== undefined) throw new Error(this.guard.fatal.message);
-    return this.calls.register(service, methodJson, argsJson);
+  private onCall(serviceJson: string, methodJson: string, argsJson: string): number | SandboxError {
+    this.assertNotStopped();
+    return this.calls.register(serviceJson, methodJson, argsJson);
   }
 
-  private onLog(level: string, message: string): void {
+  private onLog(level: string, message: string, cutShort: boolean): void {
+    this.assertNotStopped();
+    // Replay emits nothing: the journal's activations logged their lines when they ran live.
     if (this.calls.observer !== undefined) return;
-    const line: LogLine = { level: level as LogLine["level"], message: message.slice(0, this.limits.argsBytes), at: this.at, stackRunId: this.options.stackRunId };
-    this.options.onLog(line);
+    this.log.write(level, message, cutShort, this.at);
+  }
+
+  /**
+   * A VM being stopped makes no more calls and writes no more lines, whatever the task still
+   * attempts. The limits are checked here too, not only at QuickJS's interrupt polls (every ten
+   * thousand or so operations): time spent in a host callback, such as a blocking `onLog`, passes
+   * between those polls.
+   */
+  private assertNotStopped(): void {
+    if (this.guard.shouldInterrupt()) throw new Error(this.guard.fatal?.message ?? "the VM is being stopped");
   }
 
   private onFinish(ok: boolean, json: string | undefined): void {
-    if (this.settled !== undefined) return;
-    if (!ok) {
-      this.settled = { kind: "failed", error: toSandboxError(JSON.parse(json ?? "{}") as VmErrorRecord) };
-    } else if (json !== undefined && Buffer.byteLength(json) > this.limits.resultBytes) {
-      const message = `the task's result exceeds ${this.limits.resultBytes} bytes of JSON`;
-      this.settled = { kind: "failed", error: sandboxError(ErrorCodes.resultTooLarge, message, "RangeError") };
-    } else {
-      this.settled = { kind: "completed", result: json === undefined ? undefined : JSON.parse(json) };
+    this.settled ??= settledOutcome(ok, json, this.limits.resultBytes);
+  }
+
+  /**
+   * An exception out of QuickJS: it unwound the module's frames without their cleanup, so the VM is
+   * not freed and its module is retired (see `dispose`). The host's stack overflowing is the task's
+   * doing and fails the activation with `STACK_LIMIT`; anything else is the sandbox's and is rethrown.
+   */
+  private onHostException(error: unknown): void {
+    this.trapped = true;
+    if (!isHostStackOverflow(error)) {
+      this.dispose();
+      throw error;
     }
+    this.failFatally(hostStackOverflowError(error));
+  }
+
+  /** Inside a host function: the task would see a catchable error, but the VM is not to be trusted. */
+  private onHostStackOverflow(error: RangeError): void {
+    this.trapped = true;
+    this.failFatally(hostStackOverflowError(error));
+  }
+
+  private failFatally(error: SandboxError): void {
+    this.guard.fail(error.code, error.name, error.message);
   }
 
   private assertRunnable(): void {

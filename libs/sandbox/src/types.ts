@@ -14,13 +14,21 @@ export type SandboxError = { code: string; name: string; message: string; stack?
  * `suspended.calls` holds only the calls made in this activation; it is empty when the task is still
  * waiting on calls made earlier. Once a task has `completed` or `failed`, calls it left pending are
  * not reported: the run is over.
+ *
+ * Every outcome can be recorded as it is: its strings hold no `\u0000` and no unpaired surrogate, its
+ * JSON values nest at most `MAX_JSON_DEPTH` levels, and the error fields, service names and method
+ * paths are within the bounds of `@tasker/contracts` (`bounds.ts`).
  */
 export type Outcome =
   | { kind: "completed"; result: unknown }
   | { kind: "failed"; error: SandboxError }
   | { kind: "suspended"; calls: ToolCall[] };
 
-/** A line written by `console.*` or `tools.log`. `at` is the activation's recorded time (epoch ms). */
+/**
+ * A line written by `console.*` or `tools.log`. `at` is the activation's recorded time (epoch ms). The
+ * message is storable (`\u0000` and unpaired surrogates replaced by U+FFFD) and at most
+ * `MAX_LOG_LINE_CHARS` long (a longer line is cut to end with `… (truncated)`).
+ */
 export type LogLine = { level: LogLevel; message: string; at: number; stackRunId: string };
 export type LogLevel = "debug" | "info" | "warn" | "error";
 

@@ -1,6 +1,7 @@
 import type { ModuleRegistry } from "./module-registry.js";
 import { ErrorCodes } from "./error-codes.js";
 import { SandboxFailure } from "./sandbox-failure.js";
+import type { SandboxError } from "./types.js";
 import type { BridgeHandlers } from "./vm-bridge.js";
 
 /** What a run supplies to the VM it is bound to. */
@@ -24,16 +25,21 @@ export class VmBinding implements BridgeHandlers {
     return this.bound().registry;
   }
 
-  call(service: string, methodJson: string, argsJson: string): number | string {
-    return this.bound().call(service, methodJson, argsJson);
+  call(serviceJson: string, methodJson: string, argsJson: string): number | SandboxError {
+    return this.bound().call(serviceJson, methodJson, argsJson);
   }
 
-  log(level: string, message: string): void {
-    this.bound().log(level, message);
+  log(level: string, message: string, cutShort: boolean): void {
+    this.bound().log(level, message, cutShort);
   }
 
   finish(ok: boolean, json: string | undefined): void {
     this.bound().finish(ok, json);
+  }
+
+  /** Before a run is bound only the prelude runs: there is no activation to fail. */
+  hostStackOverflow(error: RangeError): void {
+    this.run?.hostStackOverflow(error);
   }
 
   /** Before a run is bound no task code runs, so there is nothing to interrupt. */

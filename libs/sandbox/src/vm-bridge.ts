@@ -1,16 +1,25 @@
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import { isHostStackOverflow } from "./host-trap.js";
 import { commonJsWrapper, isEsModule, type ModuleRegistry } from "./module-registry.js";
+import type { SandboxError } from "./types.js";
 
 /** What the VM asks of the host; every argument arrives as a string the prelude produced. */
 export interface BridgeHandlers {
   /**
-   * Registers a call and returns its seq, or a message when its arguments are too large (the task sees
-   * a rejection it may catch); throws when the VM may make no more calls at all.
+   * Registers a call (service name and method path as JSON, arguments as JSON) and returns its seq, or
+   * the error its promise rejects with (the task may catch it); throws when the VM may make no more
+   * calls at all.
    */
-  call(service: string, methodJson: string, argsJson: string): number | string;
-  log(level: string, message: string): void;
+  call(serviceJson: string, methodJson: string, argsJson: string): number | SandboxError;
+  /** A line the task logged, at the level the prelude named; `cutShort` when the prelude cut it to its bound. */
+  log(level: string, message: string, cutShort: boolean): void;
   /** The task settled: its result JSON (`undefined` for `undefined`) or its error record JSON. */
   finish(ok: boolean, json: string | undefined): void;
+  /**
+   * The host's own stack overflowed inside a host function. The task would see only a catchable error,
+   * but a trap in a nested QuickJS call (a module's evaluation) leaves the module's state unknown.
+   */
+  hostStackOverflow(error: RangeError): void;
 }
 
 /**
@@ -25,10 +34,10 @@ export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers 
   const functions: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
     call: (service, method, args) => {
       const seq = handlers.call(str(service!), str(method!), str(args!));
-      return typeof seq === "number" ? context.newNumber(seq) : context.newString(seq);
+      return typeof seq === "number" ? context.newNumber(seq) : context.newString(JSON.stringify(seq));
     },
-    log: (level, message) => {
-      handlers.log(str(level!), str(message!));
+    log: (level, message, cutShort) => {
+      handlers.log(str(level!), JSON.parse(str(message!)) as string, context.dump(cutShort!) === true);
       return undefined;
     },
     finish: (ok, json) => {
@@ -43,7 +52,15 @@ export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers 
   };
   const host = context.newObject();
   for (const [name, fn] of Object.entries(functions)) {
-    context.newFunction(name, fn).consume((handle) => context.setProp(host, name, handle));
+    const reporting = (...args: QuickJSHandle[]): QuickJSHandle | undefined => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        if (isHostStackOverflow(error)) handlers.hostStackOverflow(error);
+        throw error;
+      }
+    };
+    context.newFunction(name, reporting).consume((handle) => context.setProp(host, name, handle));
   }
   return host;
 }

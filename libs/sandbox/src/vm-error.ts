@@ -1,25 +1,49 @@
 import { ErrorCodes } from "./error-codes.js";
+import { boundedTaskError, type TaskErrorFields } from "./task-error-bounds.js";
 import type { SandboxError } from "./types.js";
 
-/** An error as the prelude reports it: `code` only when the thrown value carried a string one. */
-export type VmErrorRecord = { name: string; message: string; stack?: string; code?: string };
+/**
+ * An error as the VM reports it. From the prelude, each field is what the thrown value held (read
+ * once), a string cut to its bound, and `lengths` gives the true length of each; from an engine error,
+ * the fields `context.dump` read. The host trusts none of it: `toSandboxError` checks every field.
+ */
+export type VmErrorRecord = { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; lengths?: unknown };
 
 /**
- * The `SandboxError` of a task failure. The thrown error's own `code` wins (a child's failure keeps its
- * code as it propagates); QuickJS's resource errors map to the limit codes; anything else is
- * `TASK_ERROR`.
+ * The `SandboxError` of a task failure, always within the bounds of `@tasker/contracts` and storable.
+ * The thrown error's own non-empty string `code` wins (a child's failure keeps its code as it
+ * propagates); QuickJS's resource errors map to the limit codes; anything else is `TASK_ERROR`. A
+ * `message` or `code` over its bound is `ERROR_TOO_LARGE`, a string that cannot be stored
+ * `RESULT_NOT_STORABLE` (see `boundedTaskError`).
  */
 export function toSandboxError(record: VmErrorRecord): SandboxError {
-  const error: SandboxError = {
-    code: record.code ?? engineCode(record) ?? ErrorCodes.taskError,
-    name: record.name,
-    message: record.message,
-  };
-  if (record.stack !== undefined) error.stack = record.stack;
-  return error;
+  const name = nonEmptyString(record.name) ?? "Error";
+  const message = typeof record.message === "string" ? record.message : "";
+  const ownCode = nonEmptyString(record.code);
+  return boundedTaskError({
+    name,
+    message,
+    code: ownCode ?? engineCode(name, message) ?? ErrorCodes.taskError,
+    stack: typeof record.stack === "string" ? record.stack : undefined,
+    lengths: lengthsOf(record.lengths),
+  });
 }
 
-function engineCode({ name, message }: VmErrorRecord): string | undefined {
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The true lengths the prelude reported for the fields it cut; absent or malformed ones read as 0. */
+function lengthsOf(value: unknown): TaskErrorFields["lengths"] {
+  const lengths = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  const read = (key: string): number => {
+    const length = lengths[key];
+    return typeof length === "number" ? length : 0;
+  };
+  return { message: read("message"), stack: read("stack"), code: read("code") };
+}
+
+function engineCode(name: string, message: string): string | undefined {
   if (name === "SyntaxError") return ErrorCodes.syntaxError;
   if (name !== "InternalError" && name !== "RangeError") return undefined;
   if (message === "out of memory") return ErrorCodes.memoryLimit;
@@ -32,12 +56,7 @@ function engineCode({ name, message }: VmErrorRecord): string | undefined {
 export function recordOfDump(dumped: unknown): VmErrorRecord {
   if (typeof dumped === "object" && dumped !== null) {
     const { name, message, stack } = dumped as Record<string, unknown>;
-    const record: VmErrorRecord = {
-      name: typeof name === "string" ? name : "Error",
-      message: typeof message === "string" ? message : JSON.stringify(dumped),
-    };
-    if (typeof stack === "string") record.stack = stack;
-    return record;
+    return { name, message: typeof message === "string" ? message : JSON.stringify(dumped), stack };
   }
   return { name: "Error", message: String(dumped) };
 }

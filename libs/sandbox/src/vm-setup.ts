@@ -1,6 +1,6 @@
 import { Scope, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten-core";
 import type { SandboxLimits } from "./limits.js";
-import { PRELUDE_SOURCE } from "./prelude.js";
+import { PRELUDE_SOURCE, preludeSettings } from "./prelude.js";
 import { newHostObject } from "./vm-bridge.js";
 import { VmBinding } from "./vm-binding.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
@@ -39,9 +39,8 @@ export function prepareVm(host: WasmModuleHost, limits: SandboxLimits): Prepared
     const control = Scope.withScope((local) => {
       const prelude = local.manage(context.unwrapResult(context.evalCode(PRELUDE_SOURCE, "tasker:prelude")));
       const hostObject = local.manage(newHostObject(context, binding));
-      const argsBytes = local.manage(context.newNumber(limits.argsBytes));
-      const resultBytes = local.manage(context.newNumber(limits.resultBytes));
-      const controlObject = local.manage(context.unwrapResult(context.callFunction(prelude, context.undefined, hostObject, argsBytes, resultBytes)));
+      const settings = local.manage(context.newString(preludeSettings(limits)));
+      const controlObject = local.manage(context.unwrapResult(context.callFunction(prelude, context.undefined, hostObject, settings)));
       const method = (name: string) => scope.manage(context.getProp(controlObject, name));
       return { configure: method("configure"), setNow: method("setNow"), run: method("run"), deliver: method("deliver") };
     });

@@ -1,0 +1,39 @@
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { errorOf, resultOf, source, startTask } from "./harness.spec.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterEach(() => {
+  expect(sandbox.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
+});
+afterAll(() => sandbox.dispose());
+
+const outcomeOf = async (body: string) => (await startTask(sandbox, source(`export default async function (input, tools) {${body}}`))).outcome;
+const nested = (levels: number) => `let v = 0; for (let i = 0; i < ${levels}; i++) v = [v];`;
+
+it("completes with a result nested 64 levels deep, and fails one nested 65 deep with STACK_LIMIT", async () => {
+  expect(JSON.stringify(resultOf(await outcomeOf(`${nested(64)} return v;`)))).toBe("[".repeat(64) + "0" + "]".repeat(64));
+  const error = errorOf(await outcomeOf(`${nested(65)} return v;`));
+  expect(error).toEqual({ code: "STACK_LIMIT", name: "RangeError", message: expect.stringMatching(/^the task's result nests deeper than 64 levels at result\[0\]\[0\]/) });
+});
+
+it("fails a result nested thousands of levels deep with STACK_LIMIT", async () => {
+  for (const levels of [3000, 100_000]) expect(errorOf(await outcomeOf(`${nested(levels)} return v;`))).toMatchObject({ code: "STACK_LIMIT" });
+});
+
+it("fails a result holding a \\u0000 or an unpaired surrogate with RESULT_NOT_STORABLE, naming the path", async () => {
+  const inValue = errorOf(await outcomeOf(`return { rows: [{ name: "a\\u0000b" }] };`));
+  expect(inValue).toEqual({ code: "RESULT_NOT_STORABLE", name: "TypeError", message: `the task's result, at result.rows[0].name, contains the character \\u0000, which cannot be stored` });
+  const inKey = errorOf(await outcomeOf(`return { ["k\\u0000"]: 1 };`));
+  expect(inKey).toMatchObject({ code: "RESULT_NOT_STORABLE", message: expect.stringContaining(`result["k\\u0000"]`) });
+  expect(inKey.message).not.toContain("\u0000");
+  const surrogate = errorOf(await outcomeOf(`return "\\ud800";`));
+  expect(surrogate).toMatchObject({ code: "RESULT_NOT_STORABLE", message: expect.stringContaining("surrogate") });
+});
+
+it("keeps well-formed text, surrogate pairs included", async () => {
+  expect(resultOf(await outcomeOf(`return { "😀": "é😀\\ufffd" };`))).toEqual({ "😀": "é😀\ufffd" });
+});
