@@ -1,7 +1,7 @@
 // `npm run bench -- event-store`: append latency and throughput of the event store (with the read
 // models' projections), and the latency from a JetStream publish (or an append) to a Nest handler.
 import "reflect-metadata";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { Controller, Inject, Module } from "@nestjs/common";
 import { EventPattern, Payload } from "@nestjs/microservices";
 import { connectNats, createJetStreamMicroservice, ensureEventStream, jetStreamPublisher } from "@tasker/bus";
@@ -20,7 +20,7 @@ const subjects = createTestSubjects();
 const dataSource = await openDatabase({ url: database.url, migrations: [...eventStoreMigrations, ...readModelMigrations], poolSize: CONCURRENT_WRITERS + 2 });
 const nc = await connectNats(TEST_NATS_URL, "bench-event-store");
 await ensureEventStream(await jetstreamManager(nc), subjects.prefix);
-const publisher = jetStreamPublisher(jetstream(nc), subjects.prefix);
+const publisher = jetStreamPublisher(nc, subjects.prefix);
 const store = new EventStore({ dataSource, projections: [readModelsProjection], publisher });
 
 /** One activation's outcome: a log line, a child call, and the suspension: three events, three projections. */

@@ -1,9 +1,14 @@
 export { connectNats } from "./connection.js";
 export { consumerName } from "./consumer-name.js";
 export { type DeadLetter, deadLetterSubject } from "./dead-letter.js";
+export { decodeEventMessage, encodeEventMessage, EVENT_DATA_HEADER, type EventMessage, type LoadEvent, type ReceivedMessage } from "./event-message.js";
 export { DEFAULT_EVENT_STREAM_OPTIONS, ensureEventStream, eventStreamName, type EventStreamOptions } from "./event-stream.js";
 export { ForwardErrorsFilter } from "./forward-errors.filter.js";
 export { JetStreamContext } from "./jetstream-context.js";
 export { jetStreamPublisher } from "./jetstream-publisher.js";
-export { JetStreamTransport, type JetStreamTransportOptions } from "./jetstream-transport.js";
+export { JetStreamTransport } from "./jetstream-transport.js";
+export type { JetStreamTransportOptions } from "./jetstream-transport-options.js";
+export { maxPayloadOf } from "./max-payload.js";
 export { createJetStreamMicroservice } from "./microservice.js";
+export { findStalledConsumers, type StalledConsumer } from "./stalled-consumers.js";
+export { isTransient } from "./transient-error.js";

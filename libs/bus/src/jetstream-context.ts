@@ -11,7 +11,7 @@ export class JetStreamContext extends BaseRpcContext<[JsMsg]> {
     return this.args[0].subject;
   }
 
-  /** 1 on the first delivery. */
+  /** 1 on the first delivery; the transport's retries in process (after a transient failure) keep it. */
   getDeliveryCount(): number {
     return this.args[0].info.deliveryCount;
   }

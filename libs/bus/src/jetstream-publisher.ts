@@ -1,18 +1,21 @@
-import type { JetStreamClient } from "@nats-io/jetstream";
-import { headers } from "@nats-io/nats-core";
+import { jetstream } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { type RecordedEvent, subjectOf } from "@tasker/contracts";
+import { encodeEventMessage } from "./event-message.js";
+import { maxPayloadOf } from "./max-payload.js";
 
-/** Publishes recorded events to their subjects; the event id is the `Nats-Msg-Id`, so repeats are dropped. */
-export function jetStreamPublisher(js: JetStreamClient, prefix: string, timeoutMs = 5000) {
+/**
+ * Publishes recorded events to their subjects over `connection`'s JetStream; the event id is the
+ * `Nats-Msg-Id`, so repeats are dropped. An event too large for the server's `max_payload` (read at
+ * each publish: it is the current server's) travels by reference (see `encodeEventMessage`); its
+ * receivers read it from the event store.
+ */
+export function jetStreamPublisher(connection: NatsConnection, prefix: string, timeoutMs = 5000) {
+  const js = jetstream(connection);
   return {
     async publish(event: RecordedEvent): Promise<void> {
-      const carried = headers();
-      if (event.metadata.traceparent) carried.set("traceparent", event.metadata.traceparent);
-      await js.publish(subjectOf(prefix, event), JSON.stringify(event), {
-        msgID: event.metadata.eventId,
-        headers: carried,
-        timeout: timeoutMs,
-      });
+      const { data, headers } = encodeEventMessage(event, maxPayloadOf(connection));
+      await js.publish(subjectOf(prefix, event), data, { msgID: event.metadata.eventId, headers, timeout: timeoutMs });
     },
   };
 }

@@ -1,71 +1,58 @@
-import {
-  AckPolicy,
-  type Consumer,
-  type ConsumerMessages,
-  DeliverPolicy,
-  type JetStreamClient,
-  type JsMsg,
-  jetstream,
-  jetstreamManager,
-} from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
+import { type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type CustomTransportStrategy, type MessageHandler, Server } from "@nestjs/microservices";
-import { type ErrorInfo, isRetryable, parseRecordedEvent, RetryLaterError, toErrorInfo } from "@tasker/contracts";
+import { type ErrorInfo, type RecordedEvent, TaskerError, toErrorInfo } from "@tasker/contracts";
 import { isObservable, lastValueFrom } from "rxjs";
+import { exponentialBackoff } from "./backoff.js";
 import { consumerName } from "./consumer-name.js";
 import { deadLetterSubject, sendToDeadLetter } from "./dead-letter.js";
+import { ensureDurableConsumer } from "./durable-consumer.js";
+import { decodeEventMessage, type LoadEvent } from "./event-message.js";
 import { ensureEventStream } from "./event-stream.js";
+import { failurePolicy } from "./failure-policy.js";
 import { JetStreamContext } from "./jetstream-context.js";
-
-export interface JetStreamTransportOptions {
-  /** Owned by the caller; the transport never closes it. */
-  connection: NatsConnection;
-  prefix: string;
-  /** The consumer group: every instance of a service shares its durable consumers, and so its work. */
-  service: string;
-  /** Deliveries of one message before it goes to the dead-letter subject (default 5). */
-  maxDeliveries?: number;
-  /** How long a delivery may go unacknowledged before the bus redelivers it (default 30 s). */
-  ackWaitMs?: number;
-  /** Messages handled at once per handler (default 16). */
-  concurrency?: number;
-  /** Delay before a retryable failure is redelivered (default exponential from 250 ms, at most 30 s). */
-  retryDelayMs?: (delivery: number) => number;
-  /**
-   * This process's instance id. A pattern containing `{instance}` gets it substituted, and its
-   * consumer belongs to this instance alone: it is removed by the server once the instance is gone.
-   */
-  instance?: string;
-}
+import type { JetStreamTransportOptions } from "./jetstream-transport-options.js";
+import { maxPayloadOf } from "./max-payload.js";
+import { retryWhileTransient } from "./transient-retry.js";
 
 /** How long an instance's own consumer outlives the instance. */
 const INSTANCE_CONSUMER_TTL_MS = 10 * 60 * 1000;
 
-const exponential = (delivery: number) => Math.min(30_000, 250 * 2 ** (delivery - 1));
+const noLoadEvent: LoadEvent = () => {
+  throw new TaskerError("UNKNOWN_EVENT", "the message carries its event by reference, and this transport has no loadEvent to read it", "terminal");
+};
 
 /**
  * A NestJS transport over JetStream: each `@EventPattern(filter)` (relative to the prefix) gets a
- * durable pull consumer. A message is acked after its handler finished (its appends committed), nak'ed
- * with backoff on a retryable error, and sent to `<prefix>.dlq.<service>` with its error on a terminal
- * one or after `maxDeliveries` attempts.
+ * durable pull consumer. A message is acked after its handler finished (its appends committed). A
+ * failure is handled by its kind (`failurePolicy`): `RetryLaterError` → nak'ed with its delay;
+ * transient → retried in process, then nak'ed with backoff; terminal or validation → given up on at
+ * once; anything else → nak'ed with backoff until `maxDeliveries`, then given up on. Giving up calls
+ * `onGiveUp`, sends the message with its error to `<prefix>.dlq.<service>`, and terminates it.
  */
 export class JetStreamTransport extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   private readonly js: JetStreamClient;
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly loops: Promise<void>[] = [];
+  /** Aborted on close: retries in process stop, so closing does not wait out an outage. */
+  private readonly closing = new AbortController();
+  private readonly maxDeliveries: number;
+  private readonly ackWaitMs: number;
 
   constructor(private readonly options: JetStreamTransportOptions) {
     super();
     this.js = jetstream(options.connection);
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
   }
 
   listen(callback: (error?: unknown) => void): void {
     this.start().then(() => callback(), callback);
   }
 
-  /** Stops taking messages and waits for the ones being handled to finish (and be acked). */
+  /** Stops taking messages and waits for the ones being handled to finish (and be acked or nak'ed). */
   async close(): Promise<void> {
+    this.closing.abort();
     await Promise.all(this.subscriptions.map((messages) => messages.close()));
     await Promise.all(this.loops);
   }
@@ -86,16 +73,13 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       if (perInstance && !this.options.instance) throw new Error(`pattern ${declared} needs the transport's instance option`);
       const pattern = perInstance ? declared.replaceAll("{instance}", this.options.instance!) : declared;
       const durable = consumerName(this.options.service, pattern);
-      const config = {
-        durable_name: durable,
-        filter_subject: `${this.options.prefix}.${pattern}`,
-        ...(perInstance ? { inactive_threshold: INSTANCE_CONSUMER_TTL_MS * 1_000_000 } : {}),
-        ack_policy: AckPolicy.Explicit,
-        ack_wait: (this.options.ackWaitMs ?? 30_000) * 1_000_000,
-        deliver_policy: DeliverPolicy.All,
-        max_ack_pending: 1000,
-      };
-      await jsm.consumers.add(stream, config).catch(() => jsm.consumers.update(stream, durable, config));
+      await ensureDurableConsumer(jsm, stream, {
+        durable,
+        filterSubject: `${this.options.prefix}.${pattern}`,
+        ackWaitMs: this.ackWaitMs,
+        maxDeliveries: this.maxDeliveries,
+        ...(perInstance ? { inactiveMs: INSTANCE_CONSUMER_TTL_MS } : {}),
+      });
       const consumer = await this.js.consumers.get(stream, durable);
       this.loops.push(this.consume(consumer, handler));
     }
@@ -115,46 +99,92 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   }
 
   private async handle(msg: JsMsg, handler: MessageHandler): Promise<void> {
-    const maxDeliveries = this.options.maxDeliveries ?? 5;
-    let event;
+    const keepAlive = setInterval(() => msg.working(), this.ackWaitMs / 2);
     try {
-      event = parseRecordedEvent(JSON.parse(msg.string()));
-    } catch (error) {
-      return this.giveUp(msg, toErrorInfo(error));
-    }
-    if (msg.info.deliveryCount > maxDeliveries) {
-      // Delivered again and again without an ack or a nak: its handler keeps killing the process.
-      const message = `delivered ${msg.info.deliveryCount} times without being acknowledged`;
-      return this.giveUp(msg, { code: "DELIVERY_LIMIT", message });
-    }
-    const keepAlive = setInterval(() => msg.working(), (this.options.ackWaitMs ?? 30_000) / 2);
-    try {
-      const result = await handler(event, new JetStreamContext([msg]));
-      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-      msg.ack();
-    } catch (error) {
-      const info = toErrorInfo(error);
-      if (error instanceof RetryLaterError) {
-        msg.nak(error.retryAfterMs);
-      } else if (isRetryable(error) && msg.info.deliveryCount < maxDeliveries) {
-        this.logger.warn(`${msg.subject}: ${info.code}: ${info.message} (delivery ${msg.info.deliveryCount}, retrying)`);
-        msg.nak((this.options.retryDelayMs ?? exponential)(msg.info.deliveryCount));
-      } else {
-        await this.giveUp(msg, info);
-      }
+      await this.settle(msg, handler);
     } finally {
       clearInterval(keepAlive);
     }
   }
 
-  private async giveUp(msg: JsMsg, error: ErrorInfo): Promise<void> {
-    this.logger.error(`${msg.subject}: ${error.code}: ${error.message} (delivery ${msg.info.deliveryCount}, dead-lettered)`);
+  private async settle(msg: JsMsg, handler: MessageHandler): Promise<void> {
+    let event: RecordedEvent;
     try {
-      await sendToDeadLetter(this.js, deadLetterSubject(this.options.prefix, this.options.service), msg, error);
-      msg.term(error.code);
-    } catch {
-      // The dead letter could not be written: keep the message, try again later.
-      msg.nak((this.options.retryDelayMs ?? exponential)(msg.info.deliveryCount));
+      event = await this.retryTransient(msg, () => decodeEventMessage(msg, this.options.loadEvent ?? noLoadEvent));
+    } catch (error) {
+      return this.failed(msg, error, undefined);
     }
+    if (msg.info.deliveryCount > this.maxDeliveries) {
+      // The server's last delivery: the handler died on every one before (it kills its process), or
+      // outages outlasted every retry. Not run again: given up on, so the work it carried is settled.
+      const message = `delivered ${msg.info.deliveryCount} times without being acknowledged`;
+      return this.giveUp(msg, { code: "DELIVERY_LIMIT", message }, event);
+    }
+    try {
+      await this.retryTransient(msg, async () => {
+        const result = await handler(event, new JetStreamContext([msg]));
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      });
+      msg.ack();
+    } catch (error) {
+      await this.failed(msg, error, event);
+    }
+  }
+
+  private async failed(msg: JsMsg, error: unknown, event: RecordedEvent | undefined): Promise<void> {
+    const info = toErrorInfo(error);
+    const delivery = msg.info.deliveryCount;
+    // The server delivers this message no more: a nak would drop it without a dead letter.
+    if (delivery > this.maxDeliveries) return this.giveUp(msg, info, event);
+    const policy = failurePolicy(error);
+    switch (policy.kind) {
+      case "give-up":
+        return this.giveUp(msg, info, event);
+      case "retry-later":
+        return msg.nak(policy.afterMs);
+      case "transient":
+        // Retried in process already, for as long as allowed: the next delivery tries again later.
+        return this.nakWithBackoff(msg, info);
+      case "retryable":
+        return delivery < this.maxDeliveries ? this.nakWithBackoff(msg, info) : this.giveUp(msg, info, event);
+      default:
+        policy satisfies never;
+    }
+  }
+
+  private nakWithBackoff(msg: JsMsg, error: ErrorInfo): void {
+    const delivery = msg.info.deliveryCount;
+    this.logger.warn(`${msg.subject}: ${error.code}: ${error.message} (delivery ${delivery}, retrying)`);
+    msg.nak(this.retryDelay(delivery));
+  }
+
+  private async giveUp(msg: JsMsg, error: ErrorInfo, event: RecordedEvent | undefined): Promise<void> {
+    const delivery = msg.info.deliveryCount;
+    try {
+      const settle = this.options.onGiveUp;
+      if (event && settle) await this.retryTransient(msg, () => settle(event, error));
+      await sendToDeadLetter(this.js, deadLetterSubject(this.options.prefix, this.options.service), msg, error, maxPayloadOf(this.options.connection));
+      msg.term(); // without a reason: servers before 2.10.4 ignore a term that has one, and redeliver
+      this.logger.error(`${msg.subject}: ${error.code}: ${error.message} (delivery ${delivery}, dead-lettered)`);
+    } catch (failure) {
+      const { code, message } = toErrorInfo(failure);
+      this.logger.warn(`${msg.subject}: could not give up on it (${code}: ${message}); delivery ${delivery}, trying again later`);
+      msg.nak(this.retryDelay(delivery));
+    }
+  }
+
+  private retryTransient<T>(msg: JsMsg, attempt: () => Promise<T>): Promise<T> {
+    return retryWhileTransient(attempt, {
+      budgetMs: this.options.transientRetryMs ?? 5 * 60 * 1000,
+      signal: this.closing.signal,
+      onRetry: (error, attempts, delayMs) => {
+        const { code, message } = toErrorInfo(error);
+        this.logger.warn(`${msg.subject}: ${code}: ${message} (delivery ${msg.info.deliveryCount}, attempt ${attempts} failed transiently, again in ${delayMs} ms)`);
+      },
+    });
+  }
+
+  private retryDelay(delivery: number): number {
+    return (this.options.retryDelayMs ?? exponentialBackoff)(delivery);
   }
 }

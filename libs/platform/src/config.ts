@@ -24,6 +24,12 @@ const Environment = z.object({
   TASKER_EXECUTOR_CONCURRENCY: int(16, 1),
   TASKER_MAX_DEPTH: int(32, 1),
   TASKER_MAX_PENDING_CALLS: int(1000, 1),
+  /** Calls one run may make in all; the call that would pass it fails with TOO_MANY_STACK_RUNS. */
+  TASKER_MAX_STACK_RUNS: int(10_000, 1),
+  /** CPU time one activation may use (the thread's, not the wall clock's); then CPU_TIME_LIMIT. */
+  TASKER_CPU_MS_PER_ACTIVATION: int(1000, 1),
+  /** Wall-clock time one activation may take, a backstop for time CPU accounting misses; then WALL_TIME_LIMIT. */
+  TASKER_WALL_MS_PER_ACTIVATION: int(10_000, 1),
   TASKER_LEASE_MS: int(30_000, 1000),
   /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { type JetStreamClient, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { connectNats, ensureEventStream, jetStreamPublisher } from "@tasker/bus";
+import { connectNats, ensureEventStream, isTransient, jetStreamPublisher } from "@tasker/bus";
 import { embeddedDataDir, EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { readModelMigrations, readModelsProjection } from "@tasker/read-models";
+import { Logger } from "@nestjs/common";
 import type { DataSource } from "typeorm";
 import type { TaskerConfig } from "./config.js";
 import { ensureDatabase } from "./ensure-database.js";
@@ -20,6 +21,8 @@ export interface Platform {
   /** Closes the store (waiting for publishes under way), the bus connection and the database pool. */
   close(): Promise<void>;
 }
+
+const outboxLogger = new Logger("event-store");
 
 /** Connects to PostgreSQL (creating the database and running migrations) and NATS (creating the stream). */
 export async function openPlatform(config: TaskerConfig, name: string): Promise<Platform> {
@@ -39,7 +42,11 @@ export async function openPlatform(config: TaskerConfig, name: string): Promise<
   const store = new EventStore({
     dataSource,
     projections: [readModelsProjection],
-    publisher: jetStreamPublisher(js, config.TASKER_SUBJECT_PREFIX),
+    publisher: jetStreamPublisher(nats, config.TASKER_SUBJECT_PREFIX),
+    outbox: {
+      isTransient,
+      onError: (error) => outboxLogger.warn(`outbox: ${error instanceof Error ? error.message : String(error)}`),
+    },
   });
   return {
     config,

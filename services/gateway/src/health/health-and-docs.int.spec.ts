@@ -11,10 +11,10 @@ describe("health, API docs and unknown routes", () => {
     await gateway?.close();
   });
 
-  it("is healthy while PostgreSQL and NATS answer", async () => {
+  it("is healthy while PostgreSQL and NATS answer and no consumer is stalled", async () => {
     const { status, body } = await gateway.request("GET", "/health");
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: "ok", info: { postgres: { status: "up" }, nats: { status: "up" } } });
+    expect(body).toMatchObject({ status: "ok", info: { postgres: { status: "up" }, nats: { status: "up" }, consumers: { status: "up" } } });
   });
 
   it("serves the OpenAPI document listing every route, and the UI", async () => {

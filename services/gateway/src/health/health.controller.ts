@@ -5,6 +5,7 @@ import { ApiErrorBody } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
+import { checkConsumerProgress } from "./consumer-progress.js";
 
 /** How long one dependency may take to answer before it counts as down. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -25,18 +26,19 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "200 when PostgreSQL and NATS answer, 503 otherwise" })
-  @ApiResponse({ status: 503, description: "a dependency does not answer", standardSchema: ApiErrorBody })
+  @ApiOperation({ summary: "200 when PostgreSQL and NATS answer and every consumer with work makes progress, 503 otherwise" })
+  @ApiResponse({ status: 503, description: "a dependency does not answer, or a consumer stopped acknowledging its work", standardSchema: ApiErrorBody })
   async check(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () => this.indicators.check("postgres").attempt(async () => void (await this.platform.dataSource.query("SELECT 1"))).withTimeout(CHECK_TIMEOUT_MS),
         () => this.indicators.check("nats").attempt(async () => ({ rttMs: await this.platform.nats.rtt() })).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicators.check("consumers").attempt(() => checkConsumerProgress(this.platform)).withTimeout(CHECK_TIMEOUT_MS),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const down = describeDown(error.getResponse() as HealthCheckResult);
-      throw new ApiError(503, "UNHEALTHY", `the gateway cannot serve requests: ${down || "a dependency is down"}`);
+      throw new ApiError(503, "UNHEALTHY", `Tasker is unhealthy: ${down || "a check failed"}`);
     }
   }
 }
