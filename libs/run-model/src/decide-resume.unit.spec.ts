@@ -1,9 +1,16 @@
 import { newId } from "@tasker/contracts";
+import { given, record, runEvents } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
-import { decideResume } from "./decisions/decide-resume.js";
+import { RUN_OPEN } from "./decision.js";
+import { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.js";
 import { evolve } from "./evolve.js";
-import { given, record } from "./test-support/given.js";
-import { runEvents } from "./test-support/run-events.js";
+
+/** The conditions of the resume of `stackRunId` suspended at `activation`. */
+const resumeConditions = (stackRunId: string, activation: number) => [
+  { guard: `resume:${stackRunId}`, version: activation - 1 },
+  { guard: `stack:${stackRunId}`, version: activation, check: true },
+  RUN_OPEN,
+];
 
 const [a, b] = [newId(), newId()];
 
@@ -25,7 +32,7 @@ describe("decideResume", () => {
             data: { stackRunId: r.rootId, activation: 2, results: [{ seq: 0, stackRunId: a, ok: true, value: { domains: 2 } }], worker: "executor-1" },
           },
         ],
-        { guard: `resume:${r.rootId}`, version: 0 },
+        resumeConditions(r.rootId, 1),
       );
   });
 
@@ -50,7 +57,7 @@ describe("decideResume", () => {
             data: { stackRunId: r.rootId, activation: 3, results: [{ seq: 1, stackRunId: b, ok: true, value: "B" }], worker: "executor-2" },
           },
         ],
-        { guard: `resume:${r.rootId}`, version: 1 },
+        resumeConditions(r.rootId, 2),
       );
   });
 
@@ -94,5 +101,21 @@ describe("decideResume", () => {
     const [again] = record(r.taskRunId, [r.completed(a, "A")], 7);
     expect(decideResume(evolve(state, again!), r.rootId)).toBeNull();
     expect(decideResume(evolve(evolve(state, completion!), completion!), r.rootId)).toBeNull();
+  });
+
+  it("splits results larger than a batch over several resumes, in seq order, at least one each", () => {
+    const r = runEvents();
+    const [a, b, c] = [newId(), newId(), newId()];
+    const big = "x".repeat(MAX_RESUME_BATCH_CHARS / 2);
+    const start = [...r.submitted(), r.call(a, 0), r.call(b, 1), r.call(c, 2), r.suspended(1, [0, 1, 2])];
+    const settled = [...start, r.completed(c, big), r.completed(b, big), r.completed(a, "small")];
+    const first = given(r.taskRunId, settled).when((state) => decideResume(state, r.rootId)).decision!;
+    expect(first.events[0]?.data).toMatchObject({ activation: 2, results: [{ seq: 0 }, { seq: 1 }] });
+    const afterFirst = [...settled, ...first.events, r.resumed(2), r.suspended(2, [2])];
+    const second = given(r.taskRunId, afterFirst).when((state) => decideResume(state, r.rootId)).decision!;
+    expect(second.events[0]?.data).toMatchObject({ activation: 3, results: [{ seq: 2, value: big }] });
+    const huge = "y".repeat(MAX_RESUME_BATCH_CHARS * 2);
+    const alone = given(r.taskRunId, [...start, r.completed(a, huge), r.completed(b, 1)]).when((state) => decideResume(state, r.rootId)).decision!;
+    expect(alone.events[0]?.data).toMatchObject({ results: [{ seq: 0, value: huge }] });
   });
 });

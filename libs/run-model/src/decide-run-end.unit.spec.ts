@@ -1,12 +1,11 @@
 import { newId } from "@tasker/contracts";
+import { given, runEvents } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
 import { decideCancel } from "./decisions/decide-cancel.js";
 import { decideResume } from "./decisions/decide-resume.js";
 import { decideRunEnd } from "./decisions/decide-run-end.js";
-import { given } from "./test-support/given.js";
-import { runEvents } from "./test-support/run-events.js";
 
-const runGuard = { guard: "run", version: 0 };
+const runGuard = [{ guard: "run", version: 0 }];
 
 describe("decideRunEnd", () => {
   it("completes the run with the root's result", () => {
@@ -32,32 +31,44 @@ describe("decideRunEnd", () => {
 });
 
 describe("decideCancel", () => {
-  it("fails every unfinished stack run, deepest first, with CANCELLED, then cancels the run", () => {
+  /** A run of `width` children per level, `levels` deep, all waiting: a big tree to cancel. */
+  function wideRun(width: number, levels: number) {
     const r = runEvents();
-    const [done, open, nested, grandchild] = [newId(), newId(), newId(), newId()];
-    const history = [
-      ...r.submitted(),
-      r.call(done, 0),
-      r.call(open, 1),
-      r.call(nested, 2, r.rootId, 1, "tasks"),
-      r.suspended(1, [0, 1, 2]),
-      r.call(grandchild, 0, nested, 2),
-      r.suspended(1, [0], nested),
-      r.completed(done, "ok"),
-    ];
-    const error = { code: "CANCELLED", message: "cancelled: user asked" };
-    const { decision } = given(r.taskRunId, history).when((state) => decideCancel(state, "user asked"));
-    // The run's end, and the activations of the unsettled tasks (the root at 1, `nested` at 1; not gapi calls).
-    expect(decision?.expected).toEqual([runGuard, { guard: `stack:${nested}`, version: 1 }, { guard: `stack:${r.rootId}`, version: 1 }]);
-    const events = decision!.events;
-    expect(events.at(-1)).toEqual({ type: "run.cancelled", data: { taskRunId: r.taskRunId, reason: "user asked" } });
-    const failed = events.slice(0, -1);
-    expect(failed.map((event) => event.type)).toEqual(["stack.failed", "stack.failed", "stack.failed", "stack.failed"]);
-    expect(failed.map((event) => event.data)).toEqual(
-      expect.arrayContaining([grandchild, open, nested, r.rootId].map((stackRunId) => ({ stackRunId, error }))),
-    );
-    expect((failed[0]!.data as { stackRunId: string }).stackRunId).toBe(grandchild);
-    expect((failed[3]!.data as { stackRunId: string }).stackRunId).toBe(r.rootId);
+    const history = [...r.submitted()];
+    let parents = [r.rootId];
+    for (let depth = 1; depth <= levels; depth++) {
+      const next: string[] = [];
+      for (const parent of parents) {
+        for (let seq = 0; seq < width; seq++) {
+          const child = newId();
+          history.push(r.call(child, seq, parent, depth, "tasks"));
+          next.push(child);
+        }
+        history.push(r.suspended(1, Array.from({ length: width }, (_, seq) => seq), parent));
+      }
+      parents = next;
+    }
+    return { r, history };
+  }
+
+  it("is one event under the run's own guard, whatever the size of the run", () => {
+    for (const [width, levels] of [[1, 1], [4, 5]] as const) {
+      const { r, history } = wideRun(width, levels);
+      given(r.taskRunId, history)
+        .when((state) => decideCancel(state, "user asked"))
+        .then([{ type: "run.cancelled", data: { taskRunId: r.taskRunId, reason: "user asked" } }], runGuard);
+    }
+  });
+
+  it("ends every unsettled stack run with the run: none resumes or settles afterwards", () => {
+    const { r, history } = wideRun(2, 2);
+    const cancelled = given(r.taskRunId, [...history, { type: "run.cancelled" as const, data: { taskRunId: r.taskRunId, reason: null } }]);
+    const statuses = new Set([...cancelled.state.stackRuns.values()].map((run) => run.status));
+    expect(statuses).toEqual(new Set(["cancelled"]));
+    const leaf = [...cancelled.state.stackRuns.values()].find((run) => run.depth === 2)!;
+    const late = given(r.taskRunId, [...history, { type: "run.cancelled" as const, data: { taskRunId: r.taskRunId, reason: null } }, r.completed(leaf.stackRunId, 1)]);
+    expect(late.state.stackRuns.get(leaf.stackRunId)?.status).toBe("cancelled");
+    expect(decideResume(late.state, leaf.parentStackRunId!)).toBeNull();
   });
 });
 

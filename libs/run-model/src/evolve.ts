@@ -1,12 +1,14 @@
-import { type CallResult, type RecordedEvent, taskRunIdOf } from "@tasker/contracts";
-import { initialRunState, isSettled, type Outcome, type RunState, type StackRunState, type StackRunStatus } from "./run-state.js";
+import { type CallResult, type RecordedEvent, type TaskerEvent, taskRunIdOf } from "@tasker/contracts";
+import { initialRunState, isOver, type Outcome, type RunState, type StackRunState, type StackRunStatus } from "./run-state.js";
 
 /**
  * The state after `event`. Pure: `state` is never changed, a new state shares what did not change.
  * Folding the same event twice gives the same state as folding it once (delivery is at least once).
+ * The run's id comes from the first event's stream; later events (an append being decided) need no
+ * metadata.
  */
-export function evolve(state: RunState, event: RecordedEvent): RunState {
-  const current = state.taskRunId === null ? { ...state, taskRunId: taskRunIdOf(event.metadata.streamId) } : state;
+export function evolve(state: RunState, event: RecordedEvent | TaskerEvent): RunState {
+  const current = state.taskRunId === null && "metadata" in event ? { ...state, taskRunId: taskRunIdOf(event.metadata.streamId) } : state;
   switch (event.type) {
     case "run.submitted":
       return current.status === "new" ? { ...current, status: "running" } : current;
@@ -17,16 +19,16 @@ export function evolve(state: RunState, event: RecordedEvent): RunState {
     case "run.failed":
       return endRun(current, "failed");
     case "run.cancelled":
-      return endRun(current, "cancelled");
+      return cancelUnsettled(endRun(current, "cancelled"));
     case "stack.created":
       return created(current, event.data);
     case "stack.started":
     case "vm.resumed":
-      return update(current, event.data.stackRunId, (run) => (isSettled(run) ? run : { ...run, status: "running" }));
+      return update(current, event.data.stackRunId, (run) => (isOver(run) ? run : { ...run, status: "running" }));
     case "vm.suspended": {
       const { activation, worker } = event.data;
       return update(current, event.data.stackRunId, (run) =>
-        isSettled(run) ? run : { ...run, status: "suspended", lastSuspended: { activation, worker } },
+        isOver(run) ? run : { ...run, status: "suspended", lastSuspended: { activation, worker } },
       );
     }
     case "resume.requested": {
@@ -60,7 +62,14 @@ function endRun(state: RunState, status: "completed" | "failed" | "cancelled"): 
   return state.ended ? state : { ...state, status, ended: true };
 }
 
-type Created = Extract<RecordedEvent, { type: "stack.created" }>["data"];
+/** A cancel ends every stack run that had not settled: none of them runs or settles any more. */
+function cancelUnsettled(state: RunState): RunState {
+  const stackRuns = new Map(state.stackRuns);
+  for (const run of state.stackRuns.values()) if (!isOver(run)) stackRuns.set(run.stackRunId, { ...run, status: "cancelled" });
+  return { ...state, stackRuns };
+}
+
+type Created = Extract<TaskerEvent, { type: "stack.created" }>["data"];
 
 function created(state: RunState, data: Created): RunState {
   if (state.stackRuns.has(data.stackRunId)) return state;
@@ -78,8 +87,9 @@ function created(state: RunState, data: Created): RunState {
     delivered: new Set(),
   };
   const stackRuns = new Map(state.stackRuns).set(data.stackRunId, stackRun);
-  const rootStackRunId = data.parentStackRunId === null ? (state.rootStackRunId ?? data.stackRunId) : state.rootStackRunId;
-  return { ...state, stackRuns, rootStackRunId };
+  if (data.parentStackRunId !== null) return { ...state, stackRuns };
+  // The root's call is recorded with the submission: the run is running from then on.
+  return { ...state, stackRuns, rootStackRunId: state.rootStackRunId ?? data.stackRunId, status: state.status === "new" ? "running" : state.status };
 }
 
 function update(state: RunState, stackRunId: string, change: (run: StackRunState) => StackRunState): RunState {
@@ -91,14 +101,15 @@ function update(state: RunState, stackRunId: string, change: (run: StackRunState
 
 function settle(state: RunState, stackRunId: string, status: StackRunStatus, outcome: Outcome): RunState {
   const run = state.stackRuns.get(stackRunId);
-  if (!run || isSettled(run)) return state;
+  if (!run || isOver(run)) return state;
   const stackRuns = new Map(state.stackRuns).set(stackRunId, { ...run, status, outcome });
   const parent = run.parentStackRunId === null ? undefined : stackRuns.get(run.parentStackRunId);
   if (parent && run.seq !== null) {
     const result: CallResult = outcome.ok
       ? { seq: run.seq, stackRunId, ok: true, value: outcome.value }
       : { seq: run.seq, stackRunId, ok: false, error: outcome.error };
-    stackRuns.set(parent.stackRunId, { ...parent, childResults: new Map(parent.childResults).set(run.seq, result) });
+    const size = outcome.ok ? (JSON.stringify(outcome.value)?.length ?? 4) : JSON.stringify(outcome.error).length;
+    stackRuns.set(parent.stackRunId, { ...parent, childResults: new Map(parent.childResults).set(run.seq, { result, size }) });
   }
   return { ...state, stackRuns };
 }

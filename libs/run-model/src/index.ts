@@ -1,10 +1,25 @@
-export { type Decision, type Guard, resumeGuard, RUN_GUARD, stackGuard } from "./decision.js";
-export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
-export { decideResume } from "./decisions/decide-resume.js";
-export { decideRunEnd } from "./decisions/decide-run-end.js";
-export { evolve, foldRun } from "./evolve.js";
 export {
+  type Condition,
+  type Count,
+  type Decision,
+  type Guard,
+  resumeGuard,
+  RUN_GUARD,
+  RUN_OPEN,
+  STACK_RUNS_COUNTER,
+  stackGuard,
+} from "./decision.js";
+export { type AdmissionContext, admitCalls, KNOWN_SERVICES, type ProposedCall } from "./decisions/admit-calls.js";
+export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
+export { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.js";
+export { decideRunEnd } from "./decisions/decide-run-end.js";
+export { settleAbandoned } from "./decisions/settle-abandoned.js";
+export { evolve, foldRun } from "./evolve.js";
+export { combinedConditions, followUps } from "./follow-ups.js";
+export {
+  type ChildResult,
   initialRunState,
+  isOver,
   isSettled,
   type Outcome,
   type RunState,

@@ -1,10 +1,20 @@
 import type { CallResult, ErrorInfo, JsonValue } from "@tasker/contracts";
 
-/** Where a stack run is: created, running an activation, suspended between activations, or settled. */
-export type StackRunStatus = "pending" | "running" | "suspended" | "completed" | "failed";
+/**
+ * Where a stack run is: created, running an activation, suspended between activations, settled
+ * (completed or failed), or cancelled: unsettled when its run was cancelled.
+ */
+export type StackRunStatus = "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";
 
 /** How a stack run settled: its value or its error. */
 export type Outcome = { ok: true; value: JsonValue } | { ok: false; error: ErrorInfo };
+
+/** A settled child's result as its parent will receive it, with its JSON size (to bound a resume's batch). */
+export interface ChildResult {
+  readonly result: CallResult;
+  /** Characters of the result's JSON. */
+  readonly size: number;
+}
 
 /** One call of the run's tree, as far as the rules need to know it. */
 export interface StackRunState {
@@ -22,7 +32,7 @@ export interface StackRunState {
   /** The highest activation a `resume.requested` asked for (0: none yet). */
   readonly resumeRequestedFor: number;
   /** The settled children's results, by their seq. */
-  readonly childResults: ReadonlyMap<number, CallResult>;
+  readonly childResults: ReadonlyMap<number, ChildResult>;
   /** The seqs already handed to the VM in some `resume.requested`. */
   readonly delivered: ReadonlySet<number>;
 }
@@ -50,4 +60,9 @@ export function initialRunState(): RunState {
 /** Whether a stack run has settled (completed or failed). */
 export function isSettled(stackRun: StackRunState): boolean {
   return stackRun.status === "completed" || stackRun.status === "failed";
+}
+
+/** Whether a stack run will never run again: settled, or cancelled with its run. */
+export function isOver(stackRun: StackRunState): boolean {
+  return isSettled(stackRun) || stackRun.status === "cancelled";
 }

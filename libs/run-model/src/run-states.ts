@@ -1,5 +1,5 @@
 import type { RecordedEvent } from "@tasker/contracts";
-import { foldRun } from "./evolve.js";
+import { evolve, foldRun } from "./evolve.js";
 import type { RunState } from "./run-state.js";
 
 /** Where the events come from (the event store): a stream's events from a version on. */
@@ -9,7 +9,10 @@ export interface StreamReader {
 
 interface Folded {
   readonly state: RunState;
+  /** The stream version `state` includes every event up to. */
   readonly version: number;
+  /** Another writer appended since: the next `latest` reads the events in between. */
+  readonly behind: boolean;
 }
 
 /**
@@ -17,6 +20,9 @@ interface Folded {
  * the last one instead of the whole stream (a run with 500 children wakes the rules 500 times). Safe
  * because a stream's versions are gap-free and its appends are serialised: a read that sees version
  * `n` sees every version before it. States are immutable, so concurrent readers can share them.
+ *
+ * A state is always a prefix of the stream, perhaps not the latest: decisions taken on it are guarded,
+ * so one taken on a stale prefix fails its conditions instead of doing harm.
  */
 export class RunStates {
   private readonly folded = new Map<string, Folded>();
@@ -27,13 +33,57 @@ export class RunStates {
     private readonly capacity = 256,
   ) {}
 
-  /** The state of the run in `streamId` as of now. */
+  /** The state of the run in `streamId` as of now (reads the events appended since the last read). */
   async read(streamId: string): Promise<RunState> {
     const cached = this.folded.get(streamId);
     const tail = await this.store.readStream(streamId, (cached?.version ?? 0) + 1);
-    const latest = { state: foldRun(tail, cached?.state), version: tail.at(-1)?.metadata.streamVersion ?? cached?.version ?? 0 };
-    this.keep(streamId, latest);
-    return latest.state;
+    const version = tail.at(-1)?.metadata.streamVersion ?? cached?.version ?? 0;
+    const state = foldRun(tail, cached?.state);
+    this.keep(streamId, { state, version, behind: false });
+    return state;
+  }
+
+  /**
+   * The state as this process last knew it, without a read when it knows the run up to `atLeast` (the
+   * version of the event a decision acts on) and no other writer's events are known to be missing;
+   * otherwise as `read`. A decision that folds its own events onto the state needs everything up to
+   * what caused them: a resume decided on a state without the resume under way would deliver its
+   * results again.
+   */
+  async latest(streamId: string, atLeast: number): Promise<RunState> {
+    const cached = this.folded.get(streamId);
+    return cached && !cached.behind && cached.version >= atLeast ? cached.state : this.read(streamId);
+  }
+
+  /**
+   * Folds events this process appended (or handles) into the state it keeps, when they follow it
+   * directly; when events of other writers came in between, the state is marked as behind, to be read.
+   * A run this process knows nothing of is learnt only from its first events.
+   */
+  absorb(streamId: string, events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    const cached = this.folded.get(streamId) ?? { state: undefined, version: 0, behind: false };
+    const first = events[0]!.metadata.streamVersion;
+    const last = events.at(-1)!.metadata.streamVersion;
+    if (last <= cached.version) return;
+    if (first > cached.version + 1) {
+      if (cached.state) this.keep(streamId, { ...cached, state: cached.state, behind: true });
+      return;
+    }
+    const unseen = events.filter((event) => event.metadata.streamVersion > cached.version);
+    this.keep(streamId, { state: unseen.reduce(evolve, cached.state ?? foldRun([])), version: last, behind: cached.behind });
+  }
+
+  /**
+   * Learns a run from its root's `stack.created` alone, without a read: it is the second event of
+   * every run, recorded with the `run.submitted` before it in one append, and that first event changes
+   * nothing the rules read that the root's creation does not (see `evolve`).
+   */
+  absorbSubmission(rootCreated: RecordedEvent): void {
+    const { streamId, streamVersion } = rootCreated.metadata;
+    const isRoot = rootCreated.type === "stack.created" && rootCreated.data.parentStackRunId === null;
+    if (!isRoot || streamVersion !== 2 || this.folded.has(streamId)) return;
+    this.keep(streamId, { state: foldRun([rootCreated]), version: 2, behind: false });
   }
 
   private keep(streamId: string, latest: Folded): void {

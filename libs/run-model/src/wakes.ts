@@ -1,4 +1,4 @@
-import type { RecordedEvent } from "@tasker/contracts";
+import type { TaskerEvent } from "@tasker/contracts";
 import type { Decision } from "./decision.js";
 import { decideCancel } from "./decisions/decide-cancel.js";
 import { decideResume } from "./decisions/decide-resume.js";
@@ -18,7 +18,7 @@ export type Wake =
  * Which decisions `event` calls for, from the event alone (no state): empty for most events (logs,
  * created calls, resumes), so a consumer can let them pass without reading the run.
  */
-export function whatWakes(event: RecordedEvent): Wake[] {
+export function whatWakes(event: TaskerEvent): Wake[] {
   switch (event.type) {
     case "stack.completed":
     case "stack.failed":

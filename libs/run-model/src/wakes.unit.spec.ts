@@ -1,7 +1,6 @@
 import { newId } from "@tasker/contracts";
+import { given, record, runEvents } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
-import { given, record } from "./test-support/given.js";
-import { runEvents } from "./test-support/run-events.js";
 import { decideAll, decideWake, whatWakes } from "./wakes.js";
 
 describe("whatWakes", () => {

@@ -1,8 +1,6 @@
 import { newId, type RecordedEvent, runStreamId, type TaskerEvent } from "@tasker/contracts";
+import { type Decision, foldRun, type RunState } from "@tasker/run-model";
 import { expect } from "vitest";
-import type { Decision } from "../decision.js";
-import { foldRun } from "../evolve.js";
-import type { RunState } from "../run-state.js";
 
 /** Records `events` as the store would, in one run's stream. */
 export function record(taskRunId: string, events: readonly TaskerEvent[], fromVersion = 1): RecordedEvent[] {

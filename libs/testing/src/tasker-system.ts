@@ -1,4 +1,7 @@
 import { readFile } from "node:fs/promises";
+import type { RecordedEvent } from "@tasker/contracts";
+import pg from "pg";
+import { historyViolations } from "./history-check.js";
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "./isolated-environment.js";
 import { type ServiceProcess, startServiceProcess } from "./service-process.js";
 
@@ -16,9 +19,13 @@ export interface RunView {
 
 const TASKS = new URL("../../../tasks/", import.meta.url);
 
+/** The processes of a whole Tasker, by label: each runs the service its label names, or the one given. */
+export const DEFAULT_LAYOUT: Readonly<Record<string, string>> = { gateway: "gateway", executor: "executor", "stack-processor": "stack-processor" };
+
 /**
  * A whole Tasker on the shared servers, isolated by its own database and subject prefix: the gateway,
- * the executor and the stack-processor each in a process of its own, as in production.
+ * the executor(s) and the stack-processor each in a process of its own, as in production. `stop()`
+ * checks the history of every run the system recorded (`historyViolations`) and fails when one is wrong.
  */
 export class TaskerSystem {
   readonly processes = new Map<string, ServiceProcess>();
@@ -26,20 +33,26 @@ export class TaskerSystem {
   private constructor(
     readonly env: IsolatedEnvironment,
     private readonly settings: Record<string, string>,
+    private readonly layout: Readonly<Record<string, string>>,
   ) {}
 
-  static async start(settings: Record<string, string> = {}): Promise<TaskerSystem> {
-    const system = new TaskerSystem(await createIsolatedEnvironment(), settings);
-    await Promise.all(["gateway", "executor", "stack-processor"].map((name) => system.startService(name)));
+  /** Starts every process of `layout` (label → service), all with `settings` as environment. */
+  static async start(settings: Record<string, string> = {}, layout: Readonly<Record<string, string>> = DEFAULT_LAYOUT): Promise<TaskerSystem> {
+    const system = new TaskerSystem(await createIsolatedEnvironment(), settings, layout);
+    await Promise.all(Object.keys(layout).map((label) => system.startService(label)));
     return system;
   }
 
   get url(): string {
-    return this.processes.get("gateway")!.gatewayUrl!;
+    const gateway = [...this.processes.values()].find((process) => process.gatewayUrl !== undefined);
+    if (!gateway) throw new Error("no gateway is running");
+    return gateway.gatewayUrl!;
   }
 
-  async startService(name: string): Promise<ServiceProcess> {
-    const process = await startServiceProcess([name], {
+  /** Starts the process `label` (again), running the service its layout names. */
+  async startService(label: string): Promise<ServiceProcess> {
+    const service = this.layout[label] ?? label;
+    const process = await startServiceProcess([service], {
       DATABASE_URL: this.env.databaseUrl,
       NATS_URL: this.env.natsUrl,
       TASKER_SUBJECT_PREFIX: this.env.prefix,
@@ -47,18 +60,46 @@ export class TaskerSystem {
       PORT: "0",
       ...this.settings,
     });
-    this.processes.set(name, process);
+    this.processes.set(label, process);
     return process;
   }
 
-  async kill(name: string, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-    await this.processes.get(name)?.kill(signal);
-    this.processes.delete(name);
+  async kill(label: string, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    await this.processes.get(label)?.kill(signal);
+    this.processes.delete(label);
   }
 
+  /** Stops every process, checks every run's history, and removes the database and the streams. */
   async stop(): Promise<void> {
-    await Promise.all([...this.processes.keys()].map((name) => this.kill(name, "SIGTERM")));
-    await this.env.cleanup();
+    await Promise.all([...this.processes.keys()].map((label) => this.kill(label, "SIGTERM")));
+    try {
+      const wrong = [...(await this.histories())].filter(([, violations]) => violations.length > 0);
+      if (wrong.length > 0) {
+        const report = wrong.slice(0, 5).map(([taskRunId, violations]) => `run ${taskRunId}:\n  ${violations.slice(0, 10).join("\n  ")}`);
+        throw new Error(`${wrong.length} run histories are wrong:\n${report.join("\n")}`);
+      }
+    } finally {
+      await this.env.cleanup();
+    }
+  }
+
+  /** Every run the system recorded, with what `historyViolations` finds wrong with it. */
+  async histories(): Promise<Map<string, string[]>> {
+    const client = new pg.Client({ connectionString: this.env.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ stream_id: string; version: number; type: string; data: unknown }>(
+        `SELECT stream_id, version, type, data FROM events WHERE stream_id LIKE 'run:%' ORDER BY stream_id, version`,
+      );
+      const streams = new Map<string, RecordedEvent[]>();
+      for (const row of rows) {
+        const event = { type: row.type, data: row.data, metadata: { streamId: row.stream_id, streamVersion: row.version } } as RecordedEvent;
+        streams.set(row.stream_id, [...(streams.get(row.stream_id) ?? []), event]);
+      }
+      return new Map([...streams].map(([streamId, events]) => [streamId.slice("run:".length), historyViolations(events)]));
+    } finally {
+      await client.end();
+    }
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -80,8 +121,8 @@ export class TaskerSystem {
     for (const name of names) await this.publish(name, await readFile(new URL(`${name}.js`, TASKS), "utf8"));
   }
 
-  async submit(taskName: string, input?: unknown): Promise<string> {
-    const { status, body } = await this.request<{ taskRunId: string }>("POST", "/tasks", { taskName, input });
+  async submit(taskName: string, input?: unknown, idempotencyKey?: string): Promise<string> {
+    const { status, body } = await this.request<{ taskRunId: string }>("POST", "/tasks", { taskName, input, idempotencyKey });
     if (status !== 202) throw new Error(`submitting ${taskName}: ${status} ${JSON.stringify(body)}`);
     return body.taskRunId;
   }

@@ -1,8 +1,5 @@
-import { type ErrorInfo, newId, type NewEvent } from "@tasker/contracts";
+import { type ErrorInfo, newId, type TaskerEvent } from "@tasker/contracts";
 import type { LogLine, Outcome } from "@tasker/sandbox";
-
-/** Longer log lines are cut: a log is for reading, and every line is an event kept forever. */
-export const MAX_LOG_LINE_CHARS = 16_384;
 
 /** One activation of a stack run, as it is to be recorded. */
 export interface ActivationRecord {
@@ -12,6 +9,7 @@ export interface ActivationRecord {
   at: number;
   depth: number;
   worker: string;
+  /** Storable and bounded already: the sandbox cuts and cleans log lines. */
   logs: readonly LogLine[];
   outcome: Outcome;
   /** After this activation: every call still waiting for its result. */
@@ -19,24 +17,21 @@ export interface ActivationRecord {
   /** The current version of each task the new `tasks` calls name (absent: no such task). */
   taskVersions: ReadonlyMap<string, string>;
   /**
-   * New calls that fail at once (an unknown task or service, too deep): recorded as made and failed,
-   * so the task receives the error like any other call's and may catch it.
+   * New calls refused at once (see `admitCalls`): recorded as made and failed, so the task receives
+   * the error like any other call's and may catch it.
    */
-  rejected: ReadonlyMap<number, ErrorInfo>;
+  refused: ReadonlyMap<number, ErrorInfo>;
   /** Helper modules first loaded in this activation, name → version. */
   modules?: Record<string, string>;
 }
 
-function logEvent(line: LogLine): NewEvent {
-  const message = line.message.length > MAX_LOG_LINE_CHARS ? `${line.message.slice(0, MAX_LOG_LINE_CHARS)}… (truncated)` : line.message;
-  return { type: "log.appended", data: { stackRunId: line.stackRunId, level: line.level, message, at: new Date(line.at).toISOString() } };
-}
-
 /** The events that record an activation: resumed (unless it is the start), its logs, then its outcome. Pure. */
-export function activationEvents(record: ActivationRecord): NewEvent[] {
+export function activationEvents(record: ActivationRecord): TaskerEvent[] {
   const { stackRunId, activation, at, outcome } = record;
-  const events: NewEvent[] = activation > 1 ? [{ type: "vm.resumed", data: { stackRunId, activation, at } }] : [];
-  events.push(...record.logs.map(logEvent));
+  const events: TaskerEvent[] = activation > 1 ? [{ type: "vm.resumed", data: { stackRunId, activation, at } }] : [];
+  for (const line of record.logs) {
+    events.push({ type: "log.appended", data: { stackRunId: line.stackRunId, level: line.level, message: line.message, at: new Date(line.at).toISOString() } });
+  }
   switch (outcome.kind) {
     case "completed":
       events.push({ type: "stack.completed", data: { stackRunId, result: (outcome.result ?? null) as never } });
@@ -63,8 +58,8 @@ export function activationEvents(record: ActivationRecord): NewEvent[] {
             taskVersion: (taskName && record.taskVersions.get(taskName)) ?? null,
           },
         });
-        const rejection = record.rejected.get(call.seq);
-        if (rejection) events.push({ type: "stack.failed", data: { stackRunId: childId, error: rejection } });
+        const refusal = record.refused.get(call.seq);
+        if (refusal) events.push({ type: "stack.failed", data: { stackRunId: childId, error: refusal } });
       }
       events.push({
         type: "vm.suspended",

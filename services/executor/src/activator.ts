@@ -1,19 +1,28 @@
-import { type ErrorInfo, type NewEvent, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, taskRunIdOf } from "@tasker/contracts";
-import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import { type RunStates, stackGuard } from "@tasker/run-model";
+import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, unknownRunError } from "@tasker/contracts";
+import type { EventStore } from "@tasker/event-store";
+import { admitCalls, type RunStates, settleAbandoned } from "@tasker/run-model";
 import type { Sandbox } from "@tasker/sandbox";
+import type { CallLimits } from "./activation-append.js";
+import { appendDecision, claimStart } from "./claims.js";
 import type { LocalWork } from "./local-work.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";
 import { ModuleUse } from "./module-use.js";
-import { type Live, OutcomeRecorder, type Recorded, type RecorderOptions, stampedBy } from "./outcome-recorder.js";
+import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
 
-export interface ActivatorOptions extends RecorderOptions {
+export interface ActivatorOptions {
+  /** This instance: recorded in `vm.suspended`, so resumes come back here. */
+  worker: string;
+  limits: CallLimits;
   /** How long a resume meant for another instance is left to it before this one replays it. */
   stickyGraceMs: number;
+  /** How long a start is claimed for (`stack.started.leaseUntil`): `TASKER_LEASE_MS`. */
+  leaseMs: number;
+  /** The deployment's subject prefix, named when a message about an unknown run arrives. */
+  prefix: string;
 }
 
 /** How activations were served, for operators and tests. */
@@ -43,47 +52,12 @@ export class Activator {
     private readonly options: ActivatorOptions,
     private readonly work: LocalWork,
   ) {
-    this.recorder = new OutcomeRecorder(store, catalog, cache, options, () => this.stats.conflicts++);
+    this.recorder = new OutcomeRecorder(store, runs, catalog, cache, options, () => this.stats.conflicts++);
   }
 
-  /** A call of service `tasks` from the bus: starts it, unless this instance already did. */
-  start(event: RecordedEvent<StackCreated>): Promise<void> {
-    return this.work.run(startKey(event.data.stackRunId), () => this.startNow(event));
-  }
-
-  private async startNow(event: RecordedEvent<StackCreated>): Promise<void> {
-    const { stackRunId, parentStackRunId, seq, depth, taskVersion } = event.data;
-    const streamId = event.metadata.streamId;
-    const [taskName, input] = event.data.args;
-    if (typeof taskName !== "string" || taskVersion === null) {
-      return this.failBeforeRunning(event, { code: "TASK_NOT_FOUND", name: "Error", message: `no task named ${JSON.stringify(taskName)} is published` });
-    }
-    if (depth > this.options.maxDepth) {
-      const message = `"${taskName}" would run ${depth} deep; the limit is ${this.options.maxDepth} (TASKER_MAX_DEPTH)`;
-      return this.failBeforeRunning(event, { code: "MAX_DEPTH_EXCEEDED", name: "Error", message });
-    }
-    // The run's state is read (while the VM runs) only for a decision about the parent that needs it:
-    // not for a root, whose end is guarded, nor when this instance holds the parent's VM. A start
-    // recorded before, or a cancelled run, is refused by the stack run's guard either way.
-    const reading = parentStackRunId !== null && !this.cache.peek(parentStackRunId) ? this.runs.read(streamId) : undefined;
-    const sink = new LogSink();
-    const modules = new ModuleUse((name) => this.catalog.module(name));
-    const at = Date.now();
-    const { vm, outcome } = await this.sandbox.start({
-      stackRunId,
-      taskName,
-      source: taskSource(await this.catalog.code(taskName, taskVersion), modules.lookup),
-      input,
-      at,
-      onLog: sink.write,
-    });
-    const state = await reading;
-    if (state && (state.ended || state.stackRuns.get(stackRunId)?.status !== "pending")) {
-      vm.dispose(); // recorded before (a redelivery), or moot
-      return;
-    }
-    this.stats.starts++;
-    this.dispatchLocally(await this.recorder.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq, modules }, outcome, state));
+  /** A call of service `tasks` from the bus (`attempt`: its delivery): starts it, unless this instance already did. */
+  start(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
+    return this.work.run(startKey(event.data.stackRunId), () => this.startNow(event, attempt));
   }
 
   /**
@@ -99,6 +73,69 @@ export class Activator {
     }
     // Both copies of a resume for this instance's VM run through here: one does it, the other finds it done.
     await this.work.run(resumeKey(stackRunId, activation), () => this.resumeNow(event));
+  }
+
+  /**
+   * Records the failure of the work `event` carried, when the bus gives up on it (it failed for good,
+   * or too many times): the call fails with `error`, which its parent may catch. A call already
+   * settled, or a run already ended, is left as it is.
+   */
+  async abandon(event: RecordedEvent, error: ErrorInfo): Promise<void> {
+    if (event.type !== "stack.created" && event.type !== "resume.requested") return;
+    const activations = event.type === "stack.created" ? 0 : event.data.activation - 1;
+    const failure = { code: error.code, name: "Error", message: `the executor gave up on this call: ${error.message}` };
+    await appendDecision(this.store, event, settleAbandoned(event.data.stackRunId, activations, failure), this.options.prefix);
+  }
+
+  private async startNow(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
+    const { stackRunId, depth, taskVersion, method, args } = event.data;
+    const [taskName, input] = args;
+    // The same rule that admitted the call when its parent made it: a refused call was recorded as
+    // failed then (and its guard taken), so this append only conflicts; a root is refused here alone.
+    const refusal = admitCalls([{ seq: 0, service: "tasks", method, args }], {
+      depth: depth - 1,
+      maxDepth: this.options.limits.maxDepth,
+      taskVersionOf: () => taskVersion,
+      pendingBefore: 0,
+      maxPendingCalls: Number.POSITIVE_INFINITY,
+      stackRunsLeft: Number.POSITIVE_INFINITY,
+      maxStackRuns: this.options.limits.maxStackRuns,
+    }).get(0);
+    if (refusal) {
+      await appendDecision(this.store, event, settleAbandoned(stackRunId, 0, refusal), this.options.prefix);
+      return;
+    }
+    this.runs.absorbSubmission(event);
+    // Claimed while the VM runs: the claim shows the run processing and refuses a start that was
+    // recorded already, or whose run ended.
+    const claim = claimStart(this.store, this.runs, event, { worker: this.options.worker, attempt, leaseMs: this.options.leaseMs, prefix: this.options.prefix });
+    claim.catch(() => undefined);
+    const sink = new LogSink();
+    const modules = new ModuleUse((name) => this.catalog.module(name));
+    const at = Date.now();
+    const { vm, outcome } = await this.sandbox.start({
+      stackRunId,
+      taskName: String(taskName),
+      source: taskSource(await this.catalog.code(String(taskName), taskVersion!), modules.lookup),
+      input,
+      at,
+      onLog: sink.write,
+    });
+    let claimed: boolean;
+    try {
+      claimed = await claim;
+    } catch (error) {
+      vm.dispose();
+      throw error;
+    }
+    if (!claimed) {
+      vm.dispose(); // recorded already (a copy of the message), or the run ended
+      this.stats.conflicts++;
+      return;
+    }
+    this.stats.starts++;
+    const { parentStackRunId, seq } = event.data;
+    this.dispatchLocally(await this.recorder.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq, modules }, outcome));
   }
 
   private async resumeNow(event: RecordedEvent<ResumeRequested>): Promise<void> {
@@ -117,7 +154,10 @@ export class Activator {
   private async replay(resume: RecordedEvent<ResumeRequested>): Promise<Live | undefined> {
     const { stackRunId, activation } = resume.data;
     const streamId = resume.metadata.streamId;
-    const history = stackRunHistory(await this.store.readStream(streamId), stackRunId);
+    const events = await this.store.readStream(streamId);
+    if (events.length === 0) throw unknownRunError(streamId, this.options.prefix);
+    this.runs.absorb(streamId, events);
+    const history = stackRunHistory(events, stackRunId);
     if (history.runEnded || history.ended || history.journal.length !== activation - 1 || !history.created) return undefined;
     const [taskName, input] = history.created.args;
     const sink = new LogSink();
@@ -144,25 +184,15 @@ export class Activator {
     return live;
   }
 
-  /** Starts the nested tasks just called, and resumes a parent held here, without a trip through the bus. */
+  /** Starts the nested tasks just admitted, and resumes decided for VMs held here, without a trip through the bus. */
   private dispatchLocally(recorded: Recorded | undefined): void {
     for (const event of recorded?.events ?? []) {
-      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.rejected.has(event.data.seq)) {
-        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>));
+      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.refused.has(event.data.stackRunId)) {
+        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>, 1));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
         this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), true);
       }
-    }
-  }
-
-  private async failBeforeRunning(cause: RecordedEvent<StackCreated>, error: ErrorInfo): Promise<void> {
-    const { stackRunId } = cause.data;
-    const failed: NewEvent = { type: "stack.failed", data: { stackRunId, error } };
-    try {
-      await this.store.append(cause.metadata.streamId, { guard: stackGuard(stackRunId), version: 0 }, stampedBy(cause, taskRunIdOf(cause.metadata.streamId))([failed]));
-    } catch (failure) {
-      if (!isConcurrencyError(failure)) throw failure;
     }
   }
 }
@@ -174,4 +204,3 @@ function startKey(stackRunId: string): string {
 function resumeKey(stackRunId: string, activation: number): string {
   return `resume:${stackRunId}#${activation}`;
 }
-

@@ -1,6 +1,6 @@
 import { Logger } from "@nestjs/common";
 import { createJetStreamMicroservice } from "@tasker/bus";
-import { endedRunOf, patterns } from "@tasker/contracts";
+import { endedRunOf, patterns, TaskerError } from "@tasker/contracts";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
 import { createSandbox } from "@tasker/sandbox";
@@ -27,21 +27,23 @@ export const executorService = {
   async start(platform): Promise<RunningExecutor> {
     const { config } = platform;
     const prefix = config.TASKER_SUBJECT_PREFIX;
-    const sandbox = await createSandbox();
-    const catalog = new TaskCatalog(platform.dataSource);
+    const sandbox = await createSandbox({ cpuMsPerActivation: config.TASKER_CPU_MS_PER_ACTIVATION, wallMsPerActivation: config.TASKER_WALL_MS_PER_ACTIVATION });
+    const loadEvent = (streamId: string, version: number) => platform.store.readEvent(streamId, version);
+    const catalog = new TaskCatalog(platform.dataSource, loadEvent);
     await catalog.open(platform.nats, prefix);
     const cache = new VmCache(config.TASKER_VM_CACHE_SIZE, config.TASKER_VM_CACHE_MB * MiB);
     const logger = new Logger("executor");
     const work = new LocalWork(config.TASKER_EXECUTOR_CONCURRENCY, (error) =>
       logger.warn(`done in process, it failed and is left to the bus: ${error instanceof Error ? error.message : String(error)}`),
     );
+    const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS };
     const activator = new Activator(
       platform.store,
       new RunStates(platform.store, 1024),
       sandbox,
       catalog,
       cache,
-      { worker: platform.instanceId, maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, stickyGraceMs: STICKY_GRACE_MS },
+      { worker: platform.instanceId, limits, stickyGraceMs: STICKY_GRACE_MS, leaseMs: config.TASKER_LEASE_MS, prefix },
       work,
     );
     // Every instance drops the VMs of runs that ended (a core subscription: each instance hears each end).
@@ -59,6 +61,13 @@ export const executorService = {
       maxDeliveries: config.TASKER_MAX_DELIVERIES,
       ackWaitMs: config.TASKER_ACK_WAIT_MS,
       concurrency: config.TASKER_EXECUTOR_CONCURRENCY,
+      loadEvent,
+      // A call the bus gives up on is settled as failed, so that its parent can go on.
+      onGiveUp: (event, error) =>
+        activator.abandon(event, error).catch((failure: unknown) => {
+          if (!(failure instanceof TaskerError && failure.code === "UNKNOWN_RUN")) throw failure;
+          logger.error(failure.message);
+        }),
     });
     await app.listen();
     return {

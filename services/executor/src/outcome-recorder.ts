@@ -1,10 +1,8 @@
-import { causedBy, type ErrorInfo, type NewEvent, type RecordedEvent, type ResumeRequested, ServiceName, type StackCreated, taskRunIdOf } from "@tasker/contracts";
-import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import { type RunState, stackGuard } from "@tasker/run-model";
-import type { Outcome, TaskVm, ToolCall } from "@tasker/sandbox";
-import { activationEvents } from "./activation-events.js";
-import { rejectionOf } from "./call-checks.js";
-import { type FollowUp, followUpOf } from "./follow-up.js";
+import { causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
+import { CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
+import type { RunState, RunStates } from "@tasker/run-model";
+import type { Outcome, TaskVm } from "@tasker/sandbox";
+import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
 import type { LogSink } from "./log-sink.js";
 import type { ModuleUse } from "./module-use.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -14,6 +12,7 @@ import type { VmCache } from "./vm-cache.js";
 export interface Live {
   vm: TaskVm;
   sink: LogSink;
+  /** Calls waiting for results (those delivered in this activation already removed). */
   pending: Set<number>;
   depth: number;
   parentStackRunId: string | null;
@@ -26,136 +25,115 @@ export interface Live {
 export interface RecorderOptions {
   /** This instance: recorded in `vm.suspended`, so resumes come back here. */
   worker: string;
-  maxDepth: number;
-  maxPendingCalls: number;
+  limits: CallLimits;
+  prefix: string;
 }
 
-/** What an activation's record appended, and which of its new calls failed at once. */
+/** What an activation's record appended, and the nested calls it refused at once (by child stack run id). */
 export interface Recorded {
   events: RecordedEvent[];
-  rejected: ReadonlyMap<number, ErrorInfo>;
+  refused: ReadonlySet<string>;
 }
 
-/** Resumes this instance claimed recently (`<guard>#<version>`): a sibling need not try again. */
-const REMEMBERED_RESUMES = 10_000;
+/** Appends of one activation before the executor gives up: a counter's bound, then a conflicting follow-up. */
+const MAX_ATTEMPTS = 4;
 
 /**
  * Records an activation's outcome in one append under the stack run's guard at its activation number
- * (so of two instances running the same activation only one records it), with what the outcome
- * decides for the rest of the run; then keeps a suspended VM in the cache, or disposes of it.
+ * (so of two instances running the same activation only one records it) while the run is open, with
+ * the follow-up decisions of the rules (a run's end, a parent's resume); then keeps a suspended VM in
+ * the cache, or disposes of it. Whatever about the outcome cannot be stored, and retrying cannot
+ * cure, becomes the outcome instead: the stack run fails with `RESULT_NOT_STORABLE`.
  */
 export class OutcomeRecorder {
-  private readonly claimedResumes = new Set<string>();
-
   constructor(
     private readonly store: EventStore,
+    private readonly runs: RunStates,
     private readonly catalog: TaskCatalog,
     private readonly cache: VmCache,
     private readonly options: RecorderOptions,
-    /** Counts the activations another writer recorded first. */
+    /** Counts the activations another writer recorded first (or whose run ended meanwhile). */
     private readonly onConflict: () => void,
   ) {}
 
   /** Records activation `activation` of the stack run `cause` (its stack.created or resume.requested) is about. */
-  async record(
-    cause: RecordedEvent<StackCreated | ResumeRequested>,
-    activation: number,
-    at: number,
-    live: Live,
-    ran: Outcome,
-    state?: RunState,
-  ): Promise<Recorded | undefined> {
+  async record(cause: RecordedEvent<StackCreated | ResumeRequested>, activation: number, at: number, live: Live, ran: Outcome): Promise<Recorded | undefined> {
     const { streamId } = cause.metadata;
-    const { stackRunId } = cause.data;
-    const calls = ran.kind === "suspended" ? ran.calls : [];
-    const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
-    const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
-    for (const call of calls) live.pending.add(call.seq);
-    const outcome = this.overrule(ran, calls, live.pending);
-    const rejected = new Map<number, ErrorInfo>();
-    for (const call of calls) {
-      const rejection = rejectionOf(call, { depth: live.depth, maxDepth: this.options.maxDepth, taskVersions });
-      if (rejection) rejected.set(call.seq, rejection);
-    }
-    const events = activationEvents({
-      stackRunId,
-      activation,
-      at,
-      depth: live.depth,
-      worker: this.options.worker,
-      logs: live.sink.take(),
-      outcome,
-      pending: live.pending,
-      taskVersions,
-      rejected,
-      modules: live.modules.takeFresh(),
-    });
-    const taskRunId = taskRunIdOf(streamId);
-    const followUp = this.claim(
-      followUpOf({
-        taskRunId,
-        stackRunId,
-        parentStackRunId: live.parentStackRunId,
-        seq: live.seq,
-        parentHeldAt: live.parentStackRunId === null ? undefined : this.cache.peek(live.parentStackRunId)?.activation,
-        worker: this.options.worker,
-        outcome,
-        events,
-        state,
-        streamId,
-      }),
-    );
-    const own = { guard: stackGuard(stackRunId), version: activation - 1 };
-    const caused = stampedBy(cause, taskRunId);
-    let recorded: RecordedEvent[];
     try {
-      try {
-        ({ events: recorded } = await this.store.append(streamId, followUp ? [own, ...followUp.guards] : own, caused(followUp ? [...events, ...followUp.events] : events)));
-      } catch (error) {
-        // Someone else resumed the parent first: record the outcome alone, the rest follows its course.
-        if (!(isConcurrencyError(error) && followUp?.optional)) throw error;
-        ({ events: recorded } = await this.store.append(streamId, own, caused(events)));
+      const calls = ran.kind === "suspended" ? ran.calls : [];
+      const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
+      const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
+      const state = await this.runs.latest(streamId, cause.metadata.streamVersion);
+      if (state.taskRunId === null) throw unknownRunError(streamId, this.options.prefix);
+      const base: Activation = {
+        stackRunId: cause.data.stackRunId,
+        activation,
+        at,
+        depth: live.depth,
+        worker: this.options.worker,
+        logs: live.sink.take(),
+        outcome: ran,
+        waitingBefore: live.pending,
+        taskVersions,
+        modules: live.modules.takeFresh(),
+      };
+      const appended = await this.appendOutcome(cause, base, state);
+      if (!appended) {
+        live.vm.dispose();
+        this.onConflict();
+        return undefined;
       }
+      const { plan, events } = appended;
+      this.runs.absorb(streamId, events);
+      if (plan.outcome.kind === "suspended") {
+        this.cache.put({ ...live, pending: plan.pending, taskRunId: taskRunIdOf(streamId), stackRunId: cause.data.stackRunId, activation, bytes: live.vm.memoryBytes });
+      } else {
+        live.vm.dispose();
+      }
+      return { events, refused: refusedChildren(plan, cause.data.stackRunId) };
     } catch (error) {
       live.vm.dispose();
-      if (!isConcurrencyError(error)) {
-        if (followUp?.optional) this.claimedResumes.delete(decisionKey(followUp)); // not taken: a sibling may
-        throw error;
-      }
-      this.onConflict(); // another instance recorded this activation first, or the run ended: that stands
-      return undefined;
+      throw error;
     }
-    if (outcome.kind === "suspended") this.cache.put({ ...live, taskRunId, stackRunId, activation, bytes: live.vm.memoryBytes });
-    else live.vm.dispose();
-    return { events: recorded, rejected };
   }
 
   /**
-   * Claims a parent's resume for this activation before appending it, so that siblings finishing at the
-   * same moment here do not all try the same decision (all but one would conflict); undefined when a
-   * sibling claimed it already.
+   * Appends the activation: with its follow-ups, then alone when a follow-up's guard moved on (another
+   * writer decided it first); within what the run has left of `TASKER_MAX_STACK_RUNS`; and with the
+   * outcome replaced by a `RESULT_NOT_STORABLE` failure when the store refuses it for good. Undefined
+   * when the activation itself was recorded by another writer, or the run ended.
    */
-  private claim(followUp: FollowUp | undefined): FollowUp | undefined {
-    if (!followUp?.optional) return followUp;
-    const key = decisionKey(followUp);
-    if (this.claimedResumes.has(key)) return undefined;
-    if (this.claimedResumes.size >= REMEMBERED_RESUMES) this.claimedResumes.clear();
-    this.claimedResumes.add(key);
-    return followUp;
-  }
-
-  /** Failures the executor decides over the task's own outcome: calls it cannot record, too many waiting. */
-  private overrule(outcome: Outcome, calls: readonly ToolCall[], pending: ReadonlySet<number>): Outcome {
-    const misnamed = calls.find((call) => !ServiceName.safeParse(call.service).success);
-    if (misnamed) {
-      return failed("INVALID_SERVICE_NAME", `call ${misnamed.seq} names the service ${JSON.stringify(misnamed.service)}: use lower-case letters, digits and '-'`);
+  private async appendOutcome(
+    cause: RecordedEvent,
+    base: Activation,
+    state: RunState,
+  ): Promise<{ plan: ActivationAppend & { outcome: Outcome }; events: RecordedEvent[] } | undefined> {
+    const stamped = stampedBy(cause, taskRunIdOf(cause.metadata.streamId));
+    let activation = base;
+    let withFollowUps = true;
+    let stackRunsLeft = Number.POSITIVE_INFINITY;
+    for (let attempt = 1; ; attempt++) {
+      const plan = activationAppend(activation, this.options.limits, withFollowUps ? state : undefined, stackRunsLeft);
+      try {
+        const { events } = await this.store.append(cause.metadata.streamId, plan.expected, stamped(plan.events));
+        return { plan: { ...plan, outcome: activation.outcome }, events };
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        if (error instanceof CountExceededError) {
+          stackRunsLeft = Math.max(0, error.max - error.value);
+        } else if (isConcurrencyError(error)) {
+          if (!withFollowUps || plan.followUps.length === 0) return undefined;
+          withFollowUps = false;
+        } else if (error instanceof StreamNotFoundError) {
+          throw unknownRunError(cause.metadata.streamId, this.options.prefix);
+        } else if (isUnstorable(error) && activation.outcome.kind !== "failed") {
+          activation = { ...activation, outcome: notStorable(error) };
+        } else {
+          throw error;
+        }
+      }
     }
-    if (outcome.kind === "suspended" && pending.size > this.options.maxPendingCalls) {
-      return failed("TOO_MANY_PENDING_CALLS", `${pending.size} calls wait at once; the limit is ${this.options.maxPendingCalls} (TASKER_MAX_PENDING_CALLS)`);
-    }
-    return outcome;
   }
-
 }
 
 /** Stamps events with what caused them: the event handled, the run (one trace: its traceparent). */
@@ -164,10 +142,24 @@ export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: rea
   return (events) => events.map((event) => ({ ...event, metadata }));
 }
 
-function decisionKey(followUp: FollowUp): string {
-  return followUp.guards.map((guard) => `${guard.guard}#${guard.version}`).join(" ");
+function refusedChildren(plan: ActivationAppend, stackRunId: string): Set<string> {
+  const refused = new Set<string>();
+  for (const event of plan.events) if (event.type === "stack.failed" && event.data.stackRunId !== stackRunId) refused.add(event.data.stackRunId);
+  return refused;
 }
 
-function failed(code: string, message: string): Outcome {
-  return { kind: "failed", error: { code, name: "Error", message } };
+// PostgreSQL's data exceptions (22xxx: a value jsonb or text refuses) and program limits (54xxx: nested too deep).
+const UNSTORABLE_SQLSTATE = /^(22|54)/;
+
+/** Whether the store refused the events for what they hold, which no retry changes. */
+function isUnstorable(error: unknown): boolean {
+  if (error instanceof ValidationError || error instanceof RangeError) return true;
+  const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return typeof code === "string" && UNSTORABLE_SQLSTATE.test(code);
+}
+
+function notStorable(error: unknown): Outcome {
+  // The message names the field, whose path may hold the very characters that could not be stored.
+  const reason = error instanceof ValidationError ? storableText(error.message).slice(0, 1000) : "the database refused a value of it";
+  return { kind: "failed", error: { code: "RESULT_NOT_STORABLE", name: "TypeError", message: `the activation's outcome could not be recorded: ${reason}` } };
 }

@@ -1,7 +1,12 @@
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
+import { Logger } from "@nestjs/common";
+import { decodeEventMessage } from "@tasker/bus";
 import { patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
 import { pooledSql, type Sql } from "@tasker/event-store";
 import type { DataSource } from "typeorm";
+
+/** Where an event sent by reference is read from: the event store. */
+type LoadEvent = (streamId: string, version: number) => Promise<RecordedEvent | undefined>;
 
 /**
  * The published task functions as the executor needs them: the code of a pinned version (immutable,
@@ -9,12 +14,15 @@ import type { DataSource } from "typeorm";
  * modules), loaded at start and kept current from the bus's `task.published` events.
  */
 export class TaskCatalog {
-  private readonly latest = new Map<string, { version: string; code: string }>();
+  private readonly latest = new Map<string, { version: string; code: string; position: number }>();
   private readonly codeByVersion = new Map<string, string>();
   private readonly sql: Sql;
   private subscription: Subscription | undefined;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly loadEvent: LoadEvent,
+  ) {
     this.sql = pooledSql(dataSource);
   }
 
@@ -23,8 +31,13 @@ export class TaskCatalog {
     this.subscription = nats.subscribe(`${prefix}.${patterns.taskPublished}`, {
       callback: (error, msg) => {
         if (error) return;
-        const event = JSON.parse(msg.string()) as RecordedEvent;
-        if (event.type === "task.published") this.learn(event.data.name, event.data.version, event.data.code);
+        // Large code comes by reference, read from the store: publications may be learnt out of order.
+        decodeEventMessage(msg, this.loadEvent).then(
+          (event) => {
+            if (event.type === "task.published") this.learn(event.data.name, event.data.version, event.data.code, event.metadata.position);
+          },
+          (failure: unknown) => new Logger("executor").warn(`a task.published message could not be read: ${failure instanceof Error ? failure.message : String(failure)}`),
+        );
       },
     });
     const rows = await this.sql.rows<{ name: string; version: string; code: string }>(
@@ -75,11 +88,13 @@ export class TaskCatalog {
 
   /** Rows read from the database never override what the bus told since: that is newer. */
   private learnAll(rows: readonly { name: string; version: string; code: string }[]): void {
-    for (const row of rows) if (!this.latest.has(row.name)) this.learn(row.name, row.version, row.code);
+    for (const row of rows) if (!this.latest.has(row.name)) this.learn(row.name, row.version, row.code, 0);
   }
 
-  private learn(name: string, version: string, code: string): void {
-    this.latest.set(name, { version, code });
+  /** `position`: of the publication in the store (0: read from the read model); an older one is not learnt as the latest. */
+  private learn(name: string, version: string, code: string, position: number): void {
     this.codeByVersion.set(`${name}@${version}`, code);
+    const known = this.latest.get(name);
+    if (!known || known.position <= position) this.latest.set(name, { version, code, position });
   }
 }

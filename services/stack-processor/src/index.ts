@@ -18,19 +18,20 @@ export const stackProcessorService: ServiceDefinition = {
   name,
   async start(platform) {
     const { config } = platform;
-    const orchestrator = new RunOrchestrator(platform.store);
+    const orchestrator = new RunOrchestrator(platform.store, config.TASKER_SUBJECT_PREFIX);
     const app = await createJetStreamMicroservice(StackProcessorModule.register(orchestrator), {
       connection: platform.nats,
       prefix: config.TASKER_SUBJECT_PREFIX,
       service: name,
       maxDeliveries: config.TASKER_MAX_DELIVERIES,
       ackWaitMs: config.TASKER_ACK_WAIT_MS,
+      loadEvent: (streamId, version) => platform.store.readEvent(streamId, version),
     });
     await app.listen();
     const watchdog = new Watchdog({
       sql: pooledSql(platform.dataSource),
       store: platform.store,
-      js: platform.js,
+      nats: platform.nats,
       orchestrator,
       prefix: config.TASKER_SUBJECT_PREFIX,
       leaseMs: config.TASKER_LEASE_MS,

@@ -1,4 +1,4 @@
-import { causedBy, type RecordedEvent, runStreamId, taskRunIdOf } from "@tasker/contracts";
+import { causedBy, type RecordedEvent, runStreamId, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
 import { type Decision, decideAll, decideWake, type RunState, RunStates, whatWakes } from "@tasker/run-model";
 
@@ -10,13 +10,18 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Applies the run-model's rules to a run: reads its stream, folds it, appends what is decided. A
- * decision carries a guard, so a conflicting writer (another instance, a redelivery) makes the append
- * fail; the rules then run again on a fresh read, and usually find the decision already taken.
+ * decision carries its conditions, so a conflicting writer (another instance, a redelivery, the
+ * executor that took the same decision with its outcome) makes the append fail; the rules then run
+ * again on a fresh read, and usually find the decision already taken.
  */
 export class RunOrchestrator {
   private readonly states: RunStates;
 
-  constructor(private readonly store: EventStore) {
+  constructor(
+    private readonly store: EventStore,
+    /** The deployment's subject prefix, named when a message about an unknown run arrives. */
+    private readonly prefix: string,
+  ) {
     this.states = new RunStates(store);
   }
 
@@ -37,7 +42,9 @@ export class RunOrchestrator {
     const metadata = causedBy(cause, taskRunId);
     const taken: Decision[] = [];
     for (let attempt = 1; ; attempt++) {
-      const decisions = rule(await this.states.read(streamId)).filter((decision) => decision !== null);
+      const state = await this.states.read(streamId);
+      if (state.taskRunId === null) throw unknownRunError(streamId, this.prefix);
+      const decisions = rule(state).filter((decision) => decision !== null);
       try {
         for (const decision of decisions) {
           await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));

@@ -1,9 +1,9 @@
-import type { RecordedEvent } from "@tasker/contracts";
+import { newId, type RecordedEvent } from "@tasker/contracts";
+import { ConcurrencyError } from "@tasker/event-store";
 import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
-import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
+import { createIsolatedEnvironment, HandRun, type IsolatedEnvironment, ofType, processorIdle } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunOrchestrator, stackProcessorService } from "./index.js";
-import { HandRun, ofType, processorIdle } from "./test-support/executor-like.js";
 
 let env: IsolatedEnvironment;
 const handles: ServicesHandle[] = [];
@@ -83,12 +83,12 @@ describe("stack-processor", () => {
   it("fails the run with the root's error", async () => {
     const run = new HandRun(handles[0]!.platform.store);
     await run.submit();
-    await run.fail(run.rootId, { code: "TASK_THREW", message: "boom" });
+    await run.fail(run.rootId, { code: "TASK_THREW", message: "boom" }, 0);
     const [failed] = ofType(await run.until((all) => ofType(all, "run.failed").length > 0), "run.failed");
     expect(failed!.data.error).toEqual({ code: "TASK_THREW", message: "boom" });
   });
 
-  it("cancels a run: CANCELLED for every unfinished stack run, then run.cancelled, once", async () => {
+  it("cancels a run with one event, once, and nothing of the run is recorded after it", async () => {
     const run = new HandRun(handles[0]!.platform.store);
     await run.submit();
     const [a, b] = await run.suspend(1, 2, [0, 1]);
@@ -96,15 +96,34 @@ describe("stack-processor", () => {
     await run.until((events) => resumes(events).length > 0);
     await Promise.all([run.cancel("user asked"), run.cancel("asked twice")]);
     const events = await run.until((all) => ofType(all, "run.cancelled").length > 0);
-    const failed = ofType(events, "stack.failed");
-    expect(failed.map((event) => event.data.stackRunId).sort()).toEqual([b, run.rootId].sort());
-    expect(failed.every((event) => event.data.error.code === "CANCELLED")).toBe(true);
-    // Whichever request is decided second finds the run ended, as does a child settling late.
-    await run.complete(b!, "too late");
+    expect(events.at(-1)!.data).toEqual({ taskRunId: run.taskRunId, reason: expect.stringMatching(/user asked|asked twice/) });
+    // Whichever request is decided second finds the run ended; a child settling late, or the
+    // activation that was under way, is refused.
+    await expect(run.complete(b!, "too late")).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(run.finish(2, "too late")).rejects.toBeInstanceOf(ConcurrencyError);
     await processorIdle(handles[0]!.platform.nats, env.prefix);
     const later = await handles[0]!.platform.store.readStream(run.streamId);
+    expect(later.slice(events.length)).toEqual([]);
     expect(ofType(later, "run.cancelled")).toHaveLength(1);
-    expect(later.at(-1)!.data).toMatchObject({ stackRunId: b, result: "too late" });
+  });
+
+  it("cancels a run of 2,000 waiting calls as cheaply as one of a single call", async () => {
+    const run = new HandRun(handles[0]!.platform.store);
+    await run.submit();
+    await run.suspend(1, 2000, Array.from({ length: 2000 }, (_, seq) => seq));
+    await run.cancel("too big");
+    const events = await run.until((all) => ofType(all, "run.cancelled").length > 0);
+    expect(events.at(-1)!.type).toBe("run.cancelled");
+    const [taskRun] = await handles[0]!.platform.dataSource.query("SELECT status FROM task_runs WHERE task_run_id = $1", [run.taskRunId]);
+    expect(taskRun.status).toBe("cancelled");
+  });
+
+  it("reports a run this event store does not know, without deciding anything (another deployment sharing the prefix)", async () => {
+    const { store } = handles[0]!.platform;
+    const stranger = new HandRun(store);
+    const event = { type: "vm.suspended", data: { stackRunId: stranger.rootId, activation: 1, at: 1, waitingOn: [], worker: "w" }, metadata: { eventId: newId(), streamId: stranger.streamId, streamVersion: 3, position: 1, recordedAt: new Date().toISOString(), traceparent: null, causationId: null, correlationId: null } } as RecordedEvent;
+    await expect(new RunOrchestrator(store, env.prefix).onEvent(event)).rejects.toMatchObject({ code: "UNKNOWN_RUN", kind: "terminal", message: expect.stringContaining(env.prefix) });
+    expect(await store.readStream(stranger.streamId)).toEqual([]);
   });
 
   it("decides once when one event is handled many times at once (redelivery, several instances)", async () => {
@@ -114,7 +133,7 @@ describe("stack-processor", () => {
     const [a] = await run.suspend(1, 2, [0, 1]);
     await run.complete(a!, "A");
     const completion = (await store.readStream(run.streamId)).at(-1)!;
-    const orchestrators = Array.from({ length: 8 }, () => new RunOrchestrator(store));
+    const orchestrators = Array.from({ length: 8 }, () => new RunOrchestrator(store, env.prefix));
     const taken = await Promise.all(orchestrators.map((orchestrator) => orchestrator.onEvent(completion)));
     await processorIdle(handles[0]!.platform.nats, env.prefix);
     const events = await store.readStream(run.streamId);

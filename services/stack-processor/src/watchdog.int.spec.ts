@@ -1,12 +1,13 @@
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { Subscription } from "@nats-io/nats-core";
-import type { RecordedEvent } from "@tasker/contracts";
+import { eventStreamName } from "@tasker/bus";
+import { newId, type RecordedEvent } from "@tasker/contracts";
 import { EventStore } from "@tasker/event-store";
 import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
 import { readModelsProjection } from "@tasker/read-models";
-import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
+import { createIsolatedEnvironment, HandRun, type IsolatedEnvironment, ofType, processorIdle } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackProcessorService } from "./index.js";
-import { HandRun, ofType, processorIdle } from "./test-support/executor-like.js";
 
 const LEASE_MS = 1000;
 let env: IsolatedEnvironment;
@@ -58,31 +59,94 @@ async function appendUnpublished(run: HandRun, append: (run: HandRun) => Promise
   await handle.platform.dataSource.query("DELETE FROM outbox WHERE position = ANY($1)", [positions]);
 }
 
+/** A durable consumer of `filter` (below the prefix), as a worker's; `acking`: it acknowledges every message without doing anything. */
+async function worker(name: string, filter: string, acking: boolean): Promise<() => Promise<void>> {
+  const jsm = await jetstreamManager(handle.platform.nats);
+  const stream = eventStreamName(env.prefix);
+  await jsm.consumers.add(stream, { durable_name: name, filter_subject: `${env.prefix}.${filter}`, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+  const messages = acking ? await (await jetstream(handle.platform.nats).consumers.get(stream, name)).consume() : undefined;
+  const loop = (async () => {
+    for await (const msg of messages ?? []) msg.ack();
+  })();
+  return async () => {
+    await messages?.close();
+    await loop;
+    await jsm.consumers.delete(stream, name);
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe("watchdog", () => {
-  it("republishes a task call still pending after a lease, under a new message id", async () => {
+  it("sends again a task call whose message never reached the bus, under a new message id", async () => {
     const run = new HandRun(handle.platform.store);
     const calls = watch(`${env.prefix}.run.${run.taskRunId}.stack.created.tasks`);
-    await run.submit();
-    await calls.until(2);
+    await appendUnpublished(run, (silent) => silent.submit());
+    await calls.until(1);
     calls.stop();
-    const [original, again] = calls.seen;
-    expect(again!.event).toEqual(original!.event);
-    expect(original!.msgId).toBe(original!.event.metadata.eventId);
-    expect(again!.msgId).toBe(`${original!.event.metadata.eventId}:redispatch:1`);
+    const [created] = ofType(await handle.platform.store.readStream(run.streamId), "stack.created");
+    expect(calls.seen[0]!.event).toEqual(created);
+    expect(calls.seen[0]!.msgId).toBe(`${created!.metadata.eventId}:after:0`);
   });
 
-  it("republishes a resume no executor acted on", async () => {
+  it("sends again a call its worker acknowledged without recording anything, then fails it with UNPROCESSED", async () => {
+    const stop = await worker("lossy_executor", "run.*.stack.created.tasks", true);
+    try {
+      const run = new HandRun(handle.platform.store);
+      const calls = watch(`${env.prefix}.run.${run.taskRunId}.stack.created.tasks`);
+      await run.submit();
+      const events = await run.until((all) => ofType(all, "run.failed").length > 0, 20 * LEASE_MS);
+      calls.stop();
+      // The original and three copies, each with a message id of its own, then the call fails.
+      expect(calls.seen.map((seen) => seen.msgId)).toEqual([expect.any(String), ...[1, 2, 3].map(() => expect.stringMatching(/:after:\d+$/))]);
+      expect(new Set(calls.seen.map((seen) => seen.msgId)).size).toBe(4);
+      expect(ofType(events, "stack.failed")).toEqual([expect.objectContaining({ data: { stackRunId: run.rootId, error: expect.objectContaining({ code: "UNPROCESSED" }) } })]);
+      expect(ofType(events, "run.failed")[0]!.data.error.code).toBe("UNPROCESSED");
+    } finally {
+      await stop();
+    }
+  });
+
+  it("leaves alone a call whose message waits for its consumer, however long: a busy worker gets no copies", async () => {
+    const stop = await worker("busy_executor", "run.*.stack.created.tasks", false);
+    try {
+      const run = new HandRun(handle.platform.store);
+      const calls = watch(`${env.prefix}.run.${run.taskRunId}.stack.created.tasks`);
+      await run.submit();
+      await sleep(4 * LEASE_MS);
+      calls.stop();
+      expect(calls.seen).toHaveLength(1);
+      expect(ofType(await handle.platform.store.readStream(run.streamId), "stack.failed")).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("leaves alone the calls of a service no consumer takes yet: its consumer gets them when it starts", async () => {
+    const run = new HandRun(handle.platform.store);
+    const calls = watch(`${env.prefix}.run.${run.taskRunId}.stack.created.gapi`);
+    await run.submit();
+    await run.suspend(1, 1, [0]);
+    await sleep(4 * LEASE_MS);
+    calls.stop();
+    expect(calls.seen).toHaveLength(1);
+  });
+
+  it("sends again a resume whose message never reached the bus", async () => {
     const run = new HandRun(handle.platform.store);
     const resumes = watch(`${env.prefix}.run.${run.taskRunId}.resume.requested.>`);
     await run.submit();
     const [child] = await run.suspend(1, 1, [0], "executor-gone");
-    await run.complete(child!, 1);
-    await resumes.until(2);
+    await processorIdle(handle.platform.nats, env.prefix);
+    await appendUnpublished(run, async (silent) => {
+      await silent.complete(child!, 1);
+      await silent.resume(2, [{ seq: 0, stackRunId: child!, ok: true, value: 1 }], "executor-gone");
+    });
+    await resumes.until(1);
     resumes.stop();
-    expect(resumes.seen[1]!.event).toEqual(resumes.seen[0]!.event);
-    expect(resumes.seen[1]!.event.data).toMatchObject({ activation: 2, worker: "executor-gone" });
-    const recorded = ofType(await handle.platform.store.readStream(run.streamId), "resume.requested");
-    expect(recorded).toHaveLength(1);
+    const [recorded] = ofType(await handle.platform.store.readStream(run.streamId), "resume.requested");
+    expect(resumes.seen[0]!.event).toEqual(recorded);
+    expect(resumes.seen[0]!.msgId).toBe(`${recorded!.metadata.eventId}:after:0`);
   });
 
   it("decides again for a run whose completions were never published", async () => {
@@ -101,7 +165,13 @@ describe("watchdog", () => {
     expect(resume!.metadata.causationId).toBeNull();
   });
 
-  it("ends a run whose root's completion was never published", async () => {
+  it("ends a run whose root's completion was never published, even beside a run it cannot handle", async () => {
+    // A read model row of a run the event store does not have: the watchdog reports it, and goes on.
+    await handle.platform.dataSource.query(
+      `INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, service, method, args, depth, status, created_at, updated_at)
+       VALUES ($1, $2, NULL, 'tasks', '["execute"]', '[]', 0, 'completed', now() - interval '1 hour', now() - interval '1 hour')`,
+      [newId(), newId()],
+    );
     const run = new HandRun(handle.platform.store);
     await run.submit();
     await processorIdle(handle.platform.nats, env.prefix);

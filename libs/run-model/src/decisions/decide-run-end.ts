@@ -11,7 +11,7 @@ export function decideRunEnd(state: RunState): Decision | null {
   if (!outcome) return null;
   const taskRunId = state.taskRunId;
   return {
-    expected: { guard: RUN_GUARD, version: 0 },
+    expected: [{ guard: RUN_GUARD, version: 0 }],
     events: [
       outcome.ok
         ? { type: "run.completed", data: { taskRunId, result: outcome.value } }

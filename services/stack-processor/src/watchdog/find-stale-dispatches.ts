@@ -10,29 +10,34 @@ export interface StaleDispatch {
 }
 
 /**
- * (a) stack runs of service `tasks` still `pending` a lease after their `stack.created`: no executor
- * started them; (b) `resume.requested` events a lease old whose stack run's activation is still below
- * the one requested: no executor resumed it. `stack_runs` holds only unfinished runs, so ended runs
- * never come back.
+ * Calls of every service whose work no worker is known to be doing: (a) stack runs still `pending`
+ * a lease after their `stack.created` (nobody took them), or `processing` past the lease of their
+ * `stack.started` (the worker that took them is gone), with that `stack.created`; (b)
+ * `resume.requested` events a lease old whose stack run's activation is still below the one
+ * requested (no executor resumed it). `stack_runs` holds only unfinished runs, so ended runs never
+ * come back. Oldest first.
  */
 export function findStaleDispatches(sql: Sql, leaseMs: number, limit: number): Promise<StaleDispatch[]> {
-  return sql.rows<StaleDispatch>(
-    `SELECT * FROM (
-       SELECT e.stream_id AS "streamId", e.version, extract(epoch FROM now() - e.recorded_at) * 1000 AS "ageMs",
-              'stack run ' || s.stack_run_id || ' still pending' AS reason
-       FROM stack_runs s
-       JOIN events e ON e.stream_id = 'run:' || s.task_run_id AND e.type = 'stack.created'
-                    AND e.data->>'stackRunId' = s.stack_run_id::text
-       WHERE s.service = 'tasks' AND s.status = 'pending' AND s.updated_at < now() - make_interval(secs => $1 / 1000.0)
-       UNION ALL
-       SELECT e.stream_id, e.version, extract(epoch FROM now() - e.recorded_at) * 1000,
-              'stack run ' || s.stack_run_id || ' not resumed to activation ' || (e.data->>'activation')
-       FROM stack_runs s
-       JOIN events e ON e.stream_id = 'run:' || s.task_run_id AND e.type = 'resume.requested'
-                    AND e.data->>'stackRunId' = s.stack_run_id::text
-       WHERE s.status = 'suspended' AND (e.data->>'activation')::int > s.activation
-         AND e.recorded_at < now() - make_interval(secs => $1 / 1000.0)
-     ) stale ORDER BY "ageMs" DESC LIMIT $2`,
-    [leaseMs, limit],
-  ).then((rows) => rows.map((row) => ({ ...row, ageMs: Number(row.ageMs) })));
+  return sql
+    .rows<StaleDispatch>(
+      `SELECT * FROM (
+         SELECT e.stream_id AS "streamId", e.version, extract(epoch FROM now() - e.recorded_at) * 1000 AS "ageMs",
+                'stack run ' || s.stack_run_id || ' (' || s.service || ') still ' || s.status AS reason
+         FROM stack_runs s
+         JOIN events e ON e.stream_id = 'run:' || s.task_run_id AND e.type = 'stack.created'
+                      AND e.data->>'stackRunId' = s.stack_run_id::text
+         WHERE (s.status = 'pending' AND s.updated_at < now() - make_interval(secs => $1 / 1000.0))
+            OR (s.status = 'processing' AND s.lease_until < now())
+         UNION ALL
+         SELECT e.stream_id, e.version, extract(epoch FROM now() - e.recorded_at) * 1000,
+                'stack run ' || s.stack_run_id || ' not resumed to activation ' || (e.data->>'activation')
+         FROM stack_runs s
+         JOIN events e ON e.stream_id = 'run:' || s.task_run_id AND e.type = 'resume.requested'
+                      AND e.data->>'stackRunId' = s.stack_run_id::text
+         WHERE s.status = 'suspended' AND (e.data->>'activation')::int > s.activation
+           AND e.recorded_at < now() - make_interval(secs => $1 / 1000.0)
+       ) stale ORDER BY "ageMs" DESC LIMIT $2`,
+      [leaseMs, limit],
+    )
+    .then((rows) => rows.map((row) => ({ ...row, ageMs: Number(row.ageMs) })));
 }

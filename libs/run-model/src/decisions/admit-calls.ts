@@ -1,0 +1,75 @@
+import { type ErrorInfo, MAX_TASK_NAME_LENGTH, TASK_NAME_PATTERN } from "@tasker/contracts";
+
+/** The services a call may address: each has (or will have) its consumer. */
+export const KNOWN_SERVICES: ReadonlySet<string> = new Set(["tasks", "gapi", "openai", "websearch", "keystore", "database", "sleep"]);
+
+/** A call a stack run made, before it is recorded. */
+export interface ProposedCall {
+  readonly seq: number;
+  readonly service: string;
+  readonly method: readonly string[];
+  readonly args: readonly unknown[];
+}
+
+/** What admission weighs a stack run's new calls against. */
+export interface AdmissionContext {
+  /** Depth of the calling stack run (the root is 0). */
+  readonly depth: number;
+  /** `TASKER_MAX_DEPTH`. */
+  readonly maxDepth: number;
+  /** For a `tasks` call: the code version the named task resolves to, null when none is published. */
+  readonly taskVersionOf: (taskName: string) => string | null;
+  /** Calls of the caller still waiting from earlier activations. */
+  readonly pendingBefore: number;
+  /** `TASKER_MAX_PENDING_CALLS`. */
+  readonly maxPendingCalls: number;
+  /** Calls the run may still make: `maxStackRuns` less those it made (Infinity when unknown). */
+  readonly stackRunsLeft: number;
+  /** `TASKER_MAX_STACK_RUNS`. */
+  readonly maxStackRuns: number;
+}
+
+const fail = (code: string, message: string): ErrorInfo => ({ code, name: "Error", message });
+
+/**
+ * Which of `calls` (in seq order) are refused, with the error each one's promise rejects with: an
+ * unknown service, a `tasks` call that is not `execute(name, input)` with a task name, a task that is
+ * not published, a call nested past `maxDepth`, more calls waiting at once than `maxPendingCalls`,
+ * or more calls in the run than it has left. A refused call is recorded as made and failed, so the
+ * task receives the error like any other call's and may catch it; the rest are admitted. The one rule
+ * for both the executor that records the calls and the executor that starts a nested task.
+ */
+export function admitCalls(calls: readonly ProposedCall[], context: AdmissionContext): Map<number, ErrorInfo> {
+  const refused = new Map<number, ErrorInfo>();
+  let admitted = 0;
+  for (const call of calls) {
+    const refusal = refusalOf(call, context, admitted);
+    if (refusal) refused.set(call.seq, refusal);
+    else admitted += 1;
+  }
+  return refused;
+}
+
+function refusalOf(call: ProposedCall, context: AdmissionContext, admittedBefore: number): ErrorInfo | undefined {
+  if (!KNOWN_SERVICES.has(call.service)) {
+    return fail("UNKNOWN_SERVICE", `no service "${call.service}": use one of ${[...KNOWN_SERVICES].join(", ")}`);
+  }
+  if (call.service === "tasks") {
+    const [name] = call.args;
+    if (call.method.join(".") !== "execute" || typeof name !== "string" || name.length > MAX_TASK_NAME_LENGTH || !TASK_NAME_PATTERN.test(name)) {
+      return fail("INVALID_ARGUMENTS", "tasks calls are tasks.execute(name, input) with the name of a published task");
+    }
+    if (context.taskVersionOf(name) === null) return fail("TASK_NOT_FOUND", `no task named "${name}" is published`);
+    if (context.depth + 1 > context.maxDepth) {
+      return fail("MAX_DEPTH_EXCEEDED", `calling "${name}" would nest ${context.depth + 1} deep; the limit is ${context.maxDepth} (TASKER_MAX_DEPTH)`);
+    }
+  }
+  const waiting = context.pendingBefore + admittedBefore + 1;
+  if (waiting > context.maxPendingCalls) {
+    return fail("TOO_MANY_PENDING_CALLS", `${waiting} calls would wait at once; the limit is ${context.maxPendingCalls} (TASKER_MAX_PENDING_CALLS)`);
+  }
+  if (admittedBefore >= context.stackRunsLeft) {
+    return fail("TOO_MANY_STACK_RUNS", `the run has made ${context.maxStackRuns} calls, as many as one run may (TASKER_MAX_STACK_RUNS)`);
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import type { TaskerEvent } from "@tasker/contracts";
+import type { Condition, Decision } from "./decision.js";
+import { evolve } from "./evolve.js";
+import type { RunState } from "./run-state.js";
+import { decideWake, whatWakes } from "./wakes.js";
+
+/**
+ * The decisions a writer about to append `events` to the run can take in the same append: exactly
+ * those the rules would take on each of those events once recorded (`whatWakes` → `decideWake`, on
+ * the state after all of them), as the stack-processor would a hop later. The executor records an
+ * activation with its follow-ups this way (the run's end with the root's outcome, a held parent's
+ * resume, a resume with the results of calls refused at once); whichever of it and the
+ * stack-processor appends first wins on the decisions' guards. `state` is the run up to some version;
+ * the events need no metadata (the rules read only their type and data).
+ */
+export function followUps(state: RunState, events: readonly TaskerEvent[]): Decision[] {
+  if (state.taskRunId === null) return [];
+  const after = events.reduce(evolve, state);
+  const decisions: Decision[] = [];
+  const seen = new Set<string>();
+  for (const wake of events.flatMap(whatWakes)) {
+    const decision = decideWake(after, wake);
+    const key = decision && JSON.stringify(decision.expected);
+    if (decision && !seen.has(key!)) {
+      seen.add(key!);
+      decisions.push(decision);
+    }
+  }
+  return decisions;
+}
+
+/**
+ * The conditions of one append that records events under `own` together with their follow-up
+ * `decisions`. A follow-up is stated on the state after the events, so on a guard that `own` moves it
+ * expects the moved version: that holds by construction and is dropped. On a guard `own` only
+ * checks, a follow-up that moves it (the run's end on `run`) replaces the check. Counts add up.
+ */
+export function combinedConditions(own: readonly Condition[], decisions: readonly Decision[]): Condition[] {
+  const combined = [...own];
+  const byGuard = new Map(own.flatMap((condition) => ("guard" in condition ? [[condition.guard, condition] as const] : [])));
+  for (const condition of decisions.flatMap((decision) => decision.expected)) {
+    if (!("guard" in condition)) {
+      combined.push(condition);
+      continue;
+    }
+    const mine = byGuard.get(condition.guard);
+    if (mine === undefined) {
+      combined.push(condition);
+      byGuard.set(condition.guard, condition);
+      continue;
+    }
+    // What `own` leaves the guard at is what the follow-up must expect.
+    const after = mine.check ? mine.version : mine.version + 1;
+    if (condition.version !== after || (!mine.check && !condition.check)) {
+      throw new Error(`a follow-up expects ${condition.guard} at ${condition.version}${condition.check ? "" : " to move it"}, but the append leaves it at ${after}`);
+    }
+    if (mine.check && !condition.check) {
+      combined[combined.indexOf(mine)] = condition;
+      byGuard.set(condition.guard, condition);
+    }
+  }
+  return combined;
+}
