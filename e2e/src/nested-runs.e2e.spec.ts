@@ -35,6 +35,12 @@ beforeAll(async () => {
        }
      }`,
   );
+  await tasker.publish(
+    "other-method",
+    `module.exports = async () => {
+       try { return await __callHostTool__("tasks", ["other"], ["echo", {}]); } catch (error) { return { code: error.code }; }
+     };`,
+  );
   await tasker.publish("forever", `module.exports = async (input, { tools }) => tools.tasks.execute("forever", { level: (input.level || 0) + 1 });`);
 });
 
@@ -75,9 +81,20 @@ describe("nested runs, every service in its own process", () => {
     expect(run.error).toMatchObject({ code: "LOUD", message: "nobody caught me" });
   });
 
-  it("makes an unknown nested task a catchable error", async () => {
+  it("makes an unknown nested task a catchable error, recorded failed once", async () => {
     const run = await tasker.run("unknown-child", {});
     expect(run.result).toMatchObject({ code: "TASK_NOT_FOUND" });
+    const events = await tasker.events(`run:${run.taskRunId}`);
+    expect(events.filter((event) => event.type === "stack.failed").map((event) => (event.data as { error: { code: string } }).error.code)).toEqual(["TASK_NOT_FOUND"]);
+  });
+
+  it("refuses a tasks call that is not execute(name, input), and never runs it", async () => {
+    const run = await tasker.run("other-method", {});
+    expect(run.result).toMatchObject({ code: "INVALID_ARGUMENTS" });
+    const events = await tasker.events(`run:${run.taskRunId}`);
+    const [child] = events.filter((event) => event.type === "stack.created" && (event.data as { parentStackRunId: string | null }).parentStackRunId !== null);
+    const childId = (child!.data as { stackRunId: string }).stackRunId;
+    expect(events.filter((event) => (event.data as { stackRunId?: string }).stackRunId === childId).map((event) => event.type)).toEqual(["stack.created", "stack.failed"]);
   });
 
   it("fails a task that calls itself forever at the depth limit", async () => {

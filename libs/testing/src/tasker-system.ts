@@ -36,9 +36,16 @@ export class TaskerSystem {
     private readonly layout: Readonly<Record<string, string>>,
   ) {}
 
-  /** Starts every process of `layout` (label → service), all with `settings` as environment. */
-  static async start(settings: Record<string, string> = {}, layout: Readonly<Record<string, string>> = DEFAULT_LAYOUT): Promise<TaskerSystem> {
-    const system = new TaskerSystem(await createIsolatedEnvironment(), settings, layout);
+  /**
+   * Starts every process of `layout` (label → service), all with `settings` as environment, on a new
+   * isolated environment or on `env` (prepared, e.g. with a recorded history in its database).
+   */
+  static async start(
+    settings: Record<string, string> = {},
+    layout: Readonly<Record<string, string>> = DEFAULT_LAYOUT,
+    env?: IsolatedEnvironment,
+  ): Promise<TaskerSystem> {
+    const system = new TaskerSystem(env ?? (await createIsolatedEnvironment()), settings, layout);
     await Promise.all(Object.keys(layout).map((label) => system.startService(label)));
     return system;
   }
@@ -85,18 +92,21 @@ export class TaskerSystem {
 
   /** Every run the system recorded, with what `historyViolations` finds wrong with it. */
   async histories(): Promise<Map<string, string[]>> {
+    const streams = new Map<string, RecordedEvent[]>();
+    for (const event of await this.events("run:%")) streams.set(event.metadata.streamId, [...(streams.get(event.metadata.streamId) ?? []), event]);
+    return new Map([...streams].map(([streamId, events]) => [streamId.slice("run:".length), historyViolations(events)]));
+  }
+
+  /** The events of the streams matching `streamIds` (a SQL LIKE pattern: `run:<taskRunId>`), in order; only type, data, stream and version. */
+  async events(streamIds: string): Promise<RecordedEvent[]> {
     const client = new pg.Client({ connectionString: this.env.databaseUrl });
     await client.connect();
     try {
       const { rows } = await client.query<{ stream_id: string; version: number; type: string; data: unknown }>(
-        `SELECT stream_id, version, type, data FROM events WHERE stream_id LIKE 'run:%' ORDER BY stream_id, version`,
+        `SELECT stream_id, version, type, data FROM events WHERE stream_id LIKE $1 ORDER BY stream_id, version`,
+        [streamIds],
       );
-      const streams = new Map<string, RecordedEvent[]>();
-      for (const row of rows) {
-        const event = { type: row.type, data: row.data, metadata: { streamId: row.stream_id, streamVersion: row.version } } as RecordedEvent;
-        streams.set(row.stream_id, [...(streams.get(row.stream_id) ?? []), event]);
-      }
-      return new Map([...streams].map(([streamId, events]) => [streamId.slice("run:".length), historyViolations(events)]));
+      return rows.map((row) => ({ type: row.type, data: row.data, metadata: { streamId: row.stream_id, streamVersion: row.version } }) as RecordedEvent);
     } finally {
       await client.end();
     }
