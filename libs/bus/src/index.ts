@@ -6,9 +6,10 @@ export { DEFAULT_EVENT_STREAM_OPTIONS, ensureEventStream, eventStreamName, type 
 export { ForwardErrorsFilter } from "./forward-errors.filter.js";
 export { JetStreamContext } from "./jetstream-context.js";
 export { jetStreamPublisher } from "./jetstream-publisher.js";
-export { JetStreamTransport } from "./jetstream-transport.js";
 export type { JetStreamTransportOptions } from "./jetstream-transport-options.js";
+export { JetStreamTransport } from "./jetstream-transport.js";
 export { maxPayloadOf } from "./max-payload.js";
 export { createJetStreamMicroservice } from "./microservice.js";
+export { subscribeToRunEnds } from "./run-ends.js";
 export { findStalledConsumers, type StalledConsumer } from "./stalled-consumers.js";
 export { isTransient } from "./transient-error.js";

@@ -35,9 +35,15 @@ export interface ActivationAppend {
  * run is open, with the refused calls' own guards taken (so that nobody runs them after all) and the
  * admitted ones counted against `TASKER_MAX_STACK_RUNS` (`stackRunsLeft`: what the run has left, when
  * known). Given the run's state (a prefix of its stream), the append also carries the `followUps` the
- * rules would decide on these events. Pure.
+ * rules would decide on these events, those `take` accepts. Pure but for `take`.
  */
-export function activationAppend(activation: Activation, limits: CallLimits, state: RunState | undefined, stackRunsLeft = Number.POSITIVE_INFINITY): ActivationAppend {
+export function activationAppend(
+  activation: Activation,
+  limits: CallLimits,
+  state: RunState | undefined,
+  stackRunsLeft = Number.POSITIVE_INFINITY,
+  take: (decision: Decision) => boolean = () => true,
+): ActivationAppend {
   const { stackRunId, outcome } = activation;
   const calls = outcome.kind === "suspended" ? outcome.calls : [];
   const refused = admitCalls(calls, {
@@ -57,6 +63,6 @@ export function activationAppend(activation: Activation, limits: CallLimits, sta
   }
   const admitted = calls.length - refused.size;
   if (admitted > 0) own.push({ counter: STACK_RUNS_COUNTER, add: admitted, max: limits.maxStackRuns });
-  const decisions = state ? followUps(state, events) : [];
+  const decisions = state ? followUps(state, events).filter(take) : [];
   return { events: [...events, ...decisions.flatMap((decision) => decision.events)], expected: combinedConditions(own, decisions), pending, followUps: decisions };
 }

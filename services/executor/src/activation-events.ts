@@ -1,5 +1,6 @@
 import { type ErrorInfo, newId, type TaskerEvent } from "@tasker/contracts";
 import type { LogLine, Outcome } from "@tasker/sandbox";
+import type { Start } from "./claims.js";
 
 /** One activation of a stack run, as it is to be recorded. */
 export interface ActivationRecord {
@@ -23,12 +24,19 @@ export interface ActivationRecord {
   refused: ReadonlyMap<number, ErrorInfo>;
   /** Helper modules first loaded in this activation, name → version. */
   modules?: Record<string, string>;
+  /**
+   * A start not claimed before it ran (a nested task: its parent already shows it under way), recorded
+   * with its outcome: who took it, the attempt, the lease.
+   */
+  started?: Start;
 }
 
-/** The events that record an activation: resumed (unless it is the start), its logs, then its outcome. Pure. */
+/** The events that record an activation: started or resumed, its logs, then its outcome. Pure. */
 export function activationEvents(record: ActivationRecord): TaskerEvent[] {
   const { stackRunId, activation, at, outcome } = record;
-  const events: TaskerEvent[] = activation > 1 ? [{ type: "vm.resumed", data: { stackRunId, activation, at } }] : [];
+  const events: TaskerEvent[] = [];
+  if (record.started) events.push({ type: "stack.started", data: { stackRunId, ...record.started } });
+  if (activation > 1) events.push({ type: "vm.resumed", data: { stackRunId, activation, at } });
   for (const line of record.logs) {
     events.push({ type: "log.appended", data: { stackRunId: line.stackRunId, level: line.level, message: line.message, at: new Date(line.at).toISOString() } });
   }

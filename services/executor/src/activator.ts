@@ -10,6 +10,7 @@ import { taskSource } from "./module-resolver.js";
 import { ModuleUse } from "./module-use.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
+import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
 
@@ -42,6 +43,7 @@ export interface ActivatorStats {
 export class Activator {
   readonly stats: ActivatorStats = { starts: 0, resumesFromCache: 0, replays: 0, conflicts: 0 };
   private readonly recorder: OutcomeRecorder;
+  private readonly startDurations = new StartDurations();
 
   constructor(
     private readonly store: EventStore,
@@ -88,7 +90,7 @@ export class Activator {
   }
 
   private async startNow(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
-    const { stackRunId, depth, taskVersion, method, args } = event.data;
+    const { stackRunId, parentStackRunId, seq, depth, taskVersion, method, args } = event.data;
     const [taskName, input] = args;
     // The same rule that admitted the call when its parent made it: a refused call was recorded as
     // failed then (and its guard taken), so this append only conflicts; a root is refused here alone.
@@ -106,21 +108,22 @@ export class Activator {
       return;
     }
     this.runs.absorbSubmission(event);
-    // Claimed while the VM runs: the claim shows the run processing and refuses a start that was
-    // recorded already, or whose run ended.
-    const claim = claimStart(this.store, this.runs, event, { worker: this.options.worker, attempt, leaseMs: this.options.leaseMs, prefix: this.options.prefix });
+    const started = { worker: this.options.worker, attempt, leaseUntil: new Date(Date.now() + this.options.leaseMs).toISOString() };
+    // A root is claimed while its VM runs (its run reads processing meanwhile, and a start recorded
+    // already, or whose run ended, is refused), unless its task starts quickly. A nested task's start,
+    // which its parent shows under way, and a quick root's, are recorded with their outcome.
+    const claimFirst = parentStackRunId === null && !this.startDurations.isQuick(taskVersion!);
+    const claim = claimFirst ? claimStart(this.store, this.runs, event, started, this.options.prefix) : Promise.resolve(true);
     claim.catch(() => undefined);
+    // The claim's statement goes out before the VM takes the thread.
+    if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
     const sink = new LogSink();
     const modules = new ModuleUse((name) => this.catalog.module(name));
+    const source = taskSource(await this.catalog.code(String(taskName), taskVersion!), modules.lookup);
     const at = Date.now();
-    const { vm, outcome } = await this.sandbox.start({
-      stackRunId,
-      taskName: String(taskName),
-      source: taskSource(await this.catalog.code(String(taskName), taskVersion!), modules.lookup),
-      input,
-      at,
-      onLog: sink.write,
-    });
+    const running = performance.now();
+    const { vm, outcome } = await this.sandbox.start({ stackRunId, taskName: String(taskName), source, input, at, onLog: sink.write });
+    this.startDurations.note(taskVersion!, performance.now() - running);
     let claimed: boolean;
     try {
       claimed = await claim;
@@ -134,8 +137,8 @@ export class Activator {
       return;
     }
     this.stats.starts++;
-    const { parentStackRunId, seq } = event.data;
-    this.dispatchLocally(await this.recorder.record(event, 1, at, { vm, sink, pending: new Set(), depth, parentStackRunId, seq, modules }, outcome));
+    const live = { vm, sink, pending: new Set<number>(), depth, parentStackRunId, seq, modules };
+    this.dispatchLocally(await this.recorder.record(event, 1, at, live, outcome, claimFirst ? undefined : started));
   }
 
   private async resumeNow(event: RecordedEvent<ResumeRequested>): Promise<void> {

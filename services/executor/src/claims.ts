@@ -1,4 +1,4 @@
-import { causedBy, type RecordedEvent, type StackCreated, taskRunIdOf, unknownRunError } from "@tasker/contracts";
+import { causedBy, type RecordedEvent, type StackCreated, type StackStarted, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
 import { type Decision, RUN_OPEN, type RunStates, stackGuard } from "@tasker/run-model";
 
@@ -18,27 +18,21 @@ export async function appendDecision(store: EventStore, cause: RecordedEvent, de
   }
 }
 
-export interface ClaimOptions {
-  worker: string;
-  /** The delivery of the message that carried the start: 1, and more after a worker was lost. */
-  attempt: number;
-  leaseMs: number;
-  prefix: string;
-}
+/** Who takes a start: this worker, the attempt (the delivery of its message: 1, more after a worker was lost), the lease. */
+export type Start = Omit<StackStarted["data"], "stackRunId">;
 
 /**
- * Claims the start of a stack run: `stack.started` with this worker, the attempt and a lease, on
- * condition that the start was not recorded (the stack run's guard is still at 0) and the run is open.
- * Resolves false when it was, or the run ended: there is nothing to do.
+ * Claims the start of a stack run: `stack.started`, on condition that the start was not recorded
+ * (the stack run's guard is still at 0) and the run is open. Resolves false when it was, or the run
+ * ended: there is nothing to do.
  */
-export async function claimStart(store: EventStore, runs: RunStates, created: RecordedEvent<StackCreated>, options: ClaimOptions): Promise<boolean> {
+export async function claimStart(store: EventStore, runs: RunStates, created: RecordedEvent<StackCreated>, start: Start, prefix: string): Promise<boolean> {
   const { stackRunId } = created.data;
-  const leaseUntil = new Date(Date.now() + options.leaseMs).toISOString();
   const claim: Decision = {
     expected: [{ guard: stackGuard(stackRunId), version: 0, check: true }, RUN_OPEN],
-    events: [{ type: "stack.started", data: { stackRunId, worker: options.worker, leaseUntil, attempt: options.attempt } }],
+    events: [{ type: "stack.started", data: { stackRunId, ...start } }],
   };
-  const recorded = await appendDecision(store, created, claim, options.prefix);
+  const recorded = await appendDecision(store, created, claim, prefix);
   if (recorded) runs.absorb(created.metadata.streamId, recorded);
   return recorded !== false;
 }

@@ -1,6 +1,6 @@
 import { Logger } from "@nestjs/common";
-import { createJetStreamMicroservice } from "@tasker/bus";
-import { endedRunOf, patterns, TaskerError } from "@tasker/contracts";
+import { createJetStreamMicroservice, subscribeToRunEnds } from "@tasker/bus";
+import { TaskerError } from "@tasker/contracts";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
 import { createSandbox } from "@tasker/sandbox";
@@ -46,13 +46,8 @@ export const executorService = {
       { worker: platform.instanceId, limits, stickyGraceMs: STICKY_GRACE_MS, leaseMs: config.TASKER_LEASE_MS, prefix },
       work,
     );
-    // Every instance drops the VMs of runs that ended (a core subscription: each instance hears each end).
-    const ends = platform.nats.subscribe(`${prefix}.${patterns.runLifecycle}`, {
-      callback: (error, msg) => {
-        const ended = error ? undefined : endedRunOf(msg.subject);
-        if (ended) cache.evictRun(ended);
-      },
-    });
+    // Every instance drops the VMs of runs that ended.
+    const ends = subscribeToRunEnds(platform.nats, prefix, (taskRunId) => cache.evictRun(taskRunId));
     const app = await createJetStreamMicroservice(ExecutorModule.register(activator), {
       connection: platform.nats,
       prefix,

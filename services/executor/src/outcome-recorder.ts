@@ -1,6 +1,6 @@
 import { causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
-import type { RunState, RunStates } from "@tasker/run-model";
+import type { Decision, RunState, RunStates } from "@tasker/run-model";
 import type { Outcome, TaskVm } from "@tasker/sandbox";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
 import type { LogSink } from "./log-sink.js";
@@ -38,6 +38,9 @@ export interface Recorded {
 /** Appends of one activation before the executor gives up: a counter's bound, then a conflicting follow-up. */
 const MAX_ATTEMPTS = 4;
 
+/** Follow-up decisions this instance took recently, by the guards they move: a sibling need not try again. */
+const REMEMBERED_DECISIONS = 10_000;
+
 /**
  * Records an activation's outcome in one append under the stack run's guard at its activation number
  * (so of two instances running the same activation only one records it) while the run is open, with
@@ -46,6 +49,8 @@ const MAX_ATTEMPTS = 4;
  * cure, becomes the outcome instead: the stack run fails with `RESULT_NOT_STORABLE`.
  */
 export class OutcomeRecorder {
+  private readonly takenDecisions = new Set<string>();
+
   constructor(
     private readonly store: EventStore,
     private readonly runs: RunStates,
@@ -56,8 +61,18 @@ export class OutcomeRecorder {
     private readonly onConflict: () => void,
   ) {}
 
-  /** Records activation `activation` of the stack run `cause` (its stack.created or resume.requested) is about. */
-  async record(cause: RecordedEvent<StackCreated | ResumeRequested>, activation: number, at: number, live: Live, ran: Outcome): Promise<Recorded | undefined> {
+  /**
+   * Records activation `activation` of the stack run `cause` (its stack.created or resume.requested) is
+   * about; `started`: a start not claimed before it ran, recorded with it.
+   */
+  async record(
+    cause: RecordedEvent<StackCreated | ResumeRequested>,
+    activation: number,
+    at: number,
+    live: Live,
+    ran: Outcome,
+    started?: Activation["started"],
+  ): Promise<Recorded | undefined> {
     const { streamId } = cause.metadata;
     try {
       const calls = ran.kind === "suspended" ? ran.calls : [];
@@ -76,6 +91,7 @@ export class OutcomeRecorder {
         waitingBefore: live.pending,
         taskVersions,
         modules: live.modules.takeFresh(),
+        ...(started ? { started } : {}),
       };
       const appended = await this.appendOutcome(cause, base, state);
       if (!appended) {
@@ -112,8 +128,9 @@ export class OutcomeRecorder {
     let activation = base;
     let withFollowUps = true;
     let stackRunsLeft = Number.POSITIVE_INFINITY;
+    const taken = new Set<string>();
     for (let attempt = 1; ; attempt++) {
-      const plan = activationAppend(activation, this.options.limits, withFollowUps ? state : undefined, stackRunsLeft);
+      const plan = activationAppend(activation, this.options.limits, withFollowUps ? state : undefined, stackRunsLeft, (decision) => this.take(cause.metadata.streamId, decision, taken));
       try {
         const { events } = await this.store.append(cause.metadata.streamId, plan.expected, stamped(plan.events));
         return { plan: { ...plan, outcome: activation.outcome }, events };
@@ -133,6 +150,22 @@ export class OutcomeRecorder {
         }
       }
     }
+  }
+
+  /**
+   * Takes a follow-up decision for the appends of one activation (`mine`), unless another activation
+   * recorded here took the same one (siblings finishing at once all find their parent's resume due;
+   * all but one would conflict, and the stack-processor decides whatever is left a hop later).
+   */
+  private take(streamId: string, decision: Decision, mine: Set<string>): boolean {
+    const moved = decision.expected.flatMap((condition) => ("guard" in condition && !condition.check ? [`${condition.guard}@${condition.version}`] : []));
+    const key = `${streamId} ${moved.join(" ")}`;
+    if (mine.has(key)) return true;
+    if (this.takenDecisions.has(key)) return false;
+    if (this.takenDecisions.size >= REMEMBERED_DECISIONS) this.takenDecisions.clear();
+    this.takenDecisions.add(key);
+    mine.add(key);
+    return true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { createJetStreamMicroservice } from "@tasker/bus";
+import { createJetStreamMicroservice, subscribeToRunEnds } from "@tasker/bus";
 import { pooledSql } from "@tasker/event-store";
 import type { ServiceDefinition } from "@tasker/platform";
 import { RunOrchestrator } from "./run-orchestrator.js";
@@ -27,6 +27,7 @@ export const stackProcessorService: ServiceDefinition = {
       ackWaitMs: config.TASKER_ACK_WAIT_MS,
       loadEvent: (streamId, version) => platform.store.readEvent(streamId, version),
     });
+    const ends = subscribeToRunEnds(platform.nats, config.TASKER_SUBJECT_PREFIX, (taskRunId) => orchestrator.runEnded(taskRunId));
     await app.listen();
     const watchdog = new Watchdog({
       sql: pooledSql(platform.dataSource),
@@ -42,6 +43,7 @@ export const stackProcessorService: ServiceDefinition = {
       async close() {
         await watchdog.stop();
         await app.close();
+        ends.unsubscribe();
       },
     };
   },

@@ -8,6 +8,9 @@ type Rule = (state: RunState) => (Decision | null)[];
 /** Conflicts tolerated before the work goes back to the bus (which redelivers it with backoff). */
 const MAX_ATTEMPTS = 5;
 
+/** Runs remembered as ended; the oldest are forgotten past this. */
+const REMEMBERED_ENDS = 10_000;
+
 /**
  * Applies the run-model's rules to a run: reads its stream, folds it, appends what is decided. A
  * decision carries its conditions, so a conflicting writer (another instance, a redelivery, the
@@ -16,6 +19,7 @@ const MAX_ATTEMPTS = 5;
  */
 export class RunOrchestrator {
   private readonly states: RunStates;
+  private readonly ended = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -25,11 +29,21 @@ export class RunOrchestrator {
     this.states = new RunStates(store);
   }
 
-  /** Takes the decisions `event` calls for; most events call for none and cost no read. */
+  /**
+   * Takes the decisions `event` calls for. Most events call for none, and none is taken for a run
+   * known to have ended (a root's outcome usually comes with its run's end): those cost no read.
+   */
   async onEvent(event: RecordedEvent): Promise<Decision[]> {
     const wakes = whatWakes(event);
-    if (wakes.length === 0) return [];
-    return this.apply(taskRunIdOf(event.metadata.streamId), (state) => wakes.map((wake) => decideWake(state, wake)), event);
+    const taskRunId = taskRunIdOf(event.metadata.streamId);
+    if (wakes.length === 0 || this.ended.has(taskRunId)) return [];
+    return this.apply(taskRunId, (state) => wakes.map((wake) => decideWake(state, wake)), event);
+  }
+
+  /** Learns that a run ended (from the bus): no rule decides anything for it any more. */
+  runEnded(taskRunId: string): void {
+    this.ended.add(taskRunId);
+    if (this.ended.size > REMEMBERED_ENDS) this.ended.delete(this.ended.values().next().value!);
   }
 
   /** Takes every decision still due for a run, whatever event was missed. Returns those taken. */

@@ -1,6 +1,7 @@
 import type { Subscription } from "@nats-io/nats-core";
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
-import { ENDED_STATUSES, endedRunOf, patterns, type TaskRunView } from "@tasker/contracts";
+import { subscribeToRunEnds } from "@tasker/bus";
+import { ENDED_STATUSES, type TaskRunView } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM } from "../platform.token.js";
 import { TaskRunReader } from "./task-run-reader.js";
@@ -39,11 +40,8 @@ export class RunWaiter implements OnModuleInit, OnModuleDestroy {
   /** Subscribes, and makes sure the server has the subscription before the first wait relies on it. */
   async onModuleInit(): Promise<void> {
     const { nats, config } = this.platform;
-    this.subscription = nats.subscribe(`${config.TASKER_SUBJECT_PREFIX}.${patterns.runLifecycle}`, {
-      callback: (error, message) => {
-        const ended = error ? undefined : endedRunOf(message.subject);
-        for (const wake of (ended && this.waiting.get(ended)) || []) wake();
-      },
+    this.subscription = subscribeToRunEnds(nats, config.TASKER_SUBJECT_PREFIX, (ended) => {
+      for (const wake of this.waiting.get(ended) ?? []) wake();
     });
     await nats.flush();
   }
