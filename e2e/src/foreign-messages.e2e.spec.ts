@@ -36,7 +36,11 @@ function foreign(type: string, data: object, version: number) {
 describe("a message about a run this deployment does not know", () => {
   it("is reported by the executor and the stack-processor and dead-lettered, and nothing is written", async () => {
     const letters: { subject: string; code: string | undefined }[] = [];
-    const subscription = nc.subscribe(`${tasker.env.prefix}.dlq.>`, { callback: (_error, msg) => letters.push({ subject: msg.subject, code: msg.headers?.get("Tasker-Error-Code") }) });
+    const subscription = nc.subscribe(`${tasker.env.prefix}.dlq.>`, {
+      callback: (_error, msg) => {
+        letters.push({ subject: msg.subject, code: msg.headers?.get("Tasker-Error-Code") });
+      },
+    });
     const [{ version }] = (await tasker.request<{ version: string }[]>("GET", "/task-functions")).body;
     const stackRunId = newId();
     const call = foreign("stack.created", { stackRunId, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["echo", {}], depth: 0, taskVersion: version }, 2);

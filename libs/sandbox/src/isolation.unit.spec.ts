@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { errorOf, resultOf, runLive, source, startTask } from "./harness.spec.js";
+import { errorOf, resultOf, runLive, source, startTask } from "@tasker/testing";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 
 let sandbox: Sandbox;

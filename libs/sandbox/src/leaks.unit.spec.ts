@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import * as debugSyncModule from "@jitl/quickjs-wasmfile-debug-sync";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { errorOf, resultOf, runLive, source, startTask } from "./harness.spec.js";
+import { errorOf, resultOf, runLive, source, startTask } from "@tasker/testing";
 import { createSandboxOn, type SandboxImpl } from "./sandbox.js";
 import { syncVariant } from "./wasm-module-host.js";
 

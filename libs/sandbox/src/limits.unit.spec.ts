@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { errorOf, resultOf, runLive, source, startTask } from "./harness.spec.js";
+import { errorOf, resultOf, runLive, source, startTask } from "@tasker/testing";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./limits.js";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 import type { Outcome } from "./types.js";

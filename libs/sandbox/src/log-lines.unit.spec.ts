@@ -1,6 +1,6 @@
 import { MAX_LOG_LINE_CHARS, stringProblem } from "@tasker/contracts";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { resultOf, runLive, source, startTask } from "./harness.spec.js";
+import { resultOf, runLive, source, startTask } from "@tasker/testing";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 import type { LogLine } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { resultOf, source, startTask } from "./harness.spec.js";
+import { resultOf, source, startTask } from "@tasker/testing";
 import { createSandbox } from "./sandbox.js";
 
 it("spreads VMs over modules, also when started concurrently, and drops full modules once empty", async () => {

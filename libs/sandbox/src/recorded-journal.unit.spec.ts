@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { resultOf, source } from "./harness.spec.js";
+import { resultOf, source } from "@tasker/testing";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 import type { JournalActivation } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { echo, errorOf, resultOf, runLive, source } from "./harness.spec.js";
+import { echo, errorOf, resultOf, runLive, source } from "@tasker/testing";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 import type { JournalActivation, LogLine } from "./types.js";
 

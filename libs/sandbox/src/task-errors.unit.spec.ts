@@ -1,6 +1,6 @@
 import { MAX_ERROR_CODE_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS, MAX_ERROR_STACK_CHARS, stringProblem } from "@tasker/contracts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { errorOf, source, startTask } from "./harness.spec.js";
+import { errorOf, source, startTask } from "@tasker/testing";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 import type { SandboxError } from "./types.js";
 

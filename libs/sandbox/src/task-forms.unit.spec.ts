@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { echo, errorOf, resultOf, runLive, source, startTask } from "./harness.spec.js";
+import { echo, errorOf, resultOf, runLive, source, startTask } from "@tasker/testing";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 
 let sandbox: Sandbox;

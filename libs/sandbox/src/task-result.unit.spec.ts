@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { errorOf, resultOf, source, startTask } from "./harness.spec.js";
+import { errorOf, resultOf, source, startTask } from "@tasker/testing";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 
 let sandbox: Sandbox;

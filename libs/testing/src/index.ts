@@ -12,6 +12,7 @@ export * from "./nats-server-process.js";
 export * from "./random-name.js";
 export * from "./random-run.js";
 export * from "./run-events.js";
+export * from "./sandbox-harness.js";
 export * from "./service-process.js";
 export * from "./tasker-system.js";
 export * from "./test-database.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { newId, type RecordedEvent, runStreamId, taskFunctionStreamId } from "@tasker/contracts";
 import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
-import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
+import { createIsolatedEnvironment, type IsolatedEnvironment, ofType } from "@tasker/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { executorService, type RunningExecutor } from "./index.js";
 
@@ -92,7 +92,7 @@ const ended = (root: string) => (events: RecordedEvent[]) =>
 async function drive(handle: ServicesHandle, streamId: string, root: string): Promise<RecordedEvent[]> {
   const store = handle.platform.store;
   let events = await until(handle, streamId, suspendedAt(root, 1));
-  const child = (seq: number) => events.find((event) => event.type === "stack.created" && event.data.parentStackRunId === root && event.data.seq === seq)!;
+  const child = (seq: number) => ofType(events, "stack.created").find((event) => event.data.parentStackRunId === root && event.data.seq === seq)!;
   const worker = (activation: number) =>
     (events.find((event) => event.type === "vm.suspended" && event.data.activation === activation)!.data as { worker: string }).worker;
 
@@ -178,7 +178,7 @@ describe("executor", () => {
     const version = await publish(one.handle, "greeter", GREETER);
     const { streamId, root } = await submit(one.handle, "greeter", version, { customer: "race" });
     let events = await until(one.handle, streamId, suspendedAt(root, 1));
-    const domains = events.find((event) => event.type === "stack.created" && event.data.parentStackRunId === root)!.data.stackRunId;
+    const domains = ofType(events, "stack.created").find((event) => event.data.parentStackRunId === root)!.data.stackRunId;
     await one.handle.platform.store.append(streamId, "any", [{ type: "stack.completed", data: { stackRunId: domains, result: ["x"] } }]);
     const resume = {
       type: "resume.requested",
@@ -235,7 +235,7 @@ describe("executor", () => {
     expect((events.find((event) => event.type === "vm.suspended")!.data as { modules?: object }).modules).toEqual({ "lib/greeting": v1 });
     // A new version of the helper: the replay must still run the one the run started with.
     await publish(handle, "lib/greeting", `module.exports = { greet: (name) => "bye " + name };`);
-    const call = events.find((event) => event.type === "stack.created" && event.data.parentStackRunId === root)!;
+    const call = ofType(events, "stack.created").find((event) => event.data.parentStackRunId === root)!;
     expect(call.data).toMatchObject({ args: [{ customer: "hello a" }] });
     await handle.platform.store.append(streamId, "any", [{ type: "stack.completed", data: { stackRunId: call.data.stackRunId, result: ["x.example"] } }]);
     const worker = (events.find((event) => event.type === "vm.suspended")!.data as { worker: string }).worker;

@@ -32,11 +32,11 @@ export async function startGatewayEnv(settings: Record<string, string> = {}): Pr
     grpcAddress,
     platform: handle.platform,
     async request(method, path, body, headers = {}) {
-      const raw = typeof body === "string" || body instanceof Uint8Array;
       const response = await fetch(`${url}${path}`, {
         method,
         headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+        // Bytes are sent as a copy: fetch takes a view of an ArrayBuffer, and `Uint8Array` may view a SharedArrayBuffer.
+        body: body === undefined || typeof body === "string" ? body : body instanceof Uint8Array ? body.slice() : JSON.stringify(body),
       });
       const text = await response.text();
       expect(response.status, `${method} ${path} answered ${response.status}: ${text}`).not.toBe(500);

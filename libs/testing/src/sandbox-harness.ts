@@ -1,8 +1,5 @@
-// Test-only helpers (a *.spec.ts file: excluded from the build, not itself a test suite).
-import { hashArgs } from "./hash-args.js";
-import type { Sandbox } from "./sandbox.js";
-import type { TaskVm } from "./task-vm.js";
-import type { CallResult, JournalActivation, LogLine, Outcome, TaskSource, ToolCall } from "./types.js";
+/** Driving sandbox VMs in tests: task sources, live runs answered by a responder, outcomes read back. */
+import { type CallResult, hashArgs, type JournalActivation, type LogLine, type Outcome, type Sandbox, type TaskSource, type TaskVm, type ToolCall } from "@tasker/sandbox";
 
 export function source(code: string, modules: Record<string, string> = {}): TaskSource {
   return {
