@@ -1,4 +1,4 @@
-import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, unknownRunError } from "@tasker/contracts";
+import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
 import type { EventStore } from "@tasker/event-store";
 import { admitCalls, type RunStates, settleAbandoned } from "@tasker/run-model";
 import type { Sandbox } from "@tasker/sandbox";
@@ -25,6 +25,9 @@ export interface ActivatorOptions {
   /** The deployment's subject prefix, named when a message about an unknown run arrives. */
   prefix: string;
 }
+
+/** Characters of the reason a call was given up on that its failure repeats. */
+const MAX_REASON_CHARS = 2000;
 
 /** How activations were served, for operators and tests. */
 export interface ActivatorStats {
@@ -85,7 +88,10 @@ export class Activator {
   async abandon(event: RecordedEvent, error: ErrorInfo): Promise<void> {
     if (event.type !== "stack.created" && event.type !== "resume.requested") return;
     const activations = event.type === "stack.created" ? 0 : event.data.activation - 1;
-    const failure = { code: error.code, name: "Error", message: `the executor gave up on this call: ${error.message}` };
+    // An error Tasker did not raise itself (a driver's, a bug) may say things about the host: the
+    // executor's log has it; the task is told only that it happened.
+    const reason = error.code === "INTERNAL" ? "an internal error of the executor (its log has the details)" : storableText(error.message).slice(0, MAX_REASON_CHARS);
+    const failure = { code: error.code, name: "Error", message: `the executor gave up on this call: ${reason}` };
     await appendDecision(this.store, event, settleAbandoned(event.data.stackRunId, activations, failure), this.options.prefix);
   }
 

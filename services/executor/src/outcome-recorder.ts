@@ -1,4 +1,4 @@
-import { causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
+import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
 import type { Decision, RunState, RunStates } from "@tasker/run-model";
 import type { Outcome, TaskVm } from "@tasker/sandbox";
@@ -76,7 +76,8 @@ export class OutcomeRecorder {
     const { streamId } = cause.metadata;
     try {
       const calls = ran.kind === "suspended" ? ran.calls : [];
-      const taskNames = calls.filter((call) => call.service === "tasks" && typeof call.args[0] === "string").map((call) => String(call.args[0]));
+      // Only names that can be tasks' are looked up (admission refuses the others).
+      const taskNames = calls.flatMap((call) => (call.service === "tasks" && typeof call.args[0] === "string" && ApiTaskName.safeParse(call.args[0]).success ? [call.args[0]] : []));
       const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
       const state = await this.runs.latest(streamId, cause.metadata.streamVersion);
       if (state.taskRunId === null) throw unknownRunError(streamId, this.options.prefix);
