@@ -4,7 +4,7 @@ import { TaskerSystem } from "@tasker/testing";
 let tasker: TaskerSystem;
 
 beforeAll(async () => {
-  tasker = await TaskerSystem.start({ TASKER_MAX_DEPTH: "12" });
+  tasker = await TaskerSystem.start({ TASKER_MAX_DEPTH: "12", TASKER_CPU_MS_PER_ACTIVATION: "8000" });
   await tasker.publishExamples("nested-calls-test", "echo", "square", "fail");
   await tasker.publish(
     "fan-out",
@@ -41,6 +41,7 @@ beforeAll(async () => {
        try { return await __callHostTool__("tasks", ["other"], ["echo", {}]); } catch (error) { return { code: error.code }; }
      };`,
   );
+  await tasker.publish("busy-start", `module.exports = async (input) => { let x = 0; for (let i = 0; i < input.spin; i++) x += i % 3; return x; };`);
   await tasker.publish("forever", `module.exports = async (input, { tools }) => tools.tasks.execute("forever", { level: (input.level || 0) + 1 });`);
 });
 
@@ -102,6 +103,18 @@ describe("nested runs, every service in its own process", () => {
     expect(run.status).toBe("failed");
     expect(run.error?.code).toBe("MAX_DEPTH_EXCEEDED");
     expect(run.error?.message).toContain("TASKER_MAX_DEPTH");
+  });
+
+  it("shows a run processing while its first activation is under way", async () => {
+    const taskRunId = await tasker.submit("busy-start", { spin: 20_000_000 });
+    const seen: string[] = [];
+    for (;;) {
+      const { status } = (await tasker.request<{ status: string }>("GET", `/tasks/${taskRunId}`)).body;
+      if (seen.at(-1) !== status) seen.push(status);
+      if (status === "completed" || status === "failed") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seen).toEqual([...(seen[0] === "queued" ? ["queued"] : []), "processing", "completed"]);
   });
 
   it("completes 100 concurrent submissions", async () => {

@@ -40,7 +40,8 @@ describe("CPU time per activation", () => {
       name: "CpuTimeLimitError",
       message: "the activation used more than 200 ms of CPU time",
     });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Stopped by its CPU time, not by the wall-clock backstop (10 s), however loaded the machine.
+    expect(performance.now() - started).toBeLessThan(9000);
   });
 
   it("cannot be swallowed by the task's own try/catch or promise handlers", async () => {

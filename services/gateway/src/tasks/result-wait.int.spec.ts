@@ -52,7 +52,7 @@ describe("waiting for a run's result over HTTP", () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ taskRunId, status: "queued" });
     expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(3000);
+    expect(elapsed).toBeLessThan(8000);
   });
 
   it("answers as soon as the run completes, with its result", async () => {
@@ -67,7 +67,7 @@ describe("waiting for a run's result over HTTP", () => {
     const { status, body } = await answer;
     expect(status).toBe(200);
     expect(body).toMatchObject({ taskRunId, status: "completed", result: { greeting: "hello Ada" } });
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(8000);
   });
 
   it("answers as soon as the run fails, with its error", async () => {
@@ -91,7 +91,7 @@ describe("waiting for a run's result over HTTP", () => {
     const started = performance.now();
     const { body } = await gateway.request("GET", `/tasks/${taskRunId}/result?wait=30`);
     expect(body).toMatchObject({ status: "completed", result: 42 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it.each([["61"], ["-1"], ["soon"]])("refuses wait=%s, naming wait", async (wait) => {
@@ -126,7 +126,7 @@ describe("waiting while the gateway closes", () => {
       await gateway.close();
       closed = true;
       // Without the wait being cut short, and its connection closed after it, this is 30 s or 4 s.
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(performance.now() - started).toBeLessThan(3500);
       expect((await answer).body).toMatchObject({ taskRunId, status: "queued" });
     } finally {
       vi.restoreAllMocks();
