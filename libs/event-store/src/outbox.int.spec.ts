@@ -1,7 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, ensureEventStream, eventStreamName, jetStreamPublisher } from "@tasker/bus";
-import { newId, type NewEvent, runHistoryFilter, runStreamId } from "@tasker/contracts";
+import { newId, type NewEvent, type RecordedEvent, runHistoryFilter, runStreamId } from "@tasker/contracts";
 import { createIsolatedEnvironment, eventually, type IsolatedEnvironment, type NatsServerProcess, startNatsServerProcess } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,5 +78,30 @@ describe("outbox", () => {
     await eventually(async () => (await outboxSize()) === 0, "another instance swept the event");
     expect(await messagesOnBus(taskRunId)).toBe(1);
     await survivor.close();
+  });
+
+  it("goes on past an event it cannot publish, records why, and tries it again later", async () => {
+    // An event the bus refuses for itself (the real publisher, with one message refused as a server
+    // refuses an oversized one): a store with no bus leaves both events to the sweeper.
+    const dead = new EventStore({ dataSource });
+    const [refused, fine] = [newId(), newId()];
+    await dead.append(runStreamId(refused), "no_stream", [submitted(refused)]);
+    await dead.append(runStreamId(fine), "no_stream", [submitted(fine)]);
+    const real = jetStreamPublisher(nc, env.prefix, 500);
+    let refusing = true;
+    const publisher = {
+      publish: (event: RecordedEvent) =>
+        refusing && event.metadata.streamId === runStreamId(refused) ? Promise.reject(new Error("MAX_PAYLOAD_EXCEEDED")) : real.publish(event),
+    };
+    const errors: unknown[] = [];
+    const sweeper = new EventStore({ dataSource, publisher, outbox: { sweepIntervalMs: 100, graceMs: 200, onError: (error) => errors.push(error) } });
+    await eventually(async () => (await messagesOnBus(fine)) === 1, "the event after the refused one is published");
+    const [row] = await dataSource.query("SELECT o.attempts, o.last_error FROM outbox o JOIN events e USING (position) WHERE e.stream_id = $1", [runStreamId(refused)]);
+    expect(row).toMatchObject({ attempts: expect.any(Number), last_error: "MAX_PAYLOAD_EXCEEDED" });
+    expect(String(errors[0])).toContain("could not be published");
+    refusing = false;
+    await eventually(async () => (await messagesOnBus(refused)) === 1, "the refused event is published once the bus takes it", 10_000);
+    await sweeper.close();
+    await dead.close();
   });
 });
