@@ -1,19 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { echo, errorOf, resultOf, runLive, source } from "@tasker/testing";
-import { createSandbox, type Sandbox } from "./sandbox.js";
+import { describe, expect, it } from "vitest";
+import { echo, errorOf, resultOf, runLive, source, useSandbox } from "@tasker/testing";
 import type { JournalActivation, LogLine } from "./types.js";
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await createSandbox();
-});
-afterEach(() => {
-  expect(sandbox.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
-});
-afterAll(() => sandbox.dispose());
+const sandbox = useSandbox();
 
 const replay = (code: ReturnType<typeof source>, journal: JournalActivation[], onLog: (line: LogLine) => void = () => {}) =>
-  sandbox.replay({ stackRunId: "run-1/stack-1", taskName: "task", source: code, input: { n: 1 }, journal, onLog });
+  sandbox.current.replay({ stackRunId: "run-1/stack-1", taskName: "task", source: code, input: { n: 1 }, journal, onLog });
 
 // 1,000 calls: 600 sequential awaits, then 4 rounds of Promise.all over 100 calls each.
 const thousandCalls = source(`export default async function (input, tools) {
@@ -30,7 +22,7 @@ const numbered = (call: { seq: number }) => ({ seq: call.seq, ok: true as const,
 
 describe("replay", () => {
   it("rebuilds a 1,000-call run from its journal and reaches the same state and result", async () => {
-    const live = await runLive(sandbox, thousandCalls, numbered);
+    const live = await runLive(sandbox.current, thousandCalls, numbered);
     const liveResult = resultOf(live.outcome);
     expect(live.journal.flatMap((a) => a.calls)).toHaveLength(1000);
 
@@ -53,14 +45,14 @@ describe("replay", () => {
       seen.push(Date.now(), Date(), Math.random(), new Date(0).getTime());
       return seen;
     }`);
-    const live = await runLive(sandbox, code);
+    const live = await runLive(sandbox.current, code);
     const seen = resultOf(live.outcome) as unknown[];
     expect(seen[0]).toBe(live.journal[0]!.at);
     expect(seen[3]).toBe(live.journal[1]!.at);
     expect(seen[6]).toBe(0);
     const replayed = resultOf((await replay(code, live.journal)).outcome);
     expect(replayed).toEqual(seen);
-    const otherRun = await runLive(sandbox, code, echo, { stackRunId: "run-2/stack-1" });
+    const otherRun = await runLive(sandbox.current, code, echo, { stackRunId: "run-2/stack-1" });
     expect((resultOf(otherRun.outcome) as unknown[])[2]).not.toBe(seen[2]);
   });
 
@@ -72,7 +64,7 @@ describe("replay", () => {
       await tools.sleep(1);
       return "done";
     }`);
-    const live = await runLive(sandbox, code);
+    const live = await runLive(sandbox.current, code);
     expect(live.logs.map((line) => line.message)).toEqual(["before", "after"]);
     const lines: string[] = [];
     const rebuilt = await replay(code, live.journal.slice(0, 2), (line) => lines.push(line.message));
@@ -93,7 +85,7 @@ describe("non-determinism", () => {
   }`);
 
   it("names the seq, the recorded call and the call made when the arguments differ", async () => {
-    const live = await runLive(sandbox, recorded);
+    const live = await runLive(sandbox.current, recorded);
     const changed = source(`export default async function (input, tools) {
       const user = await tools.keystore.get("user");
       return tools.gapi.sheets.get({ user, id: 2 });
@@ -105,7 +97,7 @@ describe("non-determinism", () => {
   });
 
   it("fails when the code calls another method, even if the task catches the error", async () => {
-    const live = await runLive(sandbox, recorded);
+    const live = await runLive(sandbox.current, recorded);
     const swallowing = source(`export default async function (input, tools) {
       try { await tools.keystore.list(); } catch (e) { return "swallowed"; }
     }`);
@@ -116,14 +108,14 @@ describe("non-determinism", () => {
   });
 
   it("fails when the code no longer makes a recorded call", async () => {
-    const live = await runLive(sandbox, recorded);
+    const live = await runLive(sandbox.current, recorded);
     const fewer = source(`export default async function (input, tools) { await tools.keystore.get("user"); return 1; }`);
     const error = errorOf((await replay(fewer, live.journal)).outcome);
     expect(error.code).toBe("NON_DETERMINISM");
   });
 
   it("fails when the code makes a call the journal does not have", async () => {
-    const live = await runLive(sandbox, recorded);
+    const live = await runLive(sandbox.current, recorded);
     const more = source(`export default async function (input, tools) {
       const user = await tools.keystore.get("user");
       await tools.sleep(5);

@@ -1,20 +1,12 @@
 import { MAX_ERROR_CODE_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS, MAX_ERROR_STACK_CHARS, stringProblem } from "@tasker/contracts";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { errorOf, source, startTask } from "@tasker/testing";
-import { createSandbox, type Sandbox } from "./sandbox.js";
+import { describe, expect, it } from "vitest";
+import { errorOf, source, startTask, useSandbox } from "@tasker/testing";
 import type { SandboxError } from "./types.js";
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await createSandbox();
-});
-afterEach(() => {
-  expect(sandbox.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
-});
-afterAll(() => sandbox.dispose());
+const sandbox = useSandbox();
 
 const failure = async (body: string, onLog: (message: string) => void = () => {}) =>
-  errorOf((await startTask(sandbox, source(`export default async function (input, tools) {${body}}`), null, (line) => onLog(line.message))).outcome);
+  errorOf((await startTask(sandbox.current, source(`export default async function (input, tools) {${body}}`), null, (line) => onLog(line.message))).outcome);
 
 /** Every string of the error is one PostgreSQL stores, within the bounds of @tasker/contracts. */
 function expectStorable(error: SandboxError): void {

@@ -1,16 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { echo, errorOf, resultOf, runLive, source, startTask } from "@tasker/testing";
-import { createSandbox, type Sandbox } from "./sandbox.js";
+import { echo, errorOf, resultOf, runLive, source, startTask, useSandbox } from "@tasker/testing";
+import { describe, expect, it } from "vitest";
+import { createSandbox } from "./sandbox.js";
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await createSandbox();
-});
-afterEach(() => {
-  // Every VM was disposed and QuickJS freed every runtime: nothing leaked.
-  expect(sandbox.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
-});
-afterAll(() => sandbox.dispose());
+// After each test every VM was disposed and QuickJS freed every runtime: nothing leaked.
+const sandbox = useSandbox();
 
 describe("task forms", () => {
   it("runs CommonJS module.exports = async function (input, context)", async () => {
@@ -18,7 +11,7 @@ describe("task forms", () => {
       const sheet = await context.tools.gapi.sheets.values.get({ id: input.id });
       return { sheet, same: context.tools === context };
     }`);
-    const run = await runLive(sandbox, code, echo, { input: { id: 7 } });
+    const run = await runLive(sandbox.current, code, echo, { input: { id: 7 } });
     expect(resultOf(run.outcome)).toEqual({ sheet: { echo: [{ id: 7 }], method: ["sheets", "values", "get"] }, same: true });
     expect(run.journal[0]!.calls[0]).toMatchObject({ seq: 0, service: "gapi", method: ["sheets", "values", "get"] });
   });
@@ -27,7 +20,7 @@ describe("task forms", () => {
     const code = source(`export async function runTask(input, tools) {
       return await tools.tasks.execute("child", { x: input.n });
     }`);
-    const run = await runLive(sandbox, code, (call) => ({ seq: call.seq, ok: true, value: [call.service, call.method, call.args] }));
+    const run = await runLive(sandbox.current, code, (call) => ({ seq: call.seq, ok: true, value: [call.service, call.method, call.args] }));
     expect(resultOf(run.outcome)).toEqual(["tasks", ["execute"], ["child", { x: 1 }]]);
   });
 
@@ -36,7 +29,7 @@ describe("task forms", () => {
       const viaGlobal = await tools.tasks.execute("nested", input);
       return { viaGlobal, same: ctx === tools && ctx.tools === tools };
     }`);
-    const run = await runLive(sandbox, code, () => ({ seq: 0, ok: true, value: "child done" }));
+    const run = await runLive(sandbox.current, code, () => ({ seq: 0, ok: true, value: "child done" }));
     expect(resultOf(run.outcome)).toEqual({ viaGlobal: "child done", same: true });
   });
 
@@ -48,7 +41,7 @@ describe("task forms", () => {
       const all = await Promise.all([1, 2, 3, 4, 5].map((i) => tools.openai.chat.completions.create({ i, b })));
       return all.length;
     }`);
-    const run = await runLive(sandbox, code);
+    const run = await runLive(sandbox.current, code);
     expect(resultOf(run.outcome)).toBe(5);
     expect(run.journal.map((activation) => activation.calls.map((call) => call.seq))).toEqual([[0], [1], [2], [3, 4, 5, 6, 7], []]);
     expect(run.journal[2]!.calls[0]).toMatchObject({ service: "sleep", method: ["sleep"] });
@@ -63,7 +56,7 @@ describe("task forms", () => {
       tools.log("plain");
       return __callHostTool__("database", ["users", "find"], [{ id: 1 }]);
     }`);
-    const { vm, outcome } = await startTask(sandbox, code, null, (line) => lines.push(`${line.level}:${line.message}:${line.stackRunId}`));
+    const { vm, outcome } = await startTask(sandbox.current, code, null, (line) => lines.push(`${line.level}:${line.message}:${line.stackRunId}`));
     expect(outcome).toEqual({ kind: "suspended", calls: [{ seq: 0, service: "database", method: ["users", "find"], args: [{ id: 1 }] }] });
     expect(lines).toEqual(['warn:careful {"n":1}:run-1/stack-1', "error:bad:run-1/stack-1", "info:plain:run-1/stack-1"]);
     expect(resultOf(vm.resume({ at: 1, results: [{ seq: 0, ok: true, value: "row" }] }))).toBe("row");
@@ -78,15 +71,15 @@ describe("task forms", () => {
         return { message: error.message, name: error.name, code: error.code, isError: error instanceof Error };
       }
     }`);
-    const run = await runLive(sandbox, code, (call) => ({ seq: call.seq, ok: false, error: { name: "NotFoundError", message: "no such file", code: "NOT_FOUND" } }));
+    const run = await runLive(sandbox.current, code, (call) => ({ seq: call.seq, ok: false, error: { name: "NotFoundError", message: "no such file", code: "NOT_FOUND" } }));
     expect(resultOf(run.outcome)).toEqual({ message: "no such file", name: "NotFoundError", code: "NOT_FOUND", isError: true });
   });
 
   it("fails with the task's error: TASK_ERROR, or the error's own code", async () => {
-    const thrown = await startTask(sandbox, source(`export default async function () { throw new TypeError("bad input") }`));
+    const thrown = await startTask(sandbox.current, source(`export default async function () { throw new TypeError("bad input") }`));
     expect(errorOf(thrown.outcome)).toMatchObject({ code: "TASK_ERROR", name: "TypeError", message: "bad input" });
     expect(errorOf(thrown.outcome).stack).toContain("task");
-    const coded = await runLive(sandbox, source(`export default async (i, t) => { await t.gapi.x() }`), (call) => ({
+    const coded = await runLive(sandbox.current, source(`export default async (i, t) => { await t.gapi.x() }`), (call) => ({
       seq: call.seq,
       ok: false,
       error: { name: "QuotaError", message: "quota", code: "QUOTA" },
@@ -95,23 +88,23 @@ describe("task forms", () => {
   });
 
   it("fails clearly when the code exports no task function, does not compile, or never settles", async () => {
-    expect(errorOf((await startTask(sandbox, source(`module.exports = { notATask: 1 }`))).outcome).code).toBe("INVALID_TASK");
-    expect(errorOf((await startTask(sandbox, source(`module.exports = async function ( {`))).outcome).code).toBe("SYNTAX_ERROR");
-    expect(errorOf((await startTask(sandbox, source(`export default async () => new Promise(() => {})`))).outcome).code).toBe("NEVER_SETTLES");
+    expect(errorOf((await startTask(sandbox.current, source(`module.exports = { notATask: 1 }`))).outcome).code).toBe("INVALID_TASK");
+    expect(errorOf((await startTask(sandbox.current, source(`module.exports = async function ( {`))).outcome).code).toBe("SYNTAX_ERROR");
+    expect(errorOf((await startTask(sandbox.current, source(`export default async () => new Promise(() => {})`))).outcome).code).toBe("NEVER_SETTLES");
   });
 
   it("fails with RESULT_NOT_SERIALIZABLE when the task returns a non-JSON value", async () => {
-    const { outcome } = await startTask(sandbox, source(`export default async () => ({ f() {} })`));
+    const { outcome } = await startTask(sandbox.current, source(`export default async () => ({ f() {} })`));
     expect(errorOf(outcome)).toMatchObject({ code: "RESULT_NOT_SERIALIZABLE" });
     expect(errorOf(outcome).message).toContain("function");
   });
 
   it("refuses an input that is not JSON without keeping the VM", async () => {
-    await expect(startTask(sandbox, source(`export default async () => 1`), { big: 1n })).rejects.toThrow(TypeError);
+    await expect(startTask(sandbox.current, source(`export default async () => 1`), { big: 1n })).rejects.toThrow(TypeError);
   });
 
   it("refuses a result for a call the VM is not waiting on, leaving the VM usable", async () => {
-    const { vm, outcome } = await startTask(sandbox, source(`export default async (i, t) => t.keystore.list()`));
+    const { vm, outcome } = await startTask(sandbox.current, source(`export default async (i, t) => t.keystore.list()`));
     expect(outcome.kind).toBe("suspended");
     expect(() => vm.resume({ at: 1, results: [{ seq: 5, ok: true, value: 1 }] })).toThrow(expect.objectContaining({ code: "UNKNOWN_CALL" }));
     expect(resultOf(vm.resume({ at: 1, results: [{ seq: 0, ok: true, value: ["k"] }] }))).toEqual(["k"]);
@@ -136,7 +129,7 @@ describe("helper modules", () => {
       }`,
       modules,
     );
-    expect(resultOf((await startTask(sandbox, code)).outcome)).toEqual({ name: "sheet-20", same: true });
+    expect(resultOf((await startTask(sandbox.current, code)).outcome)).toEqual({ name: "sheet-20", same: true });
   });
 
   it("loads helpers with ES import, CommonJS ones as the default export", async () => {
@@ -146,15 +139,15 @@ describe("helper modules", () => {
        export async function runTask() { return [helper.sheetName(1), triple(2), esmDefault, require("./esm").triple(3)]; }`,
       modules,
     );
-    expect(resultOf((await startTask(sandbox, code)).outcome)).toEqual(["sheet-10", 6, "esm-default", 9]);
+    expect(resultOf((await startTask(sandbox.current, code)).outcome)).toEqual(["sheet-10", 6, "esm-default", 9]);
   });
 
   it("fails with MODULE_NOT_FOUND for an unknown module", async () => {
-    const viaRequire = await startTask(sandbox, source(`module.exports = async () => require("./nope")`));
+    const viaRequire = await startTask(sandbox.current, source(`module.exports = async () => require("./nope")`));
     expect(errorOf(viaRequire.outcome)).toMatchObject({ code: "MODULE_NOT_FOUND", message: "Cannot find module './nope' from 'task'" });
-    const caught = await startTask(sandbox, source(`module.exports = async (i, c) => c.tasks.require("x").catch((e) => e.code)`));
+    const caught = await startTask(sandbox.current, source(`module.exports = async (i, c) => c.tasks.require("x").catch((e) => e.code)`));
     expect(resultOf(caught.outcome)).toBe("MODULE_NOT_FOUND");
-    const viaImport = await startTask(sandbox, source(`import x from "./nope"; export default async () => x`));
+    const viaImport = await startTask(sandbox.current, source(`import x from "./nope"; export default async () => x`));
     expect(errorOf(viaImport.outcome)).toMatchObject({ code: "MODULE_NOT_FOUND" });
     expect(errorOf(viaImport.outcome).message).toContain("Cannot find module './nope'");
   });

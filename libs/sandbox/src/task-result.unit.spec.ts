@@ -1,17 +1,9 @@
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { errorOf, resultOf, source, startTask } from "@tasker/testing";
-import { createSandbox, type Sandbox } from "./sandbox.js";
+import { expect, it } from "vitest";
+import { errorOf, resultOf, source, startTask, useSandbox } from "@tasker/testing";
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await createSandbox();
-});
-afterEach(() => {
-  expect(sandbox.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
-});
-afterAll(() => sandbox.dispose());
+const sandbox = useSandbox();
 
-const outcomeOf = async (body: string) => (await startTask(sandbox, source(`export default async function (input, tools) {${body}}`))).outcome;
+const outcomeOf = async (body: string) => (await startTask(sandbox.current, source(`export default async function (input, tools) {${body}}`))).outcome;
 const nested = (levels: number) => `let v = 0; for (let i = 0; i < ${levels}; i++) v = [v];`;
 
 it("completes with a result nested 64 levels deep, and fails one nested 65 deep with STACK_LIMIT", async () => {

@@ -1,5 +1,22 @@
 /** Driving sandbox VMs in tests: task sources, live runs answered by a responder, outcomes read back. */
-import { type CallResult, hashArgs, type JournalActivation, type LogLine, type Outcome, type Sandbox, type TaskSource, type TaskVm, type ToolCall } from "@tasker/sandbox";
+import { type CallResult, createSandbox, hashArgs, type JournalActivation, type LogLine, type Outcome, type Sandbox, type SandboxLimits, type TaskSource, type TaskVm, type ToolCall } from "@tasker/sandbox";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+
+/**
+ * A sandbox for the tests of one file (`current`, from its first test on), with `limits`; after each
+ * test no VM of it may be alive or left unfreed (a handle the test or the sandbox leaked).
+ */
+export function useSandbox(limits: Partial<SandboxLimits> = {}): { readonly current: Sandbox } {
+  const holder = {} as { current: Sandbox };
+  beforeAll(async () => {
+    holder.current = await createSandbox(limits);
+  });
+  afterEach(() => {
+    expect(holder.current.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
+  });
+  afterAll(() => holder.current.dispose());
+  return holder;
+}
 
 export function source(code: string, modules: Record<string, string> = {}): TaskSource {
   return {
