@@ -33,11 +33,17 @@ export function evolve(state: RunState, event: RecordedEvent | TaskerEvent): Run
     }
     case "resume.requested": {
       const { activation, results } = event.data;
-      return update(current, event.data.stackRunId, (run) => ({
-        ...run,
-        resumeRequestedFor: Math.max(run.resumeRequestedFor, activation),
-        delivered: new Set([...run.delivered, ...results.map((result) => result.seq)]),
-      }));
+      return update(current, event.data.stackRunId, (run) => {
+        // A delivered result is no longer needed: a state holds only what is still to be delivered.
+        const childResults = new Map(run.childResults);
+        for (const result of results) childResults.delete(result.seq);
+        return {
+          ...run,
+          resumeRequestedFor: Math.max(run.resumeRequestedFor, activation),
+          childResults,
+          delivered: new Set([...run.delivered, ...results.map((result) => result.seq)]),
+        };
+      });
     }
     case "stack.completed":
       return settle(current, event.data.stackRunId, "completed", { ok: true, value: event.data.result });

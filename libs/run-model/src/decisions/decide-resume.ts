@@ -24,7 +24,7 @@ export function decideResume(state: RunState, stackRunId: string): Decision | nu
   if (!run || run.status !== "suspended" || !run.lastSuspended) return null;
   const { activation, worker } = run.lastSuspended;
   if (run.resumeRequestedFor > activation) return null;
-  const undelivered = [...run.childResults.values()].filter(({ result }) => !run.delivered.has(result.seq)).sort((a, b) => a.result.seq - b.result.seq);
+  const undelivered = [...run.childResults.values()].sort((a, b) => a.result.seq - b.result.seq);
   if (undelivered.length === 0) return null;
   const results: CallResult[] = [];
   let size = 0;
