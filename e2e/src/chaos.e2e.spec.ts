@@ -119,7 +119,9 @@ describe("chaos: SIGKILL of a random process every 1–2 s", () => {
       submitted = true;
       const kills = await killing;
       const deadline = Date.now() + 240_000;
+      const submittedAt = Date.now();
       const runs = await Promise.all(taskRunIds.map((taskRunId) => ended(taskRunId, deadline)));
+      console.log(`chaos: ${RUNS} runs submitted over ${Math.round((submittedAt - started) / 1000)} s with ${kills} SIGKILLs; all ended ${((Date.now() - submittedAt) / 1000).toFixed(1)} s later`);
       const wrong = runs
         .map((run, i) => ({ run, expected: runOf(i) }))
         .filter(({ run, expected }) => run.status !== "completed" || !isDeepStrictEqual(run.result, expected.result) || !isDeepStrictEqual(run.logs.map((log) => log.message), expected.logs));
