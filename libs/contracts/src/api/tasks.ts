@@ -41,6 +41,9 @@ export const WaitingOnCall = z.object({
 });
 export type WaitingOnCall = z.infer<typeof WaitingOnCall>;
 
+/** The log lines a run's view holds at most: its last ones (a run may log without bound over its life). */
+export const MAX_VIEW_LOG_LINES = 1000;
+
 /** `GET /tasks/:taskRunId` (and `/result`): a run as the read models show it. */
 export const TaskRunView = z.object({
   taskRunId: z.uuid(),
@@ -51,7 +54,10 @@ export const TaskRunView = z.object({
   result: z.json().optional(),
   /** Present once the run failed or was cancelled. */
   error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).optional(),
+  /** The run's last `MAX_VIEW_LOG_LINES` log lines, in order. */
   logs: z.array(TaskRunLogLine),
+  /** Present when the run logged more: how many earlier lines `logs` leaves out (`tasker events` has them all). */
+  logsOmitted: z.int().positive().optional(),
   /** Present while the run is suspended: the calls its root waits on. */
   waitingOn: z.array(WaitingOnCall).optional(),
   createdAt: z.iso.datetime(),

@@ -32,6 +32,7 @@ function toTaskRunMessage(run: TaskRunView) {
     ...(run.status === "completed" ? { resultJson: JSON.stringify(run.result ?? null) } : {}),
     ...(run.error ? { error: run.error } : {}),
     logs: run.logs,
+    ...(run.logsOmitted ? { logsOmitted: run.logsOmitted } : {}),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
   };

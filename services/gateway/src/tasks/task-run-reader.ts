@@ -1,5 +1,5 @@
 import { Inject, Injectable } from "@nestjs/common";
-import type { ErrorInfo, JsonValue, TaskRunLogLine, TaskRunStatus, TaskRunView, WaitingOnCall } from "@tasker/contracts";
+import { type ErrorInfo, type JsonValue, MAX_VIEW_LOG_LINES, type TaskRunLogLine, type TaskRunStatus, type TaskRunView, type WaitingOnCall } from "@tasker/contracts";
 import { READ_MODELS, type ReadModelsSql } from "../platform.token.js";
 
 interface RunRow {
@@ -28,7 +28,8 @@ export interface RunStatus {
   readonly status: TaskRunStatus;
 }
 
-function toView(run: RunRow & { logs: readonly LogRow[] }): TaskRunView {
+function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): TaskRunView {
+  const omitted = Number(run.log_count) - run.logs.length;
   return {
     taskRunId: run.task_run_id,
     taskName: run.task_name,
@@ -37,6 +38,7 @@ function toView(run: RunRow & { logs: readonly LogRow[] }): TaskRunView {
     ...(run.status === "completed" ? { result: run.result } : {}),
     ...(run.error ? { error: { code: run.error.code, message: run.error.message, ...(run.error.stack ? { stack: run.error.stack } : {}) } } : {}),
     logs: run.logs.map((log) => ({ at: new Date(log.at).toISOString(), level: log.level, message: log.message, stackRunId: log.stack_run_id })),
+    ...(omitted > 0 ? { logsOmitted: omitted } : {}),
     ...(run.status === "suspended" && run.waiting_on ? { waitingOn: run.waiting_on } : {}),
     createdAt: run.created_at.toISOString(),
     updatedAt: run.updated_at.toISOString(),
@@ -48,14 +50,19 @@ function toView(run: RunRow & { logs: readonly LogRow[] }): TaskRunView {
 export class TaskRunReader {
   constructor(@Inject(READ_MODELS) private readonly sql: ReadModelsSql) {}
 
-  /** The run with its logs in order, or undefined when there is no such run (one query: reads are hot). */
+  /**
+   * The run with its last `MAX_VIEW_LOG_LINES` log lines in order, or undefined when there is no such
+   * run (one query: reads are hot). Bounded: a run may log without bound over its life, and one
+   * answer must never hold it all.
+   */
   async read(taskRunId: string): Promise<TaskRunView | undefined> {
-    const [run] = await this.sql.rows<RunRow & { logs: LogRow[] }>(
+    const [run] = await this.sql.rows<RunRow & { logs: LogRow[]; log_count: string }>(
       `SELECT task_run_id, task_name, status, input, result, error, waiting_on, created_at, updated_at,
          COALESCE((SELECT json_agg(json_build_object('at', l.at, 'level', l.level, 'message', l.message, 'stack_run_id', l.stack_run_id) ORDER BY l.position)
-                   FROM task_run_logs l WHERE l.task_run_id = r.task_run_id), '[]') AS logs
+                   FROM (SELECT * FROM task_run_logs WHERE task_run_id = r.task_run_id ORDER BY position DESC LIMIT $2) l), '[]') AS logs,
+         (SELECT count(*) FROM task_run_logs WHERE task_run_id = r.task_run_id) AS log_count
        FROM task_runs r WHERE task_run_id = $1`,
-      [taskRunId],
+      [taskRunId, MAX_VIEW_LOG_LINES],
     );
     return run && toView(run);
   }

@@ -106,6 +106,23 @@ describe("submitting and reading task runs over HTTP", () => {
     expect(await gateway.platform.store.readStream(runStreamId(answers[0]!.body.taskRunId))).toHaveLength(2);
   });
 
+  it("shows a run's last 1,000 log lines, and how many earlier ones it leaves out", async () => {
+    const { taskRunId } = (await submit({ taskName: "greet", input: { name: "Ada" } })).body;
+    const [root] = await rows("SELECT stack_run_id FROM stack_runs WHERE task_run_id = $1", [taskRunId]);
+    const line = (i: number) => ({
+      type: "log.appended" as const,
+      data: { stackRunId: (root as { stack_run_id: string }).stack_run_id, level: "info" as const, message: `line ${i}`, at: new Date().toISOString() },
+    });
+    for (let from = 0; from < 2500; from += 500) {
+      await gateway.platform.store.append(runStreamId(taskRunId), "any", Array.from({ length: 500 }, (_, i) => line(from + i)));
+    }
+    const { body } = await gateway.request("GET", `/tasks/${taskRunId}`);
+    expect(body.logs).toHaveLength(1000);
+    expect(body.logs[0].message).toBe("line 1500");
+    expect(body.logs.at(-1).message).toBe("line 2499");
+    expect(body.logsOmitted).toBe(1500);
+  });
+
   it("answers 404 for an unknown run and 400 for a malformed id", async () => {
     const unknown = await gateway.request("GET", "/tasks/0193a8f2-7c1e-7000-8000-000000000000");
     expect(unknown.status).toBe(404);
