@@ -1,8 +1,8 @@
 import type { TaskerEvent } from "@tasker/contracts";
 import type { Condition, Decision } from "./decision.js";
-import { evolve } from "./evolve.js";
+import { foldRun } from "./evolve.js";
 import type { RunState } from "./run-state.js";
-import { decideWake, whatWakes } from "./wakes.js";
+import { decideWakes } from "./wakes.js";
 
 /**
  * The decisions a writer about to append `events` to the run can take in the same append: exactly
@@ -14,19 +14,7 @@ import { decideWake, whatWakes } from "./wakes.js";
  * the events need no metadata (the rules read only their type and data).
  */
 export function followUps(state: RunState, events: readonly TaskerEvent[]): Decision[] {
-  if (state.taskRunId === null) return [];
-  const after = events.reduce(evolve, state);
-  const decisions: Decision[] = [];
-  const seen = new Set<string>();
-  for (const wake of events.flatMap(whatWakes)) {
-    const decision = decideWake(after, wake);
-    const key = decision && JSON.stringify(decision.expected);
-    if (decision && !seen.has(key!)) {
-      seen.add(key!);
-      decisions.push(decision);
-    }
-  }
-  return decisions;
+  return state.taskRunId === null ? [] : decideWakes(foldRun(events, state), events);
 }
 
 /**

@@ -28,4 +28,4 @@ export {
   type StackRunStatus,
 } from "./run-state.js";
 export { RunStates, type StreamReader } from "./run-states.js";
-export { decideAll, decideWake, type Wake, whatWakes } from "./wakes.js";
+export { decideAll, decideWake, decideWakes, type Wake, whatWakes } from "./wakes.js";

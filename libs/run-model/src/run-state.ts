@@ -31,10 +31,8 @@ export interface StackRunState {
   readonly lastSuspended: { readonly activation: number; readonly worker: string } | null;
   /** The highest activation a `resume.requested` asked for (0: none yet). */
   readonly resumeRequestedFor: number;
-  /** The settled children's results not yet delivered, by their seq. */
+  /** The settled children's results not yet delivered (in a `resume.requested`), by their seq. */
   readonly childResults: ReadonlyMap<number, ChildResult>;
-  /** The seqs already handed to the VM in some `resume.requested`. */
-  readonly delivered: ReadonlySet<number>;
 }
 
 /** Where the run is; `new` until its first event. */

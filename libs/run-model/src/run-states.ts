@@ -1,5 +1,5 @@
 import type { RecordedEvent } from "@tasker/contracts";
-import { evolve, foldRun } from "./evolve.js";
+import { foldRun } from "./evolve.js";
 import type { RunState } from "./run-state.js";
 
 /** Where the events come from (the event store): a stream's events from a version on. */
@@ -58,20 +58,22 @@ export class RunStates {
   /**
    * Folds events this process appended (or handles) into the state it keeps, when they follow it
    * directly; when events of other writers came in between, the state is marked as behind, to be read.
-   * A run this process knows nothing of is learnt only from its first events.
+   * A run this process knows nothing of is learnt only from its first events. Returns whether the
+   * state kept is now current as far as these events (false: others came in between).
    */
-  absorb(streamId: string, events: readonly RecordedEvent[]): void {
-    if (events.length === 0) return;
+  absorb(streamId: string, events: readonly RecordedEvent[]): boolean {
+    if (events.length === 0) return true;
     const cached = this.folded.get(streamId) ?? { state: undefined, version: 0, behind: false };
     const first = events[0]!.metadata.streamVersion;
     const last = events.at(-1)!.metadata.streamVersion;
-    if (last <= cached.version) return;
+    if (last <= cached.version) return !cached.behind;
     if (first > cached.version + 1) {
       if (cached.state) this.keep(streamId, { ...cached, state: cached.state, behind: true });
-      return;
+      return false;
     }
     const unseen = events.filter((event) => event.metadata.streamVersion > cached.version);
-    this.keep(streamId, { state: unseen.reduce(evolve, cached.state ?? foldRun([])), version: last, behind: cached.behind });
+    this.keep(streamId, { state: foldRun(unseen, cached.state), version: last, behind: cached.behind });
+    return !cached.behind;
   }
 
   /**

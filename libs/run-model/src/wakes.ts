@@ -65,6 +65,24 @@ export function decideWake(state: RunState, wake: Wake): Decision | null {
 }
 
 /**
+ * The decisions the wakes of `events` call for, on `state` (which already includes them), each once:
+ * what the stack-processor decides when it handles those events.
+ */
+export function decideWakes(state: RunState, events: readonly TaskerEvent[]): Decision[] {
+  const decisions: Decision[] = [];
+  const seen = new Set<string>();
+  for (const wake of events.flatMap(whatWakes)) {
+    const decision = decideWake(state, wake);
+    const key = decision && JSON.stringify(decision.expected);
+    if (decision && !seen.has(key!)) {
+      seen.add(key!);
+      decisions.push(decision);
+    }
+  }
+  return decisions;
+}
+
+/**
  * Every decision still due in `state`, whatever event was missed: the run's end (or its cancel), else
  * the resume of each suspended stack run. What a watchdog applies to a run that stopped moving.
  */

@@ -40,11 +40,12 @@ export function dueActivations(state: RunState, events: readonly TaskerEvent[]):
       due.push({ stackRunId: run.stackRunId, activation: 1, waitingBefore: new Set(), depth: run.depth, callsMade, causeVersion });
     }
     if (run.status === "suspended" && run.lastSuspended && run.resumeRequestedFor > run.lastSuspended.activation) {
-      const waiting = new Set<number>();
-      for (const child of state.stackRuns.values()) if (child.parentStackRunId === run.stackRunId && child.seq !== null) waiting.add(child.seq);
-      for (const seq of run.delivered) waiting.delete(seq);
       const activation = run.resumeRequestedFor;
-      const causeVersion = versionOf((event) => event.type === "resume.requested" && event.data.stackRunId === run.stackRunId && event.data.activation === activation);
+      const suspended = events.findLast((event) => event.type === "vm.suspended" && event.data.stackRunId === run.stackRunId);
+      const resume = events.find((event) => event.type === "resume.requested" && event.data.stackRunId === run.stackRunId && event.data.activation === activation);
+      const waiting = new Set(suspended?.type === "vm.suspended" ? suspended.data.waitingOn : []);
+      if (resume?.type === "resume.requested") for (const result of resume.data.results) waiting.delete(result.seq);
+      const causeVersion = events.indexOf(resume!) + 1;
       due.push({ stackRunId: run.stackRunId, activation, waitingBefore: waiting, depth: run.depth, callsMade, causeVersion });
     }
   }
