@@ -12,7 +12,11 @@ import { failurePolicy } from "./failure-policy.js";
 import { JetStreamContext } from "./jetstream-context.js";
 import type { JetStreamTransportOptions } from "./jetstream-transport-options.js";
 import { maxPayloadOf } from "./max-payload.js";
+import { Slots } from "./slots.js";
 import { retryWhileTransient } from "./transient-retry.js";
+
+/** Messages taken per handler slot at most: those beyond the running ones wait here, kept alive. */
+const TAKEN_PER_HANDLER = 4;
 
 /** How long an instance's own consumer outlives the instance. */
 const INSTANCE_CONSUMER_TTL_MS = 10 * 60 * 1000;
@@ -85,23 +89,29 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     }
   }
 
+  /**
+   * Takes messages as they arrive and keeps each alive from then on (a message left waiting unattended
+   * past the ack wait would be redelivered, and counted, while it is still here), running at most
+   * `concurrency` handlers at once; it stops taking more while `TAKEN_PER_HANDLER` per handler wait.
+   */
   private async consume(consumer: Consumer, handler: MessageHandler): Promise<void> {
     const concurrency = this.options.concurrency ?? 16;
     const messages = await consumer.consume({ max_messages: concurrency });
     this.subscriptions.push(messages);
-    const inFlight = new Set<Promise<void>>();
+    const slots = new Slots(concurrency);
+    const taken = new Set<Promise<void>>();
     for await (const msg of messages) {
-      const handling = this.handle(msg, handler).finally(() => inFlight.delete(handling));
-      inFlight.add(handling);
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      const handling = this.handle(msg, handler, slots).finally(() => taken.delete(handling));
+      taken.add(handling);
+      if (taken.size >= concurrency * TAKEN_PER_HANDLER) await Promise.race(taken);
     }
-    await Promise.all(inFlight);
+    await Promise.all(taken);
   }
 
-  private async handle(msg: JsMsg, handler: MessageHandler): Promise<void> {
+  private async handle(msg: JsMsg, handler: MessageHandler, slots: Slots): Promise<void> {
     const keepAlive = setInterval(() => msg.working(), this.ackWaitMs / 2);
     try {
-      await this.settle(msg, handler);
+      await slots.run(() => this.settle(msg, handler));
     } finally {
       clearInterval(keepAlive);
     }

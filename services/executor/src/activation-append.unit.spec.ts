@@ -1,5 +1,5 @@
 import { newId, type TaskerEvent } from "@tasker/contracts";
-import { type Decision, decideWake, foldRun, RUN_OPEN, stackGuard, whatWakes } from "@tasker/run-model";
+import { type Decision, decideWakes, foldRun, RUN_OPEN, stackGuard } from "@tasker/run-model";
 import type { Outcome, ToolCall } from "@tasker/sandbox";
 import { conditionsHold, type DueActivation, dueActivations, guardValues, historyViolations, randomRunHistory, record, seededRandom } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
@@ -32,9 +32,7 @@ function activationOf(due: DueActivation, outcome: Outcome): Activation {
 
 /** What the stack-processor decides, event by event, once `events` are recorded after `history`. */
 function processorDecisions(history: readonly TaskerEvent[], taskRunId: string, events: readonly TaskerEvent[]): Decision[] {
-  const state = foldRun(record(taskRunId, [...history, ...events]));
-  const decided = events.flatMap(whatWakes).flatMap((wake) => decideWake(state, wake) ?? []);
-  return decided.filter((decision, index) => decided.findIndex((other) => JSON.stringify(other.expected) === JSON.stringify(decision.expected)) === index);
+  return decideWakes(foldRun(record(taskRunId, [...history, ...events])), events);
 }
 
 describe("recording an activation with its follow-ups", () => {

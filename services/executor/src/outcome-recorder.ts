@@ -1,8 +1,9 @@
 import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
-import type { Decision, RunState, RunStates } from "@tasker/run-model";
+import { type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { Outcome, TaskVm } from "@tasker/sandbox";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
+import { appendDecision } from "./claims.js";
 import type { LogSink } from "./log-sink.js";
 import type { ModuleUse } from "./module-use.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -100,8 +101,13 @@ export class OutcomeRecorder {
         this.onConflict();
         return undefined;
       }
-      const { plan, events } = appended;
-      this.runs.absorb(streamId, events);
+      const { plan } = appended;
+      let { events } = appended;
+      // Another writer appended meanwhile: what it recorded may call for a decision with this
+      // activation's events (a child's result that arrived while this stack run ran). Of two writers
+      // racing so, the later one sees the other's events: it decides, without waiting for the
+      // stack-processor's hop.
+      if (!this.runs.absorb(streamId, events)) events = [...events, ...(await this.decideAgain(cause, events))];
       if (plan.outcome.kind === "suspended") {
         this.cache.put({ ...live, pending: plan.pending, taskRunId: taskRunIdOf(streamId), stackRunId: cause.data.stackRunId, activation, bytes: live.vm.memoryBytes });
       } else {
@@ -151,6 +157,20 @@ export class OutcomeRecorder {
         }
       }
     }
+  }
+
+  /** The decisions the wakes of `recorded` call for on the run as it is now, appended; their events. */
+  private async decideAgain(cause: RecordedEvent, recorded: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+    const { streamId } = cause.metadata;
+    const taken: RecordedEvent[] = [];
+    for (const decision of decideWakes(await this.runs.read(streamId), recorded)) {
+      const appended = await appendDecision(this.store, cause, decision, this.options.prefix);
+      if (appended) {
+        this.runs.absorb(streamId, appended);
+        taken.push(...appended);
+      }
+    }
+    return taken;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { causedBy, type RecordedEvent, runStreamId, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import { type Decision, decideAll, decideWake, type RunState, RunStates, whatWakes } from "@tasker/run-model";
+import { type Decision, decideAll, decideWakes, type RunState, RunStates, whatWakes } from "@tasker/run-model";
 
 /** Decisions read from a run's state; several may be due at once (e.g. resumes of different stack runs). */
 type Rule = (state: RunState) => (Decision | null)[];
@@ -34,10 +34,9 @@ export class RunOrchestrator {
    * known to have ended (a root's outcome usually comes with its run's end): those cost no read.
    */
   async onEvent(event: RecordedEvent): Promise<Decision[]> {
-    const wakes = whatWakes(event);
     const taskRunId = taskRunIdOf(event.metadata.streamId);
-    if (wakes.length === 0 || this.ended.has(taskRunId)) return [];
-    return this.apply(taskRunId, (state) => wakes.map((wake) => decideWake(state, wake)), event);
+    if (whatWakes(event).length === 0 || this.ended.has(taskRunId)) return [];
+    return this.apply(taskRunId, (state) => decideWakes(state, [event]), event);
   }
 
   /** Learns that a run ended (from the bus): no rule decides anything for it any more. */
