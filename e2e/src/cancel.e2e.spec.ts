@@ -14,6 +14,7 @@ beforeAll(async () => {
     "sequential-300",
     `module.exports = async (input, { tools }) => {
        for (let i = 0; i < 300; i++) await tools.tasks.execute("echo", { i });
+       await tools.sleep(3_600_000);
        return 300;
      };`,
   );
@@ -36,6 +37,10 @@ afterAll(async () => {
 
 async function cancelAfter(taskRunId: string, ms: number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, ms));
+  return cancel(taskRunId);
+}
+
+async function cancel(taskRunId: string): Promise<number> {
   const cancelled = Date.now();
   const { status } = await tasker.request("POST", `/tasks/${taskRunId}/cancel`, { reason: "enough" });
   expect(status).toBe(202);
@@ -44,8 +49,12 @@ async function cancelAfter(taskRunId: string, ms: number): Promise<number> {
 
 describe("cancelling a run", () => {
   it("ends a parent whose child is making 300 sequential nested calls", async () => {
+    // Cancelled among the calls, whose guards move all the while (the hour's sleep after them only
+    // keeps a fast machine from finishing first).
     const taskRunId = await tasker.submit("awaits-sequential", {});
-    const cancelled = await cancelAfter(taskRunId, 2000);
+    const echoed = async () => (await tasker.events(`run:${taskRunId}`)).filter((event) => event.type === "stack.completed").length;
+    await eventually(async () => (await echoed()) >= 20, "the child has made 20 of its calls");
+    const cancelled = await cancel(taskRunId);
     const run = await tasker.result(taskRunId, 30);
     expect(run).toMatchObject({ status: "cancelled", error: { code: "CANCELLED", message: "enough" } });
     expect(Date.now() - cancelled).toBeLessThan(10_000);
