@@ -12,7 +12,7 @@ beforeAll(async () => {
   const wasmPath = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-debug-sync/wasm");
   sandbox = await createSandboxOn({ variant: syncVariant(debugSyncModule), wasmPath }, {
     preparedVms: 0,
-    cpuMsPerActivation: 300,
+    cpuMsPerActivation: 1500,
     argsBytes: 1024,
     argsBytesPerActivation: 2048,
     logLinesPerActivation: 5,
