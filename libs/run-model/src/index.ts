@@ -9,11 +9,13 @@ export {
   STACK_RUNS_COUNTER,
   stackGuard,
 } from "./decision.js";
+export { activationConditions } from "./decisions/activation-conditions.js";
 export { type AdmissionContext, admitCalls, KNOWN_SERVICES, type ProposedCall } from "./decisions/admit-calls.js";
 export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
 export { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.js";
 export { decideRunEnd } from "./decisions/decide-run-end.js";
-export { settleAbandoned } from "./decisions/settle-abandoned.js";
+export { decideStart, type Start } from "./decisions/decide-start.js";
+export { settleAbandoned, type Work } from "./decisions/settle-abandoned.js";
 export { evolve, foldRun } from "./evolve.js";
 export { combinedConditions, followUps } from "./follow-ups.js";
 export {

@@ -1,5 +1,5 @@
 import type { TaskerEvent } from "@tasker/contracts";
-import { admitCalls, type Condition, combinedConditions, type Decision, followUps, RUN_OPEN, type RunState, STACK_RUNS_COUNTER, stackGuard } from "@tasker/run-model";
+import { activationConditions, admitCalls, type Condition, combinedConditions, type Decision, followUps, type RunState } from "@tasker/run-model";
 import { activationEvents, type ActivationRecord } from "./activation-events.js";
 
 /** The run limits an activation's calls are admitted against (from the configuration). */
@@ -31,10 +31,8 @@ export interface ActivationAppend {
 
 /**
  * How to record `activation`: its events (the calls it made, each admitted or refused by the
- * run-model's `admitCalls`), under the stack run's own guard at its previous activation, while the
- * run is open, with the refused calls' own guards taken (so that nobody runs them after all) and the
- * admitted ones counted against `TASKER_MAX_STACK_RUNS` (`stackRunsLeft`: what the run has left, when
- * known). Given the run's state (a prefix of its stream), the append also carries the `followUps` the
+ * run-model's `admitCalls`), under the run-model's `activationConditions` (`stackRunsLeft`: what the
+ * run has left of `TASKER_MAX_STACK_RUNS`, when known). Given the run's state (a prefix of its stream), the append also carries the `followUps` the
  * rules would decide on these events, those `take` accepts. Pure but for `take`.
  */
 export function activationAppend(
@@ -57,12 +55,8 @@ export function activationAppend(
   });
   const pending = new Set([...activation.waitingBefore, ...calls.map((call) => call.seq)]);
   const events = activationEvents({ ...activation, pending, refused });
-  const own: Condition[] = [{ guard: stackGuard(stackRunId), version: activation.activation - 1 }, RUN_OPEN];
-  for (const event of events) {
-    if (event.type === "stack.failed" && event.data.stackRunId !== stackRunId) own.push({ guard: stackGuard(event.data.stackRunId), version: 0 });
-  }
-  const admitted = calls.length - refused.size;
-  if (admitted > 0) own.push({ counter: STACK_RUNS_COUNTER, add: admitted, max: limits.maxStackRuns });
+  const refusedCalls = events.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : []));
+  const own = activationConditions(stackRunId, activation.activation, refusedCalls, calls.length - refused.size, limits.maxStackRuns);
   const decisions = state ? followUps(state, events).filter(take) : [];
   return { events: [...events, ...decisions.flatMap((decision) => decision.events)], expected: combinedConditions(own, decisions), pending, followUps: decisions };
 }

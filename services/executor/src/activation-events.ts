@@ -1,6 +1,6 @@
 import { type ErrorInfo, newId, type TaskerEvent } from "@tasker/contracts";
 import type { LogLine, Outcome } from "@tasker/sandbox";
-import type { Start } from "./claims.js";
+import type { Start } from "@tasker/run-model";
 
 /** One activation of a stack run, as it is to be recorded. */
 export interface ActivationRecord {

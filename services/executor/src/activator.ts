@@ -87,12 +87,11 @@ export class Activator {
    */
   async abandon(event: RecordedEvent, error: ErrorInfo): Promise<void> {
     if (event.type !== "stack.created" && event.type !== "resume.requested") return;
-    const activations = event.type === "stack.created" ? 0 : event.data.activation - 1;
     // An error Tasker did not raise itself (a driver's, a bug) may say things about the host: the
     // executor's log has it; the task is told only that it happened.
     const reason = error.code === "INTERNAL" ? "an internal error of the executor (its log has the details)" : storableText(error.message).slice(0, MAX_REASON_CHARS);
     const failure = { code: error.code, name: "Error", message: `the executor gave up on this call: ${reason}` };
-    await appendDecision(this.store, event, settleAbandoned(event.data.stackRunId, activations, failure), this.options.prefix);
+    await appendDecision(this.store, event, settleAbandoned(event, failure), this.options.prefix);
   }
 
   private async startNow(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
@@ -110,7 +109,7 @@ export class Activator {
       maxStackRuns: this.options.limits.maxStackRuns,
     }).get(0);
     if (refusal) {
-      await appendDecision(this.store, event, settleAbandoned(stackRunId, 0, refusal), this.options.prefix);
+      await appendDecision(this.store, event, settleAbandoned(event, refusal), this.options.prefix);
       return;
     }
     this.runs.absorbSubmission(event);

@@ -1,6 +1,6 @@
-import { causedBy, type RecordedEvent, type StackCreated, type StackStarted, taskRunIdOf, unknownRunError } from "@tasker/contracts";
+import { causedBy, type RecordedEvent, type StackCreated, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
-import { type Decision, RUN_OPEN, type RunStates, stackGuard } from "@tasker/run-model";
+import { type Decision, decideStart, type RunStates, type Start } from "@tasker/run-model";
 
 /**
  * Appends `decision`, caused by `cause`; false when its conditions no longer hold (another writer
@@ -18,21 +18,12 @@ export async function appendDecision(store: EventStore, cause: RecordedEvent, de
   }
 }
 
-/** Who takes a start: this worker, the attempt (the delivery of its message: 1, more after a worker was lost), the lease. */
-export type Start = Omit<StackStarted["data"], "stackRunId">;
-
 /**
- * Claims the start of a stack run: `stack.started`, on condition that the start was not recorded
- * (the stack run's guard is still at 0) and the run is open. Resolves false when it was, or the run
- * ended: there is nothing to do.
+ * Claims the start of a stack run (the run-model's `decideStart`). Resolves false when its first
+ * activation was recorded already, or the run ended: there is nothing to do.
  */
 export async function claimStart(store: EventStore, runs: RunStates, created: RecordedEvent<StackCreated>, start: Start, prefix: string): Promise<boolean> {
-  const { stackRunId } = created.data;
-  const claim: Decision = {
-    expected: [{ guard: stackGuard(stackRunId), version: 0, check: true }, RUN_OPEN],
-    events: [{ type: "stack.started", data: { stackRunId, ...start } }],
-  };
-  const recorded = await appendDecision(store, created, claim, prefix);
+  const recorded = await appendDecision(store, created, decideStart(created.data.stackRunId, start), prefix);
   if (recorded) runs.absorb(created.metadata.streamId, recorded);
   return recorded !== false;
 }

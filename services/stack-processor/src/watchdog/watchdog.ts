@@ -98,9 +98,8 @@ export class Watchdog {
   /** Fails the call whose message was lost again and again: whoever handled it recorded nothing. */
   private async abandon(event: RecordedEvent, stale: StaleDispatch, sent: number): Promise<void> {
     if (event.type !== "stack.created" && event.type !== "resume.requested") return;
-    const activations = event.type === "stack.created" ? 0 : event.data.activation - 1;
     const message = `no worker recorded an outcome for this call: its ${event.type} was handled without effect or lost ${sent + 1} times over ${Math.round(stale.ageMs / 1000)} s`;
-    const decision = settleAbandoned(event.data.stackRunId, activations, { code: "UNPROCESSED", name: "Error", message });
+    const decision = settleAbandoned(event, { code: "UNPROCESSED", name: "Error", message });
     try {
       const metadata = causedBy(event, taskRunIdOf(stale.streamId));
       await this.options.store.append(stale.streamId, decision.expected, decision.events.map((failed) => ({ ...failed, metadata })));
