@@ -5,17 +5,23 @@ import { encodeEventMessage } from "./event-message.js";
 import { maxPayloadOf } from "./max-payload.js";
 
 /**
- * Publishes recorded events to their subjects over `connection`'s JetStream; the event id is the
- * `Nats-Msg-Id`, so repeats are dropped. An event too large for the server's `max_payload` (read at
- * each publish: it is the current server's) travels by reference (see `encodeEventMessage`); its
- * receivers read it from the event store.
+ * Publishes recorded events to their subjects over `connection`'s JetStream. An event too large for
+ * the server's `max_payload` (read at each publish: it is the current server's) travels by reference
+ * (see `encodeEventMessage`); its receivers read it from the event store.
  */
 export function jetStreamPublisher(connection: NatsConnection, prefix: string, timeoutMs = 5000) {
   const js = jetstream(connection);
+  /** Publishes `event` with `msgID` as its `Nats-Msg-Id`; false when JetStream dropped it as a repeat of that id. */
+  async function publishAs(event: RecordedEvent, msgID: string): Promise<boolean> {
+    const { data, headers } = encodeEventMessage(event, maxPayloadOf(connection));
+    const ack = await js.publish(subjectOf(prefix, event), data, { msgID, headers, timeout: timeoutMs });
+    return !ack.duplicate;
+  }
   return {
+    /** Publishes `event` once: its event id is the `Nats-Msg-Id`, so repeats are dropped. */
     async publish(event: RecordedEvent): Promise<void> {
-      const { data, headers } = encodeEventMessage(event, maxPayloadOf(connection));
-      await js.publish(subjectOf(prefix, event), data, { msgID: event.metadata.eventId, headers, timeout: timeoutMs });
+      await publishAs(event, event.metadata.eventId);
     },
+    publishAs,
   };
 }

@@ -1,7 +1,7 @@
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Logger } from "@nestjs/common";
-import { eventStreamName, maxPayloadOf } from "@tasker/bus";
+import { eventStreamName, jetStreamPublisher } from "@tasker/bus";
 import { causedBy, type RecordedEvent, subjectOf, taskRunIdOf } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError, type Sql } from "@tasker/event-store";
 import { settleAbandoned } from "@tasker/run-model";
@@ -9,7 +9,6 @@ import type { RunOrchestrator } from "../run-orchestrator.js";
 import { DispatchProgress } from "./dispatch-progress.js";
 import { findStaleDispatches, type StaleDispatch } from "./find-stale-dispatches.js";
 import { findStuckRuns } from "./find-stuck-runs.js";
-import { redispatch } from "./redispatch.js";
 
 export interface WatchdogOptions {
   sql: Sql;
@@ -38,7 +37,7 @@ const REMEMBERED = 10_000;
  */
 export class Watchdog {
   private readonly logger = new Logger("stack-processor watchdog");
-  private readonly js: JetStreamClient;
+  private readonly publisher: ReturnType<typeof jetStreamPublisher>;
   private readonly redispatched = new Map<string, number>();
   private jsm: JetStreamManager | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -46,7 +45,7 @@ export class Watchdog {
   private stopped = true;
 
   constructor(private readonly options: WatchdogOptions) {
-    this.js = jetstream(options.nats);
+    this.publisher = jetStreamPublisher(options.nats, options.prefix);
   }
 
   start(): void {
@@ -89,7 +88,10 @@ export class Watchdog {
     const { eventId } = event.metadata;
     const sent = this.redispatched.get(eventId) ?? 0;
     if (sent >= (this.options.maxRedispatches ?? 3)) return this.abandon(event, stale, sent);
-    if (await redispatch(this.js, this.options.prefix, event, lastSeq, maxPayloadOf(this.options.nats))) {
+    // The event id alone would be dropped by JetStream's duplicate window. With the stream sequence of
+    // the copy that was lost, watchdogs of several instances that find the same copy lost send one
+    // message between them.
+    if (await this.publisher.publishAs(event, `${eventId}:after:${lastSeq}`)) {
       this.remember(eventId, sent + 1);
       this.logger.warn(`run ${taskRunIdOf(stale.streamId)}: ${stale.reason} after ${Math.round(stale.ageMs)} ms, and its ${event.type} was handled without effect or lost; sent it again`);
     }
