@@ -1,5 +1,5 @@
 import type { RecordedEvent, TaskerEvent } from "@tasker/contracts";
-import { type Condition, STACK_RUNS_COUNTER } from "@tasker/run-model";
+import { type Condition, resumeGuard, RUN_GUARD, STACK_RUNS_COUNTER, stackGuard } from "@tasker/run-model";
 
 /**
  * The guards and counters of a run's stream as its writers moved them while recording `events`: a
@@ -17,20 +17,20 @@ export function guardValues(events: readonly (TaskerEvent | RecordedEvent)[]): M
         if (event.data.parentStackRunId !== null && !isRefusedAt(events, index, event.data.stackRunId)) bump(STACK_RUNS_COUNTER);
         break;
       case "vm.suspended":
-        bump(`stack:${event.data.stackRunId}`);
+        bump(stackGuard(event.data.stackRunId));
         break;
       case "stack.completed":
       case "stack.failed":
-        if (!settled.has(event.data.stackRunId)) bump(`stack:${event.data.stackRunId}`);
+        if (!settled.has(event.data.stackRunId)) bump(stackGuard(event.data.stackRunId));
         settled.add(event.data.stackRunId);
         break;
       case "resume.requested":
-        bump(`resume:${event.data.stackRunId}`);
+        bump(resumeGuard(event.data.stackRunId));
         break;
       case "run.completed":
       case "run.failed":
       case "run.cancelled":
-        values.set("run", 1);
+        values.set(RUN_GUARD, 1);
         break;
       default:
         break;

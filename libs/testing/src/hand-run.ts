@@ -3,9 +3,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { consumerName, eventStreamName } from "@tasker/bus";
 import { type CallResult, type ErrorInfo, type JsonValue, newId, patterns, type RecordedEvent, runStreamId, type TaskerEvent } from "@tasker/contracts";
 import type { EventStore } from "@tasker/event-store";
-
-/** "The run has not ended": the condition every append of a run's work carries. */
-const RUN_OPEN = { guard: "run", version: 0, check: true };
+import { resumeGuard, RUN_OPEN, stackGuard } from "@tasker/run-model";
 
 /**
  * One run driven by hand: the appends the gateway, an executor and a wrapped service would make,
@@ -48,18 +46,18 @@ export class HandRun {
       })),
       { type: "vm.suspended", data: { stackRunId: this.rootId, activation, at: activation, waitingOn, worker } },
     ];
-    await this.store.append(this.streamId, [{ guard: `stack:${this.rootId}`, version: activation - 1 }, RUN_OPEN], events);
+    await this.store.append(this.streamId, [{ guard: stackGuard(this.rootId), version: activation - 1 }, RUN_OPEN], events);
     return ids;
   }
 
   /** A call settles with `result`, by the worker that made its activation number `activations + 1`. */
   complete(stackRunId: string, result: JsonValue, activations = 0): Promise<unknown> {
-    return this.store.append(this.streamId, [{ guard: `stack:${stackRunId}`, version: activations }, RUN_OPEN], [{ type: "stack.completed", data: { stackRunId, result } }]);
+    return this.store.append(this.streamId, [{ guard: stackGuard(stackRunId), version: activations }, RUN_OPEN], [{ type: "stack.completed", data: { stackRunId, result } }]);
   }
 
   /** A call fails with `error`, by the worker that made its activation number `activations + 1`. */
   fail(stackRunId: string, error: ErrorInfo, activations = 0): Promise<unknown> {
-    return this.store.append(this.streamId, [{ guard: `stack:${stackRunId}`, version: activations }, RUN_OPEN], [{ type: "stack.failed", data: { stackRunId, error } }]);
+    return this.store.append(this.streamId, [{ guard: stackGuard(stackRunId), version: activations }, RUN_OPEN], [{ type: "stack.failed", data: { stackRunId, error } }]);
   }
 
   /** The root, suspended at `activation - 1`, is to resume with `results`, as the rules decide it. */
@@ -67,14 +65,14 @@ export class HandRun {
     const { rootId } = this;
     return this.store.append(
       this.streamId,
-      [{ guard: `resume:${rootId}`, version: activation - 2 }, { guard: `stack:${rootId}`, version: activation - 1, check: true }, RUN_OPEN],
+      [{ guard: resumeGuard(rootId), version: activation - 2 }, { guard: stackGuard(rootId), version: activation - 1, check: true }, RUN_OPEN],
       [{ type: "resume.requested", data: { stackRunId: rootId, activation, results, worker } }],
     );
   }
 
   /** The root's activation `activation` returns `result`. */
   finish(activation: number, result: JsonValue): Promise<unknown> {
-    return this.store.append(this.streamId, [{ guard: `stack:${this.rootId}`, version: activation - 1 }, RUN_OPEN], [
+    return this.store.append(this.streamId, [{ guard: stackGuard(this.rootId), version: activation - 1 }, RUN_OPEN], [
       { type: "vm.resumed", data: { stackRunId: this.rootId, activation, at: activation } },
       { type: "stack.completed", data: { stackRunId: this.rootId, result } },
     ]);
