@@ -49,7 +49,7 @@ export class ActivationLog {
 }
 
 /**
- * `message` as a log line is stored: `\u0000` and unpaired surrogates replaced by U+FFFD, and a line
+ * `message` as a log line is stored (`storableText`: `\u0000` escaped, an unpaired surrogate U+FFFD), and a line
  * longer than `MAX_LOG_LINE_CHARS` (or already cut) cut to end with `… (truncated)` within that bound.
  */
 export function storableLogMessage(message: string, cutShort: boolean): string {

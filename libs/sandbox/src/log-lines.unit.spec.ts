@@ -20,11 +20,11 @@ const linesOf = async (body: string): Promise<LogLine[]> => {
   return lines;
 };
 
-it("replaces \\u0000 and unpaired surrogates with U+FFFD, and keeps what follows them", async () => {
+it("writes \\u0000 as its escape and an unpaired surrogate as one U+FFFD, and keeps what follows them", async () => {
   const lines = await linesOf(`console.log("a\\u0000b", "c\\ud800d", "e\\udc00", "pair 😀"); tools.log("warn", "\\u0000");`);
   expect(lines.map((line) => [line.level, line.message])).toEqual([
-    ["info", "a\uFFFDb c\uFFFDd e\uFFFD pair 😀"],
-    ["warn", "\uFFFD"],
+    ["info", "a\\u0000b c\uFFFDd e\uFFFD pair 😀"],
+    ["warn", "\\u0000"],
   ]);
 });
 

@@ -79,8 +79,8 @@ describe("the task's error is bounded", () => {
   it("sends only the bound of a huge thrown string across the bridge, and still knows its length", async () => {
     const error = await failure(`throw "\\u0000".repeat(10) + "x".repeat(2 * 1024 * 1024);`);
     expect(error).toMatchObject({ code: "ERROR_TOO_LARGE", message: expect.stringContaining(`is ${10 + 2 * 1024 * 1024} characters long`) });
-    // The quoted beginning held \u0000: it is shown replaced, never raw.
-    expect(error.message).toContain("\uFFFD".repeat(10) + "x");
+    // The quoted beginning held \u0000: it is shown escaped, never raw.
+    expect(error.message).toContain("\\u0000".repeat(10) + "x");
     expectStorable(error);
   });
 

@@ -26,7 +26,7 @@ export type Outcome =
 
 /**
  * A line written by `console.*` or `tools.log`. `at` is the activation's recorded time (epoch ms). The
- * message is storable (`\u0000` and unpaired surrogates replaced by U+FFFD) and at most
+ * message is storable (`\u0000` written as the escape `\u0000`, an unpaired surrogate as U+FFFD) and at most
  * `MAX_LOG_LINE_CHARS` long (a longer line is cut to end with `… (truncated)`).
  */
 export type LogLine = { level: LogLevel; message: string; at: number; stackRunId: string };

@@ -14,9 +14,13 @@ export interface StorableProblem {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNSTORABLE_CHARACTERS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** `text` with every `\u0000` and unpaired surrogate replaced by U+FFFD: for text meant to be read, such as a message. */
+/**
+ * `text` as PostgreSQL `text` stores it, for text meant to be read (a log line, a message): each
+ * `\u0000` written as the six characters `\u0000`, so that what follows it stays, and each unpaired
+ * surrogate replaced by one U+FFFD.
+ */
 export function storableText(text: string): string {
-  return text.replace(UNSTORABLE_CHARACTERS, "\uFFFD");
+  return text.replace(UNSTORABLE_CHARACTERS, (character) => (character === "\u0000" ? "\\u0000" : "\uFFFD"));
 }
 
 /** Why PostgreSQL cannot store `text` (a `\u0000` or an unpaired surrogate), or undefined when it can. */

@@ -35,7 +35,7 @@ describe("StorableJson", () => {
 });
 
 describe("storableText", () => {
-  it("replaces \\u0000 and unpaired surrogates, one for one, and keeps pairs", () => {
-    expect(storableText("a\u0000b\ud800c\udc00d😀")).toBe("a\uFFFDb\uFFFDc\uFFFDd😀");
+  it("writes \\u0000 as its escape, replaces each unpaired surrogate with one U+FFFD, and keeps pairs", () => {
+    expect(storableText("a\u0000b\ud800c\udc00d😀\udbff\udfff")).toBe("a\\u0000b\uFFFDc\uFFFDd😀\udbff\udfff");
   });
 });
