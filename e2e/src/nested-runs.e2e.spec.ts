@@ -91,7 +91,7 @@ describe("nested runs, every service in its own process", () => {
 
   it("refuses a tasks call that is not execute(name, input), and never runs it", async () => {
     const run = await tasker.run("other-method", {});
-    expect(run.result).toMatchObject({ code: "INVALID_ARGUMENTS" });
+    expect(run.result).toMatchObject({ code: "INVALID_ARGUMENT" });
     const events = await tasker.events(`run:${run.taskRunId}`);
     const [child] = events.filter((event) => event.type === "stack.created" && (event.data as { parentStackRunId: string | null }).parentStackRunId !== null);
     const childId = (child!.data as { stackRunId: string }).stackRunId;

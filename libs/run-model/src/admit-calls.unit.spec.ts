@@ -25,7 +25,7 @@ describe("admitCalls", () => {
       [{ seq: 0, service: "fax", method: ["send"], args: [] }, task(1, "echo", ["other"]), task(2, 42), task(3, "no/such"), task(4, "bad name")],
       context,
     );
-    expect(codes(refused)).toEqual({ 0: "UNKNOWN_SERVICE", 1: "INVALID_ARGUMENTS", 2: "INVALID_ARGUMENTS", 3: "TASK_NOT_FOUND", 4: "INVALID_ARGUMENTS" });
+    expect(codes(refused)).toEqual({ 0: "UNKNOWN_SERVICE", 1: "INVALID_ARGUMENT", 2: "INVALID_ARGUMENT", 3: "TASK_NOT_FOUND", 4: "INVALID_ARGUMENT" });
     expect(refused.get(3)?.message).toContain('"no/such"');
   });
 

@@ -57,7 +57,7 @@ function refusalOf(call: ProposedCall, context: AdmissionContext, admittedBefore
   if (call.service === "tasks") {
     const [name] = call.args;
     if (call.method.join(".") !== "execute" || typeof name !== "string" || name.length > MAX_TASK_NAME_LENGTH || !TASK_NAME_PATTERN.test(name)) {
-      return fail("INVALID_ARGUMENTS", "tasks calls are tasks.execute(name, input) with the name of a published task");
+      return fail("INVALID_ARGUMENT", "tasks calls are tasks.execute(name, input) with the name of a published task");
     }
     if (context.taskVersionOf(name) === null) return fail("TASK_NOT_FOUND", `no task named "${name}" is published`);
     if (context.depth + 1 > context.maxDepth) {
