@@ -43,11 +43,13 @@ function lengthsOf(value: unknown): TaskErrorFields["lengths"] {
   return { message: read("message"), stack: read("stack"), code: read("code") };
 }
 
+/** QuickJS reports a stack overflow in its parsers (`JSON.parse` of `[[[[...`) as a `SyntaxError`. */
 function engineCode(name: string, message: string): string | undefined {
+  if (message === "stack overflow" && (name === "SyntaxError" || name === "InternalError" || name === "RangeError")) return ErrorCodes.stackLimit;
   if (name === "SyntaxError") return ErrorCodes.syntaxError;
   if (name !== "InternalError" && name !== "RangeError") return undefined;
   if (message === "out of memory") return ErrorCodes.memoryLimit;
-  if (message === "stack overflow" || message.startsWith("Maximum call stack size")) return ErrorCodes.stackLimit;
+  if (message.startsWith("Maximum call stack size")) return ErrorCodes.stackLimit;
   if (message === "interrupted") return ErrorCodes.cpuTimeLimit;
   return undefined;
 }

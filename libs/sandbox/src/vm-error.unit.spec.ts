@@ -10,6 +10,7 @@ describe("toSandboxError", () => {
     expect(toSandboxError({ name: "Error", message: "m", code: "QUOTA" })).toMatchObject({ code: "QUOTA" });
     expect(toSandboxError({ name: "InternalError", message: "stack overflow", code: "" })).toMatchObject({ code: "STACK_LIMIT" });
     expect(toSandboxError({ name: "SyntaxError", message: "m" })).toMatchObject({ code: "SYNTAX_ERROR" });
+    expect(toSandboxError({ name: "SyntaxError", message: "stack overflow" })).toMatchObject({ code: "STACK_LIMIT" });
     expect(toSandboxError({ name: "TypeError", message: "m" })).toMatchObject({ code: "TASK_ERROR" });
   });
 
