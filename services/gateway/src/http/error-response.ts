@@ -28,6 +28,23 @@ interface BodyParserError {
   type: string;
   message: string;
   limit?: number;
+  /** The raw body, on `entity.parse.failed`. */
+  body?: string;
+}
+
+/**
+ * What a body the parser refused holds when it is valid JSON but no object or array (the parser is
+ * strict): `null`, `a string`, ..., for a message that says so rather than "not valid JSON".
+ */
+function scalarBodyKind(error: BodyParserError): string | undefined {
+  if (error.type !== "entity.parse.failed" || typeof error.body !== "string") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(error.body);
+  } catch {
+    return undefined;
+  }
+  return value === null ? "null" : `a ${typeof value}`;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
@@ -70,6 +87,8 @@ export function errorResponse(error: unknown): ErrorResponse {
   // Nest hands on what the body parser or the router refused as an HttpException caused by it.
   const cause = error instanceof HttpException ? error.cause : error;
   if (isBodyParserError(cause)) {
+    const scalar = scalarBodyKind(cause);
+    if (scalar !== undefined) return answer(400, "VALIDATION_FAILED", `the body is ${scalar}; it must be a JSON object`, "body");
     const known = BODY_ERRORS[cause.type]!;
     return answer(known.status, known.code, known.message(cause), "body");
   }

@@ -16,7 +16,8 @@ describe("unusual requests get a 4xx with the error shape, never a 500", () => {
   });
 
   it.each([
-    ["a bare JSON string body", "POST", "/tasks", '"greet"', json, 400, "INVALID_JSON", "body"],
+    ["a bare JSON string body", "POST", "/tasks", '"greet"', json, 400, "VALIDATION_FAILED", "body"],
+    ["a body that is not JSON", "POST", "/tasks", "{taskName:", json, 400, "INVALID_JSON", "body"],
     ["a non-finite number", "POST", "/tasks", '{"taskName":"greet","input":1e400}', json, 400, "VALIDATION_FAILED", "input"],
     ["an unpaired surrogate", "POST", "/tasks", '{"taskName":"greet","input":["\\ud800"]}', json, 400, "VALIDATION_FAILED", "input.0"],
     ["a JSON body sent as text/plain", "POST", "/tasks", '{"taskName":"greet"}', { "content-type": "text/plain" }, 400, "VALIDATION_FAILED", "body"],
@@ -32,6 +33,12 @@ describe("unusual requests get a 4xx with the error shape, never a 500", () => {
     const answer = await gateway.request(method, path, body, headers);
     expect(answer.status).toBe(status);
     expect(answer.body.error).toEqual({ code, message: expect.any(String), ...(field ? { field } : {}) });
+  });
+
+  it("says a null body is null, not that it is invalid JSON", async () => {
+    const answer = await gateway.request("POST", "/tasks", "null", json);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toEqual({ code: "VALIDATION_FAILED", message: "the body is null; it must be a JSON object", field: "body" });
   });
 
   it("reads a gzip body", async () => {
