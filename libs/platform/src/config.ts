@@ -30,6 +30,12 @@ const Environment = z.object({
   TASKER_CPU_MS_PER_ACTIVATION: int(1000, 1),
   /** Wall-clock time one activation may take, a backstop for time CPU accounting misses; then WALL_TIME_LIMIT. */
   TASKER_WALL_MS_PER_ACTIVATION: int(10_000, 1),
+  /**
+   * QuickJS's stack per VM, in KiB: about 5.7 frames of a small recursive function per KiB (368 at
+   * 64); deeper recursion throws a catchable stack overflow (uncaught: STACK_LIMIT). At most 64, the whole WASM stack of the
+   * QuickJS build Tasker ships.
+   */
+  TASKER_STACK_KIB: int(64, 8).refine((kib) => kib <= 64, "must be at most 64: the QuickJS build's WASM stack is 64 KiB"),
   TASKER_LEASE_MS: int(30_000, 1000),
   /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),

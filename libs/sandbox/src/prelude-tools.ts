@@ -20,7 +20,7 @@ export const PRELUDE_TOOLS = String.raw`
       if (isStackOverflow(error)) throw codedError(RangeErrorCtor, "STACK_LIMIT", what + " cannot be converted to JSON: nested too deeply");
       throw codedError(TypeErrorCtor, invalidCode, what + " must be JSON values: " + format(error && error.message));
     }
-    if (json !== undefined && json.length > limit) throw codedError(RangeErrorCtor, tooLargeCode, what + " exceed " + limit + " bytes of JSON");
+    if (json !== undefined && json.length > limit) throw codedError(RangeErrorCtor, tooLargeCode, "the JSON of " + what + " exceeds " + limit + " bytes");
     return json;
   }
   function isStackOverflow(error) {
@@ -59,7 +59,7 @@ export const PRELUDE_TOOLS = String.raw`
   defineProperty(g, "__callHostTool__", { value: callHostTool, writable: false, configurable: false });
 
   function servicePath(service, method) {
-    return new Proxy(function () {}, {
+    return new ProxyCtor(function () {}, {
       // "then" stays undefined so that awaiting a service object does not call it.
       get: (target, key) => (typeof key !== "string" || key === "then" ? undefined : servicePath(service, method.concat([key]))),
       apply: (target, self, args) => callHostTool(service, method, args),
@@ -90,7 +90,7 @@ export const PRELUDE_TOOLS = String.raw`
   defineProperty(g, "__loadResolvedModule__", { value: loadResolved });
   g.require = (specifier) => requireFrom(config.taskName, specifier);
 
-  const tools = {
+  const known = {
     tasks: freeze({
       execute: (name, input) => callHostTool("tasks", ["execute"], [name, input]),
       require: (specifier) => new PromiseCtor((resolve) => resolve(requireFrom(config.taskName, specifier))),
@@ -103,9 +103,14 @@ export const PRELUDE_TOOLS = String.raw`
     log: (...args) => (args.length >= 2 && levels.includes(args[0]) ? emit(args[0], args.slice(1)) : emit("info", args)),
     sleep: (ms) => callHostTool("sleep", ["sleep"], [ms]),
   };
+  // Any other tools.<name> is a service too, so that its calls are recorded and the run's rules
+  // refuse them with UNKNOWN_SERVICE, catchably, rather than a TypeError at the call site.
+  const tools = new ProxyCtor(known, {
+    get: (target, key) => (key in target || typeof key !== "string" || key === "then" ? target[key] : servicePath(key, [])),
+  });
   // The second argument of a task is both its tools and its context: context.tools === tools.
-  tools.tools = tools;
-  freeze(tools);
+  known.tools = tools;
+  freeze(known);
   g.tools = tools;
 
   // A throwing getter or Proxy trap reads as undefined.

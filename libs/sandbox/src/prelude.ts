@@ -32,7 +32,7 @@ export const PRELUDE_SOURCE = compact(String.raw`0 || function (host, settingsJs
   const freeze = Object.freeze, defineProperty = Object.defineProperty;
   const apply = Reflect.apply, sliceString = String.prototype.slice, charCodeAt = String.prototype.charCodeAt;
   const ErrorCtor = Error, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError, InternalErrorCtor = InternalError;
-  const PromiseCtor = Promise, MapCtor = Map, SetCtor = Set;
+  const PromiseCtor = Promise, MapCtor = Map, SetCtor = Set, ProxyCtor = Proxy;
   const settings = parse(settingsJson), chars = settings.chars;
   const config = { taskName: "" };
   let now = 0;

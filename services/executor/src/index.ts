@@ -27,7 +27,11 @@ export const executorService = {
   async start(platform): Promise<RunningExecutor> {
     const { config } = platform;
     const prefix = config.TASKER_SUBJECT_PREFIX;
-    const sandbox = await createSandbox({ cpuMsPerActivation: config.TASKER_CPU_MS_PER_ACTIVATION, wallMsPerActivation: config.TASKER_WALL_MS_PER_ACTIVATION });
+    const sandbox = await createSandbox({
+      cpuMsPerActivation: config.TASKER_CPU_MS_PER_ACTIVATION,
+      wallMsPerActivation: config.TASKER_WALL_MS_PER_ACTIVATION,
+      stackBytes: config.TASKER_STACK_KIB * 1024,
+    });
     const loadEvent = (streamId: string, version: number) => platform.store.readEvent(streamId, version);
     const catalog = new TaskCatalog(platform.dataSource, loadEvent);
     await catalog.open(platform.nats, prefix);
