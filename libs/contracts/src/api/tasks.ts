@@ -7,7 +7,11 @@ export const SubmitTaskRequest = z.object({
   taskName: ApiTaskName,
   /** Handed to the task as its first argument; `null` when left out. */
   input: StorableJson.optional(),
-  /** Submitting again with the same key answers with the same run instead of starting another. */
+  /**
+   * Submitting the same task again with the same key and the same input (compared as JSON values)
+   * answers with the same run instead of starting another; with another input, `409
+   * IDEMPOTENCY_CONFLICT`. Keys are scoped to the task name.
+   */
   idempotencyKey: StorableString.min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
 });
 export type SubmitTaskRequest = z.infer<typeof SubmitTaskRequest>;

@@ -6,6 +6,7 @@ import { errorResponse } from "../http/error-response.js";
 const BY_HTTP_STATUS: Record<number, GrpcStatus> = {
   400: GrpcStatus.INVALID_ARGUMENT,
   404: GrpcStatus.NOT_FOUND,
+  409: GrpcStatus.ALREADY_EXISTS,
   413: GrpcStatus.RESOURCE_EXHAUSTED,
   503: GrpcStatus.UNAVAILABLE,
 };

@@ -28,6 +28,11 @@ export interface RunStatus {
   readonly status: TaskRunStatus;
 }
 
+/** A run found by its idempotency key: its status and the input it was submitted with. */
+export interface KeyedRun extends RunStatus {
+  readonly input: JsonValue;
+}
+
 function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): TaskRunView {
   const omitted = Number(run.log_count) - run.logs.length;
   return {
@@ -72,8 +77,12 @@ export class TaskRunReader {
     return run;
   }
 
-  async statusByIdempotencyKey(idempotencyKey: string): Promise<RunStatus | undefined> {
-    const [run] = await this.sql.rows<RunStatus>(`SELECT task_run_id AS "taskRunId", status FROM task_runs WHERE idempotency_key = $1`, [idempotencyKey]);
+  /** The run of `taskName` submitted with `idempotencyKey` (keys are scoped to the task name), with its input. */
+  async byIdempotencyKey(taskName: string, idempotencyKey: string): Promise<KeyedRun | undefined> {
+    const [run] = await this.sql.rows<KeyedRun>(
+      `SELECT task_run_id AS "taskRunId", status, input FROM task_runs WHERE task_name = $1 AND idempotency_key = $2`,
+      [taskName, idempotencyKey],
+    );
     return run;
   }
 }

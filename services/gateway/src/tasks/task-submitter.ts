@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { Inject, Injectable } from "@nestjs/common";
 import { type JsonValue, newId, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
 import { isConcurrencyError } from "@tasker/event-store";
@@ -5,7 +6,7 @@ import type { Platform } from "@tasker/platform";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import { TaskFunctionCatalog } from "../task-functions/task-function-catalog.js";
-import { type RunStatus, TaskRunReader } from "./task-run-reader.js";
+import { type KeyedRun, type RunStatus, TaskRunReader } from "./task-run-reader.js";
 
 /** Starts task runs: the first events of a run's stream, at the current version of its task. */
 @Injectable()
@@ -18,20 +19,22 @@ export class TaskSubmitter {
 
   /**
    * Appends `run.submitted` + the root `stack.created` (pinned to the task's current version) to a new
-   * run stream. With an `idempotencyKey` already used, answers with that run instead: looked up first,
-   * and again when a concurrent submit with the same key won the race to the unique key.
+   * run stream. With an `idempotencyKey` this task's runs already used, answers with that run instead
+   * (looked up first, and again when a concurrent submit with the same key won the race to the unique
+   * key), or `409 IDEMPOTENCY_CONFLICT` when that run was submitted with another input (JSON values
+   * compared as values: the order of keys does not matter).
    */
   async submit(request: SubmitTaskRequest): Promise<RunStatus> {
     const key = request.idempotencyKey ?? null;
-    const existing = key === null ? undefined : await this.runs.statusByIdempotencyKey(key);
-    if (existing) return existing;
+    // The schema checked it is JSON; `null` stands for "no input".
+    const input = (request.input ?? null) as JsonValue;
+    const existing = key === null ? undefined : await this.runs.byIdempotencyKey(request.taskName, key);
+    if (existing && key !== null) return sameSubmission(existing, input, key);
     const taskVersion = await this.catalog.currentVersion(request.taskName);
     if (taskVersion === undefined) {
       throw new ApiError(404, "TASK_NOT_FOUND", `no task function named "${request.taskName}" was published; publish it with POST /task-functions first`, "taskName");
     }
     const taskRunId = newId();
-    // The schema checked it is JSON that jsonb stores; `null` stands for "no input".
-    const input = (request.input ?? null) as JsonValue;
     const metadata = { correlationId: taskRunId };
     try {
       await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
@@ -43,10 +46,19 @@ export class TaskSubmitter {
         },
       ]);
     } catch (error) {
-      const winner = key !== null && isConcurrencyError(error) ? await this.runs.statusByIdempotencyKey(key) : undefined;
-      if (winner) return winner;
+      const winner = key !== null && isConcurrencyError(error) ? await this.runs.byIdempotencyKey(request.taskName, key) : undefined;
+      if (winner && key !== null) return sameSubmission(winner, input, key);
       throw error;
     }
     return { taskRunId, status: "queued" };
   }
+}
+
+/** The run a repeated submission answers with, when it asks for the same input the key was first used with. */
+function sameSubmission(run: KeyedRun, input: JsonValue, key: string): RunStatus {
+  if (!isDeepStrictEqual(run.input, input)) {
+    const message = `the idempotencyKey ${JSON.stringify(key)} was used for run ${run.taskRunId} of this task with another input; a different input needs a new key`;
+    throw new ApiError(409, "IDEMPOTENCY_CONFLICT", message, "idempotencyKey");
+  }
+  return { taskRunId: run.taskRunId, status: run.status };
 }

@@ -34,9 +34,12 @@ export class TasksController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: "Run the current version of a task; the same idempotencyKey answers with the same run" })
+  @ApiOperation({
+    summary: "Run the current version of a task; the same idempotencyKey (scoped to the task) with the same input answers with the same run",
+  })
   @ApiResponse({ status: 202, description: "queued", standardSchema: SubmitTaskResponse })
   @ApiResponse({ status: 404, description: "no such task function", standardSchema: ApiErrorBody })
+  @ApiResponse({ status: 409, description: "IDEMPOTENCY_CONFLICT: the idempotencyKey was used for this task with another input", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 413, description: "body too large", standardSchema: ApiErrorBody })
   submit(@Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest): Promise<SubmitTaskResponse> {
     return this.submitter.submit(request);

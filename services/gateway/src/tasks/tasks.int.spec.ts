@@ -11,6 +11,7 @@ describe("submitting and reading task runs over HTTP", () => {
   beforeAll(async () => {
     gateway = await startGatewayEnv({ TASKER_MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
     version = (await gateway.request("POST", "/task-functions", { name: "greet", code: DOCUMENTED_TASK })).body.version;
+    await gateway.request("POST", "/task-functions", { name: "greet-again", code: DOCUMENTED_TASK });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -104,6 +105,36 @@ describe("submitting and reading task runs over HTTP", () => {
     const runs = await rows("SELECT task_run_id FROM task_runs WHERE idempotency_key = $1", ["concurrent"]);
     expect(runs).toEqual([{ task_run_id: answers[0]!.body.taskRunId }]);
     expect(await gateway.platform.store.readStream(runStreamId(answers[0]!.body.taskRunId))).toHaveLength(2);
+  });
+
+  it("answers 409 IDEMPOTENCY_CONFLICT for a key used with another input, and the same run whatever the order of keys", async () => {
+    const first = await submit({ taskName: "greet", input: { a: 1, b: [1, 2] }, idempotencyKey: "conflicting" });
+    expect(first.status).toBe(202);
+    const reordered = await submit({ taskName: "greet", input: { b: [1, 2], a: 1 }, idempotencyKey: "conflicting" });
+    expect(reordered.body).toEqual(first.body);
+    const other = await submit({ taskName: "greet", input: { a: 2, b: [1, 2] }, idempotencyKey: "conflicting" });
+    expect(other.status).toBe(409);
+    expect(other.body.error).toEqual({ code: "IDEMPOTENCY_CONFLICT", message: expect.stringContaining(first.body.taskRunId), field: "idempotencyKey" });
+    const noInput = await submit({ taskName: "greet", idempotencyKey: "conflicting" });
+    expect(noInput.status).toBe(409);
+    expect((await gateway.request("GET", `/tasks/${first.body.taskRunId}`)).body.input).toEqual({ a: 1, b: [1, 2] });
+  });
+
+  it("scopes an idempotencyKey to its task: the same key for another task is another run", async () => {
+    const greet = await submit({ taskName: "greet", input: 1, idempotencyKey: "scoped" });
+    const again = await submit({ taskName: "greet-again", input: 2, idempotencyKey: "scoped" });
+    expect([greet.status, again.status]).toEqual([202, 202]);
+    expect(again.body.taskRunId).not.toBe(greet.body.taskRunId);
+    expect((await gateway.request("GET", `/tasks/${again.body.taskRunId}`)).body).toMatchObject({ taskName: "greet-again", input: 2 });
+  });
+
+  it("starts one run for concurrent submits of one key with two inputs, and refuses the other input", async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => submit({ taskName: "greet", input: { side: i % 2 }, idempotencyKey: "racing" })));
+    const accepted = answers.filter((answer) => answer.status === 202);
+    expect(new Set(accepted.map((answer) => answer.body.taskRunId)).size).toBe(1);
+    expect(answers.filter((answer) => answer.status === 409)).toHaveLength(10 - accepted.length);
+    expect(accepted.length).toBe(5);
+    expect(await rows("SELECT task_run_id FROM task_runs WHERE idempotency_key = $1", ["racing"])).toHaveLength(1);
   });
 
   it("shows a run's last 1,000 log lines, and how many earlier ones it leaves out", async () => {
