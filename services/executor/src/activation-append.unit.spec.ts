@@ -173,8 +173,8 @@ describe("a task that ended with calls pending", () => {
     const history = [...started, ...decideResume(foldRun(record(r.taskRunId, started)), r.rootId)!.events];
     const failed: Outcome = { kind: "failed", error: { code: "TASK_ERROR", name: "Error", message: "boom" }, calls: [] };
     const plan = activationAppend({ ...base(r.rootId), outcome: failed, waitingBefore: new Set([0]) }, limits, foldRun(record(r.taskRunId, history)));
-    const cancels = plan.events.filter((event) => event.type === "stack.failed" && event.data.stackRunId !== r.rootId);
-    expect(cancels.map((event) => event.data.stackRunId)).toEqual([child, grandchild]);
+    const cancels = plan.events.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== r.rootId ? [event.data.stackRunId] : []));
+    expect(cancels).toEqual([child, grandchild]);
     const warnings = plan.events.filter((event) => event.type === "log.appended").map((event) => event.data);
     expect(warnings).toMatchObject([
       { stackRunId: r.rootId, message: "tasks.admin.list (call 0) was still pending when the task failed; it is cancelled and its result ignored" },
