@@ -74,7 +74,7 @@ export function randomRunHistory(random: () => number, steps: number): { taskRun
         moves.push(() => [random() < 0.8 ? r.completed(run.stackRunId, Math.floor(random() * 100)) : r.failed(run.stackRunId, error("UPSTREAM"))]);
       }
     }
-    const decisions = decideAll(state);
+    const decisions = decideAll(state, 0);
     if (decisions.length > 0) moves.push(() => decisions.flatMap((decision) => [...decision.events]));
     if (random() < 0.03) moves.push(() => [{ type: "run.cancel-requested", data: { taskRunId: r.taskRunId, reason: "changed my mind" } }]);
     if (moves.length === 0) break;

@@ -47,7 +47,8 @@ export interface ActivationAppend {
  * under the run-model's `activationConditions` (`stackRunsLeft`: what the run has left of
  * `TASKER_MAX_STACK_RUNS`, when known); when the task ended (completed or failed), the run-model's
  * `cancelOrphans` of the calls it left pending, in the same append; and the `followUps` the rules
- * would decide on these events, those `take` accepts. Pure but for `take`.
+ * would decide on these events (among them the cancels of the calls of tasks it cancelled, a level
+ * down), those `take` accepts. Pure but for `take`.
  */
 export function activationAppend(
   activation: Activation,
@@ -74,7 +75,7 @@ export function activationAppend(
   const settledCalls = new Set(events.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : [])));
   const refusedCalls = recorded.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : []));
   const own = activationConditions(stackRunId, activation.activation, refusedCalls, calls.length - refused.size, limits.maxStackRuns);
-  const decisions = followUps(state, events).filter(take);
+  const decisions = followUps(state, events, activation.at).filter(take);
   return {
     events: [...events, ...decisions.flatMap((decision) => decision.events)],
     expected: combinedConditions(own, cancels ? [cancels, ...decisions] : decisions),

@@ -25,12 +25,9 @@ function randomOutcome(random: () => number, firstSeq: number): Outcome {
   return { kind: "suspended", calls };
 }
 
-/** The stack runs of `state` still under way whose caller is over: calls a caller that ended left running. */
-function orphans(state: RunState): string[] {
-  return [...state.stackRuns.values()].flatMap((run) => {
-    const caller = run.parentStackRunId === null ? undefined : state.stackRuns.get(run.parentStackRunId);
-    return caller && isOver(caller) && !isOver(run) ? [run.stackRunId] : [];
-  });
+/** The calls of `stackRunId` still under way in `state`. */
+function callsUnderWay(state: RunState, stackRunId: string): string[] {
+  return [...state.stackRuns.values()].flatMap((run) => (run.parentStackRunId === stackRunId && !isOver(run) ? [run.stackRunId] : []));
 }
 
 /** The activation `due` ending with `outcome`, as the sandbox would hand it over. */
@@ -41,7 +38,7 @@ function activationOf(due: DueActivation, outcome: Outcome): Activation {
 
 /** What the stack-processor decides, event by event, once `events` are recorded after `history`. */
 function processorDecisions(history: readonly TaskerEvent[], taskRunId: string, events: readonly TaskerEvent[]): Decision[] {
-  return decideWakes(foldRun(record(taskRunId, [...history, ...events])), events);
+  return decideWakes(foldRun(record(taskRunId, [...history, ...events])), events, 1000);
 }
 
 describe("recording an activation with its follow-ups", () => {
@@ -64,13 +61,14 @@ describe("recording an activation with its follow-ups", () => {
         plan.events.some((event) => event.type === "run.completed" || event.type === "run.failed") ? { guard: "run", version: 0 } : RUN_OPEN,
       ]);
       expect(plan.expected).toContainEqual({ guard: stackGuard(next.stackRunId), version: next.activation - 1 });
-      // (A history cut in the middle of an append may hold orphans of its own.)
-      const before = new Set(orphans(state));
-      expect(orphans(foldRun(record(taskRunId, [...history, ...plan.events]))).filter((id) => !before.has(id))).toEqual([]);
+      const after = foldRun(record(taskRunId, [...history, ...plan.events]));
+      if (plan.events.some((event) => (event.type === "stack.completed" || event.type === "stack.failed") && event.data.stackRunId === next.stackRunId)) {
+        expect(callsUnderWay(after, next.stackRunId), "a task that ended leaves no call under way").toEqual([]);
+      }
       checked++;
     }
     expect(checked).toBeGreaterThan(250);
-  });
+  }, 60_000);
 });
 
 describe("recording an activation on a run state that lags behind", () => {
@@ -96,7 +94,7 @@ describe("recording an activation on a run state that lags behind", () => {
       accepted++;
     }
     expect(accepted).toBeGreaterThan(250);
-  });
+  }, 60_000);
 });
 
 describe("an activation's calls", () => {

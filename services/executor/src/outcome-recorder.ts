@@ -170,7 +170,7 @@ export class OutcomeRecorder {
   private async decideAgain(cause: RecordedEvent, recorded: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
     const { streamId } = cause.metadata;
     const taken: RecordedEvent[] = [];
-    for (const decision of decideWakes(await this.runs.read(streamId), recorded)) {
+    for (const decision of decideWakes(await this.runs.read(streamId), recorded, Date.now())) {
       const appended = await appendDecision(this.store, cause, decision, this.options.prefix);
       if (appended) {
         this.runs.absorb(streamId, appended);
