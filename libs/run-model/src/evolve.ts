@@ -114,6 +114,7 @@ class Draft {
       parentStackRunId: data.parentStackRunId,
       seq: data.seq,
       service: data.service,
+      method: data.method,
       depth: data.depth,
       status: "pending",
       outcome: null,

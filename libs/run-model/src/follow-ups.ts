@@ -11,10 +11,10 @@ import { decideWakes } from "./wakes.js";
  * activation with its follow-ups this way (the run's end with the root's outcome, a held parent's
  * resume, a resume with the results of calls refused at once); whichever of it and the
  * stack-processor appends first wins on the decisions' guards. `state` is the run up to some version;
- * the events need no metadata (the rules read only their type and data).
+ * the events need no metadata (the rules read only their type and data); `at` as for `decideWake`.
  */
-export function followUps(state: RunState, events: readonly TaskerEvent[]): Decision[] {
-  return state.taskRunId === null ? [] : decideWakes(foldRun(events, state), events);
+export function followUps(state: RunState, events: readonly TaskerEvent[], at: number): Decision[] {
+  return state.taskRunId === null ? [] : decideWakes(foldRun(events, state), events, at);
 }
 
 /**

@@ -11,6 +11,7 @@ export {
 } from "./decision.js";
 export { activationConditions } from "./decisions/activation-conditions.js";
 export { type AdmissionContext, admitCalls, KNOWN_SERVICES, type ProposedCall } from "./decisions/admit-calls.js";
+export { cancelOrphans } from "./decisions/cancel-orphans.js";
 export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
 export { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.js";
 export { decideRunEnd } from "./decisions/decide-run-end.js";
@@ -19,6 +20,8 @@ export { settleAbandoned, type Work } from "./decisions/settle-abandoned.js";
 export { evolve, foldRun } from "./evolve.js";
 export { combinedConditions, followUps } from "./follow-ups.js";
 export {
+  activationsRecorded,
+  canRecordActivation,
   type ChildResult,
   initialRunState,
   isOver,

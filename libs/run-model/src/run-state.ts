@@ -23,6 +23,8 @@ export interface StackRunState {
   /** The call's number among its parent's calls; null for the root. */
   readonly seq: number | null;
   readonly service: string;
+  /** The method path of the call (`["execute"]` for a task). */
+  readonly method: readonly string[];
   readonly depth: number;
   readonly status: StackRunStatus;
   /** Set once the stack run settled; the first settlement wins. */
@@ -63,4 +65,23 @@ export function isSettled(stackRun: StackRunState): boolean {
 /** Whether a stack run will never run again: settled, or cancelled with its run. */
 export function isOver(stackRun: StackRunState): boolean {
   return isSettled(stackRun) || stackRun.status === "cancelled";
+}
+
+/**
+ * The activations recorded of a stack run not yet over: the version its guard (`stackGuard`) is at,
+ * under which whatever settles it or records its next activation is appended. An activation is
+ * recorded with its outcome in one append, so this is the last suspended activation (0 before any).
+ */
+export function activationsRecorded(stackRun: StackRunState): number {
+  return stackRun.lastSuspended?.activation ?? 0;
+}
+
+/**
+ * Whether activation `activation` (1 for the start) of `stackRunId` can still be recorded in `state`:
+ * the run is open, the stack run is not over (settled, refused or cancelled), and the activations
+ * before it are recorded, no more (its guard is where the record expects it).
+ */
+export function canRecordActivation(state: RunState, stackRunId: string, activation: number): boolean {
+  const run = state.stackRuns.get(stackRunId);
+  return !state.ended && run !== undefined && !isOver(run) && activationsRecorded(run) === activation - 1;
 }

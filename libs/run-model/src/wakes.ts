@@ -1,15 +1,18 @@
 import type { TaskerEvent } from "@tasker/contracts";
-import type { Decision } from "./decision.js";
+import { type Decision, RUN_GUARD } from "./decision.js";
+import { cancelOrphans } from "./decisions/cancel-orphans.js";
 import { decideCancel } from "./decisions/decide-cancel.js";
 import { decideResume } from "./decisions/decide-resume.js";
 import { decideRunEnd } from "./decisions/decide-run-end.js";
-import type { RunState } from "./run-state.js";
+import { isOver, type RunState } from "./run-state.js";
 
 /**
  * A decision an event calls for. `settled`: a stack run completed or failed — its parent may resume,
- * or, for the root, the run ends (which one needs the state: the event does not name the parent).
+ * or, for the root, the run ends (which one needs the state: the event does not name the parent);
+ * `orphans`: the calls it left pending are cancelled (`cancelOrphans`).
  */
 export type Wake =
+  | { readonly kind: "orphans"; readonly stackRunId: string }
   | { readonly kind: "settled"; readonly stackRunId: string }
   | { readonly kind: "suspended"; readonly stackRunId: string }
   | { readonly kind: "cancel-requested"; readonly reason: string | null };
@@ -22,7 +25,10 @@ export function whatWakes(event: TaskerEvent): Wake[] {
   switch (event.type) {
     case "stack.completed":
     case "stack.failed":
-      return [{ kind: "settled", stackRunId: event.data.stackRunId }];
+      return [
+        { kind: "orphans", stackRunId: event.data.stackRunId },
+        { kind: "settled", stackRunId: event.data.stackRunId },
+      ];
     case "vm.suspended":
       return [{ kind: "suspended", stackRunId: event.data.stackRunId }];
     case "run.cancel-requested":
@@ -45,9 +51,14 @@ export function whatWakes(event: TaskerEvent): Wake[] {
   }
 }
 
-/** The decision a wake calls for, in `state` (which already includes the waking event), or null. */
-export function decideWake(state: RunState, wake: Wake): Decision | null {
+/**
+ * The decision a wake calls for, in `state` (which already includes the waking event), or null. `at`:
+ * the time of the decision (epoch ms), that of the log lines it writes.
+ */
+export function decideWake(state: RunState, wake: Wake, at: number): Decision | null {
   switch (wake.kind) {
+    case "orphans":
+      return cancelOrphans(state, wake.stackRunId, at);
     case "settled": {
       const parent = state.stackRuns.get(wake.stackRunId)?.parentStackRunId;
       if (parent === undefined) return null;
@@ -65,29 +76,40 @@ export function decideWake(state: RunState, wake: Wake): Decision | null {
 }
 
 /**
- * The decisions the wakes of `events` call for, on `state` (which already includes them), each once:
- * what the stack-processor decides when it handles those events.
+ * The decisions the wakes of `events` call for, on `state` (which already includes them), each once,
+ * the run's end last (the others rest on the run being open): what the stack-processor decides when
+ * it handles those events. `at` as for `decideWake`.
  */
-export function decideWakes(state: RunState, events: readonly TaskerEvent[]): Decision[] {
+export function decideWakes(state: RunState, events: readonly TaskerEvent[], at: number): Decision[] {
   const decisions: Decision[] = [];
   const seen = new Set<string>();
   for (const wake of events.flatMap(whatWakes)) {
-    const decision = decideWake(state, wake);
+    const decision = decideWake(state, wake, at);
     const key = decision && JSON.stringify(decision.expected);
     if (decision && !seen.has(key!)) {
       seen.add(key!);
       decisions.push(decision);
     }
   }
-  return decisions;
+  return [...decisions.filter((decision) => !endsRun(decision)), ...decisions.filter(endsRun)];
+}
+
+/** Whether a decision ends the run: it moves the run's guard. */
+function endsRun(decision: Decision): boolean {
+  return decision.expected.some((condition) => "guard" in condition && condition.guard === RUN_GUARD && !condition.check);
 }
 
 /**
- * Every decision still due in `state`, whatever event was missed: the run's end (or its cancel), else
- * the resume of each suspended stack run. What a watchdog applies to a run that stopped moving.
+ * Every decision still due in `state`, whatever event was missed: a cancel asked for; else the
+ * cancels of the calls that settled stack runs left pending, then the run's end, or the resume of each
+ * suspended stack run. What a watchdog applies to a run that stopped moving. `at` as for `decideWake`.
  */
-export function decideAll(state: RunState): Decision[] {
-  const end = decideRunEnd(state) ?? (state.cancelRequested ? decideCancel(state, state.cancelRequested.reason) : null);
-  if (end) return [end];
-  return [...state.stackRuns.keys()].flatMap((stackRunId) => decideResume(state, stackRunId) ?? []);
+export function decideAll(state: RunState, at: number): Decision[] {
+  const cancel = state.cancelRequested && !decideRunEnd(state) ? decideCancel(state, state.cancelRequested.reason) : null;
+  if (cancel) return [cancel];
+  const callers = new Set([...state.stackRuns.values()].flatMap((run) => (run.parentStackRunId !== null && !isOver(run) ? [run.parentStackRunId] : [])));
+  const orphans = [...callers].flatMap((stackRunId) => cancelOrphans(state, stackRunId, at) ?? []);
+  const end = decideRunEnd(state);
+  if (end) return [...orphans, end];
+  return [...orphans, ...[...state.stackRuns.keys()].flatMap((stackRunId) => decideResume(state, stackRunId) ?? [])];
 }

@@ -23,7 +23,10 @@ describe("whatWakes", () => {
       r.suspended(1, [0]),
       { type: "run.cancel-requested", data: { taskRunId: r.taskRunId, reason: "stop" } },
     ]);
-    expect(whatWakes(completed!)).toEqual([{ kind: "settled", stackRunId: child }]);
+    expect(whatWakes(completed!)).toEqual([
+      { kind: "orphans", stackRunId: child },
+      { kind: "settled", stackRunId: child },
+    ]);
     expect(whatWakes(suspended!)).toEqual([{ kind: "suspended", stackRunId: r.rootId }]);
     expect(whatWakes(cancel!)).toEqual([{ kind: "cancel-requested", reason: "stop" }]);
   });
@@ -35,12 +38,12 @@ describe("decideWake", () => {
     const child = newId();
     const history = [...r.submitted(), r.call(child, 0), r.suspended(1, [0]), r.completed(child, "x")];
     given(r.taskRunId, history)
-      .when((state) => decideWake(state, { kind: "settled", stackRunId: child }))
+      .when((state) => decideWake(state, { kind: "settled", stackRunId: child }, 0))
       .then([{ type: "resume.requested", data: { stackRunId: r.rootId, activation: 2, results: [{ seq: 0, stackRunId: child, ok: true, value: "x" }], worker: "executor-1" } }]);
     given(r.taskRunId, [...history, r.completed(r.rootId, "done")])
-      .when((state) => decideWake(state, { kind: "settled", stackRunId: r.rootId }))
+      .when((state) => decideWake(state, { kind: "settled", stackRunId: r.rootId }, 0))
       .then([{ type: "run.completed", data: { taskRunId: r.taskRunId, result: "done" } }]);
-    given(r.taskRunId, history).when((state) => decideWake(state, { kind: "settled", stackRunId: newId() })).thenNothing();
+    given(r.taskRunId, history).when((state) => decideWake(state, { kind: "settled", stackRunId: newId() }, 0)).thenNothing();
   });
 });
 
@@ -49,20 +52,21 @@ describe("decideAll", () => {
     const r = runEvents();
     const [a, b] = [newId(), newId()];
     const { state } = given(r.taskRunId, [...r.submitted(), r.call(a, 0), r.call(b, 1), r.suspended(1, [0, 1]), r.completed(a, 1), r.completed(b, 2)]);
-    const decisions = decideAll(state);
+    const decisions = decideAll(state, 0);
     expect(decisions).toHaveLength(1);
     expect(decisions[0]?.events[0]).toMatchObject({ type: "resume.requested", data: { activation: 2, results: [{ seq: 0 }, { seq: 1 }] } });
   });
 
-  it("prefers the run's end, and carries out a cancel that was not acted on", () => {
+  it("prefers the run's end, after the cancels of calls left pending, and carries out a cancel that was not acted on", () => {
     const r = runEvents();
     const child = newId();
     const base = [...r.submitted(), r.call(child, 0), r.suspended(1, [0])];
     const cancel = { type: "run.cancel-requested" as const, data: { taskRunId: r.taskRunId, reason: null } };
-    const cancelled = decideAll(given(r.taskRunId, [...base, cancel]).state);
+    const cancelled = decideAll(given(r.taskRunId, [...base, cancel]).state, 0);
     expect(cancelled.map((decision) => decision.events.at(-1)?.type)).toEqual(["run.cancelled"]);
-    const ended = decideAll(given(r.taskRunId, [...base, r.completed(r.rootId, 1)]).state);
-    expect(ended.map((decision) => decision.events[0]?.type)).toEqual(["run.completed"]);
-    expect(decideAll(given(r.taskRunId, base).state)).toEqual([]);
+    const ended = decideAll(given(r.taskRunId, [...base, r.completed(r.rootId, 1)]).state, 0);
+    // The root returned with its call pending: the call is cancelled first, then the run ends.
+    expect(ended.map((decision) => decision.events.at(-1)?.type)).toEqual(["stack.failed", "run.completed"]);
+    expect(decideAll(given(r.taskRunId, base).state, 0)).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import type { JournalActivation, JournalCall, Outcome, SandboxError, ToolCall } 
  * activation by activation in the recorded order, with no log lines emitted. Each call must match the
  * journal's call at the same seq (service, method and argument hash) and each activation must make
  * exactly the calls it recorded; otherwise the VM fails with `NON_DETERMINISM`. Returns the outcome of
- * the last activation; a suspended VM is then ready for the next live batch.
+ * the last activation (its calls are the journal's); a suspended VM is then ready for the next live
+ * batch. A failed replay reports no calls: those it made were the journal's, or contradicted it.
  */
 export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalActivation[]): Outcome {
   if (journal.length === 0 || journal[0]!.results.length > 0) {
@@ -29,14 +30,14 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
     let outcome: Outcome = vm.start(journal[0]!.at, input);
     for (;;) {
       const recorded = journal[current]!;
-      if (outcome.kind === "failed") return outcome;
+      if (outcome.kind === "failed") return { ...outcome, calls: [] };
       const made = new Set(vm.calls.activationCalls.map((call) => call.seq));
       const missing = recorded.calls.find((call) => !made.has(call.seq));
       if (missing !== undefined) return failWith(vm, nonDeterminism(missing.seq, missing, undefined));
       if (current === journal.length - 1) return outcome;
       if (outcome.kind === "completed") {
         const message = `the task completed in activation ${current}, but the journal records ${journal.length} activations`;
-        return { kind: "failed", error: sandboxError(ErrorCodes.nonDeterminism, message, "NonDeterminismError") };
+        return { kind: "failed", error: sandboxError(ErrorCodes.nonDeterminism, message, "NonDeterminismError"), calls: [] };
       }
       current += 1;
       outcome = vm.resume({ at: journal[current]!.at, results: journal[current]!.results });
@@ -51,7 +52,7 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
 
 function failWith(vm: TaskVmImpl, error: SandboxError): Outcome {
   vm.dispose();
-  return { kind: "failed", error };
+  return { kind: "failed", error, calls: [] };
 }
 
 function sameMethod(a: string[], b: string[]): boolean {

@@ -25,8 +25,8 @@ export interface Sandbox {
   start(request: StartRequest): Promise<{ vm: TaskVm; outcome: Outcome }>;
   /**
    * Rebuilds a VM from its journal, emitting no log lines, and returns the outcome of the journal's
-   * last activation (a suspended one lists that activation's calls, which the journal already holds).
-   * A call that differs from the journal fails the VM with `NON_DETERMINISM`.
+   * last activation (it lists that activation's calls, which the journal already holds; a failed one
+   * lists none). A call that differs from the journal fails the VM with `NON_DETERMINISM`.
    */
   replay(request: ReplayRequest): Promise<{ vm: TaskVm; outcome: Outcome }>;
   stats(): SandboxStats;

@@ -1,16 +1,16 @@
 import { Buffer } from "node:buffer";
 import { ErrorCodes } from "./error-codes.js";
 import { sandboxError } from "./sandbox-failure.js";
-import type { Outcome } from "./types.js";
+import type { Ending } from "./types.js";
 import { unstorableJsonError } from "./unstorable-json.js";
 import { toSandboxError, type VmErrorRecord } from "./vm-error.js";
 
 /**
- * The outcome of a task that settled, from what the prelude reported: its error record JSON (bounded
+ * How a task that settled ended, from what the prelude reported: its error record JSON (bounded
  * by `toSandboxError`), or its result JSON (`undefined` for `undefined`), which must fit `resultBytes`
  * (`RESULT_TOO_LARGE`) and be storable (`RESULT_NOT_STORABLE`, `STACK_LIMIT` beyond `MAX_JSON_DEPTH`).
  */
-export function settledOutcome(ok: boolean, json: string | undefined, resultBytes: number): Outcome {
+export function settledOutcome(ok: boolean, json: string | undefined, resultBytes: number): Ending {
   if (!ok) return { kind: "failed", error: toSandboxError(JSON.parse(json ?? "{}") as VmErrorRecord) };
   if (json === undefined) return { kind: "completed", result: undefined };
   if (Buffer.byteLength(json) > resultBytes) {

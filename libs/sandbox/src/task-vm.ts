@@ -10,7 +10,7 @@ import { ModuleRegistry } from "./module-registry.js";
 import type { ModulePool } from "./module-pool.js";
 import { SandboxFailure, sandboxError } from "./sandbox-failure.js";
 import { settledOutcome } from "./task-settlement.js";
-import type { ActivationBatch, LogLine, Outcome, SandboxError, TaskSource } from "./types.js";
+import type { ActivationBatch, Ending, LogLine, Outcome, SandboxError, TaskSource } from "./types.js";
 import { recordOfDump, toSandboxError, type VmErrorRecord } from "./vm-error.js";
 import type { PreparedVm } from "./vm-setup.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
@@ -50,7 +50,7 @@ export class TaskVmImpl implements TaskVm {
   private readonly guard: ActivationGuard;
   private readonly log: ActivationLog;
   private at = 0;
-  private settled: Outcome | undefined;
+  private settled: Ending | undefined;
   private uncaught: VmErrorRecord | undefined;
   private disposed = false;
   /** An exception unwound QuickJS mid-way: its module's state is unknown, so the runtime is not freed. */
@@ -160,7 +160,15 @@ export class TaskVmImpl implements TaskVm {
     }
   }
 
+  /** The activation's outcome, with the calls made in it whatever the outcome (see `Outcome`). */
   private decide(): Outcome {
+    const calls = this.calls.activationCalls;
+    const ending = this.ending();
+    return ending === undefined ? { kind: "suspended", calls } : { ...ending, calls };
+  }
+
+  /** How the task ended, if it did: a fatal limit, its settlement, an uncaught error, or a wait on nothing. */
+  private ending(): Ending | undefined {
     if (this.guard.fatal !== undefined) return { kind: "failed", error: this.guard.fatal };
     if (this.settled !== undefined) return this.settled;
     if (this.uncaught !== undefined) return { kind: "failed", error: toSandboxError(this.uncaught) };
@@ -168,7 +176,7 @@ export class TaskVmImpl implements TaskVm {
       const message = "the task awaits something that can never settle: it has not finished and no tool call is pending";
       return { kind: "failed", error: sandboxError(ErrorCodes.neverSettles, message, "NeverSettlesError") };
     }
-    return { kind: "suspended", calls: this.calls.activationCalls };
+    return undefined;
   }
 
   private onCall(serviceJson: string, methodJson: string, argsJson: string): number | SandboxError {

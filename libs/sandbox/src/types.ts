@@ -10,19 +10,23 @@ export type CallResult =
 export type SandboxError = { code: string; name: string; message: string; stack?: string };
 
 /**
- * The state a task reached at the end of an activation.
- * `suspended.calls` holds only the calls made in this activation; it is empty when the task is still
- * waiting on calls made earlier. Once a task has `completed` or `failed`, calls it left pending are
- * not reported: the run is over.
+ * The state a task reached at the end of an activation, with `calls`: the calls made in this
+ * activation, in seq order (empty when it made none; a suspended task may still wait on calls made
+ * earlier). Every call made is reported, whatever the outcome: a task that `completed` or `failed`
+ * may have left calls pending (made without awaiting them); the host records them and cancels those
+ * still pending (their results are never delivered).
  *
  * Every outcome can be recorded as it is: its strings hold no `\u0000` and no unpaired surrogate, its
  * JSON values nest at most `MAX_JSON_DEPTH` levels, and the error fields, service names and method
  * paths are within the bounds of `@tasker/contracts` (`bounds.ts`).
  */
 export type Outcome =
-  | { kind: "completed"; result: unknown }
-  | { kind: "failed"; error: SandboxError }
+  | { kind: "completed"; result: unknown; calls: ToolCall[] }
+  | { kind: "failed"; error: SandboxError; calls: ToolCall[] }
   | { kind: "suspended"; calls: ToolCall[] };
+
+/** How a task ended, before the activation's calls are added: an `Outcome` that is not suspended, less its calls. */
+export type Ending = { kind: "completed"; result: unknown } | { kind: "failed"; error: SandboxError };
 
 /**
  * A line written by `console.*` or `tools.log`. `at` is the activation's recorded time (epoch ms). The

@@ -1,5 +1,5 @@
 import { type ErrorInfo, newId, type RecordedEvent, type TaskerEvent } from "@tasker/contracts";
-import { decideAll, foldRun, type RunState } from "@tasker/run-model";
+import { cancelOrphans, decideAll, foldRun, type RunState } from "@tasker/run-model";
 import { record } from "./given-run.js";
 import { runEvents } from "./run-events.js";
 
@@ -55,9 +55,9 @@ export function dueActivations(state: RunState, events: readonly TaskerEvent[]):
 const error = (code: string): ErrorInfo => ({ code, name: "Error", message: `${code.toLowerCase()} happened` });
 
 /**
- * A random run history that the rules could have produced: task stack runs start, suspend on calls
- * (nested tasks and wrapped-service calls, some refused at once), resume, complete and fail; wrapped
- * calls settle; the stack-processor's decisions (`decideAll`) are taken now and then, late or never;
+ * A random run history that the rules could have produced: task stack runs start, make calls (nested
+ * tasks and wrapped-service calls, some refused at once), suspend, resume, complete and fail (calls
+ * left pending then cancelled, with their own calls); wrapped calls settle; the stack-processor's decisions (`decideAll`) are taken now and then, late or never;
  * now and then a cancel is asked for. For property tests of the rules and of their writers.
  */
 export function randomRunHistory(random: () => number, steps: number): { taskRunId: string; events: RecordedEvent[] } {
@@ -68,13 +68,13 @@ export function randomRunHistory(random: () => number, steps: number): { taskRun
     const state = foldRun(record(r.taskRunId, events));
     if (state.ended) break;
     const moves: (() => TaskerEvent[])[] = [];
-    for (const due of dueActivations(state, events)) moves.push(() => randomActivation(random, due));
+    for (const due of dueActivations(state, events)) moves.push(() => withOrphansCancelled(state, due.stackRunId, randomActivation(random, due)));
     for (const run of state.stackRuns.values()) {
       if (run.service !== "tasks" && run.status === "pending") {
         moves.push(() => [random() < 0.8 ? r.completed(run.stackRunId, Math.floor(random() * 100)) : r.failed(run.stackRunId, error("UPSTREAM"))]);
       }
     }
-    const decisions = decideAll(state);
+    const decisions = decideAll(state, 0);
     if (decisions.length > 0) moves.push(() => decisions.flatMap((decision) => [...decision.events]));
     if (random() < 0.03) moves.push(() => [{ type: "run.cancel-requested", data: { taskRunId: r.taskRunId, reason: "changed my mind" } }]);
     if (moves.length === 0) break;
@@ -85,9 +85,6 @@ export function randomRunHistory(random: () => number, steps: number): { taskRun
   function randomActivation(rand: () => number, due: DueActivation): TaskerEvent[] {
     const { stackRunId, activation, depth } = due;
     const recorded: TaskerEvent[] = activation > 1 ? [r.resumed(activation, stackRunId)] : [];
-    const roll = rand();
-    if (roll < 0.2) return [...recorded, r.completed(stackRunId, { done: activation })];
-    if (roll < 0.3) return [...recorded, r.failed(stackRunId, error("TASK_ERROR"))];
     const calls = Math.floor(rand() * 3);
     const waiting = new Set(due.waitingBefore);
     for (let i = 0; i < calls; i++) {
@@ -98,7 +95,15 @@ export function randomRunHistory(random: () => number, steps: number): { taskRun
       if (rand() < 0.15) recorded.push(r.failed(child, error("TASK_NOT_FOUND")));
       waiting.add(seq);
     }
+    const roll = rand();
+    if (roll < 0.2) return [...recorded, r.completed(stackRunId, { done: activation })];
+    if (roll < 0.3) return [...recorded, r.failed(stackRunId, error("TASK_ERROR"))];
     if (waiting.size === 0) return [...recorded, r.completed(stackRunId, null)];
     return [...recorded, r.suspended(activation, [...waiting].sort((a, b) => a - b), stackRunId, rand() < 0.5 ? "executor-1" : "executor-2")];
   }
+}
+
+/** `events` of an activation of `stackRunId`, then, when it ended, the cancels of the calls it left pending (`cancelOrphans`). */
+function withOrphansCancelled(state: RunState, stackRunId: string, events: TaskerEvent[]): TaskerEvent[] {
+  return [...events, ...(cancelOrphans(foldRun(events, state), stackRunId, 0)?.events ?? [])];
 }

@@ -70,7 +70,6 @@ export async function runLive(
 }
 
 function journalCalls(outcome: Outcome): JournalActivation["calls"] {
-  if (outcome.kind !== "suspended") return [];
   return outcome.calls.map(({ seq, service, method, args }) => ({ seq, service, method, argsHash: hashArgs(args) }));
 }
 

@@ -1,5 +1,15 @@
 import type { TaskerEvent } from "@tasker/contracts";
-import { activationConditions, admitCalls, type Condition, combinedConditions, type Decision, followUps, type RunState } from "@tasker/run-model";
+import {
+  activationConditions,
+  admitCalls,
+  cancelOrphans,
+  type Condition,
+  combinedConditions,
+  type Decision,
+  foldRun,
+  followUps,
+  type RunState,
+} from "@tasker/run-model";
 import { activationEvents, type ActivationRecord } from "./activation-events.js";
 
 /** The run limits an activation's calls are admitted against (from the configuration). */
@@ -20,30 +30,35 @@ export type Activation = Omit<ActivationRecord, "pending" | "refused"> & {
 
 /** One append that records an activation: its events and its follow-ups', under their conditions. */
 export interface ActivationAppend {
-  /** The activation's events, then those of its follow-ups. */
+  /** The activation's events, the cancels of the calls it left behind, then its follow-ups' events. */
   events: TaskerEvent[];
   expected: Condition[];
   /** Calls waiting after this activation (the VM's, for the next resume). */
   pending: Set<number>;
-  /** The follow-up decisions the append carries (none when recorded alone). */
+  /** The stack runs the append settles besides its own: its calls refused at once, and those it cancels. */
+  settledCalls: ReadonlySet<string>;
+  /** The follow-up decisions the append carries (none when `take` takes none). */
   followUps: readonly Decision[];
 }
 
 /**
- * How to record `activation`: its events (the calls it made, each admitted or refused by the
- * run-model's `admitCalls`), under the run-model's `activationConditions` (`stackRunsLeft`: what the
- * run has left of `TASKER_MAX_STACK_RUNS`, when known). Given the run's state (a prefix of its stream), the append also carries the `followUps` the
- * rules would decide on these events, those `take` accepts. Pure but for `take`.
+ * How to record `activation` on the run's `state` (a prefix of its stream that holds the activation's
+ * cause): its events (the calls it made, each admitted or refused by the run-model's `admitCalls`),
+ * under the run-model's `activationConditions` (`stackRunsLeft`: what the run has left of
+ * `TASKER_MAX_STACK_RUNS`, when known); when the task ended (completed or failed), the run-model's
+ * `cancelOrphans` of the calls it left pending, in the same append; and the `followUps` the rules
+ * would decide on these events (among them the cancels of the calls of tasks it cancelled, a level
+ * down), those `take` accepts. Pure but for `take`.
  */
 export function activationAppend(
   activation: Activation,
   limits: CallLimits,
-  state: RunState | undefined,
+  state: RunState,
   stackRunsLeft = Number.POSITIVE_INFINITY,
   take: (decision: Decision) => boolean = () => true,
 ): ActivationAppend {
   const { stackRunId, outcome } = activation;
-  const calls = outcome.kind === "suspended" ? outcome.calls : [];
+  const { calls } = outcome;
   const refused = admitCalls(calls, {
     depth: activation.depth,
     maxDepth: limits.maxDepth,
@@ -54,9 +69,18 @@ export function activationAppend(
     maxStackRuns: limits.maxStackRuns,
   });
   const pending = new Set([...activation.waitingBefore, ...calls.map((call) => call.seq)]);
-  const events = activationEvents({ ...activation, pending, refused });
-  const refusedCalls = events.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : []));
+  const recorded = activationEvents({ ...activation, pending, refused });
+  const cancels = outcome.kind === "suspended" ? null : cancelOrphans(foldRun(recorded, state), stackRunId, activation.at);
+  const events = [...recorded, ...(cancels?.events ?? [])];
+  const settledCalls = new Set(events.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : [])));
+  const refusedCalls = recorded.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : []));
   const own = activationConditions(stackRunId, activation.activation, refusedCalls, calls.length - refused.size, limits.maxStackRuns);
-  const decisions = state ? followUps(state, events).filter(take) : [];
-  return { events: [...events, ...decisions.flatMap((decision) => decision.events)], expected: combinedConditions(own, decisions), pending, followUps: decisions };
+  const decisions = followUps(state, events, activation.at).filter(take);
+  return {
+    events: [...events, ...decisions.flatMap((decision) => decision.events)],
+    expected: combinedConditions(own, cancels ? [cancels, ...decisions] : decisions),
+    pending,
+    settledCalls,
+    followUps: decisions,
+  };
 }

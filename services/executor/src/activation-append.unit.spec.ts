@@ -1,18 +1,15 @@
 import { newId, type TaskerEvent } from "@tasker/contracts";
-import { type Decision, decideWakes, foldRun, RUN_OPEN, stackGuard } from "@tasker/run-model";
+import { type Decision, decideResume, decideWakes, foldRun, isOver, isSettled, RUN_OPEN, type RunState, stackGuard } from "@tasker/run-model";
 import type { Outcome, ToolCall } from "@tasker/sandbox";
-import { conditionsHold, type DueActivation, dueActivations, guardValues, historyViolations, randomRunHistory, record, seededRandom } from "@tasker/testing";
+import { conditionsHold, type DueActivation, dueActivations, guardValues, historyViolations, randomRunHistory, record, runEvents, seededRandom } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
 import { type Activation, activationAppend, type CallLimits } from "./activation-append.js";
 
 const limits: CallLimits = { maxDepth: 3, maxPendingCalls: 4, maxStackRuns: 10_000 };
 const taskVersions = new Map([["known", "v-known"]]);
 
-/** A random outcome for an activation: completed, failed, or suspended on new calls of every kind. */
+/** A random outcome for an activation, with new calls of every kind: completed, failed, or suspended. */
 function randomOutcome(random: () => number, firstSeq: number): Outcome {
-  const roll = random();
-  if (roll < 0.25) return { kind: "completed", result: { roll } };
-  if (roll < 0.35) return { kind: "failed", error: { code: "TASK_ERROR", name: "Error", message: "it threw" } };
   const kinds: Omit<ToolCall, "seq">[] = [
     { service: "tasks", method: ["execute"], args: ["known", { x: 1 }] },
     { service: "tasks", method: ["execute"], args: ["unknown", {}] },
@@ -21,7 +18,16 @@ function randomOutcome(random: () => number, firstSeq: number): Outcome {
     { service: "fax", method: ["send"], args: [] },
   ];
   const count = Math.floor(random() * 4);
-  return { kind: "suspended", calls: Array.from({ length: count }, (_, i) => ({ seq: firstSeq + i, ...kinds[Math.floor(random() * kinds.length)]! })) };
+  const calls = Array.from({ length: count }, (_, i) => ({ seq: firstSeq + i, ...kinds[Math.floor(random() * kinds.length)]! }));
+  const roll = random();
+  if (roll < 0.25) return { kind: "completed", result: { roll }, calls };
+  if (roll < 0.35) return { kind: "failed", error: { code: "TASK_ERROR", name: "Error", message: "it threw" }, calls };
+  return { kind: "suspended", calls };
+}
+
+/** The calls of `stackRunId` still under way in `state`. */
+function callsUnderWay(state: RunState, stackRunId: string): string[] {
+  return [...state.stackRuns.values()].flatMap((run) => (run.parentStackRunId === stackRunId && !isOver(run) ? [run.stackRunId] : []));
 }
 
 /** The activation `due` ending with `outcome`, as the sandbox would hand it over. */
@@ -32,7 +38,7 @@ function activationOf(due: DueActivation, outcome: Outcome): Activation {
 
 /** What the stack-processor decides, event by event, once `events` are recorded after `history`. */
 function processorDecisions(history: readonly TaskerEvent[], taskRunId: string, events: readonly TaskerEvent[]): Decision[] {
-  return decideWakes(foldRun(record(taskRunId, [...history, ...events])), events);
+  return decideWakes(foldRun(record(taskRunId, [...history, ...events])), events, 1000);
 }
 
 describe("recording an activation with its follow-ups", () => {
@@ -55,10 +61,14 @@ describe("recording an activation with its follow-ups", () => {
         plan.events.some((event) => event.type === "run.completed" || event.type === "run.failed") ? { guard: "run", version: 0 } : RUN_OPEN,
       ]);
       expect(plan.expected).toContainEqual({ guard: stackGuard(next.stackRunId), version: next.activation - 1 });
+      const after = foldRun(record(taskRunId, [...history, ...plan.events]));
+      if (plan.events.some((event) => (event.type === "stack.completed" || event.type === "stack.failed") && event.data.stackRunId === next.stackRunId)) {
+        expect(callsUnderWay(after, next.stackRunId), "a task that ended leaves no call under way").toEqual([]);
+      }
       checked++;
     }
     expect(checked).toBeGreaterThan(250);
-  });
+  }, 60_000);
 });
 
 describe("recording an activation on a run state that lags behind", () => {
@@ -75,27 +85,29 @@ describe("recording an activation on a run state that lags behind", () => {
       const known = next.causeVersion + Math.floor(random() * (history.length - next.causeVersion + 1));
       const activation = activationOf(next, randomOutcome(random, next.callsMade));
       const values = guardValues(history);
-      // As the recorder does: with the follow-ups, else alone when a follow-up's guard moved on.
-      const plan = [activationAppend(activation, limits, foldRun(history.slice(0, known))), activationAppend(activation, limits, undefined)].find((candidate) =>
-        conditionsHold(candidate.expected, values),
-      );
-      expect(plan, "the activation itself is due, so it can always be recorded alone").toBeDefined();
+      // As the recorder does: with the follow-ups, else alone on the run read again when a guard moved on.
+      const lagging = foldRun(history.slice(0, known));
+      const candidates = [activationAppend(activation, limits, lagging), activationAppend(activation, limits, foldRun(history), Infinity, () => false)];
+      const plan = candidates.find((candidate) => conditionsHold(candidate.expected, values));
+      expect(plan, "the activation itself is due, so it can always be recorded alone on the current run").toBeDefined();
       expect(historyViolations(record(taskRunId, [...history, ...plan!.events]))).toEqual([]);
       accepted++;
     }
     expect(accepted).toBeGreaterThan(250);
-  });
+  }, 60_000);
 });
 
 describe("an activation's calls", () => {
   const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", logs: [], waitingBefore: new Set([0]), taskVersions };
+  const r = runEvents();
+  const state = foldRun(record(r.taskRunId, r.submitted()));
 
   it("are admitted by the run-model's rule: a refused call is recorded failed, with its own guard taken", () => {
     const calls: ToolCall[] = [
       { seq: 1, service: "tasks", method: ["execute"], args: ["known", {}] },
       { seq: 2, service: "tasks", method: ["execute"], args: ["nope", {}] },
     ];
-    const plan = activationAppend({ ...base, outcome: { kind: "suspended", calls } }, limits, undefined);
+    const plan = activationAppend({ ...base, outcome: { kind: "suspended", calls } }, limits, state);
     const created = plan.events.filter((event) => event.type === "stack.created").map((event) => event.data.stackRunId);
     expect(plan.events.map((event) => event.type)).toEqual(["vm.resumed", "stack.created", "stack.created", "stack.failed", "vm.suspended"]);
     expect(plan.events[3]!.data).toMatchObject({ stackRunId: created[1], error: { code: "TASK_NOT_FOUND" } });
@@ -110,8 +122,71 @@ describe("an activation's calls", () => {
 
   it("past what the run has left are refused with TOO_MANY_STACK_RUNS and not counted", () => {
     const calls: ToolCall[] = [0, 1, 2].map((i) => ({ seq: 1 + i, service: "gapi", method: ["x"], args: [] }));
-    const plan = activationAppend({ ...base, outcome: { kind: "suspended", calls } }, { ...limits, maxPendingCalls: 100 }, undefined, 2);
+    const plan = activationAppend({ ...base, outcome: { kind: "suspended", calls } }, { ...limits, maxPendingCalls: 100 }, state, 2);
     expect(plan.events.filter((event) => event.type === "stack.failed").map((event) => (event.data as { error: { code: string } }).error.code)).toEqual(["TOO_MANY_STACK_RUNS"]);
     expect(plan.expected).toContainEqual({ counter: "stack-runs", add: 2, max: limits.maxStackRuns });
   });
+});
+
+describe("a task that ended with calls pending", () => {
+  const call = (seq: number, name: string): ToolCall => ({ seq, service: "tasks", method: ["execute"], args: [name, {}] });
+
+  it("records the calls it made, then cancels those admitted, with a warning each, before the run's end", () => {
+    const r = runEvents();
+    const state = foldRun(record(r.taskRunId, r.submitted()));
+    const root = { stackRunId: r.rootId, activation: 1, at: 7000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions };
+    const plan = activationAppend({ ...root, outcome: { kind: "completed", result: "done", calls: [call(0, "known"), call(1, "nope")] } }, limits, state);
+    expect(plan.events.map((event) => event.type)).toEqual(["stack.created", "stack.created", "stack.failed", "stack.completed", "log.appended", "stack.failed", "run.completed"]);
+    const [admitted, refused] = plan.events.filter((event) => event.type === "stack.created").map((event) => event.data.stackRunId);
+    expect(plan.events[4]!.data).toEqual({
+      stackRunId: r.rootId,
+      level: "warn",
+      message: "tasks.execute (call 0) was still pending when the task returned; it is cancelled and its result ignored",
+      at: new Date(7000).toISOString(),
+    });
+    expect(plan.events[5]!.data).toMatchObject({ stackRunId: admitted, error: { code: "CANCELLED", name: "CancelledError" } });
+    expect(plan.settledCalls).toEqual(new Set([admitted, refused]));
+    expect(plan.expected).toEqual([
+      { guard: stackGuard(r.rootId), version: 0 },
+      { guard: "run", version: 0 },
+      { guard: stackGuard(refused!), version: 0 },
+      { counter: "stack-runs", add: 1, max: limits.maxStackRuns },
+      { guard: stackGuard(admitted!), version: 0 },
+    ]);
+    expect(historyViolations(record(r.taskRunId, [...r.submitted(), ...plan.events]))).toEqual([]);
+  });
+
+  it("cancels the calls of earlier activations, and below a task under way its own calls, under their guards", () => {
+    const r = runEvents();
+    const [child, grandchild, other] = [newId(), newId(), newId()];
+    const started = [
+      ...r.submitted(),
+      r.call(child, 0, r.rootId, 1, "tasks"),
+      r.call(other, 1),
+      r.suspended(1, [0, 1]),
+      r.call(grandchild, 0, child, 2, "tasks"),
+      r.suspended(1, [0], child),
+      r.completed(other, 5),
+    ];
+    const history = [...started, ...decideResume(foldRun(record(r.taskRunId, started)), r.rootId)!.events];
+    const failed: Outcome = { kind: "failed", error: { code: "TASK_ERROR", name: "Error", message: "boom" }, calls: [] };
+    const plan = activationAppend({ ...base(r.rootId), outcome: failed, waitingBefore: new Set([0]) }, limits, foldRun(record(r.taskRunId, history)));
+    const cancels = plan.events.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== r.rootId ? [event.data.stackRunId] : []));
+    expect(cancels).toEqual([child, grandchild]);
+    const warnings = plan.events.filter((event) => event.type === "log.appended").map((event) => event.data);
+    expect(warnings).toMatchObject([
+      { stackRunId: r.rootId, message: "tasks.admin.list (call 0) was still pending when the task failed; it is cancelled and its result ignored" },
+      { stackRunId: child, message: "tasks.admin.list (call 0) was still pending when the task was cancelled; it is cancelled and its result ignored" },
+    ]);
+    expect(plan.expected).toContainEqual({ guard: stackGuard(child), version: 1 });
+    expect(plan.expected).toContainEqual({ guard: stackGuard(grandchild), version: 0 });
+    expect(plan.events.at(-1)).toMatchObject({ type: "run.failed", data: { error: { code: "TASK_ERROR" } } });
+    const after = foldRun(record(r.taskRunId, [...history, ...plan.events]));
+    expect([...after.stackRuns.values()].every(isSettled)).toBe(true);
+    expect(historyViolations(record(r.taskRunId, [...history, ...plan.events]))).toEqual([]);
+  });
+
+  function base(stackRunId: string) {
+    return { stackRunId, activation: 2, at: 8000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions };
+  }
 });

@@ -31,7 +31,10 @@ export interface ActivationRecord {
   started?: Start;
 }
 
-/** The events that record an activation: started or resumed, its logs, then its outcome. Pure. */
+/**
+ * The events that record an activation: started or resumed, its logs, the calls it made (each
+ * `stack.created`, a refused one `stack.failed` at once), then its outcome. Pure.
+ */
 export function activationEvents(record: ActivationRecord): TaskerEvent[] {
   const { stackRunId, activation, at, outcome } = record;
   const events: TaskerEvent[] = [];
@@ -39,6 +42,25 @@ export function activationEvents(record: ActivationRecord): TaskerEvent[] {
   if (activation > 1) events.push({ type: "vm.resumed", data: { stackRunId, activation, at } });
   for (const line of record.logs) {
     events.push({ type: "log.appended", data: { stackRunId: line.stackRunId, level: line.level, message: line.message, at: new Date(line.at).toISOString() } });
+  }
+  for (const call of outcome.calls) {
+    const taskName = call.service === "tasks" && typeof call.args[0] === "string" ? call.args[0] : undefined;
+    const childId = newId();
+    events.push({
+      type: "stack.created",
+      data: {
+        stackRunId: childId,
+        parentStackRunId: stackRunId,
+        seq: call.seq,
+        service: call.service,
+        method: call.method,
+        args: call.args as never,
+        depth: record.depth + 1,
+        taskVersion: (taskName && record.taskVersions.get(taskName)) ?? null,
+      },
+    });
+    const refusal = record.refused.get(call.seq);
+    if (refusal) events.push({ type: "stack.failed", data: { stackRunId: childId, error: refusal } });
   }
   switch (outcome.kind) {
     case "completed":
@@ -50,25 +72,6 @@ export function activationEvents(record: ActivationRecord): TaskerEvent[] {
       break;
     }
     case "suspended":
-      for (const call of outcome.calls) {
-        const taskName = call.service === "tasks" && typeof call.args[0] === "string" ? call.args[0] : undefined;
-        const childId = newId();
-        events.push({
-          type: "stack.created",
-          data: {
-            stackRunId: childId,
-            parentStackRunId: stackRunId,
-            seq: call.seq,
-            service: call.service,
-            method: call.method,
-            args: call.args as never,
-            depth: record.depth + 1,
-            taskVersion: (taskName && record.taskVersions.get(taskName)) ?? null,
-          },
-        });
-        const refusal = record.refused.get(call.seq);
-        if (refusal) events.push({ type: "stack.failed", data: { stackRunId: childId, error: refusal } });
-      }
       events.push({
         type: "vm.suspended",
         data: {

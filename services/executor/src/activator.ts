@@ -1,6 +1,6 @@
 import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
 import type { EventStore } from "@tasker/event-store";
-import { admitCalls, type RunStates, settleAbandoned } from "@tasker/run-model";
+import { admitCalls, canRecordActivation, type RunStates, settleAbandoned } from "@tasker/run-model";
 import type { Sandbox } from "@tasker/sandbox";
 import type { CallLimits } from "./activation-append.js";
 import { appendDecision, claimStart } from "./claims.js";
@@ -113,6 +113,10 @@ export class Activator {
       return;
     }
     this.runs.absorbSubmission(event);
+    const state = await this.runs.latest(event.metadata.streamId, event.metadata.streamVersion);
+    if (state.taskRunId === null) throw unknownRunError(event.metadata.streamId, this.options.prefix);
+    // A call settled before it started (its caller ended and cancelled it), or whose run ended, is not run.
+    if (!canRecordActivation(state, stackRunId, 1)) return;
     const started = { worker: this.options.worker, attempt, leaseUntil: new Date(Date.now() + this.options.leaseMs).toISOString() };
     // A root is claimed while its VM runs (its run reads processing meanwhile, and a start recorded
     // already, or whose run ended, is refused), unless its task starts quickly. A nested task's start,
@@ -192,10 +196,10 @@ export class Activator {
     return live;
   }
 
-  /** Starts the nested tasks just admitted, and resumes decided for VMs held here, without a trip through the bus. */
+  /** Starts the nested tasks just admitted (not refused or cancelled at once), and resumes decided for VMs held here, without a trip through the bus. */
   private dispatchLocally(recorded: Recorded | undefined): void {
     for (const event of recorded?.events ?? []) {
-      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.refused.has(event.data.stackRunId)) {
+      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
         this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>, 1));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.

@@ -86,12 +86,13 @@ describe("the events of an activation", () => {
     expect(events[3]!.data).toEqual({ stackRunId: (events[2]!.data as { stackRunId: string }).stackRunId, error: refusal });
   });
 
-  it("ends with stack.completed or stack.failed", () => {
-    expect(activationEvents({ ...base, activation: 1, outcome: { kind: "completed", result: { ok: 1 } } }).at(-1)).toEqual({
-      type: "stack.completed",
-      data: { stackRunId: base.stackRunId, result: { ok: 1 } },
-    });
-    const failed = activationEvents({ ...base, activation: 2, outcome: { kind: "failed", error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" } } });
+  it("ends with stack.completed or stack.failed, after the calls made in it", () => {
+    const call = { seq: 2, service: "tasks", method: ["execute"], args: ["child", {}] };
+    const completed = activationEvents({ ...base, activation: 1, outcome: { kind: "completed", result: { ok: 1 }, calls: [call] } });
+    expect(completed.map((event) => event.type)).toEqual(["stack.created", "stack.completed"]);
+    expect(completed[0]!.data).toMatchObject({ parentStackRunId: base.stackRunId, seq: 2, taskVersion: "v9" });
+    expect(completed.at(-1)).toEqual({ type: "stack.completed", data: { stackRunId: base.stackRunId, result: { ok: 1 } } });
+    const failed = activationEvents({ ...base, activation: 2, outcome: { kind: "failed", error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" }, calls: [] } });
     expect(failed.at(-1)).toEqual({ type: "stack.failed", data: { stackRunId: base.stackRunId, error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" } } });
   });
 });

@@ -1,6 +1,6 @@
 import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
-import { type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
+import { canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { Outcome, TaskVm } from "@tasker/sandbox";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
 import { appendDecision } from "./claims.js";
@@ -30,13 +30,13 @@ export interface RecorderOptions {
   prefix: string;
 }
 
-/** What an activation's record appended, and the nested calls it refused at once (by child stack run id). */
+/** What an activation's record appended, and the calls it settled at once: refused, or cancelled (by stack run id). */
 export interface Recorded {
   events: RecordedEvent[];
-  refused: ReadonlySet<string>;
+  settledCalls: ReadonlySet<string>;
 }
 
-/** Appends of one activation before the executor gives up: a counter's bound, then a conflicting follow-up. */
+/** Appends of one activation before the executor gives up: a counter's bound, conflicting follow-ups or cancels. */
 const MAX_ATTEMPTS = 4;
 
 /** Follow-up decisions this instance took recently, by the guards they move: a sibling need not try again. */
@@ -45,8 +45,9 @@ const REMEMBERED_DECISIONS = 10_000;
 /**
  * Records an activation's outcome in one append under the stack run's guard at its activation number
  * (so of two instances running the same activation only one records it) while the run is open, with
- * the follow-up decisions of the rules (a run's end, a parent's resume); then keeps a suspended VM in
- * the cache, or disposes of it. Whatever about the outcome cannot be stored, and retrying cannot
+ * the cancels of the calls a task that ended left pending and the follow-up decisions of the rules (a
+ * run's end, a parent's resume); then keeps a suspended VM in the cache, or disposes of it (and of the
+ * cached VMs of the calls it cancelled). Whatever about the outcome cannot be stored, and retrying cannot
  * cure, becomes the outcome instead: the stack run fails with `RESULT_NOT_STORABLE`.
  */
 export class OutcomeRecorder {
@@ -76,7 +77,7 @@ export class OutcomeRecorder {
   ): Promise<Recorded | undefined> {
     const { streamId } = cause.metadata;
     try {
-      const calls = ran.kind === "suspended" ? ran.calls : [];
+      const { calls } = ran;
       // Only names that can be tasks' are looked up (admission refuses the others).
       const taskNames = calls.flatMap((call) => (call.service === "tasks" && typeof call.args[0] === "string" && ApiTaskName.safeParse(call.args[0]).success ? [call.args[0]] : []));
       const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
@@ -113,7 +114,8 @@ export class OutcomeRecorder {
       } else {
         live.vm.dispose();
       }
-      return { events, refused: refusedChildren(plan, cause.data.stackRunId) };
+      for (const settled of plan.settledCalls) this.cache.evict(settled);
+      return { events, settledCalls: plan.settledCalls };
     } catch (error) {
       live.vm.dispose();
       throw error;
@@ -121,10 +123,12 @@ export class OutcomeRecorder {
   }
 
   /**
-   * Appends the activation: with its follow-ups, then alone when a follow-up's guard moved on (another
-   * writer decided it first); within what the run has left of `TASKER_MAX_STACK_RUNS`; and with the
-   * outcome replaced by a `RESULT_NOT_STORABLE` failure when the store refuses it for good. Undefined
-   * when the activation itself was recorded by another writer, or the run ended.
+   * Appends the activation: with its follow-ups, then, when a guard moved on (another writer decided a
+   * follow-up first, or recorded an activation of a call the task left pending), alone on the run read
+   * again; within what the run has left of `TASKER_MAX_STACK_RUNS`; and with the outcome replaced by a
+   * `RESULT_NOT_STORABLE` failure (its calls dropped) when the store refuses it for good. Undefined
+   * when the activation itself can no longer be recorded: another writer recorded it, the stack run
+   * was settled otherwise (a caller that ended cancelled it), or the run ended.
    */
   private async appendOutcome(
     cause: RecordedEvent,
@@ -133,11 +137,13 @@ export class OutcomeRecorder {
   ): Promise<{ plan: ActivationAppend & { outcome: Outcome }; events: RecordedEvent[] } | undefined> {
     const stamped = stampedBy(cause, taskRunIdOf(cause.metadata.streamId));
     let activation = base;
+    let current = state;
     let withFollowUps = true;
     let stackRunsLeft = Number.POSITIVE_INFINITY;
     const taken = new Set<string>();
     for (let attempt = 1; ; attempt++) {
-      const plan = activationAppend(activation, this.options.limits, withFollowUps ? state : undefined, stackRunsLeft, (decision) => this.take(cause.metadata.streamId, decision, taken));
+      const take = withFollowUps ? (decision: Decision) => this.take(cause.metadata.streamId, decision, taken) : () => false;
+      const plan = activationAppend(activation, this.options.limits, current, stackRunsLeft, take);
       try {
         const { events } = await this.store.append(cause.metadata.streamId, plan.expected, stamped(plan.events));
         return { plan: { ...plan, outcome: activation.outcome }, events };
@@ -146,11 +152,12 @@ export class OutcomeRecorder {
         if (error instanceof CountExceededError) {
           stackRunsLeft = Math.max(0, error.max - error.value);
         } else if (isConcurrencyError(error)) {
-          if (!withFollowUps || plan.followUps.length === 0) return undefined;
+          current = await this.runs.read(cause.metadata.streamId);
+          if (!canRecordActivation(current, base.stackRunId, base.activation)) return undefined;
           withFollowUps = false;
         } else if (error instanceof StreamNotFoundError) {
           throw unknownRunError(cause.metadata.streamId, this.options.prefix);
-        } else if (isUnstorable(error) && activation.outcome.kind !== "failed") {
+        } else if (isUnstorable(error) && activation === base) {
           activation = { ...activation, outcome: notStorable(error) };
         } else {
           throw error;
@@ -163,7 +170,7 @@ export class OutcomeRecorder {
   private async decideAgain(cause: RecordedEvent, recorded: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
     const { streamId } = cause.metadata;
     const taken: RecordedEvent[] = [];
-    for (const decision of decideWakes(await this.runs.read(streamId), recorded)) {
+    for (const decision of decideWakes(await this.runs.read(streamId), recorded, Date.now())) {
       const appended = await appendDecision(this.store, cause, decision, this.options.prefix);
       if (appended) {
         this.runs.absorb(streamId, appended);
@@ -196,12 +203,6 @@ export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: rea
   return (events) => events.map((event) => ({ ...event, metadata }));
 }
 
-function refusedChildren(plan: ActivationAppend, stackRunId: string): Set<string> {
-  const refused = new Set<string>();
-  for (const event of plan.events) if (event.type === "stack.failed" && event.data.stackRunId !== stackRunId) refused.add(event.data.stackRunId);
-  return refused;
-}
-
 // PostgreSQL's data exceptions (22xxx: a value jsonb or text refuses) and program limits (54xxx: nested too deep).
 const UNSTORABLE_SQLSTATE = /^(22|54)/;
 
@@ -215,5 +216,6 @@ function isUnstorable(error: unknown): boolean {
 function notStorable(error: unknown): Outcome {
   // The message names the field, whose path may hold the very characters that could not be stored.
   const reason = error instanceof ValidationError ? storableText(error.message).slice(0, 1000) : "the database refused a value of it";
-  return { kind: "failed", error: { code: "RESULT_NOT_STORABLE", name: "TypeError", message: `the activation's outcome could not be recorded: ${reason}` } };
+  const failure = { code: "RESULT_NOT_STORABLE", name: "TypeError", message: `the activation's outcome could not be recorded: ${reason}` };
+  return { kind: "failed", error: failure, calls: [] };
 }

@@ -68,6 +68,12 @@ export class VmCache {
     }
   }
 
+  /** Disposes the VM of a stack run that will not resume (its call was cancelled), if it is cached. */
+  evict(stackRunId: string): void {
+    const entry = this.entries.get(stackRunId);
+    if (entry) this.drop(entry);
+  }
+
   /** Disposes every VM of a run that ended. */
   evictRun(taskRunId: string): void {
     for (const entry of this.entries.values()) if (entry.taskRunId === taskRunId) this.drop(entry);

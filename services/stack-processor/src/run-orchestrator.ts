@@ -36,7 +36,7 @@ export class RunOrchestrator {
   async onEvent(event: RecordedEvent): Promise<Decision[]> {
     const taskRunId = taskRunIdOf(event.metadata.streamId);
     if (whatWakes(event).length === 0 || this.ended.has(taskRunId)) return [];
-    return this.apply(taskRunId, (state) => decideWakes(state, [event]), event);
+    return this.apply(taskRunId, (state) => decideWakes(state, [event], Date.now()), event);
   }
 
   /** Learns that a run ended (from the bus): no rule decides anything for it any more. */
@@ -47,7 +47,7 @@ export class RunOrchestrator {
 
   /** Takes every decision still due for a run, whatever event was missed. Returns those taken. */
   reconcile(taskRunId: string): Promise<Decision[]> {
-    return this.apply(taskRunId, decideAll, null);
+    return this.apply(taskRunId, (state) => decideAll(state, Date.now()), null);
   }
 
   private async apply(taskRunId: string, rule: Rule, cause: RecordedEvent | null): Promise<Decision[]> {
