@@ -56,7 +56,7 @@ export function boundDeadLetter(letter: DeadLetter, maxBytes: number): DeadLette
 export async function sendToDeadLetter(js: JetStreamClient, subject: string, msg: JsMsg, error: ErrorInfo, maxPayloadBytes: number): Promise<void> {
   const letter: DeadLetter = { subject: msg.subject, deliveries: msg.info.deliveryCount, error, payload: msg.string() };
   const carried = headers();
-  carried.set("Tasker-Error-Code", error.code);
+  carried.set("Tasker-Error-Code", String(error.code));
   await js.publish(subject, JSON.stringify(boundDeadLetter(letter, maxPayloadBytes - PAYLOAD_MARGIN_BYTES)), {
     headers: carried,
     msgID: `dlq:${msg.info.stream}:${msg.seq}`,
