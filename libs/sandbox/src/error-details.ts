@@ -43,7 +43,7 @@ export function errorDetails(record: ErrorPartsRecord, causeDropped: "depth" | "
     const [key, json] = Array.isArray(pair) ? (pair as unknown[]) : [];
     if (typeof key !== "string" || typeof json !== "string" || Object.hasOwn(details, key)) continue;
     const value = parsed(json);
-    const bytes = Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(json) + 1;
+    const bytes = Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(json) + 2;
     if (value === undefined || bytes > left || findUnstorableJson({ [key]: value }) !== undefined) dropped++;
     else {
       left -= bytes;

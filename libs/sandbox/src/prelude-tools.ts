@@ -248,7 +248,7 @@ export const PRELUDE_TOOLS = String.raw`
       seen.push(key);
       const json = jsonOf(member, budget.left);
       if (json === undefined) continue;
-      const size = json === null ? 0 : stringify(key).length + json.length + 1;
+      const size = json === null ? 0 : stringify(key).length + json.length + 2;
       if (json === null || size > budget.left) {
         budget.dropped++;
         continue;
