@@ -78,5 +78,5 @@ function parsed(json: string): JsonValue | undefined {
 }
 
 function count(value: unknown): number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : 0;
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }

@@ -135,6 +135,14 @@ describe("a hostile error stays bounded", () => {
     expectRecordable(error);
   });
 
+  it("stops an AggregateError that holds itself, or the same errors over and over at every level", async () => {
+    const self = await failure(`const a = new AggregateError([], "self"); for (let i = 0; i < 1000; i++) a.errors.push(a); throw a;`);
+    expect(self.details).toEqual({ errors: [], "…": "1000 of its errors dropped: over the limit of 65536 bytes of JSON or of 8 levels of nesting" });
+    const shared = await failure(`let level = new Error("leaf"); for (let d = 1; d <= 12; d++) level = new AggregateError(Array(500).fill(level), "level " + d); throw level;`);
+    expect(jsonBytes(shared.details)).toBeLessThanOrEqual(MAX_ERROR_DETAILS_BYTES);
+    expectRecordable(shared);
+  });
+
   it("fails a properties' or cause's unstorable string the way it fails the error's own", async () => {
     const error = await failure(`throw Object.assign(new Error("m", { cause: new Error("a\\u0000b") }), { bad: "\\ud800", good: 1 });`);
     expect(error.details).toMatchObject({ good: 1, "…": expect.stringContaining("1 of its properties dropped") });

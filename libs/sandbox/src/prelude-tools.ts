@@ -213,24 +213,27 @@ export const PRELUDE_TOOLS = String.raw`
     record.detailsDropped = budget.dropped;
     record.errorsDropped = budget.errorsDropped;
   }
+  // The errors in order while they fit, and none past the depth; an error of the chain (a cycle) is
+  // dropped. The first that does not fit ends them, so that no level builds more than one record
+  // too large to keep.
   function aggregated(errors, depth, chain, budget) {
     const count = readOnce(errors, "length");
-    const length = typeof count === "number" ? count : 0;
+    const length = typeof count === "number" && count > 0 ? count : 0;
     const records = [];
-    for (let i = 0; i < length; i++) {
-      if (depth >= settings.causeDepth || budget.left <= 0) {
-        budget.errorsDropped += length - i;
-        break;
-      }
-      const element = recordOf(readOnce(errors, i), depth + 1, chain);
-      const size = stringify(element).length + 1;
-      if (size > budget.left) {
+    let i = 0;
+    for (; i < length && depth < settings.causeDepth; i++) {
+      const error = readOnce(errors, i);
+      if (contains(chain, error)) {
         budget.errorsDropped++;
         continue;
       }
+      const element = recordOf(error, depth + 1, chain);
+      const size = stringify(element).length + 1;
+      if (size > budget.left) break;
       budget.left -= size;
       records.push(element);
     }
+    budget.errorsDropped += length - i;
     return records;
   }
   // Returns the plain object of an own "details" property, when asked to look for one.
