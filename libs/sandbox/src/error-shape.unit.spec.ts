@@ -85,6 +85,14 @@ describe("a hostile error stays bounded", () => {
     expect(error).toEqual({ code: "TASK_ERROR", name: "Error", message: "m", stack: expect.any(String), details: { kept: 1 } });
   });
 
+  it("reads the error the same when the task replaced the intrinsics it could use", async () => {
+    const error = await failure(`const broken = () => { throw new Error("replaced"); };
+      Array.prototype.push = broken; Array.prototype.pop = broken; Array.prototype.includes = broken;
+      Object.keys = broken; Number.isFinite = broken; JSON.stringify = broken; String.prototype.indexOf = broken;
+      throw new AggregateError([new Error("a")], "m", { cause: Object.assign(new Error("c"), { code: 7 }) });`);
+    expect(error).toMatchObject({ name: "AggregateError", cause: { message: "c", code: 7 }, details: { errors: [{ message: "a" }] } });
+  });
+
   it("reads a cause that is a Proxy throwing on every access as an unprintable error", async () => {
     const error = await failure(`const trap = () => { throw new Error("trap"); };
       const cause = new Proxy({}, { get: trap, getPrototypeOf: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap });

@@ -155,10 +155,12 @@ export const PRELUDE_TOOLS = String.raw`
       return false;
     }
   }
+  // Lists of the prelude's own, handled without Array.prototype, which the task may have replaced.
   function contains(list, item) {
     for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
     return false;
   }
+  function append(list, item) { list[list.length] = item; }
   function isPlainObject(value) { return value !== null && typeof value === "object" && !isArray(value); }
   // Each property is read exactly once, into a local, and judged there: a getter may answer a string
   // first and something else the next time. Strings are cut to their bounds; the host reads their
@@ -180,9 +182,9 @@ export const PRELUDE_TOOLS = String.raw`
       lengths: { message: text.length, stack: lengthOf(stack), code: lengthOf(code) },
     };
     if (isObject && isError(error)) {
-      chain.push(error);
+      append(chain, error);
       errorParts(record, error, name, depth, chain);
-      chain.pop();
+      chain.length = depth;
     }
     return record;
   }
@@ -203,7 +205,7 @@ export const PRELUDE_TOOLS = String.raw`
     const seen = [];
     const errors = name === "AggregateError" ? readOnce(error, "errors") : undefined;
     if (isArray(errors)) {
-      seen.push("errors");
+      append(seen, "errors");
       record.errors = aggregated(errors, depth, chain, budget);
     }
     const pairs = [];
@@ -231,7 +233,7 @@ export const PRELUDE_TOOLS = String.raw`
       const size = stringify(element).length + 1;
       if (size > budget.left) break;
       budget.left -= size;
-      records.push(element);
+      append(records, element);
     }
     budget.errorsDropped += length - i;
     return records;
@@ -248,7 +250,7 @@ export const PRELUDE_TOOLS = String.raw`
         nested = member;
         continue;
       }
-      seen.push(key);
+      append(seen, key);
       const json = jsonOf(member, budget.left);
       if (json === undefined) continue;
       const size = json === null ? 0 : stringify(key).length + json.length + 2;
@@ -257,7 +259,7 @@ export const PRELUDE_TOOLS = String.raw`
         continue;
       }
       budget.left -= size;
-      pairs.push([key, json]);
+      append(pairs, [key, json]);
     }
     return nested;
   }
