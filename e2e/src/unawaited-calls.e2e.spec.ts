@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 interface StackRunRecord {
   created: StackCreated["data"];
   started: boolean;
-  settled: { type: "stack.completed" | "stack.failed"; code?: string }[];
+  settled: { type: "stack.completed" | "stack.failed"; code?: string | number }[];
 }
 
 function stackRunsOf(events: readonly RecordedEvent[]): Map<string, StackRunRecord> {

@@ -1,6 +1,6 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { headers } from "@nats-io/nats-core";
-import type { ErrorInfo } from "@tasker/contracts";
+import type { TaskerErrorInfo } from "@tasker/contracts";
 import { PAYLOAD_MARGIN_BYTES } from "./event-message.js";
 
 /** Where a service's messages go when they keep failing: kept in the event stream, never consumed by handlers. */
@@ -12,7 +12,7 @@ export function deadLetterSubject(prefix: string, service: string): string {
 export interface DeadLetter {
   subject: string;
   deliveries: number;
-  error: ErrorInfo;
+  error: TaskerErrorInfo;
   /**
    * The message as the bus carried it (for an event sent by reference: the event without its data),
    * or only its start when the whole would make the dead letter too large for the bus.
@@ -53,7 +53,7 @@ export function boundDeadLetter(letter: DeadLetter, maxBytes: number): DeadLette
 }
 
 /** Publishes `msg`'s dead letter, sized for a server that accepts messages of `maxPayloadBytes`. */
-export async function sendToDeadLetter(js: JetStreamClient, subject: string, msg: JsMsg, error: ErrorInfo, maxPayloadBytes: number): Promise<void> {
+export async function sendToDeadLetter(js: JetStreamClient, subject: string, msg: JsMsg, error: TaskerErrorInfo, maxPayloadBytes: number): Promise<void> {
   const letter: DeadLetter = { subject: msg.subject, deliveries: msg.info.deliveryCount, error, payload: msg.string() };
   const carried = headers();
   carried.set("Tasker-Error-Code", error.code);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AckPolicy } from "@nats-io/jetstream";
-import { type ErrorInfo, patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
+import { type TaskerErrorInfo, patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
 import { Behaviour, eventually, sampleEvent as event, TEST_NATS_URL, useBusTestBed } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
 import { connectNats } from "./connection.js";
@@ -39,7 +39,7 @@ describe("giving up on a message", () => {
     behaviour.react = () => new Promise(() => undefined);
     const givenUp: string[] = [];
     const options = { service: "hanging", ackWaitMs: 1000, maxDeliveries: 2 };
-    const hangingGiveUp = async (_event: RecordedEvent, error: ErrorInfo) => {
+    const hangingGiveUp = async (_event: RecordedEvent, error: TaskerErrorInfo) => {
       givenUp.push(error.code);
       await new Promise(() => undefined);
     };
@@ -65,9 +65,9 @@ describe("giving up on a message", () => {
     const jsm = await bed.jsm();
     const behaviour = failTerminally(new Behaviour());
     const dlq = deadLetterSubject(bed.prefix, "settling");
-    const settled: { event: RecordedEvent; error: ErrorInfo; lettersBefore: number }[] = [];
+    const settled: { event: RecordedEvent; error: TaskerErrorInfo; lettersBefore: number }[] = [];
     let failuresToCome = 1;
-    const onGiveUp = async (event: RecordedEvent, error: ErrorInfo) => {
+    const onGiveUp = async (event: RecordedEvent, error: TaskerErrorInfo) => {
       if (failuresToCome-- > 0) throw new Error("the run could not be updated");
       const stored = await jsm.streams.info(bed.stream, { subjects_filter: dlq });
       settled.push({ event, error, lettersBefore: stored.state.subjects?.[dlq] ?? 0 });

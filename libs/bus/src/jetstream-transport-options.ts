@@ -1,5 +1,5 @@
 import type { NatsConnection } from "@nats-io/nats-core";
-import type { ErrorInfo, RecordedEvent } from "@tasker/contracts";
+import type { TaskerErrorInfo, RecordedEvent } from "@tasker/contracts";
 import type { LoadEvent } from "./event-message.js";
 
 export interface JetStreamTransportOptions {
@@ -37,7 +37,7 @@ export interface JetStreamTransportOptions {
    * (after retries in process if transiently), the message is nak'ed and given up on again at its
    * next delivery, as long as the server delivers it.
    */
-  onGiveUp?: (event: RecordedEvent, error: ErrorInfo) => Promise<void>;
+  onGiveUp?: (event: RecordedEvent, error: TaskerErrorInfo) => Promise<void>;
   /**
    * This process's instance id. A pattern containing `{instance}` gets it substituted, and its
    * consumer belongs to this instance alone: it is removed by the server once the instance is gone.

@@ -1,6 +1,6 @@
 import { type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type CustomTransportStrategy, type MessageHandler, Server } from "@nestjs/microservices";
-import { type ErrorInfo, type RecordedEvent, TaskerError, toErrorInfo } from "@tasker/contracts";
+import { type TaskerErrorInfo, type RecordedEvent, TaskerError, toErrorInfo } from "@tasker/contracts";
 import { isObservable, lastValueFrom } from "rxjs";
 import { exponentialBackoff } from "./backoff.js";
 import { consumerName } from "./consumer-name.js";
@@ -162,13 +162,13 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     }
   }
 
-  private nakWithBackoff(msg: JsMsg, error: ErrorInfo): void {
+  private nakWithBackoff(msg: JsMsg, error: TaskerErrorInfo): void {
     const delivery = msg.info.deliveryCount;
     this.logger.warn(`${msg.subject}: ${error.code}: ${error.message} (delivery ${delivery}, retrying)`);
     msg.nak(this.retryDelay(delivery));
   }
 
-  private async giveUp(msg: JsMsg, error: ErrorInfo, event: RecordedEvent | undefined): Promise<void> {
+  private async giveUp(msg: JsMsg, error: TaskerErrorInfo, event: RecordedEvent | undefined): Promise<void> {
     const delivery = msg.info.deliveryCount;
     try {
       const settle = this.options.onGiveUp;

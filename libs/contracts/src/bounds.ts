@@ -12,6 +12,17 @@ export const MAX_ERROR_NAME_CHARS = 256;
 export const MAX_ERROR_MESSAGE_CHARS = 65_536;
 /** Characters of an error's `stack`; a longer stack is cut, keeping its first frames. */
 export const MAX_ERROR_STACK_CHARS = 16_384;
+/**
+ * UTF-8 bytes of the JSON of an error's `details` (its own JSON-able properties). The properties that
+ * would take it over are dropped, and `details["…"]` says how many.
+ */
+export const MAX_ERROR_DETAILS_BYTES = 65_536;
+/**
+ * Levels of `cause` below an error (its cause is level 1, the cause's cause level 2, ...). A deeper
+ * cause, or one that loops back to an error of the chain, is dropped, and `details["…"]` of the last
+ * error kept says so.
+ */
+export const MAX_ERROR_CAUSE_DEPTH = 8;
 
 /** Characters of a service name (`gapi`, `openai`, ...): a subject token. */
 export const MAX_SERVICE_NAME_CHARS = 64;

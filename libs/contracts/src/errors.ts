@@ -38,8 +38,11 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof TaskerError ? error.kind === "retryable" : true;
 }
 
+/** An error of Tasker's own (not a task's) in its boundary-crossing form: its code is always a string. */
+export type TaskerErrorInfo = ErrorInfo & { code: string };
+
 /** The boundary-crossing form of any thrown value. */
-export function toErrorInfo(error: unknown): ErrorInfo {
+export function toErrorInfo(error: unknown): TaskerErrorInfo {
   if (error instanceof TaskerError) return { code: error.code, name: error.name, message: error.message };
   if (error instanceof Error) return { code: "INTERNAL", name: error.name, message: error.message };
   return { code: "INTERNAL", message: String(error) };

@@ -62,3 +62,28 @@ describe("parsing events", () => {
     expect(rejection({ ...created, data: { ...created.data, service: "g.api" }, metadata }).field).toBe("data.service");
   });
 });
+
+describe("errors in events", () => {
+  const failed = (error: unknown) => ({ type: "stack.failed", data: { stackRunId, error } });
+  const full = { code: 503, name: "Error", message: "outer", stack: "    at f (t:1:1)\n", cause: { code: "E_INNER", name: "TypeError", message: "inner" }, details: { status: 503 } };
+
+  it("keeps a numeric code, the cause and the details of an error", () => {
+    expect(parseEvent(failed(full))).toEqual(failed(full));
+  });
+
+  it("still reads errors recorded before causes and details: a string code, no name", () => {
+    expect(parseRecordedEvent({ ...failed({ code: "TASK_ERROR", message: "m" }), metadata: { ...metadata, schemaVersion: 2 } }).data).toEqual({
+      stackRunId,
+      error: { code: "TASK_ERROR", message: "m" },
+    });
+  });
+
+  it("refuses a cause deeper than MAX_ERROR_CAUSE_DEPTH, details over their bound, and a code that is neither", () => {
+    let deep: Record<string, unknown> = { code: "E", message: "m" };
+    for (let i = 0; i < 10_000; i++) deep = { code: "E", message: "m", cause: deep };
+    expect(() => parseEvent(failed(deep))).toThrow(/cause nests deeper than 8 levels/);
+    expect(() => parseEvent(failed({ ...full, details: { text: "x".repeat(70_000) } }))).toThrow(/at most 65536 bytes of JSON/);
+    expect(() => parseEvent(failed({ ...full, details: [1] }))).toThrow(/must be a JSON object/);
+    expect(() => parseEvent(failed({ ...full, code: true }))).toThrow(InvalidEventError);
+  });
+});

@@ -13,7 +13,7 @@ const context: AdmissionContext = {
 
 const task = (seq: number, name: unknown, method = ["execute"]): ProposedCall => ({ seq, service: "tasks", method, args: [name, {}] });
 const gapi = (seq: number): ProposedCall => ({ seq, service: "gapi", method: ["admin", "domains", "list"], args: [{}] });
-const codes = (refused: Map<number, { code: string }>) => Object.fromEntries([...refused].map(([seq, error]) => [seq, error.code]));
+const codes = (refused: Map<number, { code: string | number }>) => Object.fromEntries([...refused].map(([seq, error]) => [seq, error.code]));
 
 describe("admitCalls", () => {
   it("admits calls of known services and published tasks", () => {

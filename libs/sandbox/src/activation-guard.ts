@@ -91,7 +91,7 @@ export class ActivationGuard implements GrowthGate {
     return this.fatal !== undefined;
   }
 
-  fail(code: string, name: string, message: string): void {
+  fail(code: SandboxError["code"], name: string, message: string): void {
     this.fatal ??= { code, name, message };
   }
 

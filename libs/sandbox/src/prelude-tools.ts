@@ -31,9 +31,32 @@ export const PRELUDE_TOOLS = String.raw`
     }
   }
 
+  const indexOfString = String.prototype.indexOf;
+  // The frames of the task's code that make a call, the prelude's left out: the error the call may
+  // reject with ends with them. The same code makes the same frames in a replay.
+  function callSite() {
+    let stack;
+    try {
+      stack = new ErrorCtor().stack;
+    } catch (ignored) {
+      return "";
+    }
+    if (typeof stack !== "string") return "";
+    let site = "";
+    for (let start = 0; start < stack.length; ) {
+      const newline = apply(indexOfString, stack, ["\n", start]);
+      const end = newline < 0 ? stack.length : newline + 1;
+      const line = apply(sliceString, stack, [start, end]);
+      if (apply(indexOfString, line, ["tasker:prelude"]) < 0) site += line;
+      start = end;
+    }
+    return cut(site, chars.errorStack);
+  }
+
   // The host checks the service and the method path. Each string crosses one character over its
   // bound at most, and the path one part over: enough for the host to refuse them, never a huge copy.
   function callHostTool(service, method, args) {
+    const site = callSite();
     return new PromiseCtor((resolve, reject) => {
       if (typeof service !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "service must be a string");
       if (!isArray(method)) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
@@ -53,7 +76,7 @@ export const PRELUDE_TOOLS = String.raw`
         const refused = parse(seq);
         throw codedError(refused.name === "RangeError" ? RangeErrorCtor : TypeErrorCtor, refused.code, refused.message);
       }
-      pending.set(seq, { resolve, reject });
+      pending.set(seq, { resolve, reject, site });
     });
   }
   defineProperty(g, "__callHostTool__", { value: callHostTool, writable: false, configurable: false });
@@ -122,23 +145,152 @@ export const PRELUDE_TOOLS = String.raw`
     }
   }
   function lengthOf(value) { return typeof value === "string" ? value.length : 0; }
+  const keysOf = Object.keys, isFiniteNumber = Number.isFinite;
+  function ownKeys(value) {
+    try {
+      return keysOf(value);
+    } catch (ignored) {
+      return [];
+    }
+  }
+  function isError(value) {
+    try {
+      return value instanceof ErrorCtor;
+    } catch (ignored) {
+      return false;
+    }
+  }
+  // Lists of the prelude's own, handled without Array.prototype, which the task may have replaced.
+  function contains(list, item) {
+    for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
+    return false;
+  }
+  function append(list, item) { list[list.length] = item; }
+  function isPlainObject(value) { return value !== null && typeof value === "object" && !isArray(value); }
   // Each property is read exactly once, into a local, and judged there: a getter may answer a string
   // first and something else the next time. Strings are cut to their bounds; the host reads their
   // true lengths in "lengths" and decides what is too long. A thrown non-object is its printed form.
-  function errorRecord(error) {
+  // An Error also brings its cause, its own properties and an AggregateError's errors (see errorParts).
+  function errorRecord(error) { return recordOf(error, 0, []); }
+  function recordOf(error, depth, chain) {
     const isObject = error !== null && typeof error === "object";
     const name = isObject ? readOnce(error, "name") : undefined;
     const message = isObject ? readOnce(error, "message") : undefined;
     const stack = isObject ? readOnce(error, "stack") : undefined;
     const code = isObject ? readOnce(error, "code") : undefined;
     const text = typeof message === "string" ? message : format(error);
-    return {
+    const record = {
       name: typeof name === "string" ? cut(name, chars.errorName) : undefined,
       message: cut(text, chars.errorMessage),
       stack: typeof stack === "string" ? cut(stack, chars.errorStack) : undefined,
-      code: typeof code === "string" ? cut(code, chars.errorCode) : undefined,
+      code: typeof code === "string" ? cut(code, chars.errorCode) : isFiniteNumber(code) ? code : undefined,
       lengths: { message: text.length, stack: lengthOf(stack), code: lengthOf(code) },
     };
+    if (isObject && isError(error)) {
+      append(chain, error);
+      errorParts(record, error, name, depth, chain);
+      chain.length = depth;
+    }
+    return record;
+  }
+  const notDetails = ["name", "message", "stack", "code", "cause"];
+  // The cause (to settings.causeDepth levels; a deeper one, or one already in the chain, is only
+  // noted in causeDropped), an AggregateError's errors, and the error's own enumerable properties as
+  // [key, JSON] pairs, then those of an own plain-object "details" property that its own properties
+  // do not name. A function, symbol or undefined is skipped; a value that is not JSON (a cycle, a
+  // BigInt, a throwing getter or toJSON) or would take the JSON over its bound is counted as dropped.
+  function errorParts(record, error, name, depth, chain) {
+    const cause = readOnce(error, "cause");
+    if (cause !== undefined) {
+      if (depth >= settings.causeDepth) record.causeDropped = "depth";
+      else if (contains(chain, cause)) record.causeDropped = "cycle";
+      else record.cause = recordOf(cause, depth + 1, chain);
+    }
+    const budget = { left: chars.errorDetails, dropped: 0, errorsDropped: 0 };
+    const seen = [];
+    const errors = name === "AggregateError" ? readOnce(error, "errors") : undefined;
+    if (isArray(errors)) {
+      append(seen, "errors");
+      record.errors = aggregated(errors, depth, chain, budget);
+    }
+    const pairs = [];
+    const nested = ownDetails(error, pairs, budget, seen, notDetails, true);
+    if (nested !== undefined) ownDetails(nested, pairs, budget, seen, seen, false);
+    record.details = pairs;
+    record.detailsDropped = budget.dropped;
+    record.errorsDropped = budget.errorsDropped;
+  }
+  // The errors in order while they fit, and none past the depth; an error of the chain (a cycle) is
+  // dropped. The first that does not fit ends them, so that no level builds more than one record
+  // too large to keep.
+  function aggregated(errors, depth, chain, budget) {
+    const count = readOnce(errors, "length");
+    const length = typeof count === "number" && count > 0 ? count : 0;
+    const records = [];
+    let i = 0;
+    for (; i < length && depth < settings.causeDepth; i++) {
+      const error = readOnce(errors, i);
+      if (contains(chain, error)) {
+        budget.errorsDropped++;
+        continue;
+      }
+      const element = recordOf(error, depth + 1, chain);
+      const size = stringify(element).length + 1;
+      if (size > budget.left) break;
+      budget.left -= size;
+      append(records, element);
+    }
+    budget.errorsDropped += length - i;
+    return records;
+  }
+  // Returns the plain object of an own "details" property, when asked to look for one.
+  function ownDetails(value, pairs, budget, seen, skipped, lookForDetails) {
+    const keys = ownKeys(value);
+    let nested;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (contains(skipped, key)) continue;
+      const member = readOnce(value, key);
+      if (lookForDetails && key === "details" && isPlainObject(member)) {
+        nested = member;
+        continue;
+      }
+      append(seen, key);
+      const json = jsonOf(member, budget.left);
+      if (json === undefined) continue;
+      const size = json === null ? 0 : stringify(key).length + json.length + 2;
+      if (json === null || size > budget.left) {
+        budget.dropped++;
+        continue;
+      }
+      budget.left -= size;
+      append(pairs, [key, json]);
+    }
+    return nested;
+  }
+  // undefined: skipped; null: not JSON, or a string too long to fit.
+  function jsonOf(value, room) {
+    const type = typeof value;
+    if (value === undefined || type === "function" || type === "symbol") return undefined;
+    if (type === "string" && value.length > room) return null;
+    try {
+      const json = stringify(value);
+      return json === undefined ? undefined : json;
+    } catch (ignored) {
+      return null;
+    }
+  }
+  // The error a failed call rejects with, an Error like the callee's (its cause rebuilt the same way):
+  // its stack is the callee's followed by the frames of the call site.
+  function rebuilt(info, site) {
+    const cause = info.cause === undefined ? undefined : rebuilt(info.cause, "");
+    const error = cause === undefined ? new ErrorCtor(info.message) : new ErrorCtor(info.message, { cause });
+    error.name = typeof info.name === "string" ? info.name : "Error";
+    error.code = info.code;
+    const stack = typeof info.stack === "string" ? info.stack : "";
+    error.stack = stack === "" || stack[stack.length - 1] === "\n" ? stack + site : stack + "\n" + site;
+    if (info.details !== undefined) error.details = info.details;
+    return error;
   }
   function failed(error) { hostFinish(false, stringify(errorRecord(error))); }
   function completed(value) {
@@ -184,10 +336,7 @@ export const PRELUDE_TOOLS = String.raw`
         if (result.ok) {
           settle.resolve(result.value);
         } else {
-          const error = new ErrorCtor(result.error.message);
-          error.name = result.error.name;
-          error.code = result.error.code;
-          settle.reject(error);
+          settle.reject(rebuilt(result.error, settle.site));
         }
       }
     },

@@ -1,5 +1,7 @@
 import {
+  MAX_ERROR_CAUSE_DEPTH,
   MAX_ERROR_CODE_CHARS,
+  MAX_ERROR_DETAILS_BYTES,
   MAX_ERROR_MESSAGE_CHARS,
   MAX_ERROR_NAME_CHARS,
   MAX_ERROR_STACK_CHARS,
@@ -52,12 +54,12 @@ ${PRELUDE_TOOLS}
 }`);
 
 /** Characters of each kind of string the prelude sends the host at most; see `preludeSettings`. */
-export type PreludeChars = Record<"errorName" | "errorMessage" | "errorStack" | "errorCode" | "logLine" | "serviceName" | "methodPart", number>;
+export type PreludeChars = Record<"errorName" | "errorMessage" | "errorStack" | "errorCode" | "errorDetails" | "logLine" | "serviceName" | "methodPart", number>;
 
 /**
  * The prelude's `settingsJson`: the size limits it checks itself (in UTF-16 code units, a cheap lower
  * bound of the UTF-8 bytes the host counts again) and the bounds of `@tasker/contracts` it cuts
- * strings to before they cross the bridge. The host remains the judge of every bound.
+ * strings (and an error's details and causes) to before they cross the bridge. The host remains the judge of every bound.
  */
 export function preludeSettings(limits: SandboxLimits): string {
   const chars: PreludeChars = {
@@ -65,11 +67,12 @@ export function preludeSettings(limits: SandboxLimits): string {
     errorMessage: MAX_ERROR_MESSAGE_CHARS,
     errorStack: MAX_ERROR_STACK_CHARS,
     errorCode: MAX_ERROR_CODE_CHARS,
+    errorDetails: MAX_ERROR_DETAILS_BYTES,
     logLine: MAX_LOG_LINE_CHARS,
     serviceName: MAX_SERVICE_NAME_CHARS,
     methodPart: MAX_METHOD_PART_CHARS,
   };
-  return JSON.stringify({ argsBytes: limits.argsBytes, resultBytes: limits.resultBytes, methodParts: MAX_METHOD_PARTS, chars });
+  return JSON.stringify({ argsBytes: limits.argsBytes, resultBytes: limits.resultBytes, methodParts: MAX_METHOD_PARTS, causeDepth: MAX_ERROR_CAUSE_DEPTH, chars });
 }
 
 /**

@@ -11,7 +11,7 @@ import type { SandboxError } from "./types.js";
 export type TaskErrorFields = {
   name: string;
   message: string;
-  code: string;
+  code: string | number;
   stack: string | undefined;
   lengths: Record<"message" | "code" | "stack", number>;
 };
@@ -29,13 +29,14 @@ const EXCERPT_CHARS = 200;
 export function boundedTaskError(fields: TaskErrorFields): SandboxError {
   const { lengths } = fields;
   const tooLarge =
-    oversized("message", fields.message, lengths.message, MAX_ERROR_MESSAGE_CHARS) ?? oversized("code", fields.code, lengths.code, MAX_ERROR_CODE_CHARS);
+    oversized("message", fields.message, lengths.message, MAX_ERROR_MESSAGE_CHARS) ??
+    (typeof fields.code === "string" ? oversized("code", fields.code, lengths.code, MAX_ERROR_CODE_CHARS) : undefined);
   if (tooLarge !== undefined) return tooLarge;
   const error: SandboxError = { code: fields.code, name: cutChars(fields.name, MAX_ERROR_NAME_CHARS), message: fields.message };
   if (fields.stack !== undefined) error.stack = cutStack(fields.stack, Math.max(fields.stack.length, lengths.stack));
   for (const field of ["name", "message", "code", "stack"] as const) {
     const value = error[field];
-    const problem = value === undefined ? undefined : stringProblem(value);
+    const problem = typeof value === "string" ? stringProblem(value) : undefined;
     if (problem !== undefined) return sandboxError(ErrorCodes.resultNotStorable, `the task's error ${field} ${problem}`, "TypeError");
   }
   return error;

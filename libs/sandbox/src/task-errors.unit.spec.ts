@@ -10,8 +10,8 @@ const failure = async (body: string, onLog: (message: string) => void = () => {}
 
 /** Every string of the error is one PostgreSQL stores, within the bounds of @tasker/contracts. */
 function expectStorable(error: SandboxError): void {
-  for (const text of [error.code, error.name, error.message, error.stack ?? ""]) expect(stringProblem(text)).toBeUndefined();
-  expect(error.code.length).toBeLessThanOrEqual(MAX_ERROR_CODE_CHARS);
+  for (const text of [String(error.code), error.name, error.message, error.stack ?? ""]) expect(stringProblem(text)).toBeUndefined();
+  expect(String(error.code).length).toBeLessThanOrEqual(MAX_ERROR_CODE_CHARS);
   expect(error.name.length).toBeLessThanOrEqual(MAX_ERROR_NAME_CHARS);
   expect(error.message.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_CHARS);
   expect((error.stack ?? "").length).toBeLessThanOrEqual(MAX_ERROR_STACK_CHARS);
@@ -55,9 +55,11 @@ describe("the task's error is read once", () => {
 });
 
 describe("the task's error is bounded", () => {
-  it("treats an empty or non-string code as no code, and an empty or non-string name as Error", async () => {
+  it("keeps a finite numeric code a number, treats any other non-string or empty code as no code, and an empty or non-string name as Error", async () => {
     expect(await failure(`const e = new RangeError("m"); e.code = ""; throw e;`)).toMatchObject({ code: "TASK_ERROR", name: "RangeError" });
-    expect(await failure(`const e = new Error("m"); e.code = 42; e.name = ""; throw e;`)).toMatchObject({ code: "TASK_ERROR", name: "Error" });
+    expect(await failure(`const e = new Error("m"); e.code = 42; e.name = ""; throw e;`)).toMatchObject({ code: 42, name: "Error" });
+    expect(await failure(`const e = new Error("m"); e.code = NaN; throw e;`)).toMatchObject({ code: "TASK_ERROR" });
+    expect(await failure(`const e = new Error("m"); e.code = Infinity; throw e;`)).toMatchObject({ code: "TASK_ERROR" });
     expect(await failure(`throw { name: 7, message: "m", code: { nested: 1 } };`)).toMatchObject({ code: "TASK_ERROR", name: "Error", message: "m" });
   });
 

@@ -1,13 +1,19 @@
+import type { ErrorDetails, ErrorInfo } from "@tasker/contracts";
+
 /** A tool invocation made by task code. `seq` numbers the calls of one stack run 0, 1, 2, ... in call order. */
 export type ToolCall = { seq: number; service: string; method: string[]; args: unknown[] };
 
-/** The settled result of a call, delivered to the VM in a resume batch. `value` and `args` are JSON values. */
-export type CallResult =
-  | { seq: number; ok: true; value: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string; code: string } };
+/**
+ * The settled result of a call, delivered to the VM in a resume batch. `value` and `args` are JSON
+ * values; a failed call's task rejects with an Error rebuilt from `error` (see the README's "Writing a task").
+ */
+export type CallResult = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: ErrorInfo };
 
-/** Why a task failed, in a form that crosses process boundaries by `code`. */
-export type SandboxError = { code: string; name: string; message: string; stack?: string };
+/**
+ * Why a task failed, in a form that crosses process boundaries by `code` (a non-empty string, or the
+ * task's own finite number): an `ErrorInfo` with a `name` at every level of `cause`.
+ */
+export type SandboxError = { code: string | number; name: string; message: string; stack?: string; cause?: SandboxError; details?: ErrorDetails };
 
 /**
  * The state a task reached at the end of an activation, with `calls`: the calls made in this

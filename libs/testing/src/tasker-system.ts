@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { RecordedEvent } from "@tasker/contracts";
+import type { RecordedEvent, TaskErrorView } from "@tasker/contracts";
 import pg from "pg";
 import { historyViolations } from "./history-check.js";
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "./isolated-environment.js";
@@ -12,7 +12,7 @@ export interface RunView {
   status: string;
   input: unknown;
   result?: unknown;
-  error?: { code: string; message: string };
+  error?: TaskErrorView;
   logs: { at: string; level: string; message: string; stackRunId: string }[];
   waitingOn?: unknown[];
 }

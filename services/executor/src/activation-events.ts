@@ -66,11 +66,9 @@ export function activationEvents(record: ActivationRecord): TaskerEvent[] {
     case "completed":
       events.push({ type: "stack.completed", data: { stackRunId, result: (outcome.result ?? null) as never } });
       break;
-    case "failed": {
-      const { code, name, message, stack } = outcome.error;
-      events.push({ type: "stack.failed", data: { stackRunId, error: { code, name, message, ...(stack ? { stack } : {}) } } });
+    case "failed":
+      events.push({ type: "stack.failed", data: { stackRunId, error: outcome.error } });
       break;
-    }
     case "suspended":
       events.push({
         type: "vm.suspended",

@@ -19,11 +19,9 @@ export interface StackRunHistory {
   modules: Map<string, string>;
 }
 
-/** The sandbox's form of a recorded call result (errors cross by code, with their name and message). */
+/** The sandbox's form of a recorded call result: its value, or its error as recorded (the VM rebuilds it). */
 export function toSandboxResult(result: RecordedResult): CallResult {
-  return result.ok
-    ? { seq: result.seq, ok: true, value: result.value }
-    : { seq: result.seq, ok: false, error: { code: result.error.code, name: result.error.name ?? "Error", message: result.error.message } };
+  return result.ok ? { seq: result.seq, ok: true, value: result.value } : { seq: result.seq, ok: false, error: result.error };
 }
 
 /** Folds a run's events (in stream order) into the history of `stackRunId`. Pure. */

@@ -48,6 +48,31 @@ export type WaitingOnCall = z.infer<typeof WaitingOnCall>;
 /** The log lines a run's view holds at most: its last ones (a run may log without bound over its life). */
 export const MAX_VIEW_LOG_LINES = 1000;
 
+/**
+ * A run's error as the API shows it: the error the run failed with (a task's own error keeps its
+ * `code`, a string or a number, its `name` and `stack`), its `cause` in the same shape, and `details`,
+ * the error's own JSON-able properties (see the README's "Writing a task"). A cancelled run's error is
+ * a `CancelledError` with code `CANCELLED`.
+ */
+export type TaskErrorView = {
+  code: string | number;
+  message: string;
+  name: string;
+  stack?: string;
+  cause?: TaskErrorView;
+  details?: Record<string, z.core.util.JSONType>;
+};
+export const TaskErrorView: z.ZodType<TaskErrorView> = z.object({
+  code: z.union([z.string(), z.number()]),
+  message: z.string(),
+  name: z.string(),
+  stack: z.string().optional(),
+  get cause() {
+    return TaskErrorView.optional();
+  },
+  details: z.record(z.string(), z.json()).optional(),
+});
+
 /** `GET /tasks/:taskRunId` (and `/result`): a run as the read models show it. */
 export const TaskRunView = z.object({
   taskRunId: z.uuid(),
@@ -57,7 +82,7 @@ export const TaskRunView = z.object({
   /** Present once the run completed. */
   result: z.json().optional(),
   /** Present once the run failed or was cancelled. */
-  error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).optional(),
+  error: TaskErrorView.optional(),
   /** The run's last `MAX_VIEW_LOG_LINES` log lines, in order. */
   logs: z.array(TaskRunLogLine),
   /** Present when the run logged more: how many earlier lines `logs` leaves out (`tasker events` has them all). */

@@ -1,5 +1,5 @@
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
-import { SubmitTaskRequest, TaskRunIdParam, type TaskRunView, ValidationError } from "@tasker/contracts";
+import { SubmitTaskRequest, type TaskErrorView, TaskRunIdParam, type TaskRunView, ValidationError } from "@tasker/contracts";
 import { runNotFound } from "../http/api-error.js";
 import { parseRequest } from "../http/parse-request.js";
 import type { TaskRunReader } from "../tasks/task-run-reader.js";
@@ -23,6 +23,19 @@ function parseInputJson(text: string): unknown {
 
 const fieldOf = (path: readonly PropertyKey[]) => path.map(String).join(".") || "request";
 
+/** A `TaskError` message: the code as text, and as `codeNumber` too when it is a number. */
+function toTaskErrorMessage(error: TaskErrorView): Record<string, unknown> {
+  return {
+    code: String(error.code),
+    ...(typeof error.code === "number" ? { codeNumber: error.code } : {}),
+    message: error.message,
+    name: error.name,
+    ...(error.stack === undefined ? {} : { stack: error.stack }),
+    ...(error.cause ? { cause: toTaskErrorMessage(error.cause) } : {}),
+    ...(error.details ? { detailsJson: JSON.stringify(error.details) } : {}),
+  };
+}
+
 function toTaskRunMessage(run: TaskRunView) {
   return {
     taskRunId: run.taskRunId,
@@ -30,7 +43,7 @@ function toTaskRunMessage(run: TaskRunView) {
     status: run.status,
     inputJson: JSON.stringify(run.input),
     ...(run.status === "completed" ? { resultJson: JSON.stringify(run.result ?? null) } : {}),
-    ...(run.error ? { error: run.error } : {}),
+    ...(run.error ? { error: toTaskErrorMessage(run.error) } : {}),
     logs: run.logs,
     ...(run.logsOmitted ? { logsOmitted: run.logsOmitted } : {}),
     createdAt: run.createdAt,

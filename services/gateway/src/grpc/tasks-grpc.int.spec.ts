@@ -42,6 +42,35 @@ describe("the gRPC task API", () => {
     expect((await call(client, "GetTask", { taskRunId })).response).toMatchObject({ status: "completed", resultJson: '[1,"two"]' });
   });
 
+  it("shows a failed run's error as HTTP does: its name, a numeric code kept as a number too, its cause and details", async () => {
+    const taskRunId = (await call(client, "SubmitTask", { taskName: "greet" })).response!.taskRunId as string;
+    const cause = { code: "E_INNER", name: "TypeError", message: "inner", details: { status: 400 } };
+    const error = { code: 503, name: "HttpError", message: "unavailable", stack: "    at thrower (child:1:1)\n", cause, details: { retry: true } };
+    await gateway.platform.store.append(runStreamId(taskRunId), { guard: "run", version: 0 }, [{ type: "run.failed", data: { taskRunId, error } }]);
+    expect((await gateway.request("GET", `/tasks/${taskRunId}`)).body).toMatchObject({ status: "failed", error });
+    const read = await call(client, "GetTask", { taskRunId });
+    expect(read.response).toMatchObject({
+      status: "failed",
+      error: {
+        code: "503",
+        codeNumber: 503,
+        name: "HttpError",
+        message: "unavailable",
+        stack: error.stack,
+        detailsJson: '{"retry":true}',
+        cause: { code: "E_INNER", name: "TypeError", message: "inner", detailsJson: '{"status":400}', cause: null },
+      },
+    });
+    expect((read.response!.error as Record<string, unknown>)["cause"]).not.toHaveProperty("codeNumber");
+  });
+
+  it("names a cancelled run's error CancelledError", async () => {
+    const taskRunId = (await call(client, "SubmitTask", { taskName: "greet" })).response!.taskRunId as string;
+    await gateway.platform.store.append(runStreamId(taskRunId), { guard: "run", version: 0 }, [{ type: "run.cancelled", data: { taskRunId, reason: null } }]);
+    expect((await gateway.request("GET", `/tasks/${taskRunId}`)).body).toMatchObject({ status: "cancelled", error: { code: "CANCELLED", name: "CancelledError" } });
+    expect((await call(client, "GetTask", { taskRunId })).response).toMatchObject({ error: { code: "CANCELLED", name: "CancelledError" } });
+  });
+
   it("answers the same run for the same idempotency key", async () => {
     const first = await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-key" });
     const second = await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-key" });

@@ -27,6 +27,10 @@ describe("health, API docs and unknown routes", () => {
     const submit = body.paths["/tasks"].post;
     expect(JSON.stringify(submit.requestBody)).toContain("taskName");
     expect(submit.responses["202"]).toBeDefined();
+    const errorRef = body.paths["/tasks/{taskRunId}"].get.responses["200"].content["application/json"].schema.properties.error.allOf[0].$ref as string;
+    const error = body.components.schemas[errorRef.split("/").at(-1)!];
+    expect(error).toMatchObject({ required: ["code", "message", "name"], properties: { code: { anyOf: [{ type: "string" }, { type: "number" }] }, cause: { allOf: [{ $ref: errorRef }] } } });
+    expect(Object.keys(error.properties).sort()).toEqual(["cause", "code", "details", "message", "name", "stack"]);
     const ui = await fetch(`${gateway.url}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain("swagger");

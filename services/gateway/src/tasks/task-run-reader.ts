@@ -1,5 +1,5 @@
 import { Inject, Injectable } from "@nestjs/common";
-import { type ErrorInfo, type JsonValue, MAX_VIEW_LOG_LINES, type TaskRunLogLine, type TaskRunStatus, type TaskRunView, type WaitingOnCall } from "@tasker/contracts";
+import { type ErrorInfo, type JsonValue, MAX_VIEW_LOG_LINES, type TaskErrorView, type TaskRunLogLine, type TaskRunStatus, type TaskRunView, type WaitingOnCall } from "@tasker/contracts";
 import { READ_MODELS, type ReadModelsSql } from "../platform.token.js";
 
 interface RunRow {
@@ -33,6 +33,21 @@ export interface KeyedRun extends RunStatus {
   readonly input: JsonValue;
 }
 
+/**
+ * The API's form of a recorded error: every level named (errors recorded before every error had a
+ * name are `Error`s; a cancelled run's, which has none, is a `CancelledError`).
+ */
+function toErrorView(error: ErrorInfo, name = error.name ?? "Error"): TaskErrorView {
+  return {
+    code: error.code,
+    message: error.message,
+    name,
+    ...(error.stack ? { stack: error.stack } : {}),
+    ...(error.cause ? { cause: toErrorView(error.cause) } : {}),
+    ...(error.details ? { details: error.details } : {}),
+  };
+}
+
 function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): TaskRunView {
   const omitted = Number(run.log_count) - run.logs.length;
   return {
@@ -41,7 +56,7 @@ function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): T
     status: run.status,
     input: run.input,
     ...(run.status === "completed" ? { result: run.result } : {}),
-    ...(run.error ? { error: { code: run.error.code, message: run.error.message, ...(run.error.stack ? { stack: run.error.stack } : {}) } } : {}),
+    ...(run.error ? { error: toErrorView(run.error, run.error.name ?? (run.status === "cancelled" ? "CancelledError" : "Error")) } : {}),
     logs: run.logs.map((log) => ({ at: new Date(log.at).toISOString(), level: log.level, message: log.message, stackRunId: log.stack_run_id })),
     ...(omitted > 0 ? { logsOmitted: omitted } : {}),
     ...(run.status === "suspended" && run.waiting_on ? { waitingOn: run.waiting_on } : {}),
