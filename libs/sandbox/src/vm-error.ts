@@ -10,11 +10,10 @@ import type { SandboxError } from "./types.js";
 export type VmErrorRecord = { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; lengths?: unknown };
 
 /**
- * The `SandboxError` of a task failure, always within the bounds of `@tasker/contracts` and storable.
+ * The `SandboxError` of a task failure, always within the bounds of `@tasker/contracts`.
  * The thrown error's own non-empty string `code` wins (a child's failure keeps its code as it
  * propagates); QuickJS's resource errors map to the limit codes; anything else is `TASK_ERROR`. A
- * `message` or `code` over its bound is `ERROR_TOO_LARGE`, a string that cannot be stored
- * `RESULT_NOT_STORABLE` (see `boundedTaskError`).
+ * `message` or `code` over its bound is `ERROR_TOO_LARGE` (see `boundedTaskError`).
  */
 export function toSandboxError(record: VmErrorRecord): SandboxError {
   const name = nonEmptyString(record.name) ?? "Error";

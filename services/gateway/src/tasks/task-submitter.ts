@@ -23,14 +23,14 @@ export class TaskSubmitter {
    */
   async submit(request: SubmitTaskRequest): Promise<RunStatus> {
     const key = request.idempotencyKey ?? null;
-    const existing = key === null ? undefined : await this.runs.statusByIdempotencyKey(key);
+    const existing = key === null ? undefined : await this.runs.statusByIdempotencyKey(request.taskName, key);
     if (existing) return existing;
     const taskVersion = await this.catalog.currentVersion(request.taskName);
     if (taskVersion === undefined) {
       throw new ApiError(404, "TASK_NOT_FOUND", `no task function named "${request.taskName}" was published; publish it with POST /task-functions first`, "taskName");
     }
     const taskRunId = newId();
-    // The schema checked it is JSON that jsonb stores; `null` stands for "no input".
+    // The schema checked it is JSON (at most `MAX_JSON_DEPTH` deep); `null` stands for "no input".
     const input = (request.input ?? null) as JsonValue;
     const metadata = { correlationId: taskRunId };
     try {
@@ -43,7 +43,7 @@ export class TaskSubmitter {
         },
       ]);
     } catch (error) {
-      const winner = key !== null && isConcurrencyError(error) ? await this.runs.statusByIdempotencyKey(key) : undefined;
+      const winner = key !== null && isConcurrencyError(error) ? await this.runs.statusByIdempotencyKey(request.taskName, key) : undefined;
       if (winner) return winner;
       throw error;
     }
