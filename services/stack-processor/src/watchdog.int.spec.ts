@@ -168,8 +168,8 @@ describe("watchdog", () => {
   it("ends a run whose root's completion was never published, even beside a run it cannot handle", async () => {
     // A read model row of a run the event store does not have: the watchdog reports it, and goes on.
     await handle.platform.dataSource.query(
-      `INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, service, method, args, depth, status, created_at, updated_at)
-       VALUES ($1, $2, NULL, 'tasks', '["execute"]', '[]', 0, 'completed', now() - interval '1 hour', now() - interval '1 hour')`,
+      `INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, service, method, depth, status, created_at, updated_at)
+       VALUES ($1, $2, NULL, 'tasks', '["execute"]', 0, 'completed', now() - interval '1 hour', now() - interval '1 hour')`,
       [newId(), newId()],
     );
     const run = new HandRun(handle.platform.store);
