@@ -5,9 +5,10 @@ import type { Projection } from "./projection.js";
  * One statement allocates the versions, inserts the events, queues them in the outbox and runs the
  * projections: an append is a single round trip and a single (implicit) transaction. Parameters: $1
  * stream id, $2 number of events, $3 the events as a JSON array of {i, event_id, type, metadata}, $4
- * their data as a JSON array in the same order, then the condition's. The data goes apart and is
- * split by `json_array_elements`, which (unlike `json_to_recordset`) copies each document as written,
- * where a `\u0000` or an unpaired surrogate escape would make the parse refuse it. A version condition that does not hold yields no rows (the caller
+ * their data as a JSON array in the same order (the two zipped by `ROWS FROM`), then the condition's.
+ * The data goes apart and is split by `json_array_elements`, which (unlike `json_to_recordset`)
+ * copies each document as written, where a `\u0000` or an unpaired surrogate escape would make the
+ * parse refuse it. A version condition that does not hold yields no rows (the caller
  * turns that into a ConcurrencyError); guards and counts are taken by `tasker_take_conditions`, which
  * raises when one does not hold, so the statement rolls back whole.
  */
@@ -49,9 +50,9 @@ export function appendStatement(expected: ExpectedVersion, projections: readonly
   const text = `WITH ${cte},
     appended AS (
       INSERT INTO events (stream_id, version, event_id, type, data, metadata)
-      SELECT $1, stream.version - $2::integer + x.i, x.event_id, x.type, d.data, x.metadata
-      FROM stream, jsonb_to_recordset($3::jsonb) AS x(i integer, event_id uuid, type text, metadata jsonb)
-      JOIN json_array_elements($4::json) WITH ORDINALITY AS d(data, i) ON d.i = x.i
+      SELECT $1, stream.version - $2::integer + x.i, x.event_id, x.type, x.data, x.metadata
+      FROM stream, ROWS FROM (jsonb_to_recordset($3::jsonb) AS (i integer, event_id uuid, type text, metadata jsonb), json_array_elements($4::json))
+        AS x(i, event_id, type, metadata, data)
       RETURNING position, stream_id, version, event_id, type, data, metadata, recorded_at
     ),
     queued AS (INSERT INTO outbox (position) SELECT position FROM appended),
