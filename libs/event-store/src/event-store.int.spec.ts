@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { type JsonValue, newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { createTestDatabase } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -291,7 +291,7 @@ describe.each(backends)("the event store on $name", (backend) => {
 
     it("gives an event's data back as it was written", async () => {
       const { streamId, stackRunId } = newStream();
-      await store.append(streamId, "no_stream", [{ type: "stack.completed", data: { stackRunId, result: JSON.parse(written) as unknown } }]);
+      await store.append(streamId, "no_stream", [{ type: "stack.completed", data: { stackRunId, result: JSON.parse(written) as JsonValue } }]);
       const [event] = await store.readStream(streamId);
       expect(JSON.stringify((event!.data as { result: unknown }).result)).toBe(written);
     });
@@ -306,7 +306,7 @@ describe.each(backends)("the event store on $name", (backend) => {
       const projected = new EventStore({ dataSource, projections: [{ name: "seen", tables: ["seen"], applyFunction: "seen_apply" }] });
       try {
         const { streamId, stackRunId } = newStream();
-        const [event] = (await projected.append(streamId, "no_stream", [{ type: "stack.completed", data: { stackRunId, result: JSON.parse(written) as unknown } }])).events;
+        const [event] = (await projected.append(streamId, "no_stream", [{ type: "stack.completed", data: { stackRunId, result: JSON.parse(written) as JsonValue } }])).events;
         const row = { position: String(event!.metadata.position), stack_run_id: stackRunId, alpha: "a\uFFFDb", literal: "\\u0000" };
         const seen = "SELECT position::text AS position, stack_run_id, alpha, literal FROM seen WHERE stack_run_id = $1";
         expect(await dataSource.query(seen, [stackRunId])).toEqual([row]);

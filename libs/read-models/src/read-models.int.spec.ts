@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { newId, type NewEvent, runStreamId, taskFunctionStreamId } from "@tasker/contracts";
+import { type JsonValue, newId, type NewEvent, runStreamId, taskFunctionStreamId } from "@tasker/contracts";
 import { ConcurrencyError, EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
 import type { DataSource } from "typeorm";
@@ -127,7 +127,7 @@ describe("read models", () => {
 
   it("point at the events that hold a run's input as written, odd strings and all", async () => {
     const taskRunId = newId();
-    const input = JSON.parse(`{"zeta":"a\\u0000b","alpha":["\\ud800","x\\udc00y"],"__proto__":{"x":1}}`) as Record<string, unknown>;
+    const input = JSON.parse(`{"zeta":"a\\u0000b","alpha":["\\ud800","x\\udc00y"],"__proto__":{"x":1}}`) as JsonValue;
     await store.append(runStreamId(taskRunId), "no_stream", [
       { type: "run.submitted", data: { taskRunId, taskName: "odd", taskVersion: "v1", input, idempotencyKey: "k1" } },
       { type: "stack.created", data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["odd", input], depth: 0, taskVersion: "v1" } },
