@@ -5,7 +5,8 @@
  * themselves, and takes every time from them. `vm.suspended` reads the calls it waits on from
  * `stack_runs`, filled by earlier events. It reads names, ids, numbers and log lines from the data
  * (each event's parsed once); a run's input, result and error it records as the position of the event
- * that holds them, to be read from `events` as written.
+ * that holds them, to be read from `events` as written, and so a stack run's `stack.created` and its
+ * latest `resume.requested` (with the activation it asks for), which the watchdog reads by position.
  */
 export const createApplyFunction = `
 CREATE FUNCTION tasker_read_models_apply(events json) RETURNS void LANGUAGE plpgsql AS $$
@@ -37,8 +38,8 @@ BEGIN
       VALUES (run_id, d."taskName", d."taskVersion", e.position, 'queued', d."idempotencyKey", e.recorded_at, e.recorded_at);
     WHEN 'stack.created' THEN
       -- A call recorded after its run ended (an activation that lost the race with a cancel) is not live.
-      INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, seq, service, method, depth, status, created_at, updated_at)
-      SELECT d."stackRunId", run_id, d."parentStackRunId", d.seq, d.service, d.method, d.depth, 'pending', e.recorded_at, e.recorded_at
+      INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, seq, service, method, depth, status, created_position, created_at, updated_at)
+      SELECT d."stackRunId", run_id, d."parentStackRunId", d.seq, d.service, d.method, d.depth, 'pending', e.position, e.recorded_at, e.recorded_at
       WHERE NOT EXISTS (SELECT 1 FROM task_runs WHERE task_run_id = run_id AND status IN ('completed', 'failed', 'cancelled'));
       IF d."parentStackRunId" IS NULL THEN
         UPDATE task_runs SET root_stack_run_id = d."stackRunId" WHERE task_run_id = run_id;
@@ -49,6 +50,8 @@ BEGIN
       UPDATE task_runs SET status = 'processing', waiting_on = NULL, updated_at = e.recorded_at
       WHERE task_run_id = run_id AND root_stack_run_id = d."stackRunId" AND status NOT IN ('completed', 'failed', 'cancelled');
     WHEN 'resume.requested' THEN
+      UPDATE stack_runs SET requested_activation = d.activation, resume_position = e.position
+      WHERE stack_run_id = d."stackRunId" AND coalesce(requested_activation, 0) < d.activation;
       -- Handed back to the executor: the run is moving again.
       UPDATE task_runs SET status = 'processing', waiting_on = NULL, updated_at = e.recorded_at
       WHERE task_run_id = run_id AND root_stack_run_id = d."stackRunId" AND status NOT IN ('completed', 'failed', 'cancelled');

@@ -6,8 +6,10 @@ import { createApplyFunction } from "./apply-function.js";
  * Values are read as written: a run's input, result and error come from the events that hold them
  * (`task_runs.submitted_position`, `task_runs.ended_position`) instead of `jsonb` copies that
  * reordered their keys and could not hold a `\u0000`; `stack_runs` keeps no copy of its calls'
- * arguments and outcomes (nothing read them), `task_functions.params` keeps its order (`json`). The
- * apply function takes the events as `json`. An idempotency key is one task's: unique per task name.
+ * arguments and outcomes (nothing read them) but the positions of its `stack.created` and of its
+ * latest `resume.requested` (and the activation that asks for), so that the watchdog never parses
+ * an event to find them; `task_functions.params` keeps its order (`json`). The apply function takes
+ * the events as `json`. An idempotency key is one task's: unique per task name.
  */
 export class ValuesAsWritten1765000060000 implements MigrationInterface {
   name = "ValuesAsWritten1765000060000";
@@ -26,7 +28,23 @@ export class ValuesAsWritten1765000060000 implements MigrationInterface {
         DROP COLUMN input, DROP COLUMN result, DROP COLUMN error,
         DROP CONSTRAINT task_runs_idempotency_key_key`);
     await runner.query(`CREATE UNIQUE INDEX task_runs_idempotency_key ON task_runs (task_name, idempotency_key)`);
-    await runner.query(`ALTER TABLE stack_runs DROP COLUMN args, DROP COLUMN result, DROP COLUMN error`);
+    await runner.query(`
+      ALTER TABLE stack_runs DROP COLUMN args, DROP COLUMN result, DROP COLUMN error,
+        ADD COLUMN created_position bigint, ADD COLUMN requested_activation integer, ADD COLUMN resume_position bigint`);
+    // Events recorded before this version came from jsonb: every string in them is one text holds.
+    await runner.query(`
+      UPDATE stack_runs s SET created_position = e.position
+      FROM events e WHERE e.stream_id = 'run:' || s.task_run_id AND e.type = 'stack.created' AND e.data->>'stackRunId' = s.stack_run_id::text`);
+    await runner.query(`
+      UPDATE stack_runs s SET requested_activation = latest.activation, resume_position = latest.position
+      FROM (
+        SELECT DISTINCT ON (e.data->>'stackRunId') e.data->>'stackRunId' AS stack_run_id, (e.data->>'activation')::int AS activation, e.position
+        FROM events e JOIN stack_runs r ON e.stream_id = 'run:' || r.task_run_id
+        WHERE e.type = 'resume.requested'
+        ORDER BY e.data->>'stackRunId', (e.data->>'activation')::int DESC
+      ) latest
+      WHERE latest.stack_run_id = s.stack_run_id::text`);
+    await runner.query(`ALTER TABLE stack_runs ALTER COLUMN created_position SET NOT NULL`);
     await runner.query(`ALTER TABLE task_functions ALTER COLUMN params TYPE json USING params::json`);
     await runner.query(createApplyFunction);
   }
@@ -35,7 +53,9 @@ export class ValuesAsWritten1765000060000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP FUNCTION tasker_read_models_apply(json)`);
     await runner.query(`ALTER TABLE task_functions ALTER COLUMN params TYPE jsonb USING params::jsonb`);
-    await runner.query(`ALTER TABLE stack_runs ADD COLUMN args jsonb, ADD COLUMN result jsonb, ADD COLUMN error jsonb`);
+    await runner.query(`
+      ALTER TABLE stack_runs DROP COLUMN created_position, DROP COLUMN requested_activation, DROP COLUMN resume_position,
+        ADD COLUMN args jsonb, ADD COLUMN result jsonb, ADD COLUMN error jsonb`);
     await runner.query(`
       UPDATE stack_runs s SET
         args = (SELECT (tasker_sql_json(e.data)->'args')::jsonb FROM events e
