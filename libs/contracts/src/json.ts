@@ -5,9 +5,10 @@ import { MAX_ERROR_CAUSE_DEPTH, MAX_ERROR_CODE_CHARS, MAX_ERROR_DETAILS_BYTES, M
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * Any JSON value PostgreSQL stores: what a task may take as input, return, or pass to a tool. Checked
- * iteratively (no `\u0000`, no unpaired surrogate, at most `MAX_JSON_DEPTH` levels), so that no value
- * can overflow a validator's stack; an issue names the path of the offending part.
+ * Any JSON value: what a task may take as input, return, or pass to a tool. Any string, `\u0000` and
+ * unpaired surrogates included (values are stored as written). Checked iteratively (at most
+ * `MAX_JSON_DEPTH` levels), so that no value can overflow a validator's stack; an issue names the path
+ * of the offending part.
  */
 export const JsonValue = z.custom<JsonValue>().superRefine((value, context) => {
   const problem = findUnstorableJson(value);

@@ -4,8 +4,11 @@ import type { Projection } from "./projection.js";
 /*
  * One statement allocates the versions, inserts the events, queues them in the outbox and runs the
  * projections: an append is a single round trip and a single (implicit) transaction. Parameters: $1
- * stream id, $2 number of events, $3 the events as a JSON array of {i, event_id, type, data,
- * metadata}, then the condition's. A version condition that does not hold yields no rows (the caller
+ * stream id, $2 number of events, $3 the events as a JSON array of {i, event_id, type, metadata}, $4
+ * their data as a JSON array in the same order (the two zipped by `ROWS FROM`), then the condition's.
+ * The data goes apart and is split by `json_array_elements`, which (unlike `json_to_recordset`)
+ * copies each document as written, where a `\u0000` or an unpaired surrogate escape would make the
+ * parse refuse it. A version condition that does not hold yields no rows (the caller
  * turns that into a ConcurrencyError); guards and counts are taken by `tasker_take_conditions`, which
  * raises when one does not hold, so the statement rolls back whole.
  */
@@ -19,21 +22,27 @@ function streamClause(expected: ExpectedVersion): { cte: string; params: unknown
   }
   if (typeof expected === "number") {
     return {
-      cte: `stream AS (UPDATE streams SET version = version + $2::integer WHERE stream_id = $1 AND version = $4 RETURNING version)`,
+      cte: `stream AS (UPDATE streams SET version = version + $2::integer WHERE stream_id = $1 AND version = $5 RETURNING version)`,
       params: [expected],
     };
   }
   const { guards, counts } = conditionsOf(expected);
   return {
-    cte: `stream AS MATERIALIZED (SELECT tasker_take_conditions($1, $2::integer, $4::jsonb, $5::jsonb) AS version)`,
+    cte: `stream AS MATERIALIZED (SELECT tasker_take_conditions($1, $2::integer, $5::jsonb, $6::jsonb) AS version)`,
     params: [JSON.stringify(guards.map(({ guard, version, check }) => ({ guard, version, check: check === true }))), JSON.stringify(counts)],
   };
 }
 
-/** Calls every projection function with the appended rows (NULL when the condition failed: a no-op). */
+/**
+ * Calls every projection function with the appended rows (NULL when the condition failed: a no-op),
+ * each row's data as `tasker_sql_json` renders it.
+ */
 export function projectClause(projections: readonly Projection[], rows: string): string {
   const calls = projections.map((projection) => `${projection.applyFunction}(events)`);
-  return `SELECT ${["1", ...calls].join(", ")} FROM (SELECT jsonb_agg(to_jsonb(r) ORDER BY r.position) AS events FROM ${rows} r) batch`;
+  return `SELECT ${["1", ...calls].join(", ")} FROM (
+    SELECT json_agg(to_json(r) ORDER BY r.position) AS events
+    FROM (SELECT position, stream_id, version, event_id, type, tasker_sql_json(data) AS data, metadata, recorded_at FROM ${rows}) r
+  ) batch`;
 }
 
 export function appendStatement(expected: ExpectedVersion, projections: readonly Projection[]): { text: string; extraParams: unknown[] } {
@@ -42,7 +51,8 @@ export function appendStatement(expected: ExpectedVersion, projections: readonly
     appended AS (
       INSERT INTO events (stream_id, version, event_id, type, data, metadata)
       SELECT $1, stream.version - $2::integer + x.i, x.event_id, x.type, x.data, x.metadata
-      FROM stream, jsonb_to_recordset($3::jsonb) AS x(i integer, event_id uuid, type text, data jsonb, metadata jsonb)
+      FROM stream, ROWS FROM (jsonb_to_recordset($3::jsonb) AS (i integer, event_id uuid, type text, metadata jsonb), json_array_elements($4::json))
+        AS x(i, event_id, type, metadata, data)
       RETURNING position, stream_id, version, event_id, type, data, metadata, recorded_at
     ),
     queued AS (INSERT INTO outbox (position) SELECT position FROM appended),

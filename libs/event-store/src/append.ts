@@ -9,15 +9,17 @@ import type { Sql } from "./sql.js";
 
 const UNIQUE_VIOLATION = "23505";
 
-/** Validates the events (throwing `InvalidEventError` naming the field) into the JSON the statement reads. */
-function serialise(events: readonly NewEvent[]): string {
-  return JSON.stringify(
-    events.map((event, index) => {
-      const { type, data } = parseEvent(event);
-      const { traceparent = null, causationId = null, correlationId = null } = event.metadata ?? {};
-      return { i: index + 1, event_id: newId(), type, data, metadata: { traceparent, causationId, correlationId, schemaVersion: EVENT_SCHEMA_VERSION } };
-    }),
-  );
+/**
+ * Validates the events (throwing `InvalidEventError` naming the field) into the JSON the statement
+ * reads: the events without their data, and their data, each as a JSON array in the events' order.
+ */
+function serialise(events: readonly NewEvent[]): { rows: string; data: string } {
+  const parsed = events.map((event) => ({ event, ...parseEvent(event) }));
+  const rows = parsed.map(({ event, type }, index) => {
+    const { traceparent = null, causationId = null, correlationId = null } = event.metadata ?? {};
+    return { i: index + 1, event_id: newId(), type, metadata: { traceparent, causationId, correlationId, schemaVersion: EVENT_SCHEMA_VERSION } };
+  });
+  return { rows: JSON.stringify(rows), data: JSON.stringify(parsed.map(({ data }) => data)) };
 }
 
 async function actualVersion(sql: Sql, streamId: string): Promise<string> {
@@ -60,11 +62,11 @@ export async function append(
   events: readonly NewEvent[],
 ): Promise<RecordedEvent[]> {
   if (events.length === 0) throw new RangeError("append needs at least one event");
-  const json = serialise(events);
+  const { rows: eventRows, data } = serialise(events);
   const { text, extraParams } = appendStatement(expected, projections);
   let rows: EventRow[];
   try {
-    rows = await sql.rows<EventRow>(text, [streamId, events.length, json, ...extraParams]);
+    rows = await sql.rows<EventRow>(text, [streamId, events.length, eventRows, data, ...extraParams]);
   } catch (error) {
     throw conditionError(error, streamId, expected) ?? error;
   }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { type JsonValue, newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { createTestDatabase } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -281,6 +281,40 @@ describe.each(backends)("the event store on $name", (backend) => {
         field: "data.level",
       });
       expect(await store.readStream(streamId)).toEqual([]);
+    });
+  });
+
+  describe("data as written", () => {
+    // A result a task may return: keys out of order, a __proto__ key, strings jsonb refuses, and a
+    // literal backslash-u text that must not be taken for an escape.
+    const written = `{"zeta":1,"alpha":"a\\u0000b","__proto__":{"x":1},"s":["\\ud800","x\\udc00y"],"literal":"\\\\u0000","mm":{"b":1,"a":2}}`;
+
+    it("gives an event's data back as it was written", async () => {
+      const { streamId, stackRunId } = newStream();
+      await store.append(streamId, "no_stream", [{ type: "stack.completed", data: { stackRunId, result: JSON.parse(written) as JsonValue } }]);
+      const [event] = await store.readStream(streamId);
+      expect(JSON.stringify((event!.data as { result: unknown }).result)).toBe(written);
+    });
+
+    it("lets a projection read the ids of such an event, on append and on a rebuild", async () => {
+      await dataSource.query("CREATE TABLE seen (position bigint PRIMARY KEY, stack_run_id uuid, alpha text, literal text)");
+      await dataSource.query(`
+        CREATE FUNCTION seen_apply(events json) RETURNS void LANGUAGE sql AS $$
+          INSERT INTO seen SELECT x.position, (x.data->>'stackRunId')::uuid, x.data->'result'->>'alpha', x.data->'result'->>'literal'
+          FROM json_to_recordset(events) AS x(position bigint, type text, data json) WHERE x.type = 'stack.completed'
+        $$`);
+      const projected = new EventStore({ dataSource, projections: [{ name: "seen", tables: ["seen"], applyFunction: "seen_apply" }] });
+      try {
+        const { streamId, stackRunId } = newStream();
+        const [event] = (await projected.append(streamId, "no_stream", [{ type: "stack.completed", data: { stackRunId, result: JSON.parse(written) as JsonValue } }])).events;
+        const row = { position: String(event!.metadata.position), stack_run_id: stackRunId, alpha: "a\uFFFDb", literal: "\\u0000" };
+        const seen = "SELECT position::text AS position, stack_run_id, alpha, literal FROM seen WHERE stack_run_id = $1";
+        expect(await dataSource.query(seen, [stackRunId])).toEqual([row]);
+        await projected.rebuildProjections();
+        expect(await dataSource.query(seen, [stackRunId])).toEqual([row]);
+      } finally {
+        await projected.close();
+      }
     });
   });
 

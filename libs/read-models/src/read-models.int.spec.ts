@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { newId, type NewEvent, runStreamId, taskFunctionStreamId } from "@tasker/contracts";
-import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
+import { type JsonValue, newId, type NewEvent, runStreamId, taskFunctionStreamId } from "@tasker/contracts";
+import { ConcurrencyError, EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +85,12 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
   return result;
 }
 
+/** The type and data (as written) of the event at `position`. */
+async function eventAt(position: string): Promise<{ type: string; data: unknown }> {
+  const [event] = await dataSource.query("SELECT type, data FROM events WHERE position = $1", [position]);
+  return event;
+}
+
 describe("read models", () => {
   it("follow a run's life, and a rebuild from the events reproduces them exactly", async () => {
     await publish("parent", "module.exports = async () => 1");
@@ -95,9 +101,11 @@ describe("read models", () => {
     const waiting = await run("suspended");
 
     const live = await snapshot();
-    const runs = Object.fromEntries((live.task_runs as { task_run_id: string }[]).map((row) => [row.task_run_id, row]));
-    expect(runs[done.taskRunId]).toMatchObject({ status: "completed", result: { total: 6 }, waiting_on: null, root_stack_run_id: done.root });
-    expect(runs[failed.taskRunId]).toMatchObject({ status: "failed", error: { code: "TASK_ERROR", message: "boom" } });
+    const runs = Object.fromEntries((live.task_runs as { task_run_id: string; ended_position: string }[]).map((row) => [row.task_run_id, row]));
+    expect(runs[done.taskRunId]).toMatchObject({ status: "completed", waiting_on: null, root_stack_run_id: done.root });
+    expect(await eventAt(runs[done.taskRunId]!.ended_position)).toEqual({ type: "run.completed", data: { taskRunId: done.taskRunId, result: { total: 6 } } });
+    expect(runs[failed.taskRunId]).toMatchObject({ status: "failed" });
+    expect(await eventAt(runs[failed.taskRunId]!.ended_position)).toMatchObject({ type: "run.failed", data: { error: { code: "TASK_ERROR", message: "boom" } } });
     expect(runs[waiting.taskRunId]).toMatchObject({
       status: "suspended",
       waiting_on: waiting.children.map((stackRunId, seq) => ({ stackRunId, seq, service: "gapi", method: ["admin", "domains", "list"] })),
@@ -115,5 +123,30 @@ describe("read models", () => {
     const replayed = await store.rebuildProjections();
     expect(replayed).toBe(Number((await dataSource.query("SELECT count(*) AS n FROM events"))[0].n));
     expect(await snapshot()).toEqual(live);
+  });
+
+  it("point at the events that hold a run's input as written, odd strings and all", async () => {
+    const taskRunId = newId();
+    const input = JSON.parse(`{"zeta":"a\\u0000b","alpha":["\\ud800","x\\udc00y"],"__proto__":{"x":1}}`) as JsonValue;
+    await store.append(runStreamId(taskRunId), "no_stream", [
+      { type: "run.submitted", data: { taskRunId, taskName: "odd", taskVersion: "v1", input, idempotencyKey: "k1" } },
+      { type: "stack.created", data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["odd", input], depth: 0, taskVersion: "v1" } },
+    ]);
+    const [run] = await dataSource.query("SELECT task_name, status, submitted_position, idempotency_key FROM task_runs WHERE task_run_id = $1", [taskRunId]);
+    expect(run).toMatchObject({ task_name: "odd", status: "queued", idempotency_key: "k1" });
+    const [text] = await dataSource.query("SELECT data::text AS data FROM events WHERE position = $1", [run.submitted_position]);
+    expect(text.data).toContain(`"input":{"zeta":"a\\u0000b","alpha":["\\ud800","x\\udc00y"],"__proto__":{"x":1}}`);
+  });
+
+  it("scope an idempotency key to its task: the same key may start a run of another task, never a second of the same", async () => {
+    const submit = (taskName: string) => {
+      const taskRunId = newId();
+      return store.append(runStreamId(taskRunId), "no_stream", [
+        { type: "run.submitted", data: { taskRunId, taskName, taskVersion: "v1", input: null, idempotencyKey: "shared-key" } },
+      ]);
+    };
+    await submit("first");
+    await submit("second");
+    await expect(submit("first")).rejects.toBeInstanceOf(ConcurrencyError);
   });
 });

@@ -39,8 +39,8 @@ export class CallLedger {
   /**
    * Registers a call and returns its seq, or the error its promise rejects with: an invalid address
    * (`INVALID_ARGUMENT`), arguments over `argsBytes` or, with the activation's earlier calls, over
-   * `argsBytesPerActivation` (`ARGS_TOO_LARGE`), or arguments that cannot be stored
-   * (`RESULT_NOT_STORABLE`, `STACK_LIMIT`). A refused call takes no seq: it depends only on the code and
+   * `argsBytesPerActivation` (`ARGS_TOO_LARGE`), or arguments nested deeper than
+   * `MAX_JSON_DEPTH` (`STACK_LIMIT`). A refused call takes no seq: it depends only on the code and
    * the activation's earlier calls, so replay refuses it again. A call over the activation's limit, or
    * one that contradicts the journal, fails the VM fatally and throws.
    */

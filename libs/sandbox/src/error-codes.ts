@@ -23,11 +23,6 @@ export const ErrorCodes = {
   invalidArgument: "INVALID_ARGUMENT",
   /** The task's return value is not a JSON value. */
   resultNotSerializable: "RESULT_NOT_SERIALIZABLE",
-  /**
-   * A value cannot be stored (PostgreSQL `text`/`jsonb`): a `\u0000` or an unpaired UTF-16 surrogate in
-   * the task's result, its error, or a call's arguments.
-   */
-  resultNotStorable: "RESULT_NOT_STORABLE",
   /** The task's error has a `message` or `code` longer than the bounds of `@tasker/contracts`. */
   errorTooLarge: "ERROR_TOO_LARGE",
   /** The task's code does not export a function in any of the supported forms. */

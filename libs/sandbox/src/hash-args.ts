@@ -12,8 +12,7 @@ export function hashArgs(args: unknown[]): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, member: unknown) => {
     if (member === null || typeof member !== "object" || Array.isArray(member)) return member;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(member).sort()) sorted[key] = (member as Record<string, unknown>)[key];
-    return sorted;
+    // fromEntries defines each key, so a `__proto__` key stays a member rather than setting the prototype.
+    return Object.fromEntries(Object.keys(member).sort().map((key) => [key, (member as Record<string, unknown>)[key]]));
   }) ?? "null";
 }

@@ -12,4 +12,10 @@ describe("hashArgs", () => {
     expect(hashArgs([{ a: 1 }])).not.toBe(hashArgs([{ a: "1" }]));
     expect(hashArgs([])).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it("counts a __proto__ key as a member like any other", () => {
+    const withProto: unknown = JSON.parse('{"__proto__":{"x":1},"a":2}');
+    expect(canonicalJson([withProto])).toBe('[{"__proto__":{"x":1},"a":2}]');
+    expect(hashArgs([withProto])).not.toBe(hashArgs([{ a: 2 }]));
+  });
 });

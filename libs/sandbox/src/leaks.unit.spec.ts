@@ -59,9 +59,9 @@ it("leaks nothing across task forms, helpers, failures, limits and replay", asyn
     "completed",
     "completed",
     "STACK_LIMIT",
-    "RESULT_NOT_STORABLE",
+    "completed",
     "ERROR_TOO_LARGE",
-    "RESULT_NOT_STORABLE",
+    "TASK_ERROR",
     "completed",
   ]);
 

@@ -1,4 +1,4 @@
-import { MAX_ERROR_CODE_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS, MAX_ERROR_STACK_CHARS, storableText, stringProblem } from "@tasker/contracts";
+import { MAX_ERROR_CODE_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS, MAX_ERROR_STACK_CHARS, storableText } from "@tasker/contracts";
 import { ErrorCodes } from "./error-codes.js";
 import { sandboxError } from "./sandbox-failure.js";
 import { cutChars } from "./storable-text.js";
@@ -23,8 +23,8 @@ const EXCERPT_CHARS = 200;
  * The task's error within the bounds of `@tasker/contracts`. A name or stack over its bound is cut (a
  * stack keeps its first frames and ends with a line saying so). A message or code over its bound makes
  * the error `ERROR_TOO_LARGE`, a `RangeError` that gives the length and the limit and quotes the first
- * 200 characters, made storable. A field holding a `\u0000` or an unpaired surrogate makes it
- * `RESULT_NOT_STORABLE`, a `TypeError` that names the field without quoting it.
+ * 200 characters, made storable. Any other string is kept as it is, `\u0000` and unpaired surrogates
+ * included: an error is a value, stored as written.
  */
 export function boundedTaskError(fields: TaskErrorFields): SandboxError {
   const { lengths } = fields;
@@ -34,11 +34,6 @@ export function boundedTaskError(fields: TaskErrorFields): SandboxError {
   if (tooLarge !== undefined) return tooLarge;
   const error: SandboxError = { code: fields.code, name: cutChars(fields.name, MAX_ERROR_NAME_CHARS), message: fields.message };
   if (fields.stack !== undefined) error.stack = cutStack(fields.stack, Math.max(fields.stack.length, lengths.stack));
-  for (const field of ["name", "message", "code", "stack"] as const) {
-    const value = error[field];
-    const problem = typeof value === "string" ? stringProblem(value) : undefined;
-    if (problem !== undefined) return sandboxError(ErrorCodes.resultNotStorable, `the task's error ${field} ${problem}`, "TypeError");
-  }
   return error;
 }
 

@@ -8,7 +8,7 @@ import { toSandboxError, type VmErrorRecord } from "./vm-error.js";
 /**
  * How a task that settled ended, from what the prelude reported: its error record JSON (bounded
  * by `toSandboxError`), or its result JSON (`undefined` for `undefined`), which must fit `resultBytes`
- * (`RESULT_TOO_LARGE`) and be storable (`RESULT_NOT_STORABLE`, `STACK_LIMIT` beyond `MAX_JSON_DEPTH`).
+ * (`RESULT_TOO_LARGE`) and nest at most `MAX_JSON_DEPTH` levels (`STACK_LIMIT`).
  */
 export function settledOutcome(ok: boolean, json: string | undefined, resultBytes: number): Ending {
   if (!ok) return { kind: "failed", error: toSandboxError(JSON.parse(json ?? "{}") as VmErrorRecord) };

@@ -5,9 +5,8 @@ import { describePath } from "./storable-text.js";
 import type { SandboxError } from "./types.js";
 
 /**
- * Why a value `JSON.parse` made cannot be stored as `jsonb`, as the error its producer gets, or
- * undefined when it can: a `\u0000` or an unpaired surrogate is `RESULT_NOT_STORABLE`, nesting deeper
- * than `MAX_JSON_DEPTH` is `STACK_LIMIT`, and a member that is not JSON (which `JSON.parse` cannot
+ * Why a value `JSON.parse` made cannot be stored, as the error its producer gets, or undefined when
+ * it can (any string can: values are stored as written): nesting deeper than `MAX_JSON_DEPTH` is `STACK_LIMIT`, and a member that is not JSON (which `JSON.parse` cannot
  * make, but the check is total) is `notJsonCode`. `what` names the value in the singular ("the task's
  * result"), `root` starts the path shown. Iterative: any depth is safe.
  */
@@ -16,8 +15,6 @@ export function unstorableJsonError(value: unknown, what: string, root: string, 
   if (problem === undefined) return undefined;
   const where = describePath(root, problem.path);
   switch (problem.kind) {
-    case "character":
-      return sandboxError(ErrorCodes.resultNotStorable, `${what}, at ${where}, ${problem.message}`, "TypeError");
     case "depth":
       return sandboxError(ErrorCodes.stackLimit, `${what} nests deeper than ${MAX_JSON_DEPTH} levels at ${where}`, "RangeError");
     case "type":

@@ -16,8 +16,8 @@ export type VmErrorRecord = { name?: unknown; message?: unknown; stack?: unknown
  * The `SandboxError` of a task failure, always within the bounds of `@tasker/contracts` and storable.
  * The thrown error's own non-empty string or finite number `code` wins (a child's failure keeps its
  * code, and its type, as it propagates); QuickJS's resource errors map to the limit codes; anything
- * else is `TASK_ERROR`. A `message` or `code` over its bound is `ERROR_TOO_LARGE`, a string that cannot
- * be stored `RESULT_NOT_STORABLE` (see `boundedTaskError`). Its `cause` is made the same way, one
+ * else is `TASK_ERROR`. A `message` or `code` over its bound is `ERROR_TOO_LARGE` (see
+ * `boundedTaskError`). Its `cause` is made the same way, one
  * level deeper (`depth`, 0 for the thrown error), to `MAX_ERROR_CAUSE_DEPTH` levels; `details` comes
  * from `errorDetails`.
  */

@@ -24,13 +24,14 @@ export class HandRun {
     this.streamId = runStreamId(this.taskRunId);
   }
 
-  submit(): Promise<unknown> {
+  /** The run's first events, as the gateway appends them: `input` is the run's and its root call's. */
+  submit(input: JsonValue = null): Promise<unknown> {
     const { taskRunId, rootId } = this;
     return this.store.append(this.streamId, "no_stream", [
-      { type: "run.submitted", data: { taskRunId, taskName: "t", taskVersion: "v1", input: null, idempotencyKey: null } },
+      { type: "run.submitted", data: { taskRunId, taskName: "t", taskVersion: "v1", input, idempotencyKey: null } },
       {
         type: "stack.created",
-        data: { stackRunId: rootId, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["t", null], depth: 0, taskVersion: "v1" },
+        data: { stackRunId: rootId, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["t", input], depth: 0, taskVersion: "v1" },
       },
     ]);
   }

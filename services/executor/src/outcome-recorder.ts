@@ -203,7 +203,7 @@ export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: rea
   return (events) => events.map((event) => ({ ...event, metadata }));
 }
 
-// PostgreSQL's data exceptions (22xxx: a value jsonb or text refuses) and program limits (54xxx: nested too deep).
+// PostgreSQL's data exceptions (22xxx: a string a `text` column refuses) and program limits (54xxx: nested too deep).
 const UNSTORABLE_SQLSTATE = /^(22|54)/;
 
 /** Whether the store refused the events for what they hold, which no retry changes. */

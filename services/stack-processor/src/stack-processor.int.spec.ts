@@ -76,7 +76,10 @@ describe("stack-processor", () => {
     expect(completed!.data).toEqual({ taskRunId: run.taskRunId, result: { count: 2 } });
     const rows = await platform.dataSource.query("SELECT count(*)::int AS n FROM stack_runs WHERE task_run_id = $1", [run.taskRunId]);
     expect(rows[0].n).toBe(0);
-    const [taskRun] = await platform.dataSource.query("SELECT status, result FROM task_runs WHERE task_run_id = $1", [run.taskRunId]);
+    const [taskRun] = await platform.dataSource.query(
+      "SELECT t.status, e.data->'result' AS result FROM task_runs t JOIN events e ON e.position = t.ended_position WHERE t.task_run_id = $1",
+      [run.taskRunId],
+    );
     expect(taskRun).toEqual({ status: "completed", result: { count: 2 } });
   });
 

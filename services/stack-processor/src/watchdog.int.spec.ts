@@ -89,6 +89,15 @@ describe("watchdog", () => {
     expect(calls.seen[0]!.msgId).toBe(`${created!.metadata.eventId}:after:0`);
   });
 
+  it("sends again a lost call whose arguments hold what PostgreSQL's json operators refuse", async () => {
+    const run = new HandRun(handle.platform.store);
+    const calls = watch(`${env.prefix}.run.${run.taskRunId}.stack.created.tasks`);
+    await appendUnpublished(run, (silent) => silent.submit({ text: "a\u0000b", lone: "\ud800" }));
+    await calls.until(1);
+    calls.stop();
+    expect(calls.seen[0]!.event.data).toMatchObject({ args: ["t", { text: "a\u0000b", lone: "\ud800" }] });
+  });
+
   it("sends again a call its worker acknowledged without recording anything, then fails it with UNPROCESSED", async () => {
     const stop = await worker("lossy_executor", "run.*.stack.created.tasks", true);
     try {
@@ -168,8 +177,8 @@ describe("watchdog", () => {
   it("ends a run whose root's completion was never published, even beside a run it cannot handle", async () => {
     // A read model row of a run the event store does not have: the watchdog reports it, and goes on.
     await handle.platform.dataSource.query(
-      `INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, service, method, args, depth, status, created_at, updated_at)
-       VALUES ($1, $2, NULL, 'tasks', '["execute"]', '[]', 0, 'completed', now() - interval '1 hour', now() - interval '1 hour')`,
+      `INSERT INTO stack_runs (stack_run_id, task_run_id, parent_stack_run_id, service, method, depth, status, created_position, created_at, updated_at)
+       VALUES ($1, $2, NULL, 'tasks', '["execute"]', 0, 'completed', 0, now() - interval '1 hour', now() - interval '1 hour')`,
       [newId(), newId()],
     );
     const run = new HandRun(handle.platform.store);

@@ -3,12 +3,12 @@ import { z } from "zod";
 /** How deep a JSON value may nest: deeper input is refused before any recursive code walks it. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Why a value cannot be stored as PostgreSQL `jsonb`, and where (a dotted path below the value). */
+/** Why a value cannot be stored, and where (a dotted path below the value). */
 export interface StorableProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
-  /** `character`: a `\u0000` or an unpaired surrogate; `depth`: nested too deep; `type`: not a JSON value. */
-  readonly kind: "character" | "depth" | "type";
+  /** `depth`: nested too deep; `type`: not a JSON value. */
+  readonly kind: "depth" | "type";
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -31,9 +31,9 @@ export function stringProblem(text: string): string | undefined {
 }
 
 /**
- * The first reason `value` (as `JSON.parse` made it) cannot be stored as `jsonb`: a `\u0000` or an
- * unpaired surrogate in a string or key, nesting deeper than `MAX_JSON_DEPTH`, or a non-JSON value.
- * Iterative, so hostile nesting cannot overflow the stack.
+ * The first reason `value` (as `JSON.parse` made it) cannot be stored: nesting deeper than
+ * `MAX_JSON_DEPTH`, or a non-JSON value. Any string is fine, `\u0000` and unpaired surrogates
+ * included: values are stored as written (`json`). Iterative, so hostile nesting cannot overflow the stack.
  */
 export function findUnstorableJson(value: unknown): StorableProblem | undefined {
   const pending: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
@@ -44,33 +44,25 @@ export function findUnstorableJson(value: unknown): StorableProblem | undefined 
       if (!Number.isFinite(current)) return { path, message: "is not a finite number", kind: "type" };
       continue;
     }
-    if (typeof current === "string") {
-      const problem = stringProblem(current);
-      if (problem) return { path, message: problem, kind: "character" };
-      continue;
-    }
+    if (typeof current === "string") continue;
     if (typeof current !== "object") return { path, message: `is a ${typeof current}, not JSON`, kind: "type" };
     if (path.length >= MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels`, kind: "depth" };
     const entries: [string | number, unknown][] = Array.isArray(current) ? current.map((child, index) => [index, child]) : Object.entries(current);
-    for (const [key, child] of entries.reverse()) {
-      const keyProblem = typeof key === "string" ? stringProblem(key) : undefined;
-      if (keyProblem) return { path: [...path, key], message: `has a key that ${keyProblem}`, kind: "character" };
-      pending.push({ value: child, path: [...path, key] });
-    }
+    for (const [key, child] of entries.reverse()) pending.push({ value: child, path: [...path, key] });
   }
   return undefined;
 }
 
-/** Any JSON value that PostgreSQL `jsonb` accepts; an issue names the path of the offending part. */
+/** Any JSON value, at most `MAX_JSON_DEPTH` levels deep; an issue names the path of the offending part. */
 export const StorableJson = z
   .unknown()
   .superRefine((value, context) => {
     const problem = findUnstorableJson(value);
     if (problem) context.addIssue({ code: "custom", message: problem.message, path: [...problem.path] });
   })
-  .meta({ description: "any JSON value (no \\u0000, at most 64 levels deep)" });
+  .meta({ description: "any JSON value (at most 64 levels deep)" });
 
-/** A string that PostgreSQL `text`/`jsonb` accepts: no `\u0000`, no unpaired surrogate. */
+/** A string that PostgreSQL `text` accepts (a name, a key, a reason): no `\u0000`, no unpaired surrogate. */
 export const StorableString = z.string().refine((text) => stringProblem(text) === undefined, {
   message: "must not contain \\u0000 or an unpaired UTF-16 surrogate",
 });

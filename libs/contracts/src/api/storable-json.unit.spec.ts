@@ -4,15 +4,10 @@ import { findUnstorableJson, MAX_JSON_DEPTH, StorableJson, storableText } from "
 const nested = (depth: number): unknown => JSON.parse("[".repeat(depth) + "]".repeat(depth));
 
 describe("findUnstorableJson", () => {
-  it("accepts what jsonb stores", () => {
+  it("accepts any JSON value within the depth, strings with \\u0000 or an unpaired surrogate included", () => {
     expect(findUnstorableJson({ a: [1, "two", null, true, { b: "ünïcode 🎉" }] })).toBeUndefined();
     expect(findUnstorableJson(nested(MAX_JSON_DEPTH))).toBeUndefined();
-  });
-
-  it("names the path of a \\u0000, an unpaired surrogate, or a key with one", () => {
-    expect(findUnstorableJson({ a: [0, "x\u0000"] })).toEqual({ path: ["a", 1], message: expect.stringContaining("\\u0000"), kind: "character" });
-    expect(findUnstorableJson({ text: "\ud800" })).toEqual({ path: ["text"], message: expect.stringContaining("surrogate"), kind: "character" });
-    expect(findUnstorableJson({ "k\u0000": 1 })?.path).toEqual(["k\u0000"]);
+    expect(findUnstorableJson({ a: [0, "x\u0000"], text: "\ud800", "k\u0000": "x\udc00y" })).toBeUndefined();
   });
 
   it("refuses nesting deeper than the limit without recursing", () => {
@@ -28,7 +23,7 @@ describe("findUnstorableJson", () => {
 
 describe("StorableJson", () => {
   it("reports the problem as a zod issue at its path", () => {
-    const result = StorableJson.safeParse({ deep: { s: "\u0000" } });
+    const result = StorableJson.safeParse({ deep: { s: Number.POSITIVE_INFINITY } });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(["deep", "s"]);
   });

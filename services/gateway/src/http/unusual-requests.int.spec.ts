@@ -19,7 +19,7 @@ describe("unusual requests get a 4xx with the error shape, never a 500", () => {
     ["a bare JSON string body", "POST", "/tasks", '"greet"', json, 400, "VALIDATION_FAILED", "body"],
     ["a body that is not JSON", "POST", "/tasks", "{taskName:", json, 400, "INVALID_JSON", "body"],
     ["a non-finite number", "POST", "/tasks", '{"taskName":"greet","input":1e400}', json, 400, "VALIDATION_FAILED", "input"],
-    ["an unpaired surrogate", "POST", "/tasks", '{"taskName":"greet","input":["\\ud800"]}', json, 400, "VALIDATION_FAILED", "input.0"],
+    ["an idempotency key with an unpaired surrogate", "POST", "/tasks", '{"taskName":"greet","idempotencyKey":"\\ud800"}', json, 400, "VALIDATION_FAILED", "idempotencyKey"],
     ["a JSON body sent as text/plain", "POST", "/tasks", '{"taskName":"greet"}', { "content-type": "text/plain" }, 400, "VALIDATION_FAILED", "body"],
     ["a body that is not the gzip it claims", "POST", "/tasks", "garbage", { ...json, "content-encoding": "gzip" }, 400, "INVALID_BODY", "body"],
     ["a charset other than UTF-8", "POST", "/tasks", "{}", { "content-type": "application/json; charset=latin1" }, 415, "UNSUPPORTED_MEDIA_TYPE", "body"],

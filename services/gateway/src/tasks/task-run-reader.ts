@@ -6,9 +6,10 @@ interface RunRow {
   task_run_id: string;
   task_name: string;
   status: TaskRunStatus;
-  input: JsonValue;
-  result: JsonValue | null;
-  error: ErrorInfo | null;
+  /** The data of the run's `run.submitted` event, as written. */
+  submitted: { input: JsonValue };
+  /** The data of the event that ended the run (`run.completed`, `run.failed` or `run.cancelled`), as written. */
+  ended: { result?: JsonValue; error?: ErrorInfo; reason?: string | null } | null;
   waiting_on: WaitingOnCall[] | null;
   created_at: Date;
   updated_at: Date;
@@ -33,6 +34,12 @@ export interface KeyedRun extends RunStatus {
   readonly input: JsonValue;
 }
 
+/** How the run failed, or undefined when it did not. */
+function errorOf(run: RunRow): ErrorInfo | undefined {
+  if (run.status === "cancelled") return { code: "CANCELLED", message: run.ended?.reason ?? "cancelled" };
+  return run.status === "failed" ? run.ended?.error : undefined;
+}
+
 /**
  * The API's form of a recorded error: every level named (errors recorded before every error had a
  * name are `Error`s; a cancelled run's, which has none, is a `CancelledError`).
@@ -50,13 +57,14 @@ function toErrorView(error: ErrorInfo, name = error.name ?? "Error"): TaskErrorV
 
 function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): TaskRunView {
   const omitted = Number(run.log_count) - run.logs.length;
+  const error = errorOf(run);
   return {
     taskRunId: run.task_run_id,
     taskName: run.task_name,
     status: run.status,
-    input: run.input,
-    ...(run.status === "completed" ? { result: run.result } : {}),
-    ...(run.error ? { error: toErrorView(run.error, run.error.name ?? (run.status === "cancelled" ? "CancelledError" : "Error")) } : {}),
+    input: run.submitted.input,
+    ...(run.status === "completed" ? { result: run.ended?.result ?? null } : {}),
+    ...(error ? { error: toErrorView(error, error.name ?? (run.status === "cancelled" ? "CancelledError" : "Error")) } : {}),
     logs: run.logs.map((log) => ({ at: new Date(log.at).toISOString(), level: log.level, message: log.message, stackRunId: log.stack_run_id })),
     ...(omitted > 0 ? { logsOmitted: omitted } : {}),
     ...(run.status === "suspended" && run.waiting_on ? { waitingOn: run.waiting_on } : {}),
@@ -73,11 +81,13 @@ export class TaskRunReader {
   /**
    * The run with its last `MAX_VIEW_LOG_LINES` log lines in order, or undefined when there is no such
    * run (one query: reads are hot). Bounded: a run may log without bound over its life, and one
-   * answer must never hold it all.
+   * answer must never hold it all. Its input, result and error come from its events, as written.
    */
   async read(taskRunId: string): Promise<TaskRunView | undefined> {
     const [run] = await this.sql.rows<RunRow & { logs: LogRow[]; log_count: string }>(
-      `SELECT task_run_id, task_name, status, input, result, error, waiting_on, created_at, updated_at,
+      `SELECT task_run_id, task_name, status, waiting_on, created_at, updated_at,
+         (SELECT data FROM events WHERE position = r.submitted_position) AS submitted,
+         (SELECT data FROM events WHERE position = r.ended_position) AS ended,
          COALESCE((SELECT json_agg(json_build_object('at', l.at, 'level', l.level, 'message', l.message, 'stack_run_id', l.stack_run_id) ORDER BY l.position)
                    FROM (SELECT * FROM task_run_logs WHERE task_run_id = r.task_run_id ORDER BY position DESC LIMIT $2) l), '[]') AS logs,
          (SELECT count(*) FROM task_run_logs WHERE task_run_id = r.task_run_id) AS log_count
@@ -92,12 +102,14 @@ export class TaskRunReader {
     return run;
   }
 
-  /** The run of `taskName` submitted with `idempotencyKey` (keys are scoped to the task name), with its input. */
+  /** The run of `taskName` submitted with `idempotencyKey` (keys are scoped to the task name), with its input as written. */
   async byIdempotencyKey(taskName: string, idempotencyKey: string): Promise<KeyedRun | undefined> {
-    const [run] = await this.sql.rows<KeyedRun>(
-      `SELECT task_run_id AS "taskRunId", status, input FROM task_runs WHERE task_name = $1 AND idempotency_key = $2`,
+    // The whole event: json operators refuse a document holding \u0000 or an unpaired surrogate.
+    const [run] = await this.sql.rows<RunStatus & { submitted: { input: JsonValue } }>(
+      `SELECT task_run_id AS "taskRunId", status, (SELECT data FROM events WHERE position = r.submitted_position) AS submitted
+       FROM task_runs r WHERE task_name = $1 AND idempotency_key = $2`,
       [taskName, idempotencyKey],
     );
-    return run;
+    return run && { taskRunId: run.taskRunId, status: run.status, input: run.submitted.input };
   }
 }

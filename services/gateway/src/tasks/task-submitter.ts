@@ -26,7 +26,7 @@ export class TaskSubmitter {
    */
   async submit(request: SubmitTaskRequest): Promise<RunStatus> {
     const key = request.idempotencyKey ?? null;
-    // The schema checked it is JSON; `null` stands for "no input".
+    // The schema checked it is JSON (at most `MAX_JSON_DEPTH` deep); `null` stands for "no input".
     const input = (request.input ?? null) as JsonValue;
     const existing = key === null ? undefined : await this.runs.byIdempotencyKey(request.taskName, key);
     if (existing && key !== null) return sameSubmission(existing, input, key);

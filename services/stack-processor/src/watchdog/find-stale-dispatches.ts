@@ -15,7 +15,7 @@ export interface StaleDispatch {
  * `stack.started` (the worker that took them is gone), with that `stack.created`; (b)
  * `resume.requested` events a lease old whose stack run's activation is still below the one
  * requested (no executor resumed it). `stack_runs` holds only unfinished runs, so ended runs never
- * come back. Oldest first.
+ * come back. Oldest first. The events are found by the positions the read model keeps: none is parsed.
  */
 export function findStaleDispatches(sql: Sql, leaseMs: number, limit: number): Promise<StaleDispatch[]> {
   return sql
@@ -24,17 +24,15 @@ export function findStaleDispatches(sql: Sql, leaseMs: number, limit: number): P
          SELECT e.stream_id AS "streamId", e.version, extract(epoch FROM now() - e.recorded_at) * 1000 AS "ageMs",
                 'stack run ' || s.stack_run_id || ' (' || s.service || ') still ' || s.status AS reason
          FROM stack_runs s
-         JOIN events e ON e.stream_id = 'run:' || s.task_run_id AND e.type = 'stack.created'
-                      AND e.data->>'stackRunId' = s.stack_run_id::text
+         JOIN events e ON e.position = s.created_position
          WHERE (s.status = 'pending' AND s.updated_at < now() - make_interval(secs => $1 / 1000.0))
             OR (s.status = 'processing' AND s.lease_until < now())
          UNION ALL
          SELECT e.stream_id, e.version, extract(epoch FROM now() - e.recorded_at) * 1000,
-                'stack run ' || s.stack_run_id || ' not resumed to activation ' || (e.data->>'activation')
+                'stack run ' || s.stack_run_id || ' not resumed to activation ' || s.requested_activation
          FROM stack_runs s
-         JOIN events e ON e.stream_id = 'run:' || s.task_run_id AND e.type = 'resume.requested'
-                      AND e.data->>'stackRunId' = s.stack_run_id::text
-         WHERE s.status = 'suspended' AND (e.data->>'activation')::int > s.activation
+         JOIN events e ON e.position = s.resume_position
+         WHERE s.status = 'suspended' AND s.requested_activation > s.activation
            AND e.recorded_at < now() - make_interval(secs => $1 / 1000.0)
        ) stale ORDER BY "ageMs" DESC LIMIT $2`,
       [leaseMs, limit],

@@ -23,9 +23,7 @@ export function findStuckRuns(sql: Sql, leaseMs: number, limit: number): Promise
          AND EXISTS (SELECT 1 FROM stack_runs c WHERE c.parent_stack_run_id = s.stack_run_id)
          AND NOT EXISTS (SELECT 1 FROM stack_runs c WHERE c.parent_stack_run_id = s.stack_run_id
                                                      AND (c.status NOT IN ('completed', 'failed') OR c.updated_at >= horizon.t))
-         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.stream_id = 'run:' || s.task_run_id AND e.type = 'resume.requested'
-                                                  AND e.data->>'stackRunId' = s.stack_run_id::text
-                                                  AND (e.data->>'activation')::int > s.activation)
+         AND NOT coalesce(s.requested_activation > s.activation, false)
        UNION ALL
        SELECT s.task_run_id::text, 'its root stack run ' || s.stack_run_id || ' ' || s.status || ' but the run did not end'
        FROM stack_runs s, horizon
