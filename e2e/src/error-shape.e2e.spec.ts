@@ -18,6 +18,7 @@ const ERRANT = `function thrower(kind) {
   }
 }
 module.exports = async (input, { tools }) => {
+  if (input.kind === "early") thrower("shaped");
   await tools.tasks.execute("echo", {});
   thrower(input.kind);
 };`;
@@ -87,6 +88,14 @@ describe.each([
     const [child, parent] = positions(seen.stack, ["    at thrower (errant:4:", "    at runTask (catcher:7:"]);
     expect(child).toBe(0);
     expect(parent).toBeGreaterThan(child);
+    expect(seen.stack).not.toContain("tasker:prelude");
+  });
+
+  it("shows none of the sandbox's own frames in a stack, even of an error thrown before the task's first await", async () => {
+    const caught = await tasker.run("catcher", { kind: "early" });
+    const seen = caught.result as Seen;
+    expect(seen.stack).toMatch(/^ {4}at thrower \(errant:4:/);
+    expect(seen.stack).not.toContain("tasker:prelude");
   });
 
   it("keeps a numeric code a number, in the parent and in the API", async () => {
@@ -111,6 +120,7 @@ describe.each([
     expect(grandchild).toBe(0);
     expect(child).toBeGreaterThan(grandchild);
     expect(parent).toBeGreaterThan(child);
+    expect(run.error!.stack).not.toContain("tasker:prelude");
   });
 
   it("gives the parent each error of an AggregateError in details.errors", async () => {

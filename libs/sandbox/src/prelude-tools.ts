@@ -1,3 +1,5 @@
+import { PRELUDE_FILE_NAME } from "./prelude-name.js";
+
 /**
  * VM-side source, second half of the prelude: `__callHostTool__`, the `tools` object built on it,
  * helper modules (`require`, `tasks.require`) and the entry points the host drives.
@@ -47,7 +49,7 @@ export const PRELUDE_TOOLS = String.raw`
       const newline = apply(indexOfString, stack, ["\n", start]);
       const end = newline < 0 ? stack.length : newline + 1;
       const line = apply(sliceString, stack, [start, end]);
-      if (apply(indexOfString, line, ["tasker:prelude"]) < 0) site += line;
+      if (apply(indexOfString, line, ["${PRELUDE_FILE_NAME}"]) < 0) site += line;
       start = end;
     }
     return cut(site, chars.errorStack);

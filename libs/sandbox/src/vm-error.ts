@@ -1,6 +1,7 @@
 import { MAX_ERROR_CAUSE_DEPTH } from "@tasker/contracts";
 import { ErrorCodes } from "./error-codes.js";
 import { errorDetails, type ErrorPartsRecord } from "./error-details.js";
+import { withoutPreludeFrames } from "./prelude-name.js";
 import { boundedTaskError, type TaskErrorFields } from "./task-error-bounds.js";
 import type { SandboxError } from "./types.js";
 
@@ -17,19 +18,20 @@ export type VmErrorRecord = { name?: unknown; message?: unknown; stack?: unknown
  * The thrown error's own non-empty string or finite number `code` wins (a child's failure keeps its
  * code, and its type, as it propagates); QuickJS's resource errors map to the limit codes; anything
  * else is `TASK_ERROR`. A `message` or `code` over its bound is `ERROR_TOO_LARGE` (see
- * `boundedTaskError`). Its `cause` is made the same way, one
- * level deeper (`depth`, 0 for the thrown error), to `MAX_ERROR_CAUSE_DEPTH` levels; `details` comes
- * from `errorDetails`.
+ * `boundedTaskError`); the `stack` keeps the task's frames only (not the prelude's). Its `cause` is
+ * made the same way, one level deeper (`depth`, 0 for the thrown error), to `MAX_ERROR_CAUSE_DEPTH`
+ * levels; `details` comes from `errorDetails`.
  */
 export function toSandboxError(record: VmErrorRecord, depth = 0): SandboxError {
   const name = nonEmptyString(record.name) ?? "Error";
   const message = typeof record.message === "string" ? record.message : "";
   const ownCode = nonEmptyString(record.code) ?? finiteNumber(record.code);
+  const stack = nonEmptyString(record.stack);
   const error = boundedTaskError({
     name,
     message,
     code: ownCode ?? engineCode(name, message) ?? ErrorCodes.taskError,
-    stack: nonEmptyString(record.stack),
+    stack: stack === undefined ? undefined : nonEmptyString(withoutPreludeFrames(stack)),
     lengths: lengthsOf(record.lengths),
   });
   const hasCause = typeof record.cause === "object" && record.cause !== null;

@@ -4,6 +4,7 @@ import { PRELUDE_SOURCE, preludeSettings } from "./prelude.js";
 import { newHostObject } from "./vm-bridge.js";
 import { VmBinding } from "./vm-binding.js";
 import type { WasmModuleHost } from "./wasm-module-host.js";
+import { PRELUDE_FILE_NAME } from "./prelude-name.js";
 
 /**
  * A runtime and context with the prelude installed, not yet bound to a run. `scope` owns every
@@ -37,7 +38,7 @@ export function prepareVm(host: WasmModuleHost, limits: SandboxLimits): Prepared
     );
     const context = scope.manage(runtime.newContext());
     const control = Scope.withScope((local) => {
-      const prelude = local.manage(context.unwrapResult(context.evalCode(PRELUDE_SOURCE, "tasker:prelude")));
+      const prelude = local.manage(context.unwrapResult(context.evalCode(PRELUDE_SOURCE, PRELUDE_FILE_NAME)));
       const hostObject = local.manage(newHostObject(context, binding));
       const settings = local.manage(context.newString(preludeSettings(limits)));
       const controlObject = local.manage(context.unwrapResult(context.callFunction(prelude, context.undefined, hostObject, settings)));
