@@ -75,6 +75,8 @@ describe("the gRPC task API", () => {
     const first = await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-key" });
     const second = await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-key" });
     expect(second.response!.taskRunId).toBe(first.response!.taskRunId);
+    const conflicting = await call(client, "SubmitTask", { taskName: "greet", inputJson: '{"other":true}', idempotencyKey: "grpc-key" });
+    expect(conflicting.error).toMatchObject({ code: status.ALREADY_EXISTS, details: expect.stringMatching(/^IDEMPOTENCY_CONFLICT: /) });
   });
 
   it("maps errors to statuses with the API's code and field", async () => {
