@@ -83,10 +83,18 @@ export const PRELUDE_TOOLS = String.raw`
   }
   defineProperty(g, "__callHostTool__", { value: callHostTool, writable: false, configurable: false });
 
+  // What awaiting, printing or JSON.stringify look up on any value is no method of a service: such a
+  // lookup must never become a call. A service path prints as "[tools.gapi.users.list]".
+  function isNotMethod(key) {
+    return typeof key !== "string" || key === "then" || key === "toJSON" || key === "valueOf" || key === "toString";
+  }
   function servicePath(service, method) {
+    let name = "[tools." + service;
+    for (let i = 0; i < method.length; i++) name += "." + method[i];
+    name += "]";
+    const toString = () => name;
     return new ProxyCtor(function () {}, {
-      // "then" stays undefined so that awaiting a service object does not call it.
-      get: (target, key) => (typeof key !== "string" || key === "then" ? undefined : servicePath(service, method.concat([key]))),
+      get: (target, key) => (key === "toString" ? toString : isNotMethod(key) ? undefined : servicePath(service, method.concat([key]))),
       apply: (target, self, args) => callHostTool(service, method, args),
     });
   }
@@ -131,7 +139,7 @@ export const PRELUDE_TOOLS = String.raw`
   // Any other tools.<name> is a service too, so that its calls are recorded and the run's rules
   // refuse them with UNKNOWN_SERVICE, catchably, rather than a TypeError at the call site.
   const tools = new ProxyCtor(known, {
-    get: (target, key) => (key in target || typeof key !== "string" || key === "then" ? target[key] : servicePath(key, [])),
+    get: (target, key) => (key in target || isNotMethod(key) ? target[key] : servicePath(key, [])),
   });
   // The second argument of a task is both its tools and its context: context.tools === tools.
   known.tools = tools;
