@@ -61,8 +61,11 @@ export class CallLedger {
     }
     const args: unknown = JSON.parse(argsJson);
     if (!Array.isArray(args)) return sandboxError(ErrorCodes.invalidArgument, "args must be an array", "TypeError");
-    const unstorable = unstorableJsonError(args, "the call's argument list", "args", ErrorCodes.invalidArgument);
-    if (unstorable !== undefined) return unstorable;
+    // Each argument is a value, with the depth any value may have: a task's input passes on to a child as it is.
+    for (const [index, arg] of args.entries()) {
+      const unstorable = unstorableJsonError(arg, `argument ${index} of the call`, `args[${index}]`, ErrorCodes.invalidArgument);
+      if (unstorable !== undefined) return unstorable;
+    }
     const call: ToolCall = { seq: this.nextSeq, ...address, args };
     const mismatch = this.observer?.(call);
     if (mismatch !== undefined) {
