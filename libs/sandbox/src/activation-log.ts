@@ -55,5 +55,15 @@ export class ActivationLog {
 export function storableLogMessage(message: string, cutShort: boolean): string {
   const text = storableText(message);
   if (!cutShort && text.length <= MAX_LOG_LINE_CHARS) return text;
-  return cutChars(text, MAX_LOG_LINE_CHARS - TRUNCATED_SUFFIX.length) + TRUNCATED_SUFFIX;
+  return withoutPartialEscape(text, cutChars(text, MAX_LOG_LINE_CHARS - TRUNCATED_SUFFIX.length)) + TRUNCATED_SUFFIX;
+}
+
+const NUL_ESCAPE = "\\u0000";
+
+/** `cut` (a beginning of `text`) without the start of a `\u0000` escape that the cut split. */
+function withoutPartialEscape(text: string, cut: string): string {
+  for (let start = Math.max(0, cut.length - NUL_ESCAPE.length + 1); start < cut.length; start++) {
+    if (text.startsWith(NUL_ESCAPE, start)) return cut.slice(0, start);
+  }
+  return cut;
 }

@@ -36,6 +36,13 @@ it("cuts a line longer than MAX_LOG_LINE_CHARS to end with '… (truncated)' wit
   expect(lines[2]!.message.endsWith("z z… (truncated)")).toBe(true);
 });
 
+it("never cuts a line inside the escape of a \\u0000", async () => {
+  const [line] = await linesOf(`console.log("\\u0000".repeat(${MAX_LOG_LINE_CHARS}));`);
+  const kept = line!.message.slice(0, -"… (truncated)".length);
+  expect(line!.message.endsWith("\\u0000… (truncated)")).toBe(true);
+  expect(kept).toBe("\\u0000".repeat(kept.length / 6));
+});
+
 it("never cuts a line between the halves of a surrogate pair", async () => {
   const [line] = await linesOf(`console.log("a" + "😀".repeat(${MAX_LOG_LINE_CHARS}));`);
   expect(stringProblem(line!.message)).toBeUndefined();
