@@ -42,6 +42,27 @@ describe.each([
        }`,
     );
     await tasker.publish("too-large", `export default async () => "x".repeat(1024 * 1024 + 1)`);
+    await tasker.publish("identity", `export default async (input) => input`);
+    await tasker.publish(
+      "look-at-services",
+      `export default async function (input, tools) {
+         console.log(tools.gapi, tools.openai.chat.completions.create);
+         let refused;
+         try { await tools.tasks.execute("echo", { g: tools.keystore }); } catch (error) { refused = error.code; }
+         return { printed: String(tools.websearch.search) + " " + tools.gapi, json: JSON.stringify({ g: tools.gapi, k: tools.keystore.get }), refused, awaited: typeof (await tools.gapi) };
+       }`,
+    );
+    await tasker.publish(
+      "forward",
+      `export default async function (input, tools) {
+         const same = await tools.tasks.execute("identity", input);
+         try {
+           await tools.tasks.execute("identity", [input]);
+         } catch (error) {
+           return { same: JSON.stringify(same) === JSON.stringify(input), deeper: error.code };
+         }
+       }`,
+    );
   });
 
   afterAll(async () => {
@@ -78,6 +99,21 @@ describe.each([
     const { depth } = run.result as { depth: number };
     expect(depth).toBeGreaterThanOrEqual(300);
     expect(depth).toBeLessThan(450);
+  });
+
+  it("looks at, prints and stringifies a service object without making a call", async () => {
+    const run = await tasker.run("look-at-services", {});
+    expect(run.result).toEqual({ printed: "[tools.websearch.search] [tools.gapi]", json: "{}", refused: "INVALID_ARGUMENT", awaited: "function" });
+    expect(run.logs.map((line) => line.message)).toEqual(["[tools.gapi] [tools.openai.chat.completions.create]"]);
+    const calls = (await tasker.events(`run:${run.taskRunId}`)).filter((event) => event.type === "stack.created");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("passes a value nested as deep as the API accepts on to a child, and refuses one level more at the call", async () => {
+    let deepest: unknown = 1;
+    for (let level = 0; level < 64; level++) deepest = [deepest];
+    const run = await tasker.run("forward", deepest);
+    expect(run.result).toEqual({ same: true, deeper: "STACK_LIMIT" });
   });
 
   it("says a result over the limit exceeds it", async () => {
