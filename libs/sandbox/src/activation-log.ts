@@ -1,4 +1,4 @@
-import { MAX_LOG_LINE_CHARS, storableText } from "@tasker/contracts";
+import { MAX_LOG_LINE_CHARS, NUL_ESCAPE, storableText } from "@tasker/contracts";
 import { cutChars } from "./storable-text.js";
 import type { LogLevel, LogLine } from "./types.js";
 
@@ -57,8 +57,6 @@ export function storableLogMessage(message: string, cutShort: boolean): string {
   if (!cutShort && text.length <= MAX_LOG_LINE_CHARS) return text;
   return withoutPartialEscape(text, cutChars(text, MAX_LOG_LINE_CHARS - TRUNCATED_SUFFIX.length)) + TRUNCATED_SUFFIX;
 }
-
-const NUL_ESCAPE = "\\u0000";
 
 /** `cut` (a beginning of `text`) without the start of a `\u0000` escape that the cut split. */
 function withoutPartialEscape(text: string, cut: string): string {

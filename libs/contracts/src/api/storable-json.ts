@@ -20,8 +20,11 @@ const UNSTORABLE_CHARACTERS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\u
  * surrogate replaced by one U+FFFD.
  */
 export function storableText(text: string): string {
-  return text.replace(UNSTORABLE_CHARACTERS, (character) => (character === "\u0000" ? "\\u0000" : "\uFFFD"));
+  return text.replace(UNSTORABLE_CHARACTERS, (character) => (character === "\u0000" ? NUL_ESCAPE : "\uFFFD"));
 }
+
+/** What `storableText` writes for a `\u0000`: the six characters of its JSON escape. */
+export const NUL_ESCAPE = "\\u0000";
 
 /** Why PostgreSQL cannot store `text` (a `\u0000` or an unpaired surrogate), or undefined when it can. */
 export function stringProblem(text: string): string | undefined {
