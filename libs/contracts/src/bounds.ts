@@ -26,6 +26,9 @@ export const MAX_ERROR_CAUSE_DEPTH = 8;
 
 /** Characters of a service name (`gapi`, `openai`, ...): a subject token. */
 export const MAX_SERVICE_NAME_CHARS = 64;
+
+/** Characters in a signal name. */
+export const MAX_SIGNAL_NAME_CHARS = 200;
 /** Parts of a call's method path (`["admin", "directory", "domains", "list"]`). */
 export const MAX_METHOD_PARTS = 16;
 /** Characters of one part of a method path. */

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ValidationError } from "./errors.js";
 import { RunCancelled, RunCancelRequested, RunCompleted, RunFailed, RunSubmitted } from "./events/run.js";
 import { LogAppended } from "./events/log.js";
-import { StackCompleted, StackCreated, StackFailed, StackStarted } from "./events/stack.js";
+import { SignalReceived } from "./events/signal.js";
+import { StackCompleted, StackCreated, StackFailed, StackRetrying, StackStarted } from "./events/stack.js";
 import { TaskPublished } from "./events/task.js";
 import { ResumeRequested, VmResumed, VmSuspended } from "./events/vm.js";
 import { EventMetadata, WriteMetadata } from "./metadata.js";
@@ -16,12 +17,14 @@ const schemas = [
   RunCancelled,
   StackCreated,
   StackStarted,
+  StackRetrying,
   StackCompleted,
   StackFailed,
   VmSuspended,
   VmResumed,
   ResumeRequested,
   LogAppended,
+  SignalReceived,
   TaskPublished,
 ] as const;
 

@@ -5,6 +5,7 @@ export * from "./event.js";
 export * from "./events/log.js";
 export * from "./events/run.js";
 export * from "./events/stack.js";
+export * from "./events/signal.js";
 export * from "./events/task.js";
 export * from "./events/vm.js";
 export * from "./ids.js";

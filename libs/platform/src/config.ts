@@ -37,6 +37,8 @@ const Environment = z.object({
    */
   TASKER_STACK_KIB: int(64, 8).refine((kib) => kib <= 64, "must be at most 64: the QuickJS build's WASM stack is 64 KiB"),
   TASKER_LEASE_MS: int(30_000, 1000),
+  /** The longest `tools.sleep(ms)`, and the longest `timeoutMs` of a call or a run: 30 days. */
+  TASKER_MAX_TIMER_MS: int(30 * 24 * 3600 * 1000, 1),
   /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
 });

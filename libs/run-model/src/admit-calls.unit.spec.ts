@@ -9,6 +9,7 @@ const context: AdmissionContext = {
   maxPendingCalls: 100,
   stackRunsLeft: Number.POSITIVE_INFINITY,
   maxStackRuns: 10_000,
+  maxTimerMs: 60_000,
 };
 
 const task = (seq: number, name: unknown, method = ["execute"]): ProposedCall => ({ seq, service: "tasks", method, args: [name, {}] });

@@ -67,9 +67,26 @@ class Draft {
         return;
       case "stack.created":
         return this.created(event.data);
-      case "stack.started":
+      case "stack.started": {
+        const { attempt, leaseUntil } = event.data;
+        return this.whileNotOver(event.data.stackRunId, (run) => {
+          run.status = "running";
+          run.attempt = Math.max(run.attempt, attempt);
+          run.leaseUntil = leaseUntil;
+        });
+      }
       case "vm.resumed":
         return this.whileNotOver(event.data.stackRunId, (run) => (run.status = "running"));
+      case "stack.retrying": {
+        const { attempt, error, retryAt } = event.data;
+        return this.whileNotOver(event.data.stackRunId, (run) => (run.retry = { attempt, error, retryAt }));
+      }
+      case "signal.received": {
+        const { name, payload } = event.data;
+        const queue = this.state.signals.get(name);
+        this.state.signals = new Map(this.state.signals).set(name, { payloads: [...(queue?.payloads ?? []), payload], delivered: queue?.delivered ?? 0 });
+        return;
+      }
       case "vm.suspended": {
         const { activation, worker } = event.data;
         return this.whileNotOver(event.data.stackRunId, (run) => {
@@ -121,6 +138,11 @@ class Draft {
       lastSuspended: null,
       resumeRequestedFor: 0,
       childResults: new Map(),
+      attempt: 0,
+      leaseUntil: null,
+      retry: null,
+      dueAt: data.dueAt ?? null,
+      signalName: data.service === "signals" && typeof data.args[0] === "string" ? data.args[0] : null,
     });
     this.owned.add(data.stackRunId);
     this.ownedResults.add(data.stackRunId);
@@ -136,6 +158,11 @@ class Draft {
     const run = this.change(stackRunId);
     run.status = status;
     run.outcome = outcome;
+    // A wait answered took the oldest signal of its name not yet given (see `decideSignals`).
+    if (status === "completed" && run.signalName !== null) {
+      const queue = this.state.signals.get(run.signalName);
+      if (queue) this.state.signals = new Map(this.state.signals).set(run.signalName, { ...queue, delivered: queue.delivered + 1 });
+    }
     if (run.parentStackRunId === null || run.seq === null || !this.read().has(run.parentStackRunId)) return;
     const result: CallResult = outcome.ok
       ? { seq: run.seq, stackRunId, ok: true, value: outcome.value }

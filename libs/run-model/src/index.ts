@@ -11,7 +11,13 @@ export {
 } from "./decision.js";
 export { activationConditions } from "./decisions/activation-conditions.js";
 export { type AdmissionContext, admitCalls, KNOWN_SERVICES, type ProposedCall } from "./decisions/admit-calls.js";
+export { callDueAt } from "./decisions/call-due.js";
 export { cancelOrphans } from "./decisions/cancel-orphans.js";
+export { type Claim, type Claimant, decideClaim } from "./decisions/decide-claim.js";
+export { decideRetry } from "./decisions/decide-retry.js";
+export { decideSignals } from "./decisions/decide-signals.js";
+export { decideTimer, TIMEOUT } from "./decisions/decide-timer.js";
+export { settleCall } from "./decisions/settle-call.js";
 export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
 export { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.js";
 export { decideRunEnd } from "./decisions/decide-run-end.js";
@@ -28,6 +34,8 @@ export {
   isSettled,
   type Outcome,
   type RunState,
+  type SignalQueue,
+  stackGuardVersion,
   type RunStatus,
   type StackRunState,
   type StackRunStatus,

@@ -35,6 +35,21 @@ export interface StackRunState {
   readonly resumeRequestedFor: number;
   /** The settled children's results not yet delivered (in a `resume.requested`), by their seq. */
   readonly childResults: ReadonlyMap<number, ChildResult>;
+  /** The last `stack.started`'s attempt (0: never taken) and the lease it holds until (ISO-8601). */
+  readonly attempt: number;
+  readonly leaseUntil: string | null;
+  /** The last `stack.retrying`: the attempt that failed, its error, when the next attempt starts. */
+  readonly retry: { readonly attempt: number; readonly error: ErrorInfo; readonly retryAt: string } | null;
+  /** When the call's durable timer fires (`stack.created`'s `dueAt`), null: no timer. */
+  readonly dueAt: string | null;
+  /** For a `signals.wait`: the name waited for. */
+  readonly signalName: string | null;
+}
+
+/** The signals a run received under one name, in order, and how many of them waits were given. */
+export interface SignalQueue {
+  readonly payloads: readonly JsonValue[];
+  readonly delivered: number;
 }
 
 /** Where the run is; `new` until its first event. */
@@ -50,11 +65,13 @@ export interface RunState {
   readonly cancelRequested: { readonly reason: string | null } | null;
   readonly rootStackRunId: string | null;
   readonly stackRuns: ReadonlyMap<string, StackRunState>;
+  /** `signal.received` by name. */
+  readonly signals: ReadonlyMap<string, SignalQueue>;
 }
 
 /** The state of a run before any of its events. */
 export function initialRunState(): RunState {
-  return { taskRunId: null, status: "new", ended: false, cancelRequested: null, rootStackRunId: null, stackRuns: new Map() };
+  return { taskRunId: null, status: "new", ended: false, cancelRequested: null, rootStackRunId: null, stackRuns: new Map(), signals: new Map() };
 }
 
 /** Whether a stack run has settled (completed or failed). */
@@ -74,6 +91,15 @@ export function isOver(stackRun: StackRunState): boolean {
  */
 export function activationsRecorded(stackRun: StackRunState): number {
   return stackRun.lastSuspended?.activation ?? 0;
+}
+
+/**
+ * The version the guard of an open stack run (`stackGuard`) is at, which whatever settles it expects:
+ * for a task, its activations recorded (`activationsRecorded`); for a wrapped-service call, its takes
+ * (each `stack.started` moves it); for a call nobody takes (`sleep`, `signals`), 0.
+ */
+export function stackGuardVersion(stackRun: StackRunState): number {
+  return stackRun.service === "tasks" ? activationsRecorded(stackRun) : stackRun.attempt;
 }
 
 /**

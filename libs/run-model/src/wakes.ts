@@ -4,17 +4,20 @@ import { cancelOrphans } from "./decisions/cancel-orphans.js";
 import { decideCancel } from "./decisions/decide-cancel.js";
 import { decideResume } from "./decisions/decide-resume.js";
 import { decideRunEnd } from "./decisions/decide-run-end.js";
+import { decideSignals } from "./decisions/decide-signals.js";
 import { isOver, type RunState } from "./run-state.js";
 
 /**
  * A decision an event calls for. `settled`: a stack run completed or failed — its parent may resume,
  * or, for the root, the run ends (which one needs the state: the event does not name the parent);
- * `orphans`: the calls it left pending are cancelled (`cancelOrphans`).
+ * `orphans`: the calls it left pending are cancelled (`cancelOrphans`); `signals`: a signal arrived
+ * or a wait for one was made — waits may be answered (`decideSignals`).
  */
 export type Wake =
   | { readonly kind: "orphans"; readonly stackRunId: string }
   | { readonly kind: "settled"; readonly stackRunId: string }
   | { readonly kind: "suspended"; readonly stackRunId: string }
+  | { readonly kind: "signals" }
   | { readonly kind: "cancel-requested"; readonly reason: string | null };
 
 /**
@@ -33,12 +36,16 @@ export function whatWakes(event: TaskerEvent): Wake[] {
       return [{ kind: "suspended", stackRunId: event.data.stackRunId }];
     case "run.cancel-requested":
       return [{ kind: "cancel-requested", reason: event.data.reason }];
+    case "signal.received":
+      return [{ kind: "signals" }];
+    case "stack.created":
+      return event.data.service === "signals" ? [{ kind: "signals" }] : [];
     case "run.submitted":
     case "run.completed":
     case "run.failed":
     case "run.cancelled":
-    case "stack.created":
     case "stack.started":
+    case "stack.retrying":
     case "vm.resumed":
     case "resume.requested":
     case "log.appended":
@@ -68,6 +75,8 @@ export function decideWake(state: RunState, wake: Wake, at: number): Decision | 
       return decideResume(state, wake.stackRunId);
     case "cancel-requested":
       return decideCancel(state, wake.reason);
+    case "signals":
+      return decideSignals(state);
     default: {
       const unexpected: never = wake;
       throw new Error(`decideWake: unknown wake ${(unexpected as { kind: string }).kind}`);
@@ -101,8 +110,8 @@ function endsRun(decision: Decision): boolean {
 
 /**
  * Every decision still due in `state`, whatever event was missed: a cancel asked for; else the
- * cancels of the calls that settled stack runs left pending, then the run's end, or the resume of each
- * suspended stack run. What a watchdog applies to a run that stopped moving. `at` as for `decideWake`.
+ * cancels of the calls that settled stack runs left pending, then the run's end, or the waits that
+ * kept signals answer and the resume of each suspended stack run. What a watchdog applies to a run that stopped moving. `at` as for `decideWake`.
  */
 export function decideAll(state: RunState, at: number): Decision[] {
   const cancel = state.cancelRequested && !decideRunEnd(state) ? decideCancel(state, state.cancelRequested.reason) : null;
@@ -111,5 +120,6 @@ export function decideAll(state: RunState, at: number): Decision[] {
   const orphans = [...callers].flatMap((stackRunId) => cancelOrphans(state, stackRunId, at) ?? []);
   const end = decideRunEnd(state);
   if (end) return [...orphans, end];
-  return [...orphans, ...[...state.stackRuns.keys()].flatMap((stackRunId) => decideResume(state, stackRunId) ?? [])];
+  const signals = decideSignals(state);
+  return [...orphans, ...(signals ? [signals] : []), ...[...state.stackRuns.keys()].flatMap((stackRunId) => decideResume(state, stackRunId) ?? [])];
 }

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from "@tasker/contracts";
 
 /** What no writer may record once the run ended (a cancel request is a fact from outside, and may race the end). */
-const WORK = new Set(["stack.created", "stack.started", "stack.completed", "stack.failed", "vm.suspended", "vm.resumed", "resume.requested", "log.appended"]);
+const WORK = new Set(["stack.created", "stack.started", "stack.retrying", "stack.completed", "stack.failed", "vm.suspended", "vm.resumed", "resume.requested", "log.appended"]);
 
 /**
  * What is wrong with one run's history (its stream's events in version order), as sentences; empty
@@ -9,7 +9,8 @@ const WORK = new Set(["stack.created", "stack.started", "stack.completed", "stac
  * run numbered 1, 2, 3... each recorded once, and each resume asked for once, for the activation
  * after the last suspended one; each result delivered once, after its call settled, with its
  * settlement's value; at most one end, after which no work is recorded, and a completed run ends with
- * its root's result. Every end-to-end test applies it to every run it made.
+ * its root's result; each wait for a signal answered with the oldest signal of its name not given yet.
+ * Every end-to-end test applies it to every run it made.
  */
 export function historyViolations(events: readonly RecordedEvent[]): string[] {
   const violations: string[] = [];
@@ -19,6 +20,8 @@ export function historyViolations(events: readonly RecordedEvent[]): string[] {
   const resumesAsked = new Set<string>();
   const delivered = new Set<string>();
   const parents = new Map<string, { parent: string | null; seq: number | null }>();
+  const waits = new Map<string, string>();
+  const signals = new Map<string, unknown[]>();
   let root: string | undefined;
   let end: RecordedEvent | undefined;
   events.forEach((event, index) => {
@@ -29,12 +32,23 @@ export function historyViolations(events: readonly RecordedEvent[]): string[] {
       case "stack.created":
         parents.set(event.data.stackRunId, { parent: event.data.parentStackRunId, seq: event.data.seq });
         if (event.data.parentStackRunId === null) root ??= event.data.stackRunId;
+        if (event.data.service === "signals") waits.set(event.data.stackRunId, String(event.data.args[0]));
+        break;
+      case "signal.received":
+        signals.set(event.data.name, [...(signals.get(event.data.name) ?? []), event.data.payload]);
         break;
       case "stack.completed":
       case "stack.failed": {
         const { stackRunId } = event.data;
-        if (settled.has(stackRunId)) violations.push(`${at}: stack run ${stackRunId} settled a second time`);
-        else settled.set(stackRunId, event.type === "stack.completed" ? { ok: true, value: event.data.result } : { ok: false, value: event.data.error });
+        if (settled.has(stackRunId)) {
+          violations.push(`${at}: stack run ${stackRunId} settled a second time`);
+          break;
+        }
+        settled.set(stackRunId, event.type === "stack.completed" ? { ok: true, value: event.data.result } : { ok: false, value: event.data.error });
+        const name = waits.get(stackRunId);
+        if (name !== undefined && event.type === "stack.completed" && JSON.stringify(signals.get(name)?.shift()) !== JSON.stringify(event.data.result)) {
+          violations.push(`${at}: the wait ${stackRunId} for "${name}" received another payload than the oldest signal not given yet`);
+        }
         break;
       }
       case "vm.resumed":

@@ -17,6 +17,8 @@ export interface CallLimits {
   maxDepth: number;
   maxPendingCalls: number;
   maxStackRuns: number;
+  /** The longest `sleep` or `timeoutMs` a call may ask for (`TASKER_MAX_TIMER_MS`). */
+  maxTimerMs: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export function activationAppend(
     maxPendingCalls: limits.maxPendingCalls,
     stackRunsLeft,
     maxStackRuns: limits.maxStackRuns,
+    maxTimerMs: limits.maxTimerMs,
   });
   const pending = new Set([...activation.waitingBefore, ...calls.map((call) => call.seq)]);
   const recorded = activationEvents({ ...activation, pending, refused });

@@ -1,6 +1,6 @@
 import { type ErrorInfo, newId, type TaskerEvent } from "@tasker/contracts";
 import type { LogLine, Outcome } from "@tasker/sandbox";
-import type { Start } from "@tasker/run-model";
+import { callDueAt, type Start } from "@tasker/run-model";
 
 /** One activation of a stack run, as it is to be recorded. */
 export interface ActivationRecord {
@@ -46,6 +46,7 @@ export function activationEvents(record: ActivationRecord): TaskerEvent[] {
   for (const call of outcome.calls) {
     const taskName = call.service === "tasks" && typeof call.args[0] === "string" ? call.args[0] : undefined;
     const childId = newId();
+    const refusal = record.refused.get(call.seq);
     events.push({
       type: "stack.created",
       data: {
@@ -57,9 +58,9 @@ export function activationEvents(record: ActivationRecord): TaskerEvent[] {
         args: call.args as never,
         depth: record.depth + 1,
         taskVersion: (taskName && record.taskVersions.get(taskName)) ?? null,
+        ...(refusal ? {} : { dueAt: callDueAt(call, at) }),
       },
     });
-    const refusal = record.refused.get(call.seq);
     if (refusal) events.push({ type: "stack.failed", data: { stackRunId: childId, error: refusal } });
   }
   switch (outcome.kind) {

@@ -107,6 +107,7 @@ export class Activator {
       maxPendingCalls: Number.POSITIVE_INFINITY,
       stackRunsLeft: Number.POSITIVE_INFINITY,
       maxStackRuns: this.options.limits.maxStackRuns,
+      maxTimerMs: this.options.limits.maxTimerMs,
     }).get(0);
     if (refusal) {
       await appendDecision(this.store, event, settleAbandoned(event, refusal), this.options.prefix);

@@ -40,7 +40,7 @@ export const executorService = {
     const work = new LocalWork(config.TASKER_EXECUTOR_CONCURRENCY, (error) =>
       logger.warn(`done in process, it failed and is left to the bus: ${error instanceof Error ? error.message : String(error)}`),
     );
-    const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS };
+    const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS, maxTimerMs: config.TASKER_MAX_TIMER_MS };
     const activator = new Activator(
       platform.store,
       new RunStates(platform.store, 1024),

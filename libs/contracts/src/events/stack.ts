@@ -36,6 +36,13 @@ export const StackCreated = defineEvent(
      * with TASK_NOT_FOUND), and for other services.
      */
     taskVersion: z.string().nullable(),
+    /**
+     * When the call's durable timer fires (ISO-8601): a `sleep` completes then; any other call not
+     * settled by then fails with `TIMEOUT` (a nested task's own calls are then cancelled). Set from
+     * `tools.sleep(ms)`, `tools.signals.wait(name, {timeoutMs})`, `tools.tasks.execute(name, input,
+     * {timeoutMs})` and, for the root, `POST /tasks {timeoutMs}`; absent or null: no timer.
+     */
+    dueAt: z.iso.datetime().nullable().optional(),
   }),
 );
 export type StackCreated = z.infer<typeof StackCreated>;
@@ -50,6 +57,17 @@ export const StackStarted = defineEvent(
   z.object({ stackRunId, worker: z.string().min(1), leaseUntil: z.iso.datetime(), attempt: z.int().positive() }),
 );
 export type StackStarted = z.infer<typeof StackStarted>;
+
+/**
+ * A wrapped service's attempt `attempt` failed in a way another attempt may not (network, timeout,
+ * 408/429/5xx): the attempt after it starts at `retryAt` (ISO-8601), by whichever instance holds the
+ * call's message then. Recorded under the call's guard by the holder of `attempt`.
+ */
+export const StackRetrying = defineEvent(
+  "stack.retrying",
+  z.object({ stackRunId, attempt: z.int().positive(), error: ErrorInfo, retryAt: z.iso.datetime() }),
+);
+export type StackRetrying = z.infer<typeof StackRetrying>;
 
 export const StackCompleted = defineEvent("stack.completed", z.object({ stackRunId, result: JsonValue }));
 export type StackCompleted = z.infer<typeof StackCompleted>;

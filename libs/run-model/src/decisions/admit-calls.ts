@@ -1,7 +1,7 @@
-import { type ErrorInfo, MAX_TASK_NAME_LENGTH, TASK_NAME_PATTERN } from "@tasker/contracts";
+import { type ErrorInfo, MAX_TASK_NAME_LENGTH, SignalName, TASK_NAME_PATTERN } from "@tasker/contracts";
 
 /** The services a call may address: each has (or will have) its consumer. */
-export const KNOWN_SERVICES: ReadonlySet<string> = new Set(["tasks", "gapi", "openai", "websearch", "keystore", "database", "sleep"]);
+export const KNOWN_SERVICES: ReadonlySet<string> = new Set(["tasks", "gapi", "openai", "websearch", "keystore", "database", "sleep", "signals"]);
 
 /** A call a stack run made, before it is recorded. */
 export interface ProposedCall {
@@ -27,14 +27,18 @@ export interface AdmissionContext {
   readonly stackRunsLeft: number;
   /** `TASKER_MAX_STACK_RUNS`. */
   readonly maxStackRuns: number;
+  /** `TASKER_MAX_TIMER_MS`: the longest `sleep` or `timeoutMs` a call may ask for. */
+  readonly maxTimerMs: number;
 }
 
 const fail = (code: string, message: string): ErrorInfo => ({ code, name: "Error", message });
 
 /**
  * Which of `calls` (in seq order) are refused, with the error each one's promise rejects with: an
- * unknown service, a `tasks` call that is not `execute(name, input)` with a task name, a task that is
- * not published, a call nested past `maxDepth`, more calls waiting at once than `maxPendingCalls`,
+ * unknown service, a `tasks` call that is not `execute(name, input, {timeoutMs}?)` with a task name, a
+ * task that is not published, a call nested past `maxDepth`, a `sleep(ms)` without a number of ms or
+ * longer than `maxTimerMs`, a `signals.wait(name, {timeoutMs}?)` without a signal name, a `timeoutMs`
+ * that is not a positive number up to `maxTimerMs`, more calls waiting at once than `maxPendingCalls`,
  * or more calls in the run than it has left. A refused call is recorded as made and failed, so the
  * task receives the error like any other call's and may catch it; the rest are admitted. The one rule
  * for both the executor that records the calls and the executor that starts a nested task.
@@ -63,6 +67,23 @@ function refusalOf(call: ProposedCall, context: AdmissionContext, admittedBefore
     if (context.depth + 1 > context.maxDepth) {
       return fail("MAX_DEPTH_EXCEEDED", `calling "${name}" would nest ${context.depth + 1} deep; the limit is ${context.maxDepth} (TASKER_MAX_DEPTH)`);
     }
+    const options = optionsRefusal(call.args[2], "tasks.execute(name, input, options)", context);
+    if (options) return options;
+  }
+  if (call.service === "sleep") {
+    const [ms] = call.args;
+    if (call.method.join(".") !== "sleep" || typeof ms !== "number" || call.args.length > 1) {
+      return fail("INVALID_ARGUMENT", "sleep takes one argument, a number of milliseconds: tools.sleep(ms)");
+    }
+    if (ms > context.maxTimerMs) return fail("INVALID_ARGUMENT", `tools.sleep(${ms}) is longer than the longest sleep, ${context.maxTimerMs} ms (TASKER_MAX_TIMER_MS)`);
+  }
+  if (call.service === "signals") {
+    const [name, options] = call.args;
+    if (call.method.join(".") !== "wait" || !SignalName.safeParse(name).success) {
+      return fail("INVALID_ARGUMENT", "signals calls are tools.signals.wait(name, {timeoutMs}?) with a name of 1-200 letters, digits, '.', '_', '-' and '/'");
+    }
+    const refusal = optionsRefusal(options, "tools.signals.wait(name, options)", context);
+    if (refusal) return refusal;
   }
   const waiting = context.pendingBefore + admittedBefore + 1;
   if (waiting > context.maxPendingCalls) {
@@ -70,6 +91,18 @@ function refusalOf(call: ProposedCall, context: AdmissionContext, admittedBefore
   }
   if (admittedBefore >= context.stackRunsLeft) {
     return fail("TOO_MANY_STACK_RUNS", `the run has made ${context.maxStackRuns} calls, as many as one run may (TASKER_MAX_STACK_RUNS)`);
+  }
+  return undefined;
+}
+
+/** Why a call's `options` (undefined, or an object with an optional `timeoutMs`) are refused, if they are. */
+function optionsRefusal(options: unknown, call: string, context: AdmissionContext): ErrorInfo | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object" || Array.isArray(options)) return fail("INVALID_ARGUMENT", `the options of ${call} must be an object`);
+  const { timeoutMs } = options as { timeoutMs?: unknown };
+  if (timeoutMs === undefined) return undefined;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > context.maxTimerMs) {
+    return fail("INVALID_ARGUMENT", `options.timeoutMs of ${call} must be a number of milliseconds above 0 and at most ${context.maxTimerMs} (TASKER_MAX_TIMER_MS)`);
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { TaskerEvent } from "@tasker/contracts";
 import { type Condition, type Decision, RUN_OPEN, stackGuard } from "../decision.js";
-import { activationsRecorded, isOver, isSettled, type RunState } from "../run-state.js";
+import { isOver, isSettled, type RunState, stackGuardVersion } from "../run-state.js";
 import { CANCELLED } from "./decide-cancel.js";
 
 /**
@@ -10,7 +10,7 @@ import { CANCELLED } from "./decide-cancel.js";
  * method path, seq). A cancelled call that is a task under way ends so in turn, and its own calls are
  * cancelled by this rule again (its `settled` wake), level by level: so nothing runs on for a caller
  * that is gone, and no append has to hold a whole busy subtree still. Each call is settled under its
- * own guard at the activations recorded of it (`activationsRecorded`), so that an activation of it
+ * own guard where it is (`stackGuardVersion`), so that an activation of it
  * recorded meanwhile and the cancel exclude each other, while the run is open; a result of it that
  * arrives later is ignored (it is settled already).
  *
@@ -33,7 +33,7 @@ export function cancelOrphans(state: RunState, stackRunId: string, at: number): 
       { type: "log.appended", data: { stackRunId, level: "warn", message: `${name} was still pending when ${why.when}; it is cancelled and its result ignored`, at: time } },
       { type: "stack.failed", data: { stackRunId: call.stackRunId, error: { code: CANCELLED, name: "CancelledError", message: `${name} was cancelled: ${why.caller} before it settled` } } },
     );
-    expected.push({ guard: stackGuard(call.stackRunId), version: activationsRecorded(call) });
+    expected.push({ guard: stackGuard(call.stackRunId), version: stackGuardVersion(call) });
   }
   return { expected: [...expected, RUN_OPEN], events };
 }

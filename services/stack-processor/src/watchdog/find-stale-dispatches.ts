@@ -11,7 +11,8 @@ export interface StaleDispatch {
 
 /**
  * Calls of every service whose work no worker is known to be doing: (a) stack runs still `pending`
- * a lease after their `stack.created` (nobody took them), or `processing` past the lease of their
+ * a lease after their `stack.created` (nobody took them; but a `sleep` or a signal wait, which no
+ * worker takes: its timer or a signal settles it), or `processing` past the lease of their
  * `stack.started` (the worker that took them is gone), with that `stack.created`; (b)
  * `resume.requested` events a lease old whose stack run's activation is still below the one
  * requested (no executor resumed it). `stack_runs` holds only unfinished runs, so ended runs never
@@ -25,7 +26,7 @@ export function findStaleDispatches(sql: Sql, leaseMs: number, limit: number): P
                 'stack run ' || s.stack_run_id || ' (' || s.service || ') still ' || s.status AS reason
          FROM stack_runs s
          JOIN events e ON e.position = s.created_position
-         WHERE (s.status = 'pending' AND s.updated_at < now() - make_interval(secs => $1 / 1000.0))
+         WHERE (s.status = 'pending' AND s.service NOT IN ('sleep', 'signals') AND s.updated_at < now() - make_interval(secs => $1 / 1000.0))
             OR (s.status = 'processing' AND s.lease_until < now())
          UNION ALL
          SELECT e.stream_id, e.version, extract(epoch FROM now() - e.recorded_at) * 1000,
