@@ -1,3 +1,4 @@
+export { appendDecision, type DecidedAppend } from "./append-caused.js";
 export { createDataSource, embeddedDataDir, openDatabase, type DatabaseOptions } from "./database.js";
 export { ConcurrencyError, CountExceededError, isConcurrencyError, StreamNotFoundError } from "./errors.js";
 export { EventStore, type AppendResult, type EventStoreOptions } from "./event-store.js";

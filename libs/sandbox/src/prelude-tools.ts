@@ -299,7 +299,16 @@ export const PRELUDE_TOOLS = String.raw`
     error.code = info.code;
     const stack = typeof info.stack === "string" ? info.stack : "";
     error.stack = stack === "" || stack[stack.length - 1] === "\n" ? stack + site : stack + "\n" + site;
-    if (info.details !== undefined) error.details = info.details;
+    if (info.details !== undefined) {
+      error.details = info.details;
+      // The callee's own properties are the caller's error's own properties too (a service's status).
+      const keys = keysOf(info.details);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        const reserved = key === "name" || key === "message" || key === "stack" || key === "code" || key === "cause" || key === "details" || key === "…";
+        if (!reserved) defineProperty(error, key, { value: info.details[key], writable: true, enumerable: true, configurable: true });
+      }
+    }
     return error;
   }
   function failed(error) { hostFinish(false, stringify(errorRecord(error))); }

@@ -1,9 +1,9 @@
 import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
-import type { EventStore } from "@tasker/event-store";
+import { appendDecision, type EventStore } from "@tasker/event-store";
 import { admitCalls, canRecordActivation, type RunStates, settleAbandoned } from "@tasker/run-model";
 import type { Sandbox } from "@tasker/sandbox";
 import type { CallLimits } from "./activation-append.js";
-import { appendDecision, claimStart } from "./claims.js";
+import { claimStart } from "./claims.js";
 import type { LocalWork } from "./local-work.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";

@@ -1,9 +1,8 @@
 import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
-import { CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
+import { appendDecision, CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
 import { canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { Outcome, TaskVm } from "@tasker/sandbox";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
-import { appendDecision } from "./claims.js";
 import type { LogSink } from "./log-sink.js";
 import type { ModuleUse } from "./module-use.js";
 import type { TaskCatalog } from "./task-catalog.js";
