@@ -1,5 +1,8 @@
 import { assertSubjectPrefix, DEFAULT_SUBJECT_PREFIX, ValidationError } from "@tasker/contracts";
+import { isMasterKeyText } from "@tasker/secrets";
 import { z } from "zod";
+
+const masterKey = z.string().refine(isMasterKeyText, "must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)").optional();
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
@@ -41,6 +44,15 @@ const Environment = z.object({
   TASKER_MAX_TIMER_MS: int(30 * 24 * 3600 * 1000, 1),
   /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
+  /**
+   * The token the gateway's `/keys` routes require as `Authorization: Bearer <token>`; unset, they
+   * answer loopback clients only.
+   */
+  TASKER_ADMIN_TOKEN: z.string().optional(),
+  /** Secrets are sealed under this key (base64 of 32 bytes); needed only where a secret is sealed or unsealed. */
+  TASKER_MASTER_KEY: masterKey,
+  /** The key secrets were sealed under before `TASKER_MASTER_KEY`: still readable, until `tasker keys rotate`. */
+  TASKER_PREVIOUS_MASTER_KEY: masterKey,
 });
 
 export type TaskerConfig = z.infer<typeof Environment>;

@@ -4,6 +4,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, ensureEventStream, isTransient, jetStreamPublisher } from "@tasker/bus";
 import { embeddedDataDir, EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { readModelMigrations, readModelsProjection } from "@tasker/read-models";
+import { secretsMigrations } from "@tasker/secrets";
 import { Logger } from "@nestjs/common";
 import type { DataSource } from "typeorm";
 import type { TaskerConfig } from "./config.js";
@@ -30,7 +31,7 @@ export async function openPlatform(config: TaskerConfig, name: string): Promise<
   const dataSource = await openDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
-    migrations: [...eventStoreMigrations, ...readModelMigrations],
+    migrations: [...eventStoreMigrations, ...readModelMigrations, ...secretsMigrations],
   });
   const instanceId = `${name}-${randomBytes(4).toString("hex")}`;
   const nats = await connectNats(config.NATS_URL, instanceId).catch(async (error) => {

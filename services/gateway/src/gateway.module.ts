@@ -6,6 +6,8 @@ import type { Platform } from "@tasker/platform";
 import { HealthController } from "./health/health.controller.js";
 import { ApiExceptionFilter } from "./http/api-exception.filter.js";
 import { ZodValidationPipe } from "./http/zod-validation.pipe.js";
+import { KeysController } from "./keys/keys.controller.js";
+import { secretStoreProvider } from "./keys/secret-store.provider.js";
 import { PLATFORM, READ_MODELS } from "./platform.token.js";
 import { TaskFunctionCatalog } from "./task-functions/task-function-catalog.js";
 import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.js";
@@ -23,7 +25,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [TaskFunctionsController, TasksController, HealthController],
+      controllers: [TaskFunctionsController, TasksController, KeysController, HealthController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         { provide: READ_MODELS, useValue: pooledSql(platform.dataSource) },
@@ -35,6 +37,7 @@ export class GatewayModule {
         TaskRunReader,
         RunWaiter,
         RunCanceller,
+        secretStoreProvider,
       ],
     };
   }

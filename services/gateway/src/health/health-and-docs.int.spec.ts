@@ -21,7 +21,7 @@ describe("health, API docs and unknown routes", () => {
     const { status, body } = await gateway.request("GET", "/docs-json");
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ["/health", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/result"].sort(),
+      ["/health", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/result"].sort(),
     );
     expect(Object.keys(body.paths["/task-functions"]).sort()).toEqual(["get", "post"]);
     const submit = body.paths["/tasks"].post;

@@ -5,7 +5,8 @@ import { DocumentBuilder, SwaggerModule } from "@nestjs/swagger";
 export function serveApiDocs(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle("Tasker")
-    .setDescription("Publish task functions, run them, and follow their runs.")
+    .setDescription("Publish task functions, run them, and follow their runs; keep secrets for them, sealed at rest.")
+    .addBearerAuth({ type: "http", scheme: "bearer", description: "TASKER_ADMIN_TOKEN, for the /keys routes" })
     .setVersion("1")
     .build();
   SwaggerModule.setup("docs", app, () => SwaggerModule.createDocument(app, config));

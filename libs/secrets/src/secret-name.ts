@@ -1,0 +1,15 @@
+import { z } from "zod";
+
+/** The rule a secret's name follows, as error messages state it. */
+export const SECRET_NAME_RULE = "a secret name is 1–200 characters of letters, digits, '.', '_', '-' and '/'";
+
+/** A secret's name: 1–200 characters of `[A-Za-z0-9._/-]`. The one validator of names. */
+export const SecretName = z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, SECRET_NAME_RULE);
+
+/** A secret's value: any string. */
+export const SecretValue = z.string({ error: "a secret value must be a string" });
+
+/** Whether `name` is a valid secret name. */
+export function isSecretName(name: unknown): name is string {
+  return SecretName.safeParse(name).success;
+}
