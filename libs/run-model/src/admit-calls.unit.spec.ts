@@ -10,6 +10,7 @@ const context: AdmissionContext = {
   stackRunsLeft: Number.POSITIVE_INFINITY,
   maxStackRuns: 10_000,
   maxTimerMs: 60_000,
+  canSealSecrets: true,
 };
 
 const task = (seq: number, name: unknown, method = ["execute"]): ProposedCall => ({ seq, service: "tasks", method, args: [name, {}] });

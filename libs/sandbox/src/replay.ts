@@ -23,7 +23,7 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
     const recorded = expected.get(call.seq);
     if (recorded === undefined || recorded.activation !== current) return nonDeterminism(call.seq, recorded?.call, call);
     const { call: want } = recorded;
-    const same = want.service === call.service && sameMethod(want.method, call.method) && want.argsHash === hashArgs(call.args);
+    const same = want.service === call.service && sameMethod(want.method, call.method) && (want.argsHash === null || want.argsHash === hashArgs(call.args));
     return same ? undefined : nonDeterminism(call.seq, want, call);
   };
   try {
@@ -60,7 +60,7 @@ function sameMethod(a: string[], b: string[]): boolean {
 }
 
 function nonDeterminism(seq: number, want: JournalCall | undefined, got: ToolCall | undefined): SandboxError {
-  const recorded = want === undefined ? "no call" : `${describe(want.service, want.method)} with args hash ${want.argsHash.slice(0, 12)}`;
+  const recorded = want === undefined ? "no call" : `${describe(want.service, want.method)}${want.argsHash === null ? "" : ` with args hash ${want.argsHash.slice(0, 12)}`}`;
   const made = got === undefined ? "no call" : `${describe(got.service, got.method)} with args hash ${hashArgs(got.args).slice(0, 12)}`;
   const message = `non-determinism at call seq ${seq}: the journal recorded ${recorded}, the code made ${made}`;
   return sandboxError(ErrorCodes.nonDeterminism, message, "NonDeterminismError");

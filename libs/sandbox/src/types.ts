@@ -42,8 +42,11 @@ export type Ending = { kind: "completed"; result: unknown } | { kind: "failed"; 
 export type LogLine = { level: LogLevel; message: string; at: number; stackRunId: string };
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-/** A call as the journal records it: its arguments are kept only as a hash. */
-export type JournalCall = { seq: number; service: string; method: string[]; argsHash: string };
+/**
+ * A call as the journal records it: its arguments are kept only as a hash; null when they were
+ * recorded sealed (a secret's value), and a replay compares only the service and method.
+ */
+export type JournalCall = { seq: number; service: string; method: string[]; argsHash: string | null };
 
 /**
  * One recorded activation of a stack run: `at` is its recorded time (epoch ms), `results` the batch

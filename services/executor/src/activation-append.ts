@@ -19,6 +19,8 @@ export interface CallLimits {
   maxStackRuns: number;
   /** The longest `sleep` or `timeoutMs` a call may ask for (`TASKER_MAX_TIMER_MS`). */
   maxTimerMs: number;
+  /** Whether secrets a call passes can be sealed (`TASKER_MASTER_KEY` is set). */
+  canSealSecrets: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export function activationAppend(
     stackRunsLeft,
     maxStackRuns: limits.maxStackRuns,
     maxTimerMs: limits.maxTimerMs,
+    canSealSecrets: limits.canSealSecrets,
   });
   const pending = new Set([...activation.waitingBefore, ...calls.map((call) => call.seq)]);
   const recorded = activationEvents({ ...activation, pending, refused });

@@ -5,7 +5,7 @@ import { conditionsHold, type DueActivation, dueActivations, guardValues, histor
 import { describe, expect, it } from "vitest";
 import { type Activation, activationAppend, type CallLimits } from "./activation-append.js";
 
-const limits: CallLimits = { maxDepth: 3, maxPendingCalls: 4, maxStackRuns: 10_000, maxTimerMs: 60_000 };
+const limits: CallLimits = { maxDepth: 3, maxPendingCalls: 4, maxStackRuns: 10_000, maxTimerMs: 60_000, canSealSecrets: true };
 const taskVersions = new Map([["known", "v-known"]]);
 
 /** A random outcome for an activation, with new calls of every kind: completed, failed, or suspended. */

@@ -2,8 +2,10 @@ import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterErr
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { admitCalls, canRecordActivation, type RunStates, settleAbandoned } from "@tasker/run-model";
 import type { Sandbox } from "@tasker/sandbox";
+import type { MasterKeys } from "@tasker/secrets";
 import type { CallLimits } from "./activation-append.js";
 import { claimStart } from "./claims.js";
+import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { LogSink } from "./log-sink.js";
 import { taskSource } from "./module-resolver.js";
@@ -24,6 +26,8 @@ export interface ActivatorOptions {
   leaseMs: number;
   /** The deployment's subject prefix, named when a message about an unknown run arrives. */
   prefix: string;
+  /** The master keys (`TASKER_MASTER_KEY`) that seal secrets in calls and results; undefined when unset. */
+  keys: MasterKeys | undefined;
 }
 
 /** Characters of the reason a call was given up on that its failure repeats. */
@@ -108,6 +112,7 @@ export class Activator {
       stackRunsLeft: Number.POSITIVE_INFINITY,
       maxStackRuns: this.options.limits.maxStackRuns,
       maxTimerMs: this.options.limits.maxTimerMs,
+      canSealSecrets: this.options.keys !== undefined,
     }).get(0);
     if (refusal) {
       await appendDecision(this.store, event, settleAbandoned(event, refusal), this.options.prefix);
@@ -147,7 +152,7 @@ export class Activator {
       return;
     }
     this.stats.starts++;
-    const live = { vm, sink, pending: new Set<number>(), depth, parentStackRunId, seq, modules };
+    const live = { vm, sink, pending: new Set<number>(), depth, parentStackRunId, seq, modules, secrets: new VmSecrets(this.options.keys) };
     this.dispatchLocally(await this.recorder.record(event, 1, at, live, outcome, claimFirst ? undefined : started));
   }
 
@@ -159,7 +164,7 @@ export class Activator {
     if (cached) this.stats.resumesFromCache++;
     const at = Date.now();
     for (const result of results) live.pending.delete(result.seq);
-    const outcome = live.vm.resume({ at, results: results.map(toSandboxResult) });
+    const outcome = live.vm.resume({ at, results: live.secrets.open(results.map(toSandboxResult)) });
     this.dispatchLocally(await this.recorder.record(event, activation, at, live, outcome));
   }
 
@@ -172,6 +177,8 @@ export class Activator {
     this.runs.absorb(streamId, events);
     const history = stackRunHistory(events, stackRunId);
     if (history.runEnded || history.ended || history.journal.length !== activation - 1 || !history.created) return undefined;
+    const secrets = new VmSecrets(this.options.keys);
+    secrets.noteCalls(history.journal.flatMap((recorded) => recorded.calls));
     const [taskName, input] = history.created.args;
     const sink = new LogSink();
     const pinned = await Promise.all(
@@ -183,12 +190,12 @@ export class Activator {
       taskName: String(taskName),
       source: taskSource(await this.catalog.code(String(taskName), history.created.taskVersion ?? ""), modules.lookup),
       input,
-      journal: history.journal,
+      journal: history.journal.map((recorded) => ({ ...recorded, results: secrets.open(recorded.results) })),
       onLog: sink.write,
     });
     this.stats.replays++;
     const { depth, parentStackRunId, seq } = history.created;
-    const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq, modules };
+    const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq, modules, secrets };
     if (outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
       this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, outcome));

@@ -4,6 +4,7 @@ import { TaskerError } from "@tasker/contracts";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
 import { createSandbox } from "@tasker/sandbox";
+import { masterKeysFrom } from "@tasker/secrets";
 import { Activator } from "./activator.js";
 import { ExecutorModule } from "./executor.module.js";
 import { LocalWork } from "./local-work.js";
@@ -40,14 +41,15 @@ export const executorService = {
     const work = new LocalWork(config.TASKER_EXECUTOR_CONCURRENCY, (error) =>
       logger.warn(`done in process, it failed and is left to the bus: ${error instanceof Error ? error.message : String(error)}`),
     );
-    const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS, maxTimerMs: config.TASKER_MAX_TIMER_MS };
+    const keys = config.TASKER_MASTER_KEY ? masterKeysFrom(config) : undefined;
+    const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS, maxTimerMs: config.TASKER_MAX_TIMER_MS, canSealSecrets: keys !== undefined };
     const activator = new Activator(
       platform.store,
       new RunStates(platform.store, 1024),
       sandbox,
       catalog,
       cache,
-      { worker: platform.instanceId, limits, stickyGraceMs: STICKY_GRACE_MS, leaseMs: config.TASKER_LEASE_MS, prefix },
+      { worker: platform.instanceId, limits, stickyGraceMs: STICKY_GRACE_MS, leaseMs: config.TASKER_LEASE_MS, prefix, keys },
       work,
     );
     // Every instance drops the VMs of runs that ended.

@@ -2,8 +2,10 @@ import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRe
 import { appendDecision, CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
 import { canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { Outcome, TaskVm } from "@tasker/sandbox";
+import type { MasterKeys } from "@tasker/secrets";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
 import type { LogSink } from "./log-sink.js";
+import { recordedArgs, type VmSecrets } from "./vm-secrets.js";
 import type { ModuleUse } from "./module-use.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
@@ -20,6 +22,8 @@ export interface Live {
   seq: number | null;
   /** The helper modules it loads, and at which versions. */
   modules: ModuleUse;
+  /** The secrets it was given, which its log lines never show. */
+  secrets: VmSecrets;
 }
 
 export interface RecorderOptions {
@@ -27,6 +31,8 @@ export interface RecorderOptions {
   worker: string;
   limits: CallLimits;
   prefix: string;
+  /** The master keys that seal a secret a call passes; undefined when `TASKER_MASTER_KEY` is unset. */
+  keys: MasterKeys | undefined;
 }
 
 /** What an activation's record appended, and the calls it settled at once: refused, or cancelled (by stack run id). */
@@ -77,6 +83,7 @@ export class OutcomeRecorder {
     const { streamId } = cause.metadata;
     try {
       const { calls } = ran;
+      live.secrets.noteCalls(calls);
       // Only names that can be tasks' are looked up (admission refuses the others).
       const taskNames = calls.flatMap((call) => (call.service === "tasks" && typeof call.args[0] === "string" && ApiTaskName.safeParse(call.args[0]).success ? [call.args[0]] : []));
       const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
@@ -88,8 +95,8 @@ export class OutcomeRecorder {
         at,
         depth: live.depth,
         worker: this.options.worker,
-        logs: live.sink.take(),
-        outcome: ran,
+        logs: live.secrets.redact(live.sink.take()),
+        outcome: { ...ran, calls: ran.calls.map((call) => ({ ...call, args: recordedArgs(this.options.keys, call) })) },
         waitingBefore: live.pending,
         taskVersions,
         modules: live.modules.takeFresh(),

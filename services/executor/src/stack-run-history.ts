@@ -1,5 +1,6 @@
 import { type CallResult as RecordedResult, type RecordedEvent, type StackCreated } from "@tasker/contracts";
 import { type CallResult, hashArgs, type JournalActivation, type JournalCall } from "@tasker/sandbox";
+import { passesSecret } from "./vm-secrets.js";
 
 /** What the event stream says about one stack run: enough to start, resume or replay it. */
 export interface StackRunHistory {
@@ -33,7 +34,7 @@ export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: st
       case "stack.created":
         if (event.data.stackRunId === stackRunId) history.created = event.data;
         else if (event.data.parentStackRunId === stackRunId && event.data.seq !== null) {
-          calls.push({ seq: event.data.seq, service: event.data.service, method: event.data.method, argsHash: hashArgs(event.data.args) });
+          calls.push({ seq: event.data.seq, service: event.data.service, method: event.data.method, argsHash: passesSecret(event.data) ? null : hashArgs(event.data.args) });
           history.pending.add(event.data.seq);
         }
         break;

@@ -1,6 +1,7 @@
 import type { TaskVm } from "@tasker/sandbox";
 import type { LogSink } from "./log-sink.js";
 import type { ModuleUse } from "./module-use.js";
+import type { VmSecrets } from "./vm-secrets.js";
 
 /** A suspended VM kept alive, with what resuming it needs. */
 export interface CachedVm {
@@ -15,6 +16,7 @@ export interface CachedVm {
   readonly parentStackRunId: string | null;
   readonly seq: number | null;
   readonly modules: ModuleUse;
+  readonly secrets: VmSecrets;
   /** Calls waiting for results. */
   readonly pending: ReadonlySet<number>;
   readonly bytes: number;

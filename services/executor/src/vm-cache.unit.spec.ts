@@ -1,6 +1,7 @@
 import { createSandbox, type Sandbox, type TaskVm } from "@tasker/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LogSink } from "./log-sink.js";
+import { VmSecrets } from "./vm-secrets.js";
 import { ModuleUse } from "./module-use.js";
 import { type CachedVm, VmCache } from "./vm-cache.js";
 
@@ -16,7 +17,7 @@ async function suspended(stackRunId: string, taskRunId = "run-1"): Promise<Cache
   const source = { code: WAITING, resolveModule: () => undefined };
   const { vm, outcome } = await sandbox.start({ stackRunId, taskName: "waiting", source, input: {}, at: 0, onLog: () => undefined });
   expect(outcome.kind).toBe("suspended");
-  return { vm, sink: new LogSink(), taskRunId, stackRunId, activation: 1, depth: 0, parentStackRunId: null, seq: null, modules: new ModuleUse(() => undefined), pending: new Set([0]), bytes: vm.memoryBytes };
+  return { vm, sink: new LogSink(), taskRunId, stackRunId, activation: 1, depth: 0, parentStackRunId: null, seq: null, modules: new ModuleUse(() => undefined), secrets: new VmSecrets(undefined), pending: new Set([0]), bytes: vm.memoryBytes };
 }
 
 const alive = (vm: TaskVm) => vm.memoryBytes > 0;

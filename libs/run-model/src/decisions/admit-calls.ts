@@ -29,6 +29,8 @@ export interface AdmissionContext {
   readonly maxStackRuns: number;
   /** `TASKER_MAX_TIMER_MS`: the longest `sleep` or `timeoutMs` a call may ask for. */
   readonly maxTimerMs: number;
+  /** Whether the recorder can seal a secret a call passes (`TASKER_MASTER_KEY` is set). */
+  readonly canSealSecrets: boolean;
 }
 
 const fail = (code: string, message: string): ErrorInfo => ({ code, name: "Error", message });
@@ -69,6 +71,9 @@ function refusalOf(call: ProposedCall, context: AdmissionContext, admittedBefore
     }
     const options = optionsRefusal(call.args[2], "tasks.execute(name, input, options)", context);
     if (options) return options;
+  }
+  if (call.service === "keystore" && call.method.join(".") === "set" && !context.canSealSecrets) {
+    return fail("MASTER_KEY_MISSING", "tools.keystore.set needs TASKER_MASTER_KEY, to keep the value sealed in the run's history; it is not set");
   }
   if (call.service === "sleep") {
     const [ms] = call.args;
