@@ -5,4 +5,4 @@ export type { Condition, Count, ExpectedVersion, Guard } from "./expected-versio
 export { eventStoreMigrations } from "./migrations/index.js";
 export type { EventPublisher, OutboxOptions } from "./outbox.js";
 export type { Projection } from "./projection.js";
-export { pooledSql, type Sql } from "./sql.js";
+export { pooledSql, type Sql, sqlOf } from "./sql.js";
