@@ -91,8 +91,9 @@ function networkCode(e: ErrorLike): string | undefined {
   return e.message === "fetch failed" ? "fetch failed" : undefined;
 }
 
+// gaxios answers with node-fetch's Headers on Node (not the global class), a plain object elsewhere.
 function headerOf(headers: unknown, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  if (typeof (headers as Headers | undefined)?.get === "function") return (headers as Headers).get(name) ?? undefined;
   if (typeof headers === "object" && headers !== null) {
     const value = (headers as Record<string, unknown>)[name];
     return typeof value === "string" ? value : undefined;

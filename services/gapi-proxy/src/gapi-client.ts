@@ -53,10 +53,14 @@ export async function createGapiClient(dataSource: DataSource, config: GapiConfi
     },
     token,
     async apiOptions(scopes, subject, signal) {
-      const { accessToken, expiresAt } = await token(scopes, subject, signal);
-      // The cache keeps the token fresh; the client must never try to refresh it itself.
-      const auth = new OAuth2Client({ eagerRefreshThresholdMillis: 0 });
-      auth.setCredentials({ access_token: accessToken, expiry_date: expiresAt, token_type: "Bearer" });
+      const credentials = async () => {
+        const { accessToken, expiresAt } = await token(scopes, subject, signal);
+        return { access_token: accessToken, expiry_date: expiresAt, token_type: "Bearer" };
+      };
+      const auth = new OAuth2Client();
+      auth.setCredentials(await credentials());
+      // The library refreshes earlier than our margin may (5 min before expiry): it asks the cache, never Google.
+      auth.refreshHandler = credentials;
       return { auth, ...(config.GOOGLE_API_ROOT_URL && { rootUrl: config.GOOGLE_API_ROOT_URL }) };
     },
   };
