@@ -17,3 +17,7 @@ export * from "./service-process.js";
 export * from "./tasker-system.js";
 export * from "./test-database.js";
 export * from "./test-subjects.js";
+export * from "./fakes/fake-google.js";
+export { defaultGoogleDomains, type FakeDirectory, type FakeDomainSeed, type FakeGroupSeed, type FakeMessageSeed, type FakeUserSeed } from "./fakes/fake-google-data.js";
+export type { FakeFault } from "./fakes/fake-google-faults.js";
+export { createFakeServiceAccount, type FakeServiceAccount } from "./fakes/fake-google-token.js";
