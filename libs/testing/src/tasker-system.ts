@@ -20,7 +20,12 @@ export interface RunView {
 const TASKS = new URL("../../../tasks/", import.meta.url);
 
 /** The processes of a whole Tasker, by label: each runs the service its label names, or the one given. */
-export const DEFAULT_LAYOUT: Readonly<Record<string, string>> = { gateway: "gateway", executor: "executor", "stack-processor": "stack-processor" };
+export const DEFAULT_LAYOUT: Readonly<Record<string, string>> = {
+  gateway: "gateway",
+  executor: "executor",
+  "stack-processor": "stack-processor",
+  keystore: "keystore",
+};
 
 /**
  * A whole Tasker on the shared servers, isolated by its own database and subject prefix: the gateway,

@@ -6,3 +6,4 @@ export { allGapiScopes, GapiScopes } from "./gapi-scopes.js";
 export { gapiService } from "./gapi-service.js";
 export type { AccessToken } from "./google-auth.js";
 export type { Sealer } from "./token-cache.js";
+export { gapiProxyService } from "./gapi-proxy-service.js";

@@ -6,6 +6,8 @@ const LOADERS: Readonly<Record<string, () => Promise<ServiceDefinition>>> = {
   "stack-processor": async () => (await import("@tasker/stack-processor")).stackProcessorService,
   executor: async () => (await import("@tasker/executor")).executorService,
   gateway: async () => (await import("@tasker/gateway")).gatewayService,
+  keystore: async () => (await import("@tasker/keystore")).keystoreService,
+  "gapi-proxy": async () => (await import("@tasker/gapi-proxy")).gapiProxyService,
 };
 
 /** The services `tasker start` can run, in the order `tasker dev` starts them. */
