@@ -67,7 +67,7 @@ describe("seal and unseal", () => {
     const error = thrown(() => keys.unseal(envelope));
     expect(isSecretsError(error, "UNKNOWN_MASTER_KEY")).toBe(true);
     expect((error as Error).message).toContain(
-      `sealed under key ${old.currentKeyId}, which is neither TASKER_MASTER_KEY (${keys.currentKeyId}) nor TASKER_PREVIOUS_MASTER_KEY`,
+      `sealed under key ${old.currentKeyId}, which is neither TASKER_MASTER_KEY nor TASKER_PREVIOUS_MASTER_KEY (they are ${keys.currentKeyId} and unset)`,
     );
   });
 

@@ -33,7 +33,7 @@ export function masterKeysOf(pair: MasterKeyPair): MasterKeys {
       if (!key) {
         throw new SecretsError(
           "UNKNOWN_MASTER_KEY",
-          `sealed under key ${keyId}, which is neither TASKER_MASTER_KEY (${current.id}) nor TASKER_PREVIOUS_MASTER_KEY (${previous?.id ?? "unset"})`,
+          `sealed under key ${keyId}, which is neither TASKER_MASTER_KEY nor TASKER_PREVIOUS_MASTER_KEY (they are ${current.id} and ${previous?.id ?? "unset"})`,
         );
       }
       return unsealWith(key, envelope);

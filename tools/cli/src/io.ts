@@ -7,6 +7,8 @@ export interface Io {
   /** The terminal's width, when stderr is a terminal: a rewritten line must not wrap. */
   readonly errColumns?: number;
   readonly env: Record<string, string | undefined>;
+  /** Reads standard input to its end, as UTF-8: for a value a command takes from a pipe. */
+  readStdin(): Promise<string>;
 }
 
 export const processIo: Io = {
@@ -17,4 +19,9 @@ export const processIo: Io = {
     return process.stderr.columns;
   },
   env: process.env,
+  async readStdin() {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks).toString("utf8");
+  },
 };

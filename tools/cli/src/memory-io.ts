@@ -6,7 +6,8 @@ export interface MemoryIo extends Io {
   readonly stderr: string;
 }
 
-export function memoryIo(env: Record<string, string | undefined> = {}): MemoryIo {
+/** `stdin` is what `readStdin` answers: standard input as a pipe would give it. */
+export function memoryIo(env: Record<string, string | undefined> = {}, stdin = ""): MemoryIo {
   let stdout = "";
   let stderr = "";
   return {
@@ -14,6 +15,7 @@ export function memoryIo(env: Record<string, string | undefined> = {}): MemoryIo
     err: (text) => void (stderr += text),
     errIsTty: false,
     env,
+    readStdin: async () => stdin,
     get stdout() {
       return stdout;
     },

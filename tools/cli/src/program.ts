@@ -3,6 +3,7 @@ import { registerCancel } from "./commands/cancel.js";
 import { commandContext } from "./commands/command-context.js";
 import { registerDev } from "./commands/dev.js";
 import { registerEvents } from "./commands/events.js";
+import { registerKeys } from "./commands/keys.js";
 import { registerList } from "./commands/list.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerProjections } from "./commands/projections.js";
@@ -20,7 +21,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   const context = commandContext(io);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerStart, registerDev, registerProjections]) {
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerStart, registerDev, registerProjections, registerKeys]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

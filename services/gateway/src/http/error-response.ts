@@ -11,7 +11,7 @@ export interface ErrorResponse {
 
 /** The errors `body-parser` raises, by their `type`. */
 const BODY_ERRORS: Record<string, { status: number; code: string; message: (error: BodyParserError) => string }> = {
-  "entity.parse.failed": { status: 400, code: "INVALID_JSON", message: (error) => `the body is not valid JSON: ${error.message}` },
+  "entity.parse.failed": { status: 400, code: "INVALID_JSON", message: (error) => `the body is not valid JSON: ${withoutEcho(error.message)}` },
   "entity.too.large": {
     status: 413,
     code: "PAYLOAD_TOO_LARGE",
@@ -23,6 +23,15 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: (erro
   "encoding.unsupported": { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: (error) => `${error.message}; send the body as identity, gzip or deflate` },
   "charset.unsupported": { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: (error) => `${error.message}; send JSON as UTF-8` },
 };
+
+/**
+ * A JSON parse error's message without the piece of the body V8 quotes in it (`Unexpected token 'x',
+ * "{"value": x..." is not valid JSON`): a body may hold a secret (`PUT /keys/:name`), and no answer
+ * repeats one. Messages that give a position instead are kept as they are.
+ */
+function withoutEcho(message: string): string {
+  return message.replace(/^Unexpected token .*, ".*" is not valid JSON$/s, "unexpected token");
+}
 
 interface BodyParserError {
   type: string;

@@ -28,6 +28,15 @@ describe("errorResponse", () => {
     expect(errorResponse(bodyParserError("charset.unsupported", 415)).status).toBe(415);
   });
 
+  it("never quotes the body of a request that is not JSON (it may hold a secret)", () => {
+    const echoing = bodyParserError("entity.parse.failed", 400);
+    (echoing.cause as Error).message = `Unexpected token 's', "{"value": sk-secret}" is not valid JSON`;
+    expect(errorResponse(echoing).body.error.message).toBe("the body is not valid JSON: unexpected token");
+    const positioned = bodyParserError("entity.parse.failed", 400);
+    (positioned.cause as Error).message = "Unterminated string in JSON at position 20 (line 1 column 21)";
+    expect(errorResponse(positioned).body.error.message).toBe("the body is not valid JSON: Unterminated string in JSON at position 20 (line 1 column 21)");
+  });
+
   it("gives Nest's HTTP exceptions a code", () => {
     expect(errorResponse(new NotFoundException("Cannot GET /x")).body.error).toEqual({ code: "NOT_FOUND", message: "Cannot GET /x" });
     expect(errorResponse(new BadRequestException(["a", "b"])).body.error).toEqual({ code: "BAD_REQUEST", message: "a; b" });

@@ -113,3 +113,22 @@ describe("the /keys routes without TASKER_MASTER_KEY", () => {
     expect(answer.body.error.message).toMatch(/^TASKER_MASTER_KEY is not set: .*`tasker dev` creates one in \.tasker\//);
   });
 });
+
+describe("a /keys body that is not JSON", () => {
+  let gateway: GatewayEnv;
+  beforeAll(async () => {
+    gateway = await startGatewayEnv({ TASKER_MASTER_KEY: MASTER_KEY });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it("is answered 400 INVALID_JSON without quoting it", async () => {
+    for (const body of ['{"value": sk-unquoted-secret}', "sk-bare-secret"]) {
+      const answer = await gateway.request("PUT", "/keys/x", body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.code).toBe("INVALID_JSON");
+      expect(JSON.stringify(answer.body)).not.toContain("secret");
+    }
+  });
+});

@@ -8,5 +8,5 @@ export interface CommandContext {
 }
 
 export function commandContext(io: Io): CommandContext {
-  return { io, gateway: () => new GatewayClient(gatewayUrlFrom(io.env)) };
+  return { io, gateway: () => new GatewayClient(gatewayUrlFrom(io.env), io.env["TASKER_ADMIN_TOKEN"] || undefined) };
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { chooseDatabase } from "../dev/choose-database.js";
+import { devMasterKey } from "../dev/dev-master-key.js";
 import { ensureNats } from "../dev/embedded-nats.js";
 import { GatewayClient, DEFAULT_GATEWAY_URL } from "../gateway/gateway-client.js";
 import { CliError } from "../cli-error.js";
@@ -27,7 +28,13 @@ export function registerDev(program: Command, context: CommandContext): void {
       const { io } = context;
       const configured = configFrom(io.env);
       const database = await chooseDatabase(io.env, configured, options.dataDir);
-      const config = { ...configured, DATABASE_URL: database.url };
+      let masterKey = configured.TASKER_MASTER_KEY;
+      if (masterKey === undefined) {
+        const made = await devMasterKey(options.dataDir);
+        io.err(`TASKER_MASTER_KEY is not set: secrets are sealed under the key in ${made.path} (${made.created ? "created now" : "kept from an earlier start"})\n`);
+        masterKey = made.key;
+      }
+      const config = { ...configured, DATABASE_URL: database.url, TASKER_MASTER_KEY: masterKey };
       if (database.embedded) io.out(`PostgreSQL does not answer: using the embedded database in ${database.url.slice("pglite://".length)}\n`);
       const nats = await ensureNats(config.NATS_URL, options.dataDir);
       if (nats) io.out(`started nats-server (pid ${nats.pid}) on ${config.NATS_URL}, data in ${options.dataDir}/nats\n`);

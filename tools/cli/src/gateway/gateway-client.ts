@@ -27,9 +27,22 @@ export function gatewayUrlFrom(env: Record<string, string | undefined>): string 
   return url.replace(/\/+$/, "");
 }
 
-/** The CLI's view of the gateway's HTTP API: one method per call, errors as `CliError`s. */
+/** A secret as `GET /keys` lists it: never its value. */
+export interface KeyEntry {
+  readonly name: string;
+  /** ISO 8601: when its value was last set. */
+  readonly updatedAt: string;
+}
+
+/**
+ * The CLI's view of the gateway's HTTP API: one method per call, errors as `CliError`s. `adminToken`
+ * (`TASKER_ADMIN_TOKEN`) is sent as `Authorization: Bearer` on the admin (`/keys`) calls only.
+ */
 export class GatewayClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly adminToken?: string,
+  ) {}
 
   publish(name: string, code: string): Promise<PublishTaskFunctionResponse> {
     return this.request("POST", "/task-functions", { name, code });
@@ -56,12 +69,30 @@ export class GatewayClient {
     return this.request("POST", `/tasks/${encodeURIComponent(taskRunId)}/cancel`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Creates or replaces the secret `name` (`PUT /keys/:name`). */
+  async setKey(name: string, value: string): Promise<void> {
+    await this.request("PUT", `/keys/${encodeURIComponent(name)}`, { value }, this.adminHeaders());
+  }
+
+  listKeys(): Promise<KeyEntry[]> {
+    return this.request("GET", "/keys", undefined, this.adminHeaders());
+  }
+
+  /** Deletes the secret `name`; a GatewayHttpError SECRET_NOT_FOUND when there is none. */
+  async deleteKey(name: string): Promise<void> {
+    await this.request("DELETE", `/keys/${encodeURIComponent(name)}`, undefined, this.adminHeaders());
+  }
+
+  private adminHeaders(): Record<string, string> {
+    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.baseUrl + path, {
         method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
+        headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
