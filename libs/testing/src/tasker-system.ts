@@ -123,7 +123,8 @@ export class TaskerSystem {
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as T };
+    const text = await response.text();
+    return { status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
   }
 
   async publish(name: string, code: string): Promise<void> {
