@@ -54,9 +54,11 @@ export class VmSecrets {
   /** Log lines with every secret value the VM was given (and its JSON-escaped form) replaced by `[redacted]`. */
   redact(lines: readonly LogLine[]): LogLine[] {
     if (this.values.size === 0) return [...lines];
+    // The longest first: a secret that contains another is hidden whole.
+    const values = [...this.values].sort((a, b) => b.length - a.length);
     return lines.map((line) => {
       let message = line.message;
-      for (const value of this.values) message = message.replaceAll(value, REDACTED).replaceAll(JSON.stringify(value).slice(1, -1), REDACTED);
+      for (const value of values) message = message.replaceAll(value, REDACTED).replaceAll(JSON.stringify(value).slice(1, -1), REDACTED);
       return message === line.message ? line : { ...line, message };
     });
   }
