@@ -6,6 +6,7 @@ const LOADERS: Readonly<Record<string, () => Promise<ServiceDefinition>>> = {
   "stack-processor": async () => (await import("@tasker/stack-processor")).stackProcessorService,
   executor: async () => (await import("@tasker/executor")).executorService,
   gateway: async () => (await import("@tasker/gateway")).gatewayService,
+  timers: async () => (await import("@tasker/timers")).timersService,
 };
 
 /** The services `tasker start` can run, in the order `tasker dev` starts them. */
