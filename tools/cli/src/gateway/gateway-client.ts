@@ -3,6 +3,7 @@ import type {
   ApiErrorBody,
   CancelTaskResponse,
   PublishTaskFunctionResponse,
+  SendSignalResponse,
   SubmitTaskResponse,
   TaskFunctionList,
   TaskRunView,
@@ -54,6 +55,11 @@ export class GatewayClient {
 
   cancel(taskRunId: string): Promise<CancelTaskResponse> {
     return this.request("POST", `/tasks/${encodeURIComponent(taskRunId)}/cancel`);
+  }
+
+  /** Sends the run the signal `name` with `payload` (any JSON value). */
+  signal(taskRunId: string, name: string, payload: unknown): Promise<SendSignalResponse> {
+    return this.request("POST", `/tasks/${encodeURIComponent(taskRunId)}/signals/${encodeURIComponent(name)}`, { payload });
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
