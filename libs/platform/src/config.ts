@@ -42,6 +42,19 @@ const Environment = z.object({
   TASKER_LEASE_MS: int(30_000, 1000),
   /** The longest `tools.sleep(ms)`, and the longest `timeoutMs` of a call or a run: 30 days. */
   TASKER_MAX_TIMER_MS: int(30 * 24 * 3600 * 1000, 1),
+  /** Timers one timers instance fires at once. */
+  TASKER_TIMER_CONCURRENCY: int(16, 1),
+  /**
+   * The longest pause between two looks of a timers instance for due timers, in ms: how late a timer
+   * made by another process (or due at once, like `tools.sleep(0)`) may be seen.
+   */
+  TASKER_TIMER_POLL_MS: int(200, 1),
+  /**
+   * How long a timers instance's claim on a due timer keeps the others off it, in ms: how late a timer
+   * claimed by an instance that died is fired by another. A claim that runs out while its timer is being
+   * fired only costs a second, guarded attempt (which finds the timer fired).
+   */
+  TASKER_TIMER_CLAIM_MS: int(2000, 100),
   /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
   /**

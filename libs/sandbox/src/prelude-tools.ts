@@ -125,7 +125,8 @@ export const PRELUDE_TOOLS = String.raw`
 
   const known = {
     tasks: freeze({
-      execute: (name, input) => callHostTool("tasks", ["execute"], [name, input]),
+      // Options only when given: a call without them keeps the arguments (and the replay hash) it always had.
+      execute: (name, input, options) => callHostTool("tasks", ["execute"], options === undefined ? [name, input] : [name, input, options]),
       require: (specifier) => new PromiseCtor((resolve) => resolve(requireFrom(config.taskName, specifier))),
     }),
     gapi: servicePath("gapi", []),
@@ -135,6 +136,9 @@ export const PRELUDE_TOOLS = String.raw`
     database: servicePath("database", []),
     log: (...args) => (args.length >= 2 && levels.includes(args[0]) ? emit(args[0], args.slice(1)) : emit("info", args)),
     sleep: (ms) => callHostTool("sleep", ["sleep"], [ms]),
+    signals: freeze({
+      wait: (name, options) => callHostTool("signals", ["wait"], options === undefined ? [name] : [name, options]),
+    }),
   };
   // Any other tools.<name> is a service too, so that its calls are recorded and the run's rules
   // refuse them with UNKNOWN_SERVICE, catchably, rather than a TypeError at the call site.

@@ -95,7 +95,7 @@ export class HandRun {
   }
 }
 
-const WAKING = [patterns.event("stack.completed"), patterns.event("stack.failed"), patterns.event("vm.suspended"), patterns.event("run.cancel-requested")];
+const WAKING = [patterns.event("stack.completed"), patterns.event("stack.failed"), patterns.event("vm.suspended"), patterns.event("run.cancel-requested"), patterns.event("signal.received"), patterns.stackCreated("signals")];
 
 /** Resolves once the stack-processor's consumers have handled (acked) every waking event published so far. */
 export async function processorIdle(nats: NatsConnection, prefix: string, timeoutMs = 10_000): Promise<void> {

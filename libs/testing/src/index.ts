@@ -14,6 +14,7 @@ export * from "./random-run.js";
 export * from "./run-events.js";
 export * from "./sandbox-harness.js";
 export * from "./service-process.js";
+export * from "./sleep-lateness.js";
 export * from "./tasker-system.js";
 export * from "./test-database.js";
 export * from "./test-subjects.js";

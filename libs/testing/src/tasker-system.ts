@@ -25,11 +25,12 @@ export const DEFAULT_LAYOUT: Readonly<Record<string, string>> = {
   executor: "executor",
   "stack-processor": "stack-processor",
   keystore: "keystore",
+  timers: "timers",
 };
 
 /**
  * A whole Tasker on the shared servers, isolated by its own database and subject prefix: the gateway,
- * the executor(s) and the stack-processor each in a process of its own, as in production. `stop()`
+ * the executor(s), the stack-processor and the timers each in a process of its own, as in production. `stop()`
  * checks the history of every run the system recorded (`historyViolations`) and fails when one is wrong.
  */
 export class TaskerSystem {
@@ -100,6 +101,17 @@ export class TaskerSystem {
     const streams = new Map<string, RecordedEvent[]>();
     for (const event of await this.events("run:%")) streams.set(event.metadata.streamId, [...(streams.get(event.metadata.streamId) ?? []), event]);
     return new Map([...streams].map(([streamId, events]) => [streamId.slice("run:".length), historyViolations(events)]));
+  }
+
+  /** Rows of one SQL statement on the system's database (to look at read models such as `timers`). */
+  async sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.env.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
   }
 
   /** The events of the streams matching `streamIds` (a SQL LIKE pattern: `run:<taskRunId>`), in order; only type, data, stream and version. */

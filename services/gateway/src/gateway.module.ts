@@ -14,6 +14,8 @@ import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.
 import { TaskFunctionsController } from "./task-functions/task-functions.controller.js";
 import { RunCanceller } from "./tasks/run-canceller.js";
 import { RunWaiter } from "./tasks/run-waiter.js";
+import { SignalSender } from "./tasks/signal-sender.js";
+import { SignalsController } from "./tasks/signals.controller.js";
 import { TaskRunReader } from "./tasks/task-run-reader.js";
 import { TaskSubmitter } from "./tasks/task-submitter.js";
 import { TasksController } from "./tasks/tasks.controller.js";
@@ -25,7 +27,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [TaskFunctionsController, TasksController, KeysController, HealthController],
+      controllers: [TaskFunctionsController, TasksController, KeysController, SignalsController, HealthController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         { provide: READ_MODELS, useValue: pooledSql(platform.dataSource) },
@@ -38,6 +40,7 @@ export class GatewayModule {
         RunWaiter,
         RunCanceller,
         secretStoreProvider,
+        SignalSender,
       ],
     };
   }

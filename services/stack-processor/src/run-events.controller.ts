@@ -33,4 +33,16 @@ export class RunEventsController {
   onCancelRequested(@Payload() event: RecordedEvent): Handled {
     return this.orchestrator.onEvent(event);
   }
+
+  /** A signal arrived: a wait may take it. */
+  @EventPattern<string>(patterns.event("signal.received"))
+  onSignal(@Payload() event: RecordedEvent): Handled {
+    return this.orchestrator.onEvent(event);
+  }
+
+  /** A wait for a signal was made: a signal kept for it may answer it. */
+  @EventPattern<string>(patterns.stackCreated("signals"))
+  onSignalWait(@Payload() event: RecordedEvent): Handled {
+    return this.orchestrator.onEvent(event);
+  }
 }

@@ -9,6 +9,7 @@ import { registerLogs } from "./commands/logs.js";
 import { registerProjections } from "./commands/projections.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerRun } from "./commands/run.js";
+import { registerSignal } from "./commands/signal.js";
 import { registerStart } from "./commands/start.js";
 import { registerStatus } from "./commands/status.js";
 import type { Io } from "./io.js";
@@ -21,7 +22,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   const context = commandContext(io);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerStart, registerDev, registerProjections, registerKeys]) {
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

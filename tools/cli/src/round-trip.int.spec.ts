@@ -94,6 +94,29 @@ describe("tasker against a running Tasker", () => {
     expect(status).toContain("error     CANCELLED: ");
   });
 
+  it("sends a waiting run a signal with tasker signal, and refuses a payload that is not JSON", async () => {
+    const submitted = await tasker("run", "--task", "approval-flow", "--input", '{"approver":"ann","timeoutMs":60000}');
+    const id = submitted.stdout.trim();
+    const deadline = Date.now() + 10_000;
+    let status = "";
+    while (!status.includes("status    suspended") && Date.now() < deadline) status = (await tasker("status", id)).stdout;
+    expect(status).toContain("waiting   signals.wait (seq 0)");
+
+    const refused = await tasker("signal", id, "approve", "--payload", "{not json");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--payload must be JSON/);
+    const sent = await tasker("signal", id, "approve", "--payload", '{"by":"bob"}');
+    expect(sent.stderr).toBe("");
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(new RegExp(`^${id}  signal approve sent \\(signalId: [\\da-f-]{36}\\)\n$`));
+    while (!status.includes("status    completed") && Date.now() < deadline) status = (await tasker("status", id)).stdout;
+    expect(status).toContain('"by": "bob"');
+
+    const ended = await tasker("signal", id, "approve");
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toMatch(/RUN_ENDED/);
+  });
+
   it("prints the server's message, naming the line, for code that does not parse", async () => {
     await writeFile(join(scratch, "broken.js"), "/** @description broken */\nexport default async function (input) {\n  return {;\n}\n");
     const published = await tasker("publish", "--specific", "broken", "--dir", scratch);

@@ -1,5 +1,6 @@
 export * from "./error-body.js";
 export * from "./grpc.js";
+export * from "./signals.js";
 export * from "./storable-json.js";
 export * from "./task-functions.js";
 export * from "./tasks.js";

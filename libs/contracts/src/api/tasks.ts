@@ -13,6 +13,12 @@ export const SubmitTaskRequest = z.object({
    * IDEMPOTENCY_CONFLICT`. Keys are scoped to the task name.
    */
   idempotencyKey: StorableString.min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
+  /**
+   * Milliseconds the run may take: once they pass, the run fails with `TIMEOUT` (and its calls are
+   * cancelled). A positive integer, at most `TASKER_MAX_TIMER_MS` (30 days by default); no limit when
+   * left out.
+   */
+  timeoutMs: z.int("must be an integer number of milliseconds").positive("must be a positive number of milliseconds").optional(),
 });
 export type SubmitTaskRequest = z.infer<typeof SubmitTaskRequest>;
 

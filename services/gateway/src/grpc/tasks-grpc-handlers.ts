@@ -10,6 +10,7 @@ interface SubmitTaskMessage {
   taskName: string;
   inputJson: string;
   idempotencyKey?: string;
+  timeoutMs?: number;
 }
 
 function parseInputJson(text: string): unknown {
@@ -67,7 +68,7 @@ export function tasksGrpcHandlers(submitter: TaskSubmitter, runs: TaskRunReader)
     SubmitTask: unary(async (message: SubmitTaskMessage) => {
       const request = parseRequest(
         SubmitTaskRequest,
-        { taskName: message.taskName, input: parseInputJson(message.inputJson), idempotencyKey: message.idempotencyKey },
+        { taskName: message.taskName, input: parseInputJson(message.inputJson), idempotencyKey: message.idempotencyKey, timeoutMs: message.timeoutMs },
         fieldOf,
       );
       return submitter.submit(request);

@@ -79,6 +79,18 @@ describe("the gRPC task API", () => {
     expect(conflicting.error).toMatchObject({ code: status.ALREADY_EXISTS, details: expect.stringMatching(/^IDEMPOTENCY_CONFLICT: /) });
   });
 
+  it("gives the root of a run submitted with timeoutMs its due time, and refuses a timeoutMs of 0", async () => {
+    const before = Date.now();
+    const taskRunId = (await call(client, "SubmitTask", { taskName: "greet", timeoutMs: 5000 })).response!.taskRunId as string;
+    const root = (await gateway.platform.store.readStream(runStreamId(taskRunId))).find((event) => event.type === "stack.created")!;
+    const dueAt = Date.parse((root.data as { dueAt: string }).dueAt);
+    expect(dueAt).toBeGreaterThanOrEqual(before + 5000);
+    expect(dueAt).toBeLessThanOrEqual(Date.now() + 5000);
+    const zero = await call(client, "SubmitTask", { taskName: "greet", timeoutMs: 0 });
+    expect(zero.error).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(zero.error!.metadata.get("tasker-error-field")).toEqual(["timeoutMs"]);
+  });
+
   it("maps errors to statuses with the API's code and field", async () => {
     const invalid = await call(client, "SubmitTask", { taskName: "no spaces" });
     expect(invalid.error).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/^VALIDATION_FAILED: taskName:/) });

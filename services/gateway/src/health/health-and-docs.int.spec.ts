@@ -21,11 +21,15 @@ describe("health, API docs and unknown routes", () => {
     const { status, body } = await gateway.request("GET", "/docs-json");
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ["/health", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/result"].sort(),
+      ["/health", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
     );
+    const signal = body.paths["/tasks/{taskRunId}/signals/{name}"].post;
+    expect(JSON.stringify(signal.requestBody)).toContain("payload");
+    expect(Object.keys(signal.responses).sort()).toEqual(["202", "400", "404", "409", "413"]);
     expect(Object.keys(body.paths["/task-functions"]).sort()).toEqual(["get", "post"]);
     const submit = body.paths["/tasks"].post;
     expect(JSON.stringify(submit.requestBody)).toContain("taskName");
+    expect(JSON.stringify(submit.requestBody)).toContain("timeoutMs");
     expect(submit.responses["202"]).toBeDefined();
     const errorRef = body.paths["/tasks/{taskRunId}"].get.responses["200"].content["application/json"].schema.properties.error.allOf[0].$ref as string;
     const error = body.components.schemas[errorRef.split("/").at(-1)!];

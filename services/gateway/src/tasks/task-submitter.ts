@@ -22,10 +22,16 @@ export class TaskSubmitter {
    * run stream. With an `idempotencyKey` this task's runs already used, answers with that run instead
    * (looked up first, and again when a concurrent submit with the same key won the race to the unique
    * key), or `409 IDEMPOTENCY_CONFLICT` when that run was submitted with another input (JSON values
-   * compared as values: the order of keys does not matter).
+   * compared as values: the order of keys does not matter). With `timeoutMs` (at most
+   * `TASKER_MAX_TIMER_MS`, else `400` naming it), the root carries a `dueAt` that many milliseconds
+   * from now: the run fails with `TIMEOUT` if it has not ended by then.
    */
   async submit(request: SubmitTaskRequest): Promise<RunStatus> {
     const key = request.idempotencyKey ?? null;
+    const maxTimerMs = this.platform.config.TASKER_MAX_TIMER_MS;
+    if (request.timeoutMs !== undefined && request.timeoutMs > maxTimerMs) {
+      throw new ApiError(400, "VALIDATION_FAILED", `timeoutMs: must be at most ${maxTimerMs} milliseconds (TASKER_MAX_TIMER_MS)`, "timeoutMs");
+    }
     // The schema checked it is JSON (at most `MAX_JSON_DEPTH` deep); `null` stands for "no input".
     const input = (request.input ?? null) as JsonValue;
     const existing = key === null ? undefined : await this.runs.byIdempotencyKey(request.taskName, key);
@@ -36,12 +42,13 @@ export class TaskSubmitter {
     }
     const taskRunId = newId();
     const metadata = { correlationId: taskRunId };
+    const timer = request.timeoutMs === undefined ? {} : { dueAt: new Date(Date.now() + request.timeoutMs).toISOString() };
     try {
       await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
         { type: "run.submitted", data: { taskRunId, taskName: request.taskName, taskVersion, input, idempotencyKey: key }, metadata },
         {
           type: "stack.created",
-          data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion },
+          data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion, ...timer },
           metadata,
         },
       ]);

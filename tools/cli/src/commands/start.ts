@@ -6,7 +6,7 @@ import type { CommandContext } from "./command-context.js";
 export function registerStart(program: Command, context: CommandContext): void {
   program
     .command("start")
-    .description("run the named services in this process (gateway, executor, stack-processor) against NATS_URL and DATABASE_URL")
+    .description("run the named services in this process (gateway, executor, stack-processor, timers) against NATS_URL and DATABASE_URL")
     .argument("<service...>", "the services to run")
     .action(async (names: string[]) => {
       const definitions = await loadServices(names);

@@ -5,6 +5,7 @@ import { executorService } from "@tasker/executor";
 import { type GatewayHandle, gatewayService } from "@tasker/gateway";
 import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
 import { stackProcessorService } from "@tasker/stack-processor";
+import { timersService } from "@tasker/timers";
 import { createTestSubjects, TEST_NATS_URL, type TestSubjects } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../memory-io.js";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   subjects = createTestSubjects();
   dataDir = await mkdtemp(join(tmpdir(), "tasker-pglite-"));
   const config = loadConfig({ DATABASE_URL: `pglite://${dataDir}`, NATS_URL: TEST_NATS_URL, TASKER_SUBJECT_PREFIX: subjects.prefix, PORT: "0" });
-  handle = await startServices(config, [stackProcessorService, executorService, gatewayService], "embedded-test");
+  handle = await startServices(config, [stackProcessorService, executorService, gatewayService, timersService], "embedded-test");
   url = (handle.services[2] as GatewayHandle).url;
 }, 120_000);
 
@@ -42,5 +43,11 @@ describe("Tasker on the embedded database (no PostgreSQL server)", () => {
     expect(ran.code).toBe(0);
     const result = JSON.parse(ran.stdout.slice(ran.stdout.indexOf("\n") + 1));
     expect(result.nestedResult.nestedResult.nestedResult).toMatchObject({ depth: 0 });
+  });
+
+  it("wakes a sleeping run: the timers service runs on the embedded database too", async () => {
+    const ran = await tasker("run", "--task", "sleepy-reminder", "--input", '{"steps":2,"sleepMs":300}', "--poll");
+    expect(ran.code).toBe(0);
+    expect(JSON.parse(ran.stdout.slice(ran.stdout.indexOf("\n") + 1))).toMatchObject({ steps: 2, wokeAt: [expect.any(String), expect.any(String)] });
   });
 });

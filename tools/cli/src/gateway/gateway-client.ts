@@ -3,6 +3,7 @@ import type {
   ApiErrorBody,
   CancelTaskResponse,
   PublishTaskFunctionResponse,
+  SendSignalResponse,
   SubmitTaskResponse,
   TaskFunctionList,
   TaskRunView,
@@ -68,6 +69,12 @@ export class GatewayClient {
   cancel(taskRunId: string): Promise<CancelTaskResponse> {
     return this.request("POST", `/tasks/${encodeURIComponent(taskRunId)}/cancel`);
   }
+
+  /** Sends the run the signal `name` with `payload` (any JSON value). */
+  signal(taskRunId: string, name: string, payload: unknown): Promise<SendSignalResponse> {
+    return this.request("POST", `/tasks/${encodeURIComponent(taskRunId)}/signals/${encodeURIComponent(name)}`, { payload });
+  }
+
 
   /** Creates or replaces the secret `name` (`PUT /keys/:name`). */
   async setKey(name: string, value: string): Promise<void> {
