@@ -71,6 +71,9 @@ export class TaskerSystem {
       TASKER_SUBJECT_PREFIX: this.env.prefix,
       HOST: "127.0.0.1",
       PORT: "0",
+      // Six processes or more per system, and test files run side by side on a server that takes
+      // 100 connections: each process keeps a small pool unless a test asks for more.
+      DATABASE_POOL_SIZE: "4",
       ...this.settings,
     });
     this.processes.set(label, process);
