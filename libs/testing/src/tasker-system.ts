@@ -117,16 +117,18 @@ export class TaskerSystem {
     }
   }
 
-  /** The events of the streams matching `streamIds` (a SQL LIKE pattern: `run:<taskRunId>`), in order; only type, data, stream and version. */
+  /** The events of the streams matching `streamIds` (a SQL LIKE pattern: `run:<taskRunId>`), in order; only type, data, stream, version and time recorded. */
   async events(streamIds: string): Promise<RecordedEvent[]> {
     const client = new pg.Client({ connectionString: this.env.databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ stream_id: string; version: number; type: string; data: unknown }>(
-        `SELECT stream_id, version, type, data FROM events WHERE stream_id LIKE $1 ORDER BY stream_id, version`,
+      const { rows } = await client.query<{ stream_id: string; version: number; type: string; data: unknown; recorded_at: Date }>(
+        `SELECT stream_id, version, type, data, recorded_at FROM events WHERE stream_id LIKE $1 ORDER BY stream_id, version`,
         [streamIds],
       );
-      return rows.map((row) => ({ type: row.type, data: row.data, metadata: { streamId: row.stream_id, streamVersion: row.version } }) as RecordedEvent);
+      return rows.map(
+        (row) => ({ type: row.type, data: row.data, metadata: { streamId: row.stream_id, streamVersion: row.version, recordedAt: row.recorded_at.toISOString() } }) as RecordedEvent,
+      );
     } finally {
       await client.end();
     }
