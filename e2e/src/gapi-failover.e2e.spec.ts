@@ -3,7 +3,7 @@ import type { RecordedEvent } from "@tasker/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, type FakeGoogle, startFakeGoogle, TaskerSystem } from "@tasker/testing";
 
-// Short attempts (a lease is the timeout plus the kit's 15 s grace) and a short ack wait, so what the
+// Short attempts (a lease is the timeout plus as long again, at least 2 s) and a short ack wait, so what the
 // killed instance held comes back within the test's time.
 const TIMEOUT_MS = 2000;
 const GOOGLE_DELAY_MS = 500;

@@ -9,8 +9,13 @@ import { ServiceCallError, ServiceCodes } from "./service-error.js";
 import type { TokenBucket } from "./token-bucket.js";
 import type { ServiceDefaults, WrappedService } from "./wrapped-service.js";
 
-/** How much longer than an attempt's timeout its lease holds: time to record its outcome. */
-const LEASE_GRACE_MS = 15_000;
+/**
+ * How much longer than an attempt's timeout (ms) its lease holds, time to record its outcome: as long
+ * as the timeout, between 2 and 15 s. A dead instance's call is taken over after the two.
+ */
+function leaseGraceMs(timeoutMs: number): number {
+  return Math.min(15_000, Math.max(2_000, timeoutMs));
+}
 /** The first retry's delay; each doubles it, at most `MAX_RETRY_DELAY_MS`, jittered. */
 const FIRST_RETRY_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -49,7 +54,7 @@ export class CallRunner<Client> {
     for (;;) {
       const now = Date.now();
       const state = await runs.read(streamId);
-      const claim = decideClaim(state, stackRunId, { worker, leaseUntilMs: now + settings.timeoutMs + LEASE_GRACE_MS, now });
+      const claim = decideClaim(state, stackRunId, { worker, leaseUntilMs: now + settings.timeoutMs + leaseGraceMs(settings.timeoutMs), now });
       if (claim.kind === "skip") return;
       if (claim.kind === "wait") throw new RetryLaterError(`call ${stackRunId}: ${claim.why}`, Math.max(1, claim.untilMs - now));
       if (!(await appendDecision(store, event, claim.decision, prefix))) continue; // taken or changed meanwhile: look again
