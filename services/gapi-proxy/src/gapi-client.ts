@@ -34,11 +34,12 @@ export async function createGapiClient(dataSource: DataSource, config: GapiConfi
     refreshMarginMs: config.GAPI_TOKEN_REFRESH_MARGIN_MS,
     async mint(scopes, subject) {
       const account = parseServiceAccount(await deps.loadCredentials(), config.GAPI_CREDENTIALS_KEY);
-      return mintAccessToken(account, scopes, subject, {
-        tokenUrl: config.GOOGLE_TOKEN_URL,
-        timeoutMs: config.GAPI_TOKEN_TIMEOUT_MS,
-        keyName: config.GAPI_CREDENTIALS_KEY,
-      });
+      return () =>
+        mintAccessToken(account, scopes, subject, {
+          tokenUrl: config.GOOGLE_TOKEN_URL,
+          timeoutMs: config.GAPI_TOKEN_TIMEOUT_MS,
+          keyName: config.GAPI_CREDENTIALS_KEY,
+        });
     },
   });
   const token = (scopes: readonly string[], subject: string, signal: AbortSignal) => untilAborted(cache.token(scopes, subject), signal);

@@ -1,7 +1,9 @@
 import { createTestDatabase, startFakeGoogle, type FakeGoogle, type TestDatabase } from "@tasker/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GapiInstance, openGapiInstance } from "../test/gapi-test-bed.js";
+import { createDataSource } from "@tasker/event-store";
+import { createGapiClient, gapiMethods, loadGapiConfig } from "./index.js";
+import { type GapiInstance, openGapiInstance, testSealer } from "../test/gapi-test-bed.js";
 
 const DOMAINS_SCOPE = "https://www.googleapis.com/auth/admin.directory.domain.readonly";
 const GMAIL_SCOPE = "https://www.googleapis.com/auth/gmail.readonly";
@@ -66,5 +68,32 @@ describe("gapi tokens shared through the database", () => {
     await calls();
     await calls();
     expect(fake.mints({ sub: mailbox })).toBe(2);
+  });
+});
+
+describe("gapi tokens minted with a small pool", () => {
+  it("mints tokens for more keys at once than the pool has connections, reading the key from the database", async () => {
+    const fake = await startFakeGoogle();
+    const database = await createTestDatabase();
+    const dataSource = createDataSource({ url: database.url, migrations: [], poolSize: 2 });
+    await dataSource.initialize();
+    try {
+      const key = fake.serviceAccountJson();
+      // As the keystore reads it: a query on the same pool, while other keys' mints hold connections.
+      const loadCredentials = async () => ((await dataSource.query("SELECT $1::text AS key", [key])) as { key: string }[])[0]!.key;
+      const config = loadGapiConfig({ GAPI_ADMIN_SUBJECT: "ada@alpha.example", GOOGLE_API_ROOT_URL: fake.rootUrl, GOOGLE_TOKEN_URL: fake.tokenUrl });
+      const client = await createGapiClient(dataSource, config, { loadCredentials, sealer: testSealer });
+      const mailboxes = fake.directory.users.slice(0, 8).map((user) => user.primaryEmail);
+      const handler = gapiMethods.resolve(["gmail", "users", "labels", "list"])!;
+      const calls = mailboxes.map((userId) =>
+        handler(client, [{ userId }], { service: "gapi", method: ["gmail", "users", "labels", "list"], taskRunId: "r", stackRunId: "s", attempt: 1, signal: new AbortController().signal }),
+      );
+      await expect(Promise.race([Promise.all(calls), new Promise((_, reject) => setTimeout(() => reject(new Error("the mints waited for connections")), 20_000))])).resolves.toHaveLength(8);
+      expect(fake.mints({ scope: GMAIL_SCOPE })).toBe(8);
+    } finally {
+      await dataSource.destroy();
+      await database.drop();
+      await fake.close();
+    }
   });
 });

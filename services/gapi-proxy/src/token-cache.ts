@@ -10,8 +10,13 @@ export interface Sealer {
   unseal(text: string): string;
 }
 
-/** Gets a new token for (scopes, subject): expensive (an RSA signature and a round trip). */
-export type TokenMinter = (scopes: readonly string[], subject: string) => Promise<AccessToken>;
+/**
+ * Gets ready to mint a token for (scopes, subject), reading what it needs (the key) first, and returns
+ * the mint itself: expensive (an RSA signature and a round trip), and needing no database connection.
+ * The cache runs the mint inside a transaction that holds one connection: a mint that waited for
+ * another one could wait forever once every connection of the pool is held so.
+ */
+export type TokenMinter = (scopes: readonly string[], subject: string) => Promise<() => Promise<AccessToken>>;
 
 export interface TokenCacheOptions {
   readonly dataSource: DataSource;
@@ -45,12 +50,13 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   async function load(key: string, scopes: readonly string[], subject: string): Promise<AccessToken> {
     const stored = await read(pooled, key, options.sealer);
     if (fresh(stored)) return stored;
+    const mint = await options.mint(scopes, subject);
     // Another instance may be minting this key right now: wait for its lock, then read what it wrote.
     return inTransaction(options.dataSource, async (sql) => {
       await sql.rows("SELECT pg_advisory_xact_lock($1, hashtext($2))", [TOKEN_LOCK_CLASS, key]);
       const current = await read(sql, key, options.sealer);
       if (fresh(current)) return current;
-      const minted = await options.mint(scopes, subject);
+      const minted = await mint();
       await sql.rows(
         `INSERT INTO gapi_tokens (key, sealed_token, expires_at_ms, minted_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (key) DO UPDATE SET sealed_token = EXCLUDED.sealed_token, expires_at_ms = EXCLUDED.expires_at_ms, minted_at = now()`,
