@@ -16,6 +16,8 @@ import type { ServiceDefaults, WrappedService } from "./wrapped-service.js";
 function leaseGraceMs(timeoutMs: number): number {
   return Math.min(15_000, Math.max(2_000, timeoutMs));
 }
+/** Times a call's state is read and a claim tried for one delivery. */
+const MAX_CLAIM_LOOKS = 5;
 /** The first retry's delay; each doubles it, at most `MAX_RETRY_DELAY_MS`, jittered. */
 const FIRST_RETRY_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -51,7 +53,10 @@ export class CallRunner<Client> {
     const { store, runs, settings, worker, prefix } = this.options;
     const { streamId } = event.metadata;
     const { stackRunId } = event.data;
-    for (;;) {
+    for (let look = 1; ; look++) {
+      // Each failed claim means another writer moved the call on: a handful is plenty; past that the
+      // message goes back to the bus, with its backoff, rather than spin here.
+      if (look > MAX_CLAIM_LOOKS) throw new Error(`call ${stackRunId}: claimed ${MAX_CLAIM_LOOKS} times without taking it; the bus delivers it again later`);
       const now = Date.now();
       const state = await runs.read(streamId);
       const claim = decideClaim(state, stackRunId, { worker, leaseUntilMs: now + settings.timeoutMs + leaseGraceMs(settings.timeoutMs), now });
