@@ -1,11 +1,10 @@
 // gapi-proxy against the fake Google (answering at once), every service its own process, one
 // gapi-proxy instance: the proxy's overhead per call, and calls per second through that instance.
-import { randomBytes } from "node:crypto";
 import type { RecordedEvent } from "@tasker/contracts";
-import { startFakeGoogle, TaskerSystem } from "@tasker/testing";
+import { DEFAULT_LAYOUT, startFakeGoogle, startGapiSystem } from "@tasker/testing";
 import { percentile, report, round } from "./_stats.js";
 
-const LAYOUT = { gateway: "gateway", executor: "executor", "stack-processor": "stack-processor", keystore: "keystore", "gapi-proxy": "gapi-proxy" };
+const LAYOUT = { ...DEFAULT_LAYOUT, "gapi-proxy": "gapi-proxy" };
 const SEQUENTIAL_CALLS = 20;
 const SEQUENTIAL_RUNS = 15;
 const USER_GET = ["admin", "directory", "users", "get"];
@@ -13,18 +12,8 @@ const USER_GET = ["admin", "directory", "users", "get"];
 /** Prints G1 (sequential calls: overhead per call) and G2 (1000 calls at once, from 10 runs and from 100: calls/s) for gapi-proxy. */
 export async function benchGapiProxy(): Promise<void> {
   const google = await startFakeGoogle();
-  const tasker = await TaskerSystem.start(
-    {
-      TASKER_MASTER_KEY: randomBytes(32).toString("base64"),
-      GOOGLE_API_ROOT_URL: google.rootUrl,
-      GOOGLE_TOKEN_URL: google.tokenUrl,
-      GAPI_ADMIN_SUBJECT: "ada@alpha.example",
-    },
-    LAYOUT,
-  );
+  const tasker = await startGapiSystem(google, {}, LAYOUT);
   try {
-    const { status } = await tasker.request("PUT", "/keys/gapi-service-account", { value: google.serviceAccountJson() });
-    if (status !== 204) throw new Error(`storing the service-account key: ${status}`);
     await tasker.publish(
       "bench-gapi-sequential",
       `module.exports = async (input) => {

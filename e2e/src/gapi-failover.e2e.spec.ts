@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import type { RecordedEvent } from "@tasker/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, type FakeGoogle, startFakeGoogle, TaskerSystem } from "@tasker/testing";
+import { eventually, type FakeGoogle, GAPI_CALLS_TASK, startFakeGoogle, startGapiSystem, type TaskerSystem } from "@tasker/testing";
 
 // Short attempts (a lease is the timeout plus as long again, at least 2 s) and a short ack wait, so what the
 // killed instance held comes back within the test's time.
@@ -9,35 +8,14 @@ const TIMEOUT_MS = 2000;
 const GOOGLE_DELAY_MS = 500;
 const RUNS = 20;
 const CALLS_PER_RUN = 10;
-const LAYOUT = { gateway: "gateway", executor: "executor", "stack-processor": "stack-processor", keystore: "keystore", "gapi-a": "gapi-proxy", "gapi-b": "gapi-proxy" };
 
 let google: FakeGoogle;
 let tasker: TaskerSystem;
 
 beforeAll(async () => {
   google = await startFakeGoogle();
-  tasker = await TaskerSystem.start(
-    {
-      TASKER_MASTER_KEY: randomBytes(32).toString("base64"),
-      TASKER_ACK_WAIT_MS: "3000",
-      GOOGLE_API_ROOT_URL: google.rootUrl,
-      GOOGLE_TOKEN_URL: google.tokenUrl,
-      GAPI_ADMIN_SUBJECT: "ada@alpha.example",
-      GAPI_TIMEOUT_MS: String(TIMEOUT_MS),
-    },
-    LAYOUT,
-  );
-  expect((await tasker.request("PUT", "/keys/gapi-service-account", { value: google.serviceAccountJson() })).status).toBe(204);
-  await tasker.publish(
-    "gapi-calls",
-    `module.exports = async (input) => Promise.all(input.calls.map(async ([path, args]) => {
-       try {
-         return { ok: true, data: await __callHostTool__("gapi", path, [args]) };
-       } catch (error) {
-         return { ok: false, code: error.code, message: error.message };
-       }
-     }));`,
-  );
+  tasker = await startGapiSystem(google, { TASKER_ACK_WAIT_MS: "3000", GAPI_TIMEOUT_MS: String(TIMEOUT_MS) });
+  await tasker.publish("gapi-calls", GAPI_CALLS_TASK);
 }, 120_000);
 
 afterAll(async () => {

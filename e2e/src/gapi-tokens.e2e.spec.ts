@@ -1,41 +1,20 @@
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeGoogle, type RunView, startFakeGoogle, TaskerSystem } from "@tasker/testing";
+import { FAKE_GOOGLE_ADMIN, type FakeGoogle, GAPI_CALLS_TASK, type RunView, startFakeGoogle, startGapiSystem, type TaskerSystem } from "@tasker/testing";
 
 // Tokens live 25 s and are replaced with 10 s left: fresh for 15 s, several times the first wave's length.
 const FIRST_EXPIRES_IN_S = 25;
 const REFRESH_MARGIN_MS = 10_000;
 const SCOPE = "https://www.googleapis.com/auth/";
-const ADMIN = "ada@alpha.example";
-const LAYOUT = { gateway: "gateway", executor: "executor", "stack-processor": "stack-processor", keystore: "keystore", "gapi-a": "gapi-proxy", "gapi-b": "gapi-proxy" };
+const ADMIN = FAKE_GOOGLE_ADMIN;
 
 let google: FakeGoogle;
 let tasker: TaskerSystem;
 
 beforeAll(async () => {
   google = await startFakeGoogle({ expiresInSeconds: FIRST_EXPIRES_IN_S });
-  tasker = await TaskerSystem.start(
-    {
-      TASKER_MASTER_KEY: randomBytes(32).toString("base64"),
-      GOOGLE_API_ROOT_URL: google.rootUrl,
-      GOOGLE_TOKEN_URL: google.tokenUrl,
-      GAPI_ADMIN_SUBJECT: ADMIN,
-      GAPI_TOKEN_REFRESH_MARGIN_MS: String(REFRESH_MARGIN_MS),
-    },
-    LAYOUT,
-  );
-  expect((await tasker.request("PUT", "/keys/gapi-service-account", { value: google.serviceAccountJson() })).status).toBe(204);
-  await tasker.publish(
-    "gapi-calls",
-    `module.exports = async (input) => Promise.all(input.calls.map(async ([path, args]) => {
-       try {
-         return { ok: true, data: await __callHostTool__("gapi", path, [args]) };
-       } catch (error) {
-         return { ok: false, code: error.code, message: error.message };
-       }
-     }));`,
-  );
+  tasker = await startGapiSystem(google, { GAPI_TOKEN_REFRESH_MARGIN_MS: String(REFRESH_MARGIN_MS) });
+  await tasker.publish("gapi-calls", GAPI_CALLS_TASK);
 }, 120_000);
 
 afterAll(async () => {

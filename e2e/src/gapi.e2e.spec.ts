@@ -1,27 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeGoogle, startFakeGoogle, TaskerSystem } from "@tasker/testing";
+import { type FakeGoogle, startFakeGoogle, startGapiSystem, type TaskerSystem } from "@tasker/testing";
 
 let google: FakeGoogle;
 let tasker: TaskerSystem;
 
-const LAYOUT = { gateway: "gateway", executor: "executor", "stack-processor": "stack-processor", keystore: "keystore", "gapi-a": "gapi-proxy", "gapi-b": "gapi-proxy" };
-
 beforeAll(async () => {
   google = await startFakeGoogle();
-  tasker = await TaskerSystem.start(
-    {
-      TASKER_MASTER_KEY: randomBytes(32).toString("base64"),
-      GOOGLE_API_ROOT_URL: google.rootUrl,
-      GOOGLE_TOKEN_URL: google.tokenUrl,
-      GAPI_ADMIN_SUBJECT: "ada@alpha.example",
-      GAPI_TIMEOUT_MS: "1500",
-      GAPI_MAX_ATTEMPTS: "3",
-    },
-    LAYOUT,
-  );
-  const { status } = await tasker.request("PUT", "/keys/gapi-service-account", { value: google.serviceAccountJson() });
-  expect(status).toBe(204);
+  tasker = await startGapiSystem(google, { GAPI_TIMEOUT_MS: "1500", GAPI_MAX_ATTEMPTS: "3" });
   await tasker.publishExamples("comprehensive-gmail-search", "gapi-list-domains-with-nested", "module-diagnostic", "shared/gapi-helper");
   await tasker.publish(
     "gapi-call",

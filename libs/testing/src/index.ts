@@ -22,3 +22,4 @@ export * from "./fakes/fake-google.js";
 export { defaultGoogleDomains, type FakeDirectory, type FakeDomainSeed, type FakeGroupSeed, type FakeMessageSeed, type FakeUserSeed } from "./fakes/fake-google-data.js";
 export type { FakeFault } from "./fakes/fake-google-faults.js";
 export { createFakeServiceAccount, type FakeServiceAccount } from "./fakes/fake-google-token.js";
+export { FAKE_GOOGLE_ADMIN, GAPI_CALLS_TASK, GAPI_LAYOUT, startGapiSystem } from "./fakes/gapi-system.js";
