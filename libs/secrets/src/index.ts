@@ -4,5 +4,5 @@ export { isMasterKeyText, keyIdOf, type MasterKeyEnvironment } from "./master-ke
 export { type MasterKeys, masterKeysFrom } from "./master-keys-sealer.js";
 export { secretsMigrations } from "./migrations/index.js";
 export { isSealedValue, type SealedValue, sealValue, unsealValue } from "./sealed-value.js";
-export { isSecretName, SECRET_NAME_RULE, SecretName, SecretValue } from "./secret-name.js";
+export { isSecretName, MAX_SECRET_VALUE_CHARS, SECRET_NAME_RULE, SecretName, SecretValue } from "./secret-name.js";
 export { type SecretEntry, SecretStore, type SecretStoreOptions } from "./secret-store.js";

@@ -4,7 +4,7 @@ import { openDatabase, pooledSql } from "@tasker/event-store";
 import { createTestDatabase, type TestDatabase } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { isSecretsError, type MasterKeys, masterKeysFrom, SecretStore, secretsMigrations } from "./index.js";
+import { isSecretsError, MAX_SECRET_VALUE_CHARS, type MasterKeys, masterKeysFrom, SecretStore, secretsMigrations } from "./index.js";
 
 let database: TestDatabase;
 let dataSource: DataSource;
@@ -49,7 +49,7 @@ describe("SecretStore", () => {
 
   it("never holds plaintext: the table has envelopes under the current key id", async () => {
     const store = storeUnder(before);
-    const values = { plain: "hunter2-very-recognisable", nul: "a\u0000b\ud800", big: "y".repeat(1024 * 1024) };
+    const values = { plain: "hunter2-very-recognisable", nul: "a\u0000b\ud800", big: "y".repeat(MAX_SECRET_VALUE_CHARS) };
     for (const [name, value] of Object.entries(values)) await store.set(name, value);
     for (const row of await rows()) {
       expect(row.sealed.startsWith(`v1.${before.currentKeyId}.`)).toBe(true);
@@ -58,6 +58,12 @@ describe("SecretStore", () => {
       expect(row.sealed).not.toContain("yyyyyyyy");
       expect(await store.get(row.name)).toBe(values[row.name as keyof typeof values]);
     }
+  });
+
+  it("refuses a value longer than MAX_SECRET_VALUE_CHARS, naming the field", async () => {
+    const refused = await storeUnder(before).set("too-big", "y".repeat(MAX_SECRET_VALUE_CHARS + 1)).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(refused).toMatchObject({ field: "value" });
   });
 
   it("rejects a name outside the rule, naming the field", async () => {

@@ -41,7 +41,8 @@ export class SecretStore {
   /** Creates or replaces the secret `name`, sealed under the current key. */
   async set(name: string, value: string): Promise<void> {
     checkName(name);
-    if (!SecretValue.safeParse(value).success) throw new ValidationError("value: a secret value must be a string", "value");
+    const checked = SecretValue.safeParse(value);
+    if (!checked.success) throw new ValidationError(`value: ${checked.error.issues[0]!.message}`, "value");
     const keys = this.options.keys();
     await this.sql.rows(
       `INSERT INTO secrets (name, sealed, key_id, updated_at) VALUES ($1, $2, $3, now())

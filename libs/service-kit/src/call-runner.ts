@@ -6,6 +6,7 @@ import { callError } from "./call-error.js";
 import { classifyError } from "./classify-error.js";
 import type { CallContext } from "./method-table.js";
 import { ServiceCallError, ServiceCodes } from "./service-error.js";
+import { settingsPrefix } from "./service-settings.js";
 import type { TokenBucket } from "./token-bucket.js";
 import type { ServiceDefaults, WrappedService } from "./wrapped-service.js";
 
@@ -66,10 +67,12 @@ export class CallRunner<Client> {
       const outcome = await this.attempt(event, claim.attempt);
       if (outcome.ok) return this.settle(event, claim.attempt, outcome);
       const failure = outcome.failure;
-      if (!failure.retryable || claim.attempt >= settings.maxAttempts) {
-        return this.settle(event, claim.attempt, { ok: false, error: callError(failure, event.data.service, event.data.method, claim.attempt) });
+      const waitMs = Math.max(retryDelay(claim.attempt), failure.retryAfterMs ?? 0);
+      if (!failure.retryable || claim.attempt >= settings.maxAttempts || waitMs > settings.maxRetryDelayMs) {
+        const final = waitMs > settings.maxRetryDelayMs && failure.retryable && claim.attempt < settings.maxAttempts ? tooLongToWait(failure, waitMs, settings.maxRetryDelayMs, event.data.service) : failure;
+        return this.settle(event, claim.attempt, { ok: false, error: callError(final, event.data.service, event.data.method, claim.attempt) });
       }
-      const retryAtMs = Date.now() + Math.max(retryDelay(claim.attempt), failure.retryAfterMs ?? 0);
+      const retryAtMs = Date.now() + waitMs;
       const retry = decideRetry(stackRunId, claim.attempt, callError(failure, event.data.service, event.data.method, claim.attempt), retryAtMs);
       if (!(await appendDecision(store, event, retry, prefix))) return; // settled or taken over meanwhile
       this.logger.warn(`run ${taskRunIdOf(streamId)} call ${stackRunId} (${callName(event)}): attempt ${claim.attempt} failed with ${failure.code}; attempt ${claim.attempt + 1} at ${new Date(retryAtMs).toISOString()}`);
@@ -129,6 +132,12 @@ export class CallRunner<Client> {
     // False: another instance took the call over, a timeout or a cancel settled it: this outcome is dropped.
     await appendDecision(this.options.store, event, decision, this.options.prefix);
   }
+}
+
+/** `failure`, whose upstream asked for a wait (`waitMs`) longer than the service waits, as final. */
+function tooLongToWait(failure: ServiceCallError, waitMs: number, maxMs: number, service: string): ServiceCallError {
+  const asked = `the upstream asks to wait ${Math.round(waitMs / 1000)} s before trying again, longer than ${service} waits (${settingsPrefix(service)}MAX_RETRY_DELAY_MS: ${maxMs} ms)`;
+  return new ServiceCallError(failure.code, `${failure.message}; ${asked}`, { status: failure.status, details: failure.details });
 }
 
 /** The delay before the attempt after `attempt`: exponential from 500 ms to 30 s, jittered between half and all of it. */

@@ -7,7 +7,7 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_A
  * say: an HTTP status (`status`, `statusCode` or `response.status`: 408 → TIMEOUT, 429 →
  * RATE_LIMITED, 5xx → UPSTREAM_5XX, all retryable with `Retry-After` honoured; other 4xx →
  * UPSTREAM_4XX, terminal), a network error code (NETWORK_ERROR, retryable), an abort (TIMEOUT,
- * retryable); anything else is SERVICE_ERROR, terminal, with the error's message only — never its
+ * retryable), a `URIError` (an argument no URL can carry: INVALID_ARGUMENT); anything else is SERVICE_ERROR, terminal, with the error's message only — never its
  * stack, its request or its headers.
  */
 export function classifyError(error: unknown): ServiceCallError {
@@ -18,6 +18,8 @@ export function classifyError(error: unknown): ServiceCallError {
   const code = codeOf(error);
   if (code !== undefined && NETWORK_CODES.has(code)) return new ServiceCallError(ServiceCodes.NETWORK_ERROR, `the upstream could not be reached (${code})`, { retryable: true });
   if (isAbort(error)) return new ServiceCallError(ServiceCodes.TIMEOUT, "the upstream did not answer in time", { retryable: true });
+  // What an SDK throws building a request from the arguments (a lone surrogate in a URL's part).
+  if (error instanceof URIError) return new ServiceCallError(ServiceCodes.INVALID_ARGUMENT, `an argument cannot be sent: ${error.message}`);
   return new ServiceCallError(ServiceCodes.SERVICE_ERROR, message);
 }
 
@@ -35,7 +37,8 @@ export function httpError(status: number, message: string, retryAfterMs?: number
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (value === null || value === undefined || value.trim() === "") return undefined;
   const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  // However far off, a wait is a number of ms (huge ones are refused by the service's longest wait).
+  if (Number.isFinite(seconds)) return Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, seconds * 1000));
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -42,6 +42,7 @@ describe("serviceSettings", () => {
       concurrency: 16,
       ratePerSecond: 10,
       maxResultBytes: 1024 * 1024,
+      maxRetryDelayMs: 300_000,
     });
   });
 

@@ -14,6 +14,11 @@ export interface ServiceDefaults {
   readonly ratePerSecond: number;
   /** Largest result JSON, bytes: larger fails RESULT_TOO_LARGE. */
   readonly maxResultBytes: number;
+  /**
+   * Longest wait before a retry, ms: an upstream's `Retry-After` longer than this fails the call at
+   * once (its code, the wait it asked for in the message) rather than leave the run waiting that long.
+   */
+  readonly maxRetryDelayMs: number;
 }
 
 /**

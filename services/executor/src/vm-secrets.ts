@@ -1,6 +1,6 @@
 import type { JsonValue } from "@tasker/contracts";
 import type { CallResult, LogLine } from "@tasker/sandbox";
-import { isSealedValue, type MasterKeys, sealValue, unsealValue } from "@tasker/secrets";
+import { isSealedValue, isSecretsError, type MasterKeys, sealValue, unsealValue } from "@tasker/secrets";
 
 /** A call as far as secrets go: `keystore.get` returns one, `keystore.set` passes one. */
 interface CallShape {
@@ -41,13 +41,24 @@ export class VmSecrets {
     for (const call of calls) if (returnsSecret(call)) this.secretCalls.add(call.seq);
   }
 
-  /** The results as the VM receives them: a secret's sealed value opened (and remembered, to redact). */
+  /**
+   * The results as the VM receives them: a secret's sealed value opened (and remembered, to redact).
+   * One this executor cannot open — it has no master key, or not the one the value was sealed under
+   * (dropped after a rotation while the run still replays it) — rejects the call, with
+   * `MASTER_KEY_MISSING` or the secrets error's code: never the sealed form in its place.
+   */
   open(results: readonly CallResult[]): CallResult[] {
     return results.map((result) => {
-      if (!result.ok || !this.secretCalls.has(result.seq) || !isSealedValue(result.value) || !this.keys) return result;
-      const value = unsealValue(this.keys, result.value);
-      if (value.length >= MIN_REDACTED_CHARS) this.values.add(value);
-      return { ...result, value };
+      if (!result.ok || !this.secretCalls.has(result.seq) || !isSealedValue(result.value)) return result;
+      if (!this.keys) return unopened(result.seq, "MASTER_KEY_MISSING", "this executor has no TASKER_MASTER_KEY, so it cannot open the secret the keystore returned");
+      try {
+        const value = unsealValue(this.keys, result.value);
+        if (value.length >= MIN_REDACTED_CHARS) this.values.add(value);
+        return { ...result, value };
+      } catch (error) {
+        if (!isSecretsError(error)) throw error;
+        return unopened(result.seq, error.code, `the secret the keystore returned cannot be opened: ${error.message}`);
+      }
     });
   }
 
@@ -62,6 +73,10 @@ export class VmSecrets {
       return message === line.message ? line : { ...line, message };
     });
   }
+}
+
+function unopened(seq: number, code: string, message: string): CallResult {
+  return { seq, ok: false, error: { code, name: "ServiceError", message, details: { service: "keystore", method: "get" } } };
 }
 
 /**

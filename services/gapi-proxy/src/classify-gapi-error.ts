@@ -1,6 +1,5 @@
-import { ServiceCallError, ServiceCodes } from "@tasker/service-kit";
+import { parseRetryAfter, ServiceCallError, ServiceCodes } from "@tasker/service-kit";
 import { googleErrorOf } from "./google-error-body.js";
-import { retryAfterMs } from "./retry-after.js";
 
 /** System and undici error codes that mean the request never got an answer. */
 const NETWORK_CODES = new Set([
@@ -67,7 +66,7 @@ function classifyAnswer(status: number, headers: unknown, data: unknown): Servic
     return new ServiceCallError(ServiceCodes.RATE_LIMITED, `Google rate-limited the request (${status})${said}`, {
       ...options,
       retryable: true,
-      retryAfterMs: retryAfterMs(headerOf(headers, "retry-after")),
+      retryAfterMs: parseRetryAfter(headerOf(headers, "retry-after")),
     });
   }
   if (status === 408) return new ServiceCallError(ServiceCodes.TIMEOUT, `Google timed the request out (408)${said}`, { ...options, retryable: true });

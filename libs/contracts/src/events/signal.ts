@@ -8,7 +8,9 @@ export const SignalName = z
   .string()
   .min(1)
   .max(MAX_SIGNAL_NAME_CHARS)
-  .regex(/^[A-Za-z0-9._\/-]+$/, "a signal name is letters, digits, '.', '_', '-' and '/'");
+  .regex(/^[A-Za-z0-9._\/-]+$/, "a signal name is letters, digits, '.', '_', '-' and '/'")
+  // A URL path segment of "." or ".." is removed by every HTTP client: such a signal could not be sent.
+  .refine((name) => name !== "." && name !== "..", "a signal name is not \".\" or \"..\"");
 
 /**
  * Someone outside sent the run a signal: the oldest wait for `name` not yet answered receives

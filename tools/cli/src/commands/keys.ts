@@ -40,6 +40,9 @@ async function rotate(context: CommandContext): Promise<void> {
   try {
     const { rotated } = await new SecretStore({ dataSource, keys: () => keys }).rotate();
     context.io.out(`re-encrypted ${rotated} secret${rotated === 1 ? "" : "s"} under key ${keys.currentKeyId}\n`);
+    context.io.err(
+      `runs that read secrets before now keep them sealed under key ${keys.previousKeyId ?? "(none)"}: keep it as TASKER_PREVIOUS_MASTER_KEY on the executors until those runs have ended\n`,
+    );
   } catch (error) {
     throw isSecretsError(error) ? new CliError(error.message) : error;
   } finally {
