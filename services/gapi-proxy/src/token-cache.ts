@@ -1,7 +1,6 @@
-import { pooledSql, type Sql } from "@tasker/event-store";
+import { pooledSql, type Sql, sqlOf } from "@tasker/event-store";
 import type { DataSource } from "typeorm";
 import type { AccessToken } from "./google-auth.js";
-import { inTransaction } from "./in-transaction.js";
 import { TOKEN_LOCK_CLASS } from "./token-table.js";
 
 /** Encrypts what is stored at rest (AES-GCM in production, from `libs/secrets`). `unseal` throws on text it did not seal. */
@@ -52,7 +51,8 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     if (fresh(stored)) return stored;
     const mint = await options.mint(scopes, subject);
     // Another instance may be minting this key right now: wait for its lock, then read what it wrote.
-    return inTransaction(options.dataSource, async (sql) => {
+    return options.dataSource.transaction(async (manager) => {
+      const sql = sqlOf(manager.queryRunner!);
       await sql.rows("SELECT pg_advisory_xact_lock($1, hashtext($2))", [TOKEN_LOCK_CLASS, key]);
       const current = await read(sql, key, options.sealer);
       if (fresh(current)) return current;

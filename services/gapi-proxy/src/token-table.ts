@@ -1,6 +1,5 @@
-import type { Sql } from "@tasker/event-store";
+import { sqlOf } from "@tasker/event-store";
 import type { DataSource } from "typeorm";
-import { inTransaction } from "./in-transaction.js";
 
 // Two-key advisory locks (class, hash) live apart from the one-key locks elsewhere (migrations).
 export const TOKEN_LOCK_CLASS = 0x6761_7069; // "gapi"
@@ -11,7 +10,8 @@ const CREATE_LOCK = 0;
  * once take turns (a bare `CREATE TABLE IF NOT EXISTS` may still collide on the catalog).
  */
 export async function ensureTokenTable(dataSource: DataSource): Promise<void> {
-  await inTransaction(dataSource, async (sql: Sql) => {
+  await dataSource.transaction(async (manager) => {
+    const sql = sqlOf(manager.queryRunner!);
     await sql.rows("SELECT pg_advisory_xact_lock($1, $2)", [TOKEN_LOCK_CLASS, CREATE_LOCK]);
     await sql.rows(`CREATE TABLE IF NOT EXISTS gapi_tokens (
       key text PRIMARY KEY,
