@@ -16,7 +16,7 @@ export { cancelOrphans } from "./decisions/cancel-orphans.js";
 export { type Claim, type Claimant, decideClaim } from "./decisions/decide-claim.js";
 export { decideRetry } from "./decisions/decide-retry.js";
 export { decideSignals } from "./decisions/decide-signals.js";
-export { decideTimer, TIMEOUT } from "./decisions/decide-timer.js";
+export { decideTimer, TIMEOUT, type TimerAnswer } from "./decisions/decide-timer.js";
 export { settleCall } from "./decisions/settle-call.js";
 export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
 export { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.js";

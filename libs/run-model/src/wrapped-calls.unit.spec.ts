@@ -5,7 +5,7 @@ import { RUN_OPEN } from "./decision.js";
 import { decideClaim } from "./decisions/decide-claim.js";
 import { decideRetry } from "./decisions/decide-retry.js";
 import { decideSignals } from "./decisions/decide-signals.js";
-import { decideTimer } from "./decisions/decide-timer.js";
+import { decideTimer, type TimerAnswer } from "./decisions/decide-timer.js";
 import { cancelOrphans } from "./decisions/cancel-orphans.js";
 
 const call = newId();
@@ -65,6 +65,7 @@ describe("decideClaim: one instance per attempt of a wrapped-service call", () =
 });
 
 describe("decideTimer", () => {
+  const fired = (answer: TimerAnswer) => (answer.kind === "fire" ? answer.decision : undefined);
   const timed = (service: string, dueAt: number, args: unknown[] = [], method = ["sleep"]): TaskerEvent => ({
     type: "stack.created",
     data: { stackRunId: call, parentStackRunId: null, seq: 0, service, method, args: args as never, depth: 1, taskVersion: null, dueAt: iso(dueAt) },
@@ -77,20 +78,20 @@ describe("decideTimer", () => {
 
   it("completes a sleep with null once due, never before", () => {
     const { state } = withTimer(timed("sleep", NOW, [1000]));
-    expect(decideTimer(state, call, NOW - 1)).toBeNull();
-    expect(decideTimer(state, call, NOW)?.events).toEqual([{ type: "stack.completed", data: { stackRunId: call, result: null } }]);
+    expect(decideTimer(state, call, NOW - 1)).toEqual({ kind: "early", dueAtMs: NOW });
+    expect(fired(decideTimer(state, call, NOW))?.events).toEqual([{ type: "stack.completed", data: { stackRunId: call, result: null } }]);
   });
 
   it("fails a wait that timed out with TIMEOUT, and a taken call under its guard", () => {
     const wait = withTimer(timed("signals", NOW, ["approve", { timeoutMs: 5 }], ["wait"]));
-    expect(decideTimer(wait.state, call, NOW)?.events[0]).toMatchObject({ type: "stack.failed", data: { error: { code: "TIMEOUT", name: "TimeoutError" } } });
+    expect(fired(decideTimer(wait.state, call, NOW))?.events[0]).toMatchObject({ type: "stack.failed", data: { error: { code: "TIMEOUT", name: "TimeoutError" } } });
     const taken = withTimer(timed("gapi", NOW, [], ["admin", "list"]), started(1, NOW + 1000));
-    expect(decideTimer(taken.state, call, NOW)?.expected).toEqual([{ guard: `stack:${call}`, version: 1 }, RUN_OPEN]);
+    expect(fired(decideTimer(taken.state, call, NOW))?.expected).toEqual([{ guard: `stack:${call}`, version: 1 }, RUN_OPEN]);
   });
 
   it("does nothing for a call that settled", () => {
     const { r } = withTimer(timed("sleep", NOW));
-    expect(decideTimer(withTimer(timed("sleep", NOW), r.completed(call, null)).state, call, NOW)).toBeNull();
+    expect(decideTimer(withTimer(timed("sleep", NOW), r.completed(call, null)).state, call, NOW)).toEqual({ kind: "spent" });
   });
 });
 

@@ -38,16 +38,17 @@ export class TimerFirer {
     for (let attempt = 1; ; attempt++) {
       const state = await this.states.read(streamId);
       const now = Date.now();
-      const decision = decideTimer(state, timer.stackRunId, now);
-      if (!decision) {
+      const answer = decideTimer(state, timer.stackRunId, now);
+      if (answer.kind === "early") {
         // Due by the database's clock, not by ours: never fire early, hand it back.
-        if (decideTimer(state, timer.stackRunId, Number.POSITIVE_INFINITY)) {
-          await releaseTimer(this.sql, timer.stackRunId, Math.max(MIN_RELEASE_MS, Date.parse(timer.dueAt) - now));
-          return "early";
-        }
+        await releaseTimer(this.sql, timer.stackRunId, Math.max(MIN_RELEASE_MS, answer.dueAtMs - now));
+        return "early";
+      }
+      if (answer.kind === "spent") {
         await deleteTimer(this.sql, timer.stackRunId);
         return "spent";
       }
+      const { decision } = answer;
       try {
         await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));
         return "fired";
