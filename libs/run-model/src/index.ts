@@ -41,4 +41,5 @@ export {
   type StackRunStatus,
 } from "./run-state.js";
 export { RunStates, type StreamReader } from "./run-states.js";
+export { passesSecret, returnsSecret } from "./secret-calls.js";
 export { decideAll, decideWake, decideWakes, type Wake, whatWakes } from "./wakes.js";

@@ -1,6 +1,6 @@
 import { type CallResult as RecordedResult, type RecordedEvent, type StackCreated } from "@tasker/contracts";
 import { type CallResult, hashArgs, type JournalActivation, type JournalCall } from "@tasker/sandbox";
-import { passesSecret } from "./vm-secrets.js";
+import { passesSecret } from "@tasker/run-model";
 
 /** What the event stream says about one stack run: enough to start, resume or replay it. */
 export interface StackRunHistory {

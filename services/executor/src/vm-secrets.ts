@@ -1,22 +1,13 @@
 import type { JsonValue } from "@tasker/contracts";
 import type { CallResult, LogLine } from "@tasker/sandbox";
+import { passesSecret, returnsSecret } from "@tasker/run-model";
 import { isSealedValue, isSecretsError, type MasterKeys, sealValue, unsealValue } from "@tasker/secrets";
 
-/** A call as far as secrets go: `keystore.get` returns one, `keystore.set` passes one. */
+/** A call as far as secrets go. */
 interface CallShape {
   readonly seq: number;
   readonly service: string;
   readonly method: readonly string[];
-}
-
-/** Whether a call passes a secret's value (`tools.keystore.set(name, value)`): recorded sealed. */
-export function passesSecret(call: Omit<CallShape, "seq">): boolean {
-  return call.service === "keystore" && call.method.length === 1 && call.method[0] === "set";
-}
-
-/** Whether a call's result is a secret's value (`tools.keystore.get(name)`): recorded sealed. */
-export function returnsSecret(call: Omit<CallShape, "seq">): boolean {
-  return call.service === "keystore" && call.method.length === 1 && call.method[0] === "get";
 }
 
 /** Secret values shorter than this are not redacted from log lines (they would blank ordinary text). */

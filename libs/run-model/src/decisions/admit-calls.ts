@@ -1,4 +1,5 @@
 import { type ErrorInfo, MAX_TASK_NAME_LENGTH, SignalName, TASK_NAME_PATTERN } from "@tasker/contracts";
+import { passesSecret } from "../secret-calls.js";
 
 /** The services a call may address: each has (or will have) its consumer. */
 export const KNOWN_SERVICES: ReadonlySet<string> = new Set(["tasks", "gapi", "openai", "websearch", "keystore", "database", "sleep", "signals"]);
@@ -72,7 +73,7 @@ function refusalOf(call: ProposedCall, context: AdmissionContext, admittedBefore
     const options = optionsRefusal(call.args[2], "tasks.execute(name, input, options)", context);
     if (options) return options;
   }
-  if (call.service === "keystore" && call.method.join(".") === "set" && !context.canSealSecrets) {
+  if (passesSecret(call) && !context.canSealSecrets) {
     return fail("MASTER_KEY_MISSING", "tools.keystore.set needs TASKER_MASTER_KEY, to keep the value sealed in the run's history; it is not set");
   }
   if (call.service === "sleep") {
