@@ -1,6 +1,8 @@
 // `npm run bench -- sandbox`: VM start, resume of a cached VM, replay of 10/100/1,000-call journals,
-// and the memory a suspended VM holds.
-import { createSandbox, hashArgs, type JournalActivation, type Outcome, type TaskSource, type TaskVm } from "@tasker/sandbox";
+// the memory a suspended VM holds; then the same start and resume through the pool of worker threads
+// that makes activations killable (its per-activation cost), and its throughput on every core.
+import { availableParallelism } from "node:os";
+import { createSandbox, hashArgs, type JournalActivation, type Outcome, SandboxPool, type TaskSource, type TaskVm } from "@tasker/sandbox";
 import { percentile, report, round, since } from "./_stats.js";
 
 const STARTS = 1000;
@@ -105,3 +107,37 @@ report({
 });
 for (const vm of vms) vm.dispose();
 sandbox.dispose();
+
+// Killable activations: the same start and resume on a pool worker (a message each way, and the
+// deadline's watch), one at a time; then starts from every core at once.
+const share = { namespace: "bench", taskRunId: "bench", costKey: "bench@1" };
+const poolRequest = (code: string, stackRunId = "bench/stack") => ({ stackRunId, taskName: "bench", code, input: { n: 1 }, at: 1_700_000_000_000 });
+async function poolFigures(workers: number): Promise<void> {
+  const pool = await SandboxPool.create({ workers });
+  const starts: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const started = performance.now();
+    const { vm, report: ran } = await pool.start(poolRequest(oneCall), share);
+    starts.push(since(started));
+    suspended(ran.outcome);
+    vm.dispose();
+  }
+  report({ bench: "sandbox.pool.start.prepared", workers, n: STARTS, p50_ms: percentile(starts, 50), p99_ms: percentile(starts, 99) });
+  const held = await pool.start(poolRequest(forever), share);
+  let next = suspended(held.report.outcome).calls[0]!.seq;
+  const resumes: number[] = [];
+  for (let i = 0; i < RESUMES; i++) {
+    const started = performance.now();
+    const ran = await held.vm.resume({ at: 1_700_000_000_000 + i, results: [{ seq: next, ok: true, value: null }] }, share);
+    resumes.push(since(started));
+    next = suspended(ran.outcome).calls[0]!.seq;
+  }
+  report({ bench: "sandbox.pool.resume", workers, n: RESUMES, p50_ms: percentile(resumes, 50), p99_ms: percentile(resumes, 99) });
+  const began = performance.now();
+  await Promise.all(Array.from({ length: STARTS }, (_, i) => pool.start(poolRequest(oneCall, `bench/many-${i}`), share).then(({ vm }) => vm.dispose())));
+  report({ bench: "sandbox.pool.starts_per_second", workers, n: STARTS, per_second: round(STARTS / (since(began) / 1000), 0) });
+  await pool.close();
+}
+await poolFigures(1);
+if (availableParallelism() > 1) await poolFigures(availableParallelism());

@@ -23,10 +23,8 @@ const POISONS: Record<string, { code: string | RegExp; body: string }> = {
   "call-task-name-lone-surrogate": { code: "INVALID_ARGUMENT", body: `return tools.tasks.execute("echo" + String.fromCharCode(0xdc00), {});` },
   "call-empty-method": { code: "INVALID_ARGUMENT", body: `return __callHostTool__("gapi", [""], []);` },
   "result-3000-deep": { code: "STACK_LIMIT", body: `let v = 0; for (let i = 0; i < 3000; i++) v = [v]; return v;` },
-  "eval-nesting-caught": {
-    code: "STACK_LIMIT",
-    body: `try { (0, eval)("(".repeat(1000) + "1" + ")".repeat(1000)); } catch (e) { return "caught " + e.message; } return "evaluated";`,
-  },
+  // Uncaught, QuickJS's own stack check (a worker thread's host stack is deep enough for it to come first).
+  "eval-nesting": { code: "STACK_LIMIT", body: `(0, eval)("(".repeat(20000) + "1" + ")".repeat(20000)); return "evaluated";` },
 };
 
 let tasker: TaskerSystem;

@@ -25,6 +25,8 @@ const Environment = z.object({
   TASKER_VM_CACHE_SIZE: int(1000),
   TASKER_VM_CACHE_MB: int(256),
   TASKER_EXECUTOR_CONCURRENCY: int(16, 1),
+  /** Worker threads that run the executor's activations (each one at a time); 0: one per core. */
+  TASKER_SANDBOX_WORKERS: int(0, 0),
   TASKER_MAX_DEPTH: int(32, 1),
   TASKER_MAX_PENDING_CALLS: int(1000, 1),
   /** Calls one run may make in all; the call that would pass it fails with TOO_MANY_STACK_RUNS. */

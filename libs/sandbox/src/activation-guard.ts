@@ -17,10 +17,14 @@ const MEASURE_AFTER_MS = 100;
  * task that needs little; wall-clock time has its own, generous limit for what CPU time does not see
  * (a host callback that blocks).
  *
- * Memory is bounded three ways: QuickJS's own limit rejects any single allocation over the budget;
- * the module may grow by at most the budget during one activation; and the heap QuickJS reports
- * ("memory used") is measured whenever the module grew or time passed, and at the end of an activation
- * that grew the module.
+ * Memory is bounded four ways: QuickJS's own limit rejects any single allocation over the budget; the
+ * module may grow by at most the budget for this VM, in one activation and over all of them; and the
+ * heap QuickJS reports ("memory used") is measured whenever the module grew or time passed, and at the
+ * end of every activation. Neither figure alone counts every byte: this QuickJS build cannot size its
+ * allocations (`malloc_usable_size` is unavailable under emscripten, so its own cumulative limit counts
+ * 8 bytes a block), and its heap figure skips rope strings (long concatenations). The growth a VM
+ * caused catches those; the heap figure catches memory reused from others' frees. The VM's footprint
+ * is the larger of the two.
  */
 export class ActivationGuard implements GrowthGate {
   fatal: SandboxError | undefined;
@@ -30,9 +34,12 @@ export class ActivationGuard implements GrowthGate {
   private startedAtMs = 0;
   private grownBytes = 0;
   private refusedGrowth = false;
-  private startBytes = 0;
   private measuredAtBytes = 0;
   private measuredAtMs = 0;
+  /** Module growth this VM caused over its life. */
+  private lifetimeGrownBytes = 0;
+  /** QuickJS's heap figure when last measured. */
+  private heapMeasured = 0;
 
   constructor(
     private readonly runtime: QuickJSRuntime,
@@ -46,24 +53,33 @@ export class ActivationGuard implements GrowthGate {
     this.startedAtMs = this.measuredAtMs = performance.now();
     this.grownBytes = 0;
     this.refusedGrowth = false;
-    this.startBytes = this.measuredAtBytes = this.host.memoryBytes;
+    this.measuredAtBytes = this.host.memoryBytes;
   }
 
-  /** Called after the activation ran: a refused growth or a grown heap over budget fails it. */
+  /**
+   * Called after the activation ran: a refused growth or a heap over budget fails it. The heap is
+   * measured every time: memory kept across awaits may have reused others' frees without any growth.
+   */
   end(): void {
     this.active = false;
     if (this.fatal !== undefined) return;
-    if (this.refusedGrowth) this.failMemory(`the VM needed more than ${this.limits.memoryBytes} bytes in one activation`);
-    else if (this.host.memoryBytes > this.startBytes) this.checkHeap();
+    if (this.refusedGrowth) this.failMemory(this.refusal());
+    else this.checkHeap();
+  }
+
+  /** The bytes the VM holds, as far as can be told: its heap when last measured, or the growth it caused. */
+  get footprintBytes(): number {
+    return Math.max(this.heapMeasured, this.lifetimeGrownBytes);
   }
 
   allowGrowth(bytes: number): boolean {
     // Emscripten retries with smaller steps when a growth is refused: only a refusal that stands is fatal.
-    if (this.grownBytes + bytes > this.limits.memoryBytes) {
+    if (this.lifetimeGrownBytes + bytes > this.limits.memoryBytes) {
       this.refusedGrowth = true;
       return false;
     }
     this.grownBytes += bytes;
+    this.lifetimeGrownBytes += bytes;
     this.refusedGrowth = false;
     return true;
   }
@@ -72,7 +88,7 @@ export class ActivationGuard implements GrowthGate {
     if (this.fatal !== undefined) return true;
     if (!this.active) return false;
     if (this.refusedGrowth) {
-      this.failMemory(`the VM needed more than ${this.limits.memoryBytes} bytes in one activation`);
+      this.failMemory(this.refusal());
       return true;
     }
     if (threadCpuMicros() - this.startedCpuMicros > this.limits.cpuMsPerActivation * 1000) {
@@ -104,8 +120,13 @@ export class ActivationGuard implements GrowthGate {
   private checkHeap(): void {
     this.measuredAtBytes = this.host.memoryBytes;
     this.measuredAtMs = performance.now();
-    const used = this.heapBytes();
+    const used = (this.heapMeasured = this.heapBytes());
     if (used > this.limits.memoryBytes) this.failMemory(`the VM uses ${used} bytes, over its limit of ${this.limits.memoryBytes}`);
+  }
+
+  private refusal(): string {
+    const span = this.grownBytes === this.lifetimeGrownBytes ? "in one activation" : "over its activations";
+    return `the VM needed more than ${this.limits.memoryBytes} bytes ${span}`;
   }
 
   private failMemory(message: string): void {

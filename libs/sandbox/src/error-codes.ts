@@ -12,6 +12,8 @@ export const ErrorCodes = {
   cpuTimeLimit: "CPU_TIME_LIMIT",
   /** The activation ran longer than `wallMsPerActivation` of wall-clock time (fatal). */
   wallTimeLimit: "WALL_TIME_LIMIT",
+  /** Compiling the task's code or a helper module overran the activation's time limits (its worker was stopped). */
+  compileTimeLimit: "COMPILE_TIME_LIMIT",
   /** A call's arguments exceed `argsBytes`, or with the activation's earlier calls `argsBytesPerActivation`. */
   argsTooLarge: "ARGS_TOO_LARGE",
   resultTooLarge: "RESULT_TOO_LARGE",
@@ -48,6 +50,10 @@ export const ErrorCodes = {
   vmNotRunnable: "VM_NOT_RUNNABLE",
   /** Internal: a prepared VM called the host before it was bound to a run. */
   vmNotBound: "VM_NOT_BOUND",
+  /** A resume for a VM whose worker was replaced (another activation overran there): replay it. */
+  vmLost: "VM_LOST",
+  /** A sandbox worker thread stopped under an activation for a reason of its own. */
+  workerExited: "SANDBOX_WORKER_EXITED",
   /** Host misuse: the sandbox was disposed. */
   sandboxDisposed: "SANDBOX_DISPOSED",
 } as const;

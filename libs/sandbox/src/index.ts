@@ -5,3 +5,8 @@ export { DEFAULT_LIMITS, type SandboxLimits } from "./limits.js";
 export { ErrorCodes, type ErrorCode } from "./error-codes.js";
 export { SandboxFailure, hasCode } from "./sandbox-failure.js";
 export { hashArgs, canonicalJson } from "./hash-args.js";
+export { SandboxPool, type PoolSettings, type PoolStats, type PoolStart, type PoolReplay } from "./sandbox-pool.js";
+export { PooledVm } from "./pooled-vm.js";
+export { FairQueue, type Share } from "./fair-queue.js";
+export type { ActivationReport, ModuleVersion } from "./worker-protocol.js";
+export type { PinnedModule } from "./module-use.js";

@@ -23,8 +23,9 @@ export class ModulePool {
     private readonly limits: SandboxLimits,
   ) {}
 
-  static async create(build: QuickJSBuild, limits: SandboxLimits): Promise<ModulePool> {
-    const pool = new ModulePool(build, await WebAssembly.compile(await readFile(build.wasmPath)), limits);
+  /** `compiled`: the build's WASM compiled already (a worker is handed the pool's), else compiled here. */
+  static async create(build: QuickJSBuild, limits: SandboxLimits, compiled?: WebAssembly.Module): Promise<ModulePool> {
+    const pool = new ModulePool(build, compiled ?? (await compileBuild(build)), limits);
     pool.current = await pool.instantiate();
     return pool;
   }
@@ -73,8 +74,9 @@ export class ModulePool {
       host.retired = true;
       this.unfreedVms += 1;
     }
-    // A module whose memory swelled keeps that memory until dropped: stop placing VMs on it.
-    if (host.memoryBytes > this.limits.moduleMemoryBytes / 2) host.retired = true;
+    // A module whose memory swelled keeps that memory until dropped: stop placing VMs on it, so that
+    // the memory returns once the VMs on it end. Small VMs never swell one: 64 of ~150 KB fit its first 16 MiB.
+    if (host.memoryBytes > swollenBytes(this.limits)) host.retired = true;
     if (host.retired && host.liveVms === 0) this.drop(host);
   }
 
@@ -138,4 +140,14 @@ export class ModulePool {
     this.hosts.delete(host);
     if (this.current === host) this.current = undefined;
   }
+}
+
+/** Compiles a build's WASM (tens of milliseconds: do it once per process and share the module). */
+export async function compileBuild(build: QuickJSBuild): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(await readFile(build.wasmPath));
+}
+
+/** Module memory past which a module is retired: twice a VM's budget, at most half the module's ceiling. */
+function swollenBytes(limits: SandboxLimits): number {
+  return Math.min(limits.moduleMemoryBytes / 2, 2 * limits.memoryBytes);
 }

@@ -1,3 +1,4 @@
+import { type ActivityMarker, UNWATCHED } from "./activity.js";
 import { ErrorCodes } from "./error-codes.js";
 import { resolveLimits, type SandboxLimits } from "./limits.js";
 import { ModulePool } from "./module-pool.js";
@@ -39,11 +40,19 @@ export async function createSandbox(options?: Partial<SandboxLimits>): Promise<S
   return createSandboxOn(releaseBuild(), options);
 }
 
-/** A sandbox on another QuickJS build: the debug build's leak sanitizer checks our handle ownership in tests. */
-export async function createSandboxOn(build: QuickJSBuild, options?: Partial<SandboxLimits>): Promise<SandboxImpl> {
+/**
+ * A sandbox on a given QuickJS build (the debug build's leak sanitizer checks our handle ownership in
+ * tests), its WASM compiled already or not, whose VMs report what they do to `activity` (a worker's).
+ */
+export async function createSandboxOn(
+  build: QuickJSBuild,
+  options?: Partial<SandboxLimits>,
+  activity: ActivityMarker = UNWATCHED,
+  compiled?: WebAssembly.Module,
+): Promise<SandboxImpl> {
   const limits = resolveLimits(options);
-  const pool = await ModulePool.create(build, limits);
-  return new SandboxImpl(pool, new PreparedVms(pool, limits, limits.preparedVms), limits);
+  const pool = await ModulePool.create(build, limits, compiled);
+  return new SandboxImpl(pool, new PreparedVms(pool, limits, limits.preparedVms), limits, activity);
 }
 
 export class SandboxImpl implements Sandbox {
@@ -53,6 +62,7 @@ export class SandboxImpl implements Sandbox {
     private readonly pool: ModulePool,
     private readonly prepared: PreparedVms,
     private readonly limits: SandboxLimits,
+    private readonly activity: ActivityMarker,
   ) {}
 
   async start(request: StartRequest): Promise<{ vm: TaskVm; outcome: Outcome }> {
@@ -91,7 +101,7 @@ export class SandboxImpl implements Sandbox {
     if (this.disposed) throw new SandboxFailure(ErrorCodes.sandboxDisposed, "the sandbox was disposed");
     const prepared = await this.prepared.take();
     try {
-      return new TaskVmImpl(this.pool, prepared, this.limits, { ...options });
+      return new TaskVmImpl(this.pool, prepared, this.limits, { ...options }, this.activity);
     } catch (error) {
       this.prepared.discard(prepared);
       throw error;

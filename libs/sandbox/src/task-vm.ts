@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { ActivationGuard } from "./activation-guard.js";
+import { Activity, type ActivityMarker } from "./activity.js";
 import { ActivationLog } from "./activation-log.js";
 import { CallLedger } from "./call-ledger.js";
 import { ErrorCodes } from "./error-codes.js";
@@ -25,7 +26,10 @@ const JOBS_PER_SLICE = 256;
  */
 export interface TaskVm {
   resume(batch: ActivationBatch): Outcome;
-  /** The heap QuickJS accounts to this VM, in bytes (walks the heap: call it when sizing a cache). */
+  /**
+   * The bytes this VM holds as of its last activation: the larger of QuickJS's heap figure and the
+   * module growth it caused (see `ActivationGuard`); 0 once disposed.
+   */
   readonly memoryBytes: number;
   /** Activations run so far, replayed ones included. */
   readonly activations: number;
@@ -55,6 +59,8 @@ export class TaskVmImpl implements TaskVm {
   private disposed = false;
   /** An exception unwound QuickJS mid-way: its module's state is unknown, so the runtime is not freed. */
   private trapped = false;
+  /** A module is being compiled: the next interrupt check means task code runs again. */
+  private compiling = false;
 
   /** Takes ownership of `prepared` and binds it to this run. */
   constructor(
@@ -62,6 +68,7 @@ export class TaskVmImpl implements TaskVm {
     prepared: PreparedVm,
     private readonly limits: SandboxLimits,
     private readonly options: TaskVmOptions,
+    private readonly activity: ActivityMarker,
   ) {
     this.parts = prepared;
     this.host = prepared.host;
@@ -74,14 +81,15 @@ export class TaskVmImpl implements TaskVm {
       log: (level, message, cutShort) => this.onLog(level, message, cutShort),
       finish: (ok, json) => this.onFinish(ok, json),
       hostStackOverflow: (error) => this.onHostStackOverflow(error),
-      shouldInterrupt: () => this.guard.shouldInterrupt(),
+      compiling: (active) => this.onCompiling(active),
+      shouldInterrupt: () => this.onInterruptCheck(),
     });
     const { context } = prepared;
     this.invoke(prepared.control.configure, [context.newNumber(seedOf(options.stackRunId)), context.newString(options.taskName)]);
   }
 
   get memoryBytes(): number {
-    return this.disposed ? 0 : this.guard.heapBytes();
+    return this.disposed ? 0 : this.guard.footprintBytes;
   }
 
   /** The first activation: loads the task and calls its function with `input`. */
@@ -119,6 +127,7 @@ export class TaskVmImpl implements TaskVm {
     this.log.begin();
     this.guard.begin();
     this.host.running = this.guard;
+    this.activity.set(Activity.running);
     try {
       this.invoke(this.parts.control.setNow, [this.parts.context.newNumber(at)]);
       if (this.uncaught === undefined) this.invoke(entry, args());
@@ -127,6 +136,8 @@ export class TaskVmImpl implements TaskVm {
       this.onHostException(error);
     } finally {
       this.host.running = undefined;
+      this.compiling = false;
+      this.activity.set(Activity.idle);
     }
     this.guard.end();
     this.log.end(at);
@@ -177,6 +188,20 @@ export class TaskVmImpl implements TaskVm {
       return { kind: "failed", error: sandboxError(ErrorCodes.neverSettles, message, "NeverSettlesError") };
     }
     return undefined;
+  }
+
+  private onCompiling(active: boolean): void {
+    this.compiling = active;
+    this.activity.set(active ? Activity.compiling : Activity.running);
+  }
+
+  /** QuickJS checks for an interrupt between bytecodes, never inside its compiler: a compile has ended. */
+  private onInterruptCheck(): boolean {
+    if (this.compiling) {
+      this.compiling = false;
+      this.activity.set(Activity.running);
+    }
+    return this.guard.shouldInterrupt();
   }
 
   private onCall(serviceJson: string, methodJson: string, argsJson: string): number | SandboxError {

@@ -37,6 +37,10 @@ export class VmBinding implements BridgeHandlers {
     this.bound().finish(ok, json);
   }
 
+  compiling(active: boolean): void {
+    this.run?.compiling(active);
+  }
+
   /** Before a run is bound only the prelude runs: there is no activation to fail. */
   hostStackOverflow(error: RangeError): void {
     this.run?.hostStackOverflow(error);

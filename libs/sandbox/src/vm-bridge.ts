@@ -20,6 +20,11 @@ export interface BridgeHandlers {
    * but a trap in a nested QuickJS call (a module's evaluation) leaves the module's state unknown.
    */
   hostStackOverflow(error: RangeError): void;
+  /**
+   * QuickJS is about to compile a module (`true`), or returned from loading one (`false`): no
+   * interrupt check reaches the host while it compiles.
+   */
+  compiling(active: boolean): void;
 }
 
 /**
@@ -48,7 +53,14 @@ export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers 
       const name = handlers.registry.resolve(str(specifier!), str(fromName!));
       return name === undefined ? undefined : context.newString(name);
     },
-    load: (name) => loadModule(context, handlers.registry, str(name!)),
+    load: (name) => {
+      handlers.compiling(true);
+      try {
+        return loadModule(context, handlers.registry, str(name!));
+      } finally {
+        handlers.compiling(false);
+      }
+    },
   };
   const host = context.newObject();
   for (const [name, fn] of Object.entries(functions)) {

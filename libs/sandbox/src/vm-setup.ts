@@ -32,7 +32,11 @@ export function prepareVm(host: WasmModuleHost, limits: SandboxLimits): Prepared
     runtime.setMaxStackSize(limits.stackBytes);
     runtime.setInterruptHandler(() => binding.shouldInterrupt());
     runtime.setModuleLoader(
-      (name) => binding.registry.importableSource(name) ?? { error: moduleNotFound(name) },
+      (name) => {
+        // QuickJS compiles the source once this returns; its next interrupt check ends the mark.
+        binding.compiling(true);
+        return binding.registry.importableSource(name) ?? { error: moduleNotFound(name) };
+      },
       // An unknown specifier normalizes to itself so that the loader reports it by name.
       (fromName, specifier) => binding.registry.resolve(specifier, fromName) ?? specifier,
     );

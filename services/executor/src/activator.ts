@@ -1,16 +1,14 @@
 import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { admitCalls, canRecordActivation, type RunStates, settleAbandoned } from "@tasker/run-model";
-import type { Sandbox } from "@tasker/sandbox";
+import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import type { CallLimits } from "./activation-append.js";
 import { claimStart } from "./claims.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
-import { LogSink } from "./log-sink.js";
-import { taskSource } from "./module-resolver.js";
-import { ModuleUse } from "./module-use.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
+import { shareOf } from "./share.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
 import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -55,7 +53,7 @@ export class Activator {
   constructor(
     private readonly store: EventStore,
     private readonly runs: RunStates,
-    private readonly sandbox: Sandbox,
+    private readonly sandbox: SandboxPool,
     private readonly catalog: TaskCatalog,
     private readonly cache: VmCache,
     private readonly options: ActivatorOptions,
@@ -132,12 +130,11 @@ export class Activator {
     claim.catch(() => undefined);
     // The claim's statement goes out before the VM takes the thread.
     if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
-    const sink = new LogSink();
-    const modules = new ModuleUse((name) => this.catalog.module(name));
-    const source = taskSource(await this.catalog.code(String(taskName), taskVersion!), modules.lookup);
+    const code = await this.catalog.code(String(taskName), taskVersion!);
+    const share = shareOf(event, String(taskName), taskVersion!);
     const at = Date.now();
     const running = performance.now();
-    const { vm, outcome } = await this.sandbox.start({ stackRunId, taskName: String(taskName), source, input, at, onLog: sink.write });
+    const { vm, report } = await this.sandbox.start({ stackRunId, taskName: String(taskName), code, input, at }, share);
     this.startDurations.note(taskVersion!, performance.now() - running);
     let claimed: boolean;
     try {
@@ -152,20 +149,34 @@ export class Activator {
       return;
     }
     this.stats.starts++;
-    const live = { vm, sink, pending: new Set<number>(), depth, parentStackRunId, seq, modules, secrets: new VmSecrets(this.options.keys) };
-    this.dispatchLocally(await this.recorder.record(event, 1, at, live, outcome, claimFirst ? undefined : started));
+    const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys) };
+    this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, claimFirst ? undefined : started));
   }
 
   private async resumeNow(event: RecordedEvent<ResumeRequested>): Promise<void> {
-    const { stackRunId, activation, results } = event.data;
+    const { stackRunId, activation } = event.data;
     const cached = this.cache.take(stackRunId, activation - 1);
-    const live = cached ? { ...cached, pending: new Set(cached.pending) } : await this.replay(event);
-    if (!live) return;
-    if (cached) this.stats.resumesFromCache++;
+    if (cached) {
+      try {
+        await this.deliver(event, { ...cached, pending: new Set(cached.pending) });
+        this.stats.resumesFromCache++;
+        return;
+      } catch (error) {
+        // Its worker was replaced (another activation overran there) before this resume ran: replay it.
+        if (!(hasCode(error) && error.code === "VM_LOST")) throw error;
+      }
+    }
+    const live = await this.replay(event);
+    if (live) await this.deliver(event, live);
+  }
+
+  /** Runs the resume's activation on `live` and records it. */
+  private async deliver(event: RecordedEvent<ResumeRequested>, live: Live): Promise<void> {
+    const { activation, results } = event.data;
     const at = Date.now();
     for (const result of results) live.pending.delete(result.seq);
-    const outcome = live.vm.resume({ at, results: live.secrets.open(results.map(toSandboxResult)) });
-    this.dispatchLocally(await this.recorder.record(event, activation, at, live, outcome));
+    const report = await live.vm.resume({ at, results: live.secrets.open(results.map(toSandboxResult)) }, live.share);
+    this.dispatchLocally(await this.recorder.record(event, activation, at, live, report));
   }
 
   /** Rebuilds the VM of a stack run from its journal, ready for the resume's activation; undefined when moot. */
@@ -180,25 +191,26 @@ export class Activator {
     const secrets = new VmSecrets(this.options.keys);
     secrets.noteCalls(history.journal.flatMap((recorded) => recorded.calls));
     const [taskName, input] = history.created.args;
-    const sink = new LogSink();
-    const pinned = await Promise.all(
-      [...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(name, version) }] as const),
+    const taskVersion = history.created.taskVersion ?? "";
+    const pinned = await Promise.all([...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(name, version) }] as const));
+    const share = shareOf(resume, String(taskName), taskVersion);
+    const { vm, report } = await this.sandbox.replay(
+      {
+        stackRunId,
+        taskName: String(taskName),
+        code: await this.catalog.code(String(taskName), taskVersion),
+        input,
+        journal: history.journal.map((recorded) => ({ ...recorded, results: secrets.open(recorded.results) })),
+        pinned: Object.fromEntries(pinned),
+      },
+      share,
     );
-    const modules = new ModuleUse((name) => this.catalog.module(name), new Map(pinned));
-    const { vm, outcome } = await this.sandbox.replay({
-      stackRunId,
-      taskName: String(taskName),
-      source: taskSource(await this.catalog.code(String(taskName), history.created.taskVersion ?? ""), modules.lookup),
-      input,
-      journal: history.journal.map((recorded) => ({ ...recorded, results: secrets.open(recorded.results) })),
-      onLog: sink.write,
-    });
     this.stats.replays++;
     const { depth, parentStackRunId, seq } = history.created;
-    const live = { vm, sink, pending: history.pending, depth, parentStackRunId, seq, modules, secrets };
-    if (outcome.kind !== "suspended") {
+    const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets };
+    if (report.outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
-      this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, outcome));
+      this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report));
       return undefined;
     }
     return live;

@@ -2,7 +2,6 @@ import { newId, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { hashArgs } from "@tasker/sandbox";
 import { describe, expect, it } from "vitest";
 import { activationEvents } from "./activation-events.js";
-import { candidateNames } from "./module-resolver.js";
 import { stackRunHistory } from "./stack-run-history.js";
 
 const streamId = runStreamId(newId());
@@ -94,14 +93,5 @@ describe("the events of an activation", () => {
     expect(completed.at(-1)).toEqual({ type: "stack.completed", data: { stackRunId: base.stackRunId, result: { ok: 1 } } });
     const failed = activationEvents({ ...base, activation: 2, outcome: { kind: "failed", error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" }, calls: [] } });
     expect(failed.at(-1)).toEqual({ type: "stack.failed", data: { stackRunId: base.stackRunId, error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" } } });
-  });
-});
-
-describe("helper module names", () => {
-  it("resolves relative to the importing task, clamped at the root, without .js", () => {
-    expect(candidateNames("./util", "reports/weekly")).toEqual(["reports/util", "util"]);
-    expect(candidateNames("../shared/gapi-helper", "gapi-list-domains-with-nested")).toEqual(["shared/gapi-helper"]);
-    expect(candidateNames("../shared/gapi-helper.js", "reports/weekly")).toEqual(["shared/gapi-helper"]);
-    expect(candidateNames("shared/gapi-helper", "a/b")).toEqual(["a/shared/gapi-helper", "shared/gapi-helper"]);
   });
 });

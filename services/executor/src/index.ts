@@ -3,7 +3,7 @@ import { createJetStreamMicroservice, subscribeToRunEnds } from "@tasker/bus";
 import { TaskerError } from "@tasker/contracts";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
-import { createSandbox } from "@tasker/sandbox";
+import { SandboxPool } from "@tasker/sandbox";
 import { masterKeysFrom } from "@tasker/secrets";
 import { Activator } from "./activator.js";
 import { ExecutorModule } from "./executor.module.js";
@@ -28,13 +28,12 @@ export const executorService = {
   async start(platform): Promise<RunningExecutor> {
     const { config } = platform;
     const prefix = config.TASKER_SUBJECT_PREFIX;
-    const sandbox = await createSandbox({
-      cpuMsPerActivation: config.TASKER_CPU_MS_PER_ACTIVATION,
-      wallMsPerActivation: config.TASKER_WALL_MS_PER_ACTIVATION,
-      stackBytes: config.TASKER_STACK_KIB * 1024,
+    const sandbox = await SandboxPool.create({
+      ...(config.TASKER_SANDBOX_WORKERS > 0 ? { workers: config.TASKER_SANDBOX_WORKERS } : {}),
+      limits: { cpuMsPerActivation: config.TASKER_CPU_MS_PER_ACTIVATION, wallMsPerActivation: config.TASKER_WALL_MS_PER_ACTIVATION, stackBytes: config.TASKER_STACK_KIB * 1024 },
     });
     const loadEvent = (streamId: string, version: number) => platform.store.readEvent(streamId, version);
-    const catalog = new TaskCatalog(platform.dataSource, loadEvent);
+    const catalog = new TaskCatalog(platform.dataSource, loadEvent, (module) => sandbox.learnModule(module));
     await catalog.open(platform.nats, prefix);
     const cache = new VmCache(config.TASKER_VM_CACHE_SIZE, config.TASKER_VM_CACHE_MB * MiB);
     const logger = new Logger("executor");
@@ -80,7 +79,7 @@ export const executorService = {
         ends.unsubscribe();
         catalog.close();
         cache.clear();
-        sandbox.dispose();
+        await sandbox.close();
       },
     };
   },

@@ -1,27 +1,24 @@
 import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { appendDecision, CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
 import { canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
-import type { Outcome, TaskVm } from "@tasker/sandbox";
+import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
-import type { LogSink } from "./log-sink.js";
 import { recordedArgs, type VmSecrets } from "./vm-secrets.js";
-import type { ModuleUse } from "./module-use.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
 
 /** A VM and what its next activation needs, before the activation runs. */
 export interface Live {
-  vm: TaskVm;
-  sink: LogSink;
+  vm: PooledVm;
+  /** Whose activations these are, for the sandbox pool's fair queue. */
+  share: Share;
   /** Calls waiting for results (those delivered in this activation already removed). */
   pending: Set<number>;
   depth: number;
   parentStackRunId: string | null;
   /** Its number among its parent's calls (null for the root). */
   seq: number | null;
-  /** The helper modules it loads, and at which versions. */
-  modules: ModuleUse;
   /** The secrets it was given, which its log lines never show. */
   secrets: VmSecrets;
 }
@@ -77,10 +74,11 @@ export class OutcomeRecorder {
     activation: number,
     at: number,
     live: Live,
-    ran: Outcome,
+    report: ActivationReport,
     started?: Activation["started"],
   ): Promise<Recorded | undefined> {
     const { streamId } = cause.metadata;
+    const ran = report.outcome;
     try {
       const { calls } = ran;
       live.secrets.noteCalls(calls);
@@ -95,11 +93,11 @@ export class OutcomeRecorder {
         at,
         depth: live.depth,
         worker: this.options.worker,
-        logs: live.secrets.redact(live.sink.take()),
+        logs: live.secrets.redact(report.logs),
         outcome: { ...ran, calls: ran.calls.map((call) => ({ ...call, args: recordedArgs(this.options.keys, call) })) },
         waitingBefore: live.pending,
         taskVersions,
-        modules: live.modules.takeFresh(),
+        modules: report.modules,
         ...(started ? { started } : {}),
       };
       const appended = await this.appendOutcome(cause, base, state);

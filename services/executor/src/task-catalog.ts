@@ -3,6 +3,7 @@ import { Logger } from "@nestjs/common";
 import { decodeEventMessage } from "@tasker/bus";
 import { patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
 import { pooledSql, type Sql } from "@tasker/event-store";
+import type { ModuleVersion } from "@tasker/sandbox";
 import type { DataSource } from "typeorm";
 
 /** Where an event sent by reference is read from: the event store. */
@@ -22,6 +23,8 @@ export class TaskCatalog {
   constructor(
     dataSource: DataSource,
     private readonly loadEvent: LoadEvent,
+    /** Told each version that becomes the latest of its name (the sandbox's workers resolve modules with it). */
+    private readonly onLatest: (module: ModuleVersion) => void,
   ) {
     this.sql = pooledSql(dataSource);
   }
@@ -95,6 +98,8 @@ export class TaskCatalog {
   private learn(name: string, version: string, code: string, position: number): void {
     this.codeByVersion.set(`${name}@${version}`, code);
     const known = this.latest.get(name);
-    if (!known || known.position <= position) this.latest.set(name, { version, code, position });
+    if (known && known.position > position) return;
+    this.latest.set(name, { version, code, position });
+    this.onLatest({ name, version, code });
   }
 }

@@ -1,13 +1,11 @@
-import type { TaskVm } from "@tasker/sandbox";
-import type { LogSink } from "./log-sink.js";
-import type { ModuleUse } from "./module-use.js";
+import type { PooledVm, Share } from "@tasker/sandbox";
 import type { VmSecrets } from "./vm-secrets.js";
 
 /** A suspended VM kept alive, with what resuming it needs. */
 export interface CachedVm {
-  readonly vm: TaskVm;
-  /** Where the VM writes its log lines (bound when it was created). */
-  readonly sink: LogSink;
+  readonly vm: PooledVm;
+  /** Whose activations these are, for the sandbox pool's fair queue. */
+  readonly share: Share;
   readonly taskRunId: string;
   readonly stackRunId: string;
   /** The activation it suspended at. */
@@ -15,7 +13,6 @@ export interface CachedVm {
   readonly depth: number;
   readonly parentStackRunId: string | null;
   readonly seq: number | null;
-  readonly modules: ModuleUse;
   readonly secrets: VmSecrets;
   /** Calls waiting for results. */
   readonly pending: ReadonlySet<number>;
@@ -45,12 +42,15 @@ export class VmCache {
     return this.entries.get(stackRunId);
   }
 
-  /** Removes and returns the VM of `stackRunId` if it is cached at `activation`; any other is dropped. */
+  /**
+   * Removes and returns the VM of `stackRunId` if it is cached at `activation` and still alive (its
+   * worker was not replaced); any other is dropped.
+   */
   take(stackRunId: string, activation: number): CachedVm | undefined {
     const entry = this.entries.get(stackRunId);
     if (!entry) return undefined;
     this.remove(entry);
-    if (entry.activation === activation) return entry;
+    if (entry.activation === activation && entry.vm.alive) return entry;
     entry.vm.dispose();
     return undefined;
   }

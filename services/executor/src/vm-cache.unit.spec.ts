@@ -1,26 +1,26 @@
-import { createSandbox, type Sandbox, type TaskVm } from "@tasker/sandbox";
+import { SandboxPool } from "@tasker/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LogSink } from "./log-sink.js";
 import { VmSecrets } from "./vm-secrets.js";
-import { ModuleUse } from "./module-use.js";
 import { type CachedVm, VmCache } from "./vm-cache.js";
 
-let sandbox: Sandbox;
+let sandbox: SandboxPool;
 beforeAll(async () => {
-  sandbox = await createSandbox();
+  sandbox = await SandboxPool.create({ workers: 1, limits: { cpuMsPerActivation: 200 } });
 });
-afterAll(() => sandbox.dispose());
+afterAll(() => sandbox.close());
 
 const WAITING = "module.exports = async (input, tools) => tools.tasks.execute('child', input);";
 
-async function suspended(stackRunId: string, taskRunId = "run-1"): Promise<CachedVm> {
-  const source = { code: WAITING, resolveModule: () => undefined };
-  const { vm, outcome } = await sandbox.start({ stackRunId, taskName: "waiting", source, input: {}, at: 0, onLog: () => undefined });
-  expect(outcome.kind).toBe("suspended");
-  return { vm, sink: new LogSink(), taskRunId, stackRunId, activation: 1, depth: 0, parentStackRunId: null, seq: null, modules: new ModuleUse(() => undefined), secrets: new VmSecrets(undefined), pending: new Set([0]), bytes: vm.memoryBytes };
+function shareOf(taskRunId: string) {
+  return { namespace: "default", taskRunId, costKey: "waiting@1" };
 }
 
-const alive = (vm: TaskVm) => vm.memoryBytes > 0;
+async function suspended(stackRunId: string, taskRunId = "run-1"): Promise<CachedVm> {
+  const share = shareOf(taskRunId);
+  const { vm, report } = await sandbox.start({ stackRunId, taskName: "waiting", code: WAITING, input: {}, at: 0 }, share);
+  expect(report.outcome.kind).toBe("suspended");
+  return { vm, share, taskRunId, stackRunId, activation: 1, depth: 0, parentStackRunId: null, seq: null, secrets: new VmSecrets(undefined), pending: new Set([0]), bytes: vm.memoryBytes };
+}
 
 describe("the live-VM cache", () => {
   it("evicts the least recently used VM beyond its count, and disposes it", async () => {
@@ -30,7 +30,7 @@ describe("the live-VM cache", () => {
     cache.put(b);
     cache.put(c);
     expect(cache.size).toBe(2);
-    expect(alive(a.vm)).toBe(false);
+    expect(a.vm.alive).toBe(false);
     expect(cache.take("b", 1)).toBe(b);
     expect(cache.take("c", 1)).toBe(c);
     b.vm.dispose();
@@ -44,15 +44,15 @@ describe("the live-VM cache", () => {
     bySize.put(a);
     bySize.put(b);
     expect(bySize.size).toBe(1);
-    expect(alive(a.vm)).toBe(false);
+    expect(a.vm.alive).toBe(false);
     bySize.clear();
-    expect(alive(b.vm)).toBe(false);
+    expect(b.vm.alive).toBe(false);
 
     const none = new VmCache(0, 1024 ** 3);
     const c = await suspended("c");
     none.put(c);
     expect(none.size).toBe(0);
-    expect(alive(c.vm)).toBe(false);
+    expect(c.vm.alive).toBe(false);
   });
 
   it("hands a VM out once, only at the activation asked for, and drops a run's VMs when it ends", async () => {
@@ -60,13 +60,24 @@ describe("the live-VM cache", () => {
     const [a, b, other] = [await suspended("a", "run-1"), await suspended("b", "run-1"), await suspended("x", "run-2")];
     cache.put(a);
     expect(cache.take("a", 2)).toBeUndefined(); // a stale VM is never resumed
-    expect(alive(a.vm)).toBe(false);
+    expect(a.vm.alive).toBe(false);
     cache.put(b);
     cache.put(other);
     cache.evictRun("run-1");
-    expect(alive(b.vm)).toBe(false);
+    expect(b.vm.alive).toBe(false);
     expect(cache.take("x", 1)).toBe(other);
     expect(cache.take("x", 1)).toBeUndefined();
     other.vm.dispose();
+  });
+
+  it("never hands out a VM whose worker was replaced, and that VM's resume says VM_LOST", async () => {
+    const cache = new VmCache(10, 1024 ** 3);
+    const a = await suspended("a");
+    cache.put(a);
+    const hog = "module.exports = async () => Array.prototype.join.call({ length: 1e9 }, '')";
+    const { report } = await sandbox.start({ stackRunId: "hog", taskName: "hog", code: hog, input: {}, at: 0 }, shareOf("run-3"));
+    expect(report.outcome).toMatchObject({ kind: "failed", error: { code: "CPU_TIME_LIMIT" } });
+    await expect(a.vm.resume({ at: 1, results: [{ seq: 0, ok: true, value: 1 }] }, a.share)).rejects.toMatchObject({ code: "VM_LOST" });
+    expect(cache.take("a", 1)).toBeUndefined();
   });
 });

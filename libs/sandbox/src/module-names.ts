@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { TaskSource } from "@tasker/sandbox";
+import type { TaskSource } from "./types.js";
 
 /**
  * Resolves a helper-module specifier (`./x`, `../shared/gapi-helper`, `shared/gapi-helper.js`)
