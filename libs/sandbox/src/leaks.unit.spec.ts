@@ -76,4 +76,4 @@ it("leaks nothing across task forms, helpers, failures, limits and replay", asyn
 
   expect(sandbox.stats()).toMatchObject({ liveVms: 0, unfreedVms: 0 });
   expect(sandbox.leakingModules()).toBe(0);
-}, 20_000);
+}, 60_000);
