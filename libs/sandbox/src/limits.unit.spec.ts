@@ -122,6 +122,20 @@ describe("memory per VM", () => {
     const run = await runLive(sandbox.current, code, undefined, { maxActivations: 100 });
     expect(errorOf(run.outcome)).toMatchObject({ code: "MEMORY_LIMIT" });
   });
+
+  it("counts strings built by concatenation and typed arrays kept across awaits, which QuickJS's heap figure misses or sees late", async () => {
+    // Ropes: QuickJS reported ~200 KB of heap for 120 MB of these kept over four awaits.
+    const ropes = source(`export default async function (input, tools) {
+      const kept = [];
+      for (;;) { for (let i = 0; i < 10; i++) kept.push("x".repeat(1e6) + i); await tools.sleep(1); }
+    }`);
+    expect(errorOf((await runLive(sandbox.current, ropes, undefined, { maxActivations: 100 })).outcome)).toMatchObject({ code: "MEMORY_LIMIT" });
+    const buffers = source(`export default async function (input, tools) {
+      const kept = [];
+      for (;;) { kept.push(new Uint8Array(8e6)); await tools.sleep(1); }
+    }`);
+    expect(errorOf((await runLive(sandbox.current, buffers, undefined, { maxActivations: 100 })).outcome)).toMatchObject({ code: "MEMORY_LIMIT" });
+  });
 });
 
 describe("a runtime QuickJS cannot free (upstream #235/#269)", () => {

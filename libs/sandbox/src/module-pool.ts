@@ -16,6 +16,8 @@ export class ModulePool {
   private readonly hosts = new Set<WasmModuleHost>();
   private unfreedVms = 0;
   private disposed = false;
+  /** Told when a module is retired (the prepared VMs on it are discarded, so that it can be dropped). */
+  onRetired: ((host: WasmModuleHost) => void) | undefined;
 
   private constructor(
     private readonly build: QuickJSBuild,
@@ -70,14 +72,11 @@ export class ModulePool {
    */
   release(host: WasmModuleHost, freedCleanly: boolean): void {
     host.liveVms -= 1;
-    if (!freedCleanly) {
-      host.retired = true;
-      this.unfreedVms += 1;
-    }
+    if (!freedCleanly) this.unfreedVms += 1;
     // A module whose memory swelled keeps that memory until dropped: stop placing VMs on it, so that
     // the memory returns once the VMs on it end. Small VMs never swell one: 64 of ~150 KB fit its first 16 MiB.
-    if (host.memoryBytes > swollenBytes(this.limits)) host.retired = true;
-    if (host.retired && host.liveVms === 0) this.drop(host);
+    if (!freedCleanly || host.memoryBytes > swollenBytes(this.limits)) this.retire(host);
+    else if (host.retired && host.liveVms === 0) this.drop(host);
   }
 
   /**
@@ -92,7 +91,9 @@ export class ModulePool {
   }
 
   retire(host: WasmModuleHost): void {
+    const already = host.retired;
     host.retired = true;
+    if (!already) this.onRetired?.(host);
     if (host.liveVms === 0) this.drop(host);
   }
 

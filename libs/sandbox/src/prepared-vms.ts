@@ -16,7 +16,9 @@ export class PreparedVms {
     private readonly pool: ModulePool,
     private readonly limits: SandboxLimits,
     private readonly target: number,
-  ) {}
+  ) {
+    pool.onRetired = (host) => this.discardOn(host);
+  }
 
   get count(): number {
     return this.ready.length;
@@ -35,6 +37,14 @@ export class PreparedVms {
     vm ??= await this.prepareWhenRoom();
     this.scheduleRefill();
     return vm;
+  }
+
+  /** Frees the VMs prepared on a module that was retired, so that it can be dropped once its runs end. */
+  private discardOn(host: PreparedVm["host"]): void {
+    const on = this.ready.filter((vm) => vm.host === host);
+    if (on.length === 0) return;
+    this.ready.splice(0, this.ready.length, ...this.ready.filter((vm) => vm.host !== host));
+    for (const vm of on) this.discard(vm);
   }
 
   /** Frees a prepared VM that was taken but never bound. */

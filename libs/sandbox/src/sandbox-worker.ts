@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
 import { SharedActivity } from "./activity.js";
 import { taskSource } from "./module-names.js";
@@ -25,6 +27,8 @@ const setup = workerData as WorkerSetup;
 const latest = new Map<string, PinnedModule>();
 const held = new Map<number, HeldVm>();
 const sandbox = await createSandboxOn(releaseBuild(), setup.limits, new SharedActivity(setup.activity), setup.compiled);
+const collectGarbage = garbageCollector();
+let modules = sandbox.stats().modules;
 
 port.on("message", (message: ToWorker) => void handle(message));
 send({ type: "ready" });
@@ -37,7 +41,7 @@ async function handle(message: ToWorker): Promise<void> {
     case "dispose":
       held.get(message.vmId)?.vm.dispose();
       held.delete(message.vmId);
-      return;
+      return releaseDropped();
     default:
       try {
         send({ type: "done", job: message.job, report: await activate(message) });
@@ -46,7 +50,25 @@ async function handle(message: ToWorker): Promise<void> {
         const code = hasCode(error) ? error.code : "SANDBOX_FAULT";
         send({ type: "failed", job: message.job, code, message: error instanceof Error ? error.message : String(error) });
       }
+      releaseDropped();
   }
+}
+
+/**
+ * A dropped module's memory (up to the module's ceiling) returns only when its `WebAssembly.Memory`
+ * is collected, and an idle worker allocates nothing that would make V8 collect: collect once a
+ * module was dropped (rare: a module swelled, or one was full and its last VM ended).
+ */
+function releaseDropped(): void {
+  const now = sandbox.stats().modules;
+  if (now < modules) setImmediate(collectGarbage);
+  modules = now;
+}
+
+/** V8's collector, exposed to this thread only for `releaseDropped`. */
+function garbageCollector(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
 }
 
 async function activate(message: Exclude<ToWorker, { type: "modules" | "dispose" }>): Promise<ActivationReport> {

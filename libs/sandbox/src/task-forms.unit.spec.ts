@@ -1,4 +1,4 @@
-import { echo, errorOf, resultOf, runLive, source, startTask, useSandbox } from "@tasker/testing";
+import { echo, errorOf, eventually, resultOf, runLive, source, startTask, useSandbox } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
 import { createSandbox } from "./sandbox.js";
 
@@ -158,7 +158,8 @@ describe("prepared VMs", () => {
     const own = await createSandbox({ preparedVms: 3 });
     try {
       const first = await startTask(own, source(`export default async () => Math.random()`));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Refilled when the event loop is idle, one VM a turn: a loaded machine takes a while.
+      await eventually(() => own.stats().preparedVms === 3, "three VMs are prepared", 5000);
       expect(own.stats()).toMatchObject({ liveVms: 0, preparedVms: 3, unfreedVms: 0 });
       const second = await startTask(own, source(`export default async () => Math.random()`));
       expect(own.stats().preparedVms).toBe(2);

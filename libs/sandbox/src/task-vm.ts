@@ -57,7 +57,10 @@ export class TaskVmImpl implements TaskVm {
   private settled: Ending | undefined;
   private uncaught: VmErrorRecord | undefined;
   private disposed = false;
-  /** An exception unwound QuickJS mid-way: its module's state is unknown, so the runtime is not freed. */
+  /**
+   * An exception unwound QuickJS mid-way (its module's state is unknown), or the VM went over its
+   * memory budget: the runtime is not freed, and its module is retired.
+   */
   private trapped = false;
   /** A module is being compiled: the next interrupt check means task code runs again. */
   private compiling = false;
@@ -142,6 +145,10 @@ export class TaskVmImpl implements TaskVm {
     this.guard.end();
     this.log.end(at);
     const outcome = this.decide();
+    // Memory a VM over its budget held is not handed back to its module, where the VMs left on it
+    // could take it without growing the module (the growth is what counts rope strings): the module
+    // is retired and returns that memory, whole, when dropped.
+    if (outcome.kind === "failed" && outcome.error.code === ErrorCodes.memoryLimit) this.trapped = true;
     if (outcome.kind !== "suspended") this.dispose();
     return outcome;
   }
