@@ -5,3 +5,4 @@ export { DEFAULT_LIMITS, type SandboxLimits } from "./limits.js";
 export { ErrorCodes, type ErrorCode } from "./error-codes.js";
 export { SandboxFailure, hasCode } from "./sandbox-failure.js";
 export { hashArgs, canonicalJson } from "./hash-args.js";
+export { createTaskCompiler, type TaskCompiler, type CompileProblem } from "./task-compiler.js";
