@@ -68,12 +68,18 @@ class TaskCompilerImpl implements TaskCompiler {
   }
 }
 
-function problemOf(thrown: unknown): CompileProblem {
-  const { name, message, lineNumber } = (typeof thrown === "object" && thrown !== null ? thrown : { message: String(thrown) }) as Record<string, unknown>;
-  const text = String(message ?? "does not compile");
+/**
+ * The problem QuickJS threw, or `undefined` when it threw no error at all: this build's compile-only
+ * path sometimes reports an exception without one for a module that compiles and runs (`export
+ * default async (input) => input` named `identity`, depending on the name and the code), so only a
+ * thrown error is taken as a verdict; the executor still compiles what this lets through.
+ */
+function problemOf(thrown: unknown): CompileProblem | undefined {
+  if (typeof thrown !== "object" || thrown === null || typeof (thrown as { message?: unknown }).message !== "string") return undefined;
+  const { name, message, lineNumber } = thrown as { name?: unknown; message: string; lineNumber?: unknown };
   return {
     line: typeof lineNumber === "number" && lineNumber >= 1 ? lineNumber : 1,
-    // QuickJS's own words; a failure other than a syntax error (out of memory, stack overflow) says which.
-    message: name === "SyntaxError" || name === undefined ? text : `${String(name)}: ${text}`,
+    // QuickJS's own words; a failure other than a syntax error (out of memory) says which.
+    message: name === "SyntaxError" || typeof name !== "string" ? message : `${name}: ${message}`,
   };
 }

@@ -10,6 +10,11 @@ describe("createTaskCompiler", () => {
     expect(compiler.compile("module.exports = 1;\n\nlet let = 2;", "cjs")).toEqual({ line: 3, message: "'let' is not a valid lexical identifier" });
   });
 
+  it("takes only a thrown error as a verdict: QuickJS's compile-only path reports nothing thrown for some modules that compile", async () => {
+    const compiler = await createTaskCompiler();
+    expect(compiler.compile("export default async (input) => input", "identity")).toBeUndefined();
+  });
+
   it("runs nothing: code that would throw or loop at once compiles", async () => {
     const compiler = await createTaskCompiler();
     expect(compiler.compile("for (;;) {}\nexport default 1;", "loop")).toBeUndefined();

@@ -62,8 +62,8 @@ export class CompileWorkers implements OnModuleDestroy {
       if (this.waiting.length === 0) return;
       if (slot.ready && slot.job === undefined) this.take(slot, this.waiting.shift()!);
     }
-    const starting = [...this.slots].filter((slot) => !slot.ready).length;
-    if (this.waiting.length > starting && this.slots.size < this.options.threads) this.spawn();
+    let starting = [...this.slots].filter((slot) => !slot.ready).length;
+    for (; this.waiting.length > starting && this.slots.size < this.options.threads; starting++) this.spawn();
   }
 
   private take(slot: Slot, job: Job): void {
