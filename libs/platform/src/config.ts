@@ -57,6 +57,12 @@ const Environment = z.object({
    * fired only costs a second, guarded attempt (which finds the timer fired).
    */
   TASKER_TIMER_CLAIM_MS: int(2000, 100),
+  /**
+   * How long the gateway's check of published code (acorn's parse and QuickJS's compile, on a worker
+   * thread) may take, in ms, from the moment a thread takes it; then the thread is terminated and the
+   * publish answered `400 COMPILE_TIME_LIMIT`.
+   */
+  TASKER_COMPILE_MS: int(2000, 1),
   /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
   /**

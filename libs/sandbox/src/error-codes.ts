@@ -18,6 +18,8 @@ export const ErrorCodes = {
   argsTooLarge: "ARGS_TOO_LARGE",
   resultTooLarge: "RESULT_TOO_LARGE",
   callLimit: "CALL_LIMIT",
+  /** Not a failure: the text of the `warn` line saying that log lines over a bound of `SandboxLimits` were dropped. */
+  logLimit: "LOG_LIMIT",
   /**
    * A tool argument is not a JSON value (function, symbol, BigInt, Map, Set, a cycle, a throwing
    * getter...), or a call names an invalid service or method path.

@@ -10,3 +10,4 @@ export { PooledVm } from "./pooled-vm.js";
 export { FairQueue, type Share } from "./fair-queue.js";
 export type { ActivationReport, ModuleVersion } from "./worker-protocol.js";
 export type { PinnedModule } from "./module-use.js";
+export { createTaskCompiler, type TaskCompiler, type CompileProblem } from "./task-compiler.js";

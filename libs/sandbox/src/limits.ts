@@ -21,8 +21,14 @@ export interface SandboxLimits {
   resultBytes: number;
   /** Calls one activation may make. Code `CALL_LIMIT`. */
   callsPerActivation: number;
-  /** Log lines one activation may write; later ones are dropped and counted in a last `warn` line. */
+  /** Log lines one activation may write; later ones are dropped and counted in a last `warn` line (`LOG_LIMIT`). */
   logLinesPerActivation: number;
+  /** UTF-8 bytes of the log lines one activation may write; the line that would pass it, and later ones, are dropped. */
+  logBytesPerActivation: number;
+  /** Log lines one stack run may write in all its activations (a replay counts them again); later ones are dropped. */
+  logLinesPerRun: number;
+  /** UTF-8 bytes of the log lines one stack run may write in all its activations; later ones are dropped. */
+  logBytesPerRun: number;
   /** VMs that share one WASM module instance before a fresh one is used for new VMs. */
   vmsPerModule: number;
   /** Hard ceiling of one WASM module's memory: whatever its VMs do, the process never gives it more. */
@@ -43,6 +49,9 @@ export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   resultBytes: MiB,
   callsPerActivation: 1000,
   logLinesPerActivation: 1000,
+  logBytesPerActivation: MiB,
+  logLinesPerRun: 10_000,
+  logBytesPerRun: 10 * MiB,
   vmsPerModule: 64,
   moduleMemoryBytes: 1024 * MiB,
   preparedVms: 4,

@@ -61,7 +61,7 @@ it("drops the lines of an activation over logLinesPerActivation, and says so in 
   const messages = run.logs.map((line) => `${line.level} ${line.message}`);
   expect(messages).toEqual([
     ...Array.from({ length: 10 }, (_, i) => `info first ${i}`),
-    "warn 15 more log lines of this activation were dropped: an activation may write 10 (logLinesPerActivation)",
+    "warn LOG_LIMIT: 15 more log lines of this activation were dropped; at most 10 lines and 1 MiB per activation, 10000 lines and 10 MiB per run",
     "info second 0",
     "info second 1",
     "info second 2",

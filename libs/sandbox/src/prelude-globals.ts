@@ -51,12 +51,20 @@ export const PRELUDE_GLOBALS = String.raw`
     }
   }
   const levels = ["debug", "info", "warn", "error"];
+  // Once the host refuses a line (a bound of the activation's or the run's log is reached), the rest
+  // of the activation's lines are only counted, for the host to read: a dropped line costs neither
+  // formatting nor a crossing. setNow opens the log again at each activation.
+  const logState = { open: true, dropped: 0 };
   // A line longer than its bound is cut anyway: formatting stops once it is over, and only the
   // bound crosses the bridge, with a flag saying the line was cut.
   function emit(level, args) {
+    if (!logState.open) {
+      logState.dropped += 1;
+      return;
+    }
     let message = "";
     for (let i = 0; i < args.length && message.length <= chars.logLine; i++) message += (i === 0 ? "" : " ") + format(args[i]);
-    hostLog(level, stringify(cut(message, chars.logLine)), message.length > chars.logLine);
+    if (hostLog(level, stringify(cut(message, chars.logLine)), message.length > chars.logLine) !== true) logState.open = false;
   }
   g.console = freeze({
     log: (...args) => emit("info", args),

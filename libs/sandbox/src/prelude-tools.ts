@@ -340,7 +340,13 @@ export const PRELUDE_TOOLS = String.raw`
       randomState = seed | 0;
       config.taskName = taskName;
     },
-    setNow(at) { now = at; },
+    setNow(at) {
+      now = at;
+      logState.open = true;
+      logState.dropped = 0;
+    },
+    // Read by the host (a property, so that reading it runs no task code): the lines dropped in the VM.
+    logState,
     run(inputJson) {
       let result;
       try {

@@ -39,8 +39,9 @@ export interface TaskVm {
 /**
  * Who the VM runs for. `taskName` is the module name the task's own imports resolve from; `onLog`
  * receives `console.*` and `tools.log` lines of live activations (storable, at most
- * `MAX_LOG_LINE_CHARS` each and `logLinesPerActivation` per activation, then one `warn` line counting
- * those dropped) and must not throw (its error would surface inside the task).
+ * `MAX_LOG_LINE_CHARS` each, within the log bounds of `SandboxLimits` per activation and per run, then
+ * one `warn` line with `LOG_LIMIT` counting those dropped) and must not throw (its error would surface
+ * inside the task).
  */
 export type TaskVmOptions = { stackRunId: string; taskName: string; source: TaskSource; onLog(line: LogLine): void };
 
@@ -77,7 +78,7 @@ export class TaskVmImpl implements TaskVm {
     this.host = prepared.host;
     this.guard = new ActivationGuard(prepared.runtime, prepared.host, limits);
     this.calls = new CallLedger(limits, (error) => this.failFatally(error));
-    this.log = new ActivationLog(limits.logLinesPerActivation, options.stackRunId, options.onLog);
+    this.log = new ActivationLog(limits, options.stackRunId, options.onLog);
     prepared.binding.bind({
       registry: new ModuleRegistry(options.source, options.taskName),
       call: (service, method, args) => this.onCall(service, method, args),
@@ -143,7 +144,7 @@ export class TaskVmImpl implements TaskVm {
       this.activity.set(Activity.idle);
     }
     this.guard.end();
-    this.log.end(at);
+    this.log.end(at, this.droppedInVm(), this.live);
     const outcome = this.decide();
     // Memory a VM over its budget held is not handed back to its module, where the VMs left on it
     // could take it without growing the module (the growth is what counts rope strings): the module
@@ -216,11 +217,21 @@ export class TaskVmImpl implements TaskVm {
     return this.calls.register(serviceJson, methodJson, argsJson);
   }
 
-  private onLog(level: string, message: string, cutShort: boolean): void {
+  private onLog(level: string, message: string, cutShort: boolean): boolean {
     this.assertNotStopped();
-    // Replay emits nothing: the journal's activations logged their lines when they ran live.
-    if (this.calls.observer !== undefined) return;
-    this.log.write(level, message, cutShort, this.at);
+    return this.log.write(level, message, cutShort, this.at, this.live);
+  }
+
+  /** Replay emits no log lines (the journal's activations wrote theirs when they ran), but counts them. */
+  private get live(): boolean {
+    return this.calls.observer === undefined;
+  }
+
+  /** Lines the prelude counted without sending them; unknown, so none, when QuickJS was unwound mid-way. */
+  private droppedInVm(): number {
+    if (this.trapped) return 0;
+    const { context, control } = this.parts;
+    return context.getProp(control.logState, "dropped").consume((count) => context.getNumber(count));
   }
 
   /**

@@ -29,8 +29,8 @@ export class VmBinding implements BridgeHandlers {
     return this.bound().call(serviceJson, methodJson, argsJson);
   }
 
-  log(level: string, message: string, cutShort: boolean): void {
-    this.bound().log(level, message, cutShort);
+  log(level: string, message: string, cutShort: boolean): boolean {
+    return this.bound().log(level, message, cutShort);
   }
 
   finish(ok: boolean, json: string | undefined): void {

@@ -11,8 +11,11 @@ export interface BridgeHandlers {
    * calls at all.
    */
   call(serviceJson: string, methodJson: string, argsJson: string): number | SandboxError;
-  /** A line the task logged, at the level the prelude named; `cutShort` when the prelude cut it to its bound. */
-  log(level: string, message: string, cutShort: boolean): void;
+  /**
+   * A line the task logged, at the level the prelude named; `cutShort` when the prelude cut it to its
+   * bound. Returns whether the VM may send another line in this activation.
+   */
+  log(level: string, message: string, cutShort: boolean): boolean;
   /** The task settled: its result JSON (`undefined` for `undefined`) or its error record JSON. */
   finish(ok: boolean, json: string | undefined): void;
   /**
@@ -42,8 +45,7 @@ export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers 
       return typeof seq === "number" ? context.newNumber(seq) : context.newString(JSON.stringify(seq));
     },
     log: (level, message, cutShort) => {
-      handlers.log(str(level!), JSON.parse(str(message!)) as string, context.dump(cutShort!) === true);
-      return undefined;
+      return handlers.log(str(level!), JSON.parse(str(message!)) as string, context.dump(cutShort!) === true) ? context.true : context.false;
     },
     finish: (ok, json) => {
       handlers.finish(context.dump(ok!) === true, optionalStr(json));

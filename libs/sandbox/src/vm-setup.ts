@@ -16,7 +16,8 @@ export type PreparedVm = {
   scope: Scope;
   runtime: QuickJSRuntime;
   context: QuickJSContext;
-  control: { configure: QuickJSHandle; setNow: QuickJSHandle; run: QuickJSHandle; deliver: QuickJSHandle };
+  /** The prelude's entry points, and `logState`: `{open, dropped}`, the lines the VM dropped this activation. */
+  control: { configure: QuickJSHandle; setNow: QuickJSHandle; run: QuickJSHandle; deliver: QuickJSHandle; logState: QuickJSHandle };
 };
 
 /**
@@ -47,7 +48,7 @@ export function prepareVm(host: WasmModuleHost, limits: SandboxLimits): Prepared
       const settings = local.manage(context.newString(preludeSettings(limits)));
       const controlObject = local.manage(context.unwrapResult(context.callFunction(prelude, context.undefined, hostObject, settings)));
       const method = (name: string) => scope.manage(context.getProp(controlObject, name));
-      return { configure: method("configure"), setNow: method("setNow"), run: method("run"), deliver: method("deliver") };
+      return { configure: method("configure"), setNow: method("setNow"), run: method("run"), deliver: method("deliver"), logState: method("logState") };
     });
     return { host, binding, scope, runtime, context, control };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 /** The built `tasker` command (`npm run build` first). */
@@ -11,6 +12,8 @@ export interface ServiceProcess {
   readonly gatewayUrl: string | undefined;
   /** Everything the process printed so far. */
   output(): string;
+  /** Its resident set (`VmRSS` of `/proc/<pid>/status`, Linux), in bytes. */
+  rssBytes(): Promise<number>;
   /** Ends the process with `signal` (SIGKILL: as a crash would) and waits until it is gone. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -38,9 +41,17 @@ export async function startServiceProcess(names: readonly string[], env: Record<
     names,
     gatewayUrl: /^started gateway on (\S+)/m.exec(output)?.[1],
     output: () => output,
+    rssBytes: () => residentBytes(child.pid!),
     async kill(signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
   };
+}
+
+async function residentBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kib) * 1024;
 }

@@ -9,6 +9,7 @@ import { ZodValidationPipe } from "./http/zod-validation.pipe.js";
 import { KeysController } from "./keys/keys.controller.js";
 import { secretStoreProvider } from "./keys/secret-store.provider.js";
 import { PLATFORM, READ_MODELS } from "./platform.token.js";
+import { compileWorkersProvider } from "./task-functions/compile-workers.provider.js";
 import { TaskFunctionCatalog } from "./task-functions/task-function-catalog.js";
 import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.js";
 import { TaskFunctionsController } from "./task-functions/task-functions.controller.js";
@@ -34,6 +35,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         TaskFunctionPublisher,
+        compileWorkersProvider,
         TaskFunctionCatalog,
         TaskSubmitter,
         TaskRunReader,

@@ -4,7 +4,8 @@ import { type PublishTaskFunctionRequest, type PublishTaskFunctionResponse, task
 import type { Platform } from "@tasker/platform";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
-import { checkSyntax } from "./check-syntax.js";
+import type { CompileCheck } from "./compile-check.js";
+import { CompileBusyError, CompileWorkers } from "./compile-workers.js";
 import { readTaskDoc } from "./jsdoc.js";
 import { TaskFunctionCatalog } from "./task-function-catalog.js";
 
@@ -14,14 +15,21 @@ export class TaskFunctionPublisher {
   constructor(
     @Inject(PLATFORM) private readonly platform: Platform,
     private readonly catalog: TaskFunctionCatalog,
+    private readonly compiler: CompileWorkers,
   ) {}
 
   /**
    * Appends `task.published` (code, version, description and params from the JSDoc; the request's
-   * description wins) to the function's stream. Code that does not parse is a 400 naming the line.
+   * description wins) to the function's stream. Code that acorn does not parse or QuickJS does not
+   * compile is a 400 `SYNTAX_ERROR` naming the line; a check that takes longer than
+   * `TASKER_COMPILE_MS` is a 400 `COMPILE_TIME_LIMIT`; too many checks waiting, a 503 `COMPILE_BUSY`.
    */
   async publish(request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
-    const syntax = checkSyntax(request.code);
+    const syntax = await this.check(request.code, request.name);
+    if ("timeLimitMs" in syntax) {
+      const message = `checking the code took longer than ${syntax.timeLimitMs} ms (TASKER_COMPILE_MS): a task this slow to compile would hold the executor too; make it smaller`;
+      throw new ApiError(400, "COMPILE_TIME_LIMIT", message, "code");
+    }
     if ("error" in syntax) {
       throw new ApiError(400, "SYNTAX_ERROR", `line ${syntax.error.line}: ${syntax.error.message}`, "code");
     }
@@ -35,5 +43,14 @@ export class TaskFunctionPublisher {
     ]);
     this.catalog.learn(request.name, version); // a submit right after this answer runs the new version
     return { name: request.name, version };
+  }
+
+  private async check(code: string, name: string): Promise<CompileCheck> {
+    try {
+      return await this.compiler.check(code, name);
+    } catch (error) {
+      if (!(error instanceof CompileBusyError)) throw error;
+      throw new ApiError(503, "COMPILE_BUSY", `the gateway is checking too much code at once (${error.waiting} checks waiting): publish again shortly`);
+    }
   }
 }

@@ -21,7 +21,12 @@ export class TaskFunctionsController {
   @HttpCode(201)
   @ApiOperation({ summary: "Publish a new version of a task function; its JSDoc gives the description and params" })
   @ApiResponse({ status: 201, description: "published", standardSchema: PublishTaskFunctionResponse })
-  @ApiResponse({ status: 400, description: "invalid name, or code that does not parse (the message names the line)", standardSchema: ApiErrorBody })
+  @ApiResponse({
+    status: 400,
+    description: "invalid name; code that does not parse or compile (SYNTAX_ERROR, the message names the line); a check over TASKER_COMPILE_MS (COMPILE_TIME_LIMIT)",
+    standardSchema: ApiErrorBody,
+  })
+  @ApiResponse({ status: 503, description: "too many code checks waiting for a compile thread (COMPILE_BUSY)", standardSchema: ApiErrorBody })
   publish(@Body({ schema: PublishTaskFunctionRequest }) request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
     return this.publisher.publish(request);
   }
