@@ -5,3 +5,4 @@ export { DEFAULT_LIMITS, type SandboxLimits } from "./limits.js";
 export { ErrorCodes, type ErrorCode } from "./error-codes.js";
 export { SandboxFailure, hasCode } from "./sandbox-failure.js";
 export { hashArgs, canonicalJson } from "./hash-args.js";
+export { FairQueue, type FairQueueOptions, type Share } from "./fair-queue.js";
