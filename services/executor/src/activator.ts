@@ -12,6 +12,7 @@ import { taskSource } from "./module-resolver.js";
 import { ModuleUse } from "./module-use.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
+import { shareOf } from "./shares.js";
 import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
@@ -208,10 +209,11 @@ export class Activator {
   private dispatchLocally(recorded: Recorded | undefined): void {
     for (const event of recorded?.events ?? []) {
       if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
-        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>, 1));
+        const created = event as RecordedEvent<StackCreated>;
+        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(created, 1), shareOf(created));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
-        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), true);
+        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), "urgent");
       }
     }
   }
