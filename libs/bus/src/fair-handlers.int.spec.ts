@@ -18,7 +18,7 @@ describe("handlers shared fairly between shares of the work", () => {
     const publisher = bed.publisher();
     await Promise.all(Array.from({ length: 200 }, () => publisher.publish(callIn("fan-out"))));
     await publisher.publish(callIn("echo"));
-    await bed.startWorker(behaviour, { service: "fair", concurrency: 2, shareOf: (event) => event.metadata.correlationId });
+    await bed.startWorker(behaviour, { service: "fair", concurrency: 2, shareOf: (event) => String(event.metadata.correlationId) });
     await behaviour.until(201);
     const turn = behaviour.seen.findIndex((seen) => seen.event.metadata.correlationId === "echo");
     expect(turn).toBeLessThan(12); // in the order they came, it would be the last
