@@ -115,8 +115,9 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     const concurrency = this.options.concurrency ?? 16;
     const shared = this.options.shareOf !== undefined;
     const size = concurrency * TAKEN_PER_HANDLER;
-    // With shares, pulled in larger batches, to reach what waits behind a burst sooner.
-    const messages = await consumer.consume({ max_messages: shared ? size : concurrency });
+    // Pulled in batches no larger than the handlers: what the client buffers while the window is full
+    // is not kept alive, and must not wait there past the ack wait.
+    const messages = await consumer.consume({ max_messages: concurrency });
     this.subscriptions.push(messages);
     const slots = new Slots(concurrency);
     this.slots.push(slots);
