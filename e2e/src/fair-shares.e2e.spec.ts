@@ -46,24 +46,23 @@ describe("fair shares, every service in its own process", () => {
     const quietMs = performance.now() - quiet;
 
     const submitted = performance.now();
-    const fanOut = tasker.submit("fan-out", { n: FAN_OUT }).then(async (taskRunId) => {
-      const run = await tasker.result(taskRunId, 120);
-      return { run, ms: performance.now() - submitted };
-    });
+    const fanOutId = await tasker.submit("fan-out", { n: FAN_OUT });
+    const fanOut = tasker.result(fanOutId, 120).then((run) => ({ run, ms: performance.now() - submitted }));
     const deepest = deepestQueue(fanOut);
-    // The echo goes in once the fan-out's children are queued.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The echo goes in once the fan-out's children are recorded (with its suspension), so behind them on the bus.
+    await eventually(async () => (await tasker.request<{ status: string }>("GET", `/tasks/${fanOutId}`)).body.status === "suspended", "the fan-out suspended");
     const echoSubmitted = performance.now();
     const echo = await tasker.run("echo", { beside: "fan-out" });
     const echoMs = performance.now() - echoSubmitted;
     const fanned = await fanOut;
 
-    console.log(JSON.stringify({ fanOut: FAN_OUT, quietEchoMs: Math.round(quietMs), echoBesideFanOutMs: Math.round(echoMs), fanOutMs: Math.round(fanned.ms), deepestQueue: await deepest }));
+    console.log(JSON.stringify({ fanOut: FAN_OUT, echoAfterMs: Math.round(echoSubmitted - submitted), quietEchoMs: Math.round(quietMs), echoBesideFanOutMs: Math.round(echoMs), fanOutMs: Math.round(fanned.ms), deepestQueue: await deepest }));
     expect(echo.result).toEqual({ echo: { beside: "fan-out" } });
     expect(fanned.run).toMatchObject({ status: "completed", result: FAN_OUT });
-    expect(echoMs).toBeLessThan(3000);
+    // Within 3 s (on a machine so busy that a quiet echo takes over 300 ms, ten quiet echoes).
+    expect(echoMs).toBeLessThan(Math.max(3000, 10 * quietMs));
     // The echo does not wait for the fan-out's children: it ends in the first half of what is left of it.
-    expect(echoMs).toBeLessThan((fanned.ms - 300) / 2);
+    expect(echoMs).toBeLessThan((fanned.ms - (echoSubmitted - submitted)) / 2);
     expect(await deepest).toBeGreaterThan(0);
     const health = () => tasker.request<Health>("GET", "/health").then(({ body }) => body.info.queues);
     expect(await health()).toMatchObject({ status: "up", executors: 1 });
