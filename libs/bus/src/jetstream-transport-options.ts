@@ -39,6 +39,14 @@ export interface JetStreamTransportOptions {
    */
   onGiveUp?: (event: RecordedEvent, error: TaskerErrorInfo) => Promise<void>;
   /**
+   * The share a message belongs to (e.g. its run), for fairness between shares: a freed handler goes
+   * to a waiting message of the share with the fewest handlers running, so one share's burst (a
+   * run's fan-out) cannot hold every handler; and the consumer reads past such a burst (holding up to
+   * 500 messages, kept alive) to reach the others. Without it, messages are handled in the order
+   * they came. Called once per message, with its decoded event; must not throw.
+   */
+  shareOf?: (event: RecordedEvent) => string;
+  /**
    * This process's instance id. A pattern containing `{instance}` gets it substituted, and its
    * consumer belongs to this instance alone: it is removed by the server once the instance is gone.
    */

@@ -13,10 +13,17 @@ import { JetStreamContext } from "./jetstream-context.js";
 import type { JetStreamTransportOptions } from "./jetstream-transport-options.js";
 import { maxPayloadOf } from "./max-payload.js";
 import { Slots } from "./slots.js";
+import { type Held, TakeWindow } from "./take-window.js";
 import { retryWhileTransient } from "./transient-retry.js";
 
 /** Messages taken per handler slot at most: those beyond the running ones wait here, kept alive. */
 const TAKEN_PER_HANDLER = 4;
+
+/**
+ * Messages held at most with `shareOf`, counting those beyond their share's part of the window: half
+ * the consumer's `max_ack_pending`, so that another instance still gets work.
+ */
+const MAX_HELD_WITH_SHARES = 500;
 
 /** How long an instance's own consumer outlives the instance. */
 const INSTANCE_CONSUMER_TTL_MS = 10 * 60 * 1000;
@@ -38,6 +45,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   private readonly js: JetStreamClient;
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly loops: Promise<void>[] = [];
+  private readonly slots: Slots[] = [];
   /** Aborted on close: retries in process stop, so closing does not wait out an outage. */
   private readonly closing = new AbortController();
   private readonly maxDeliveries: number;
@@ -59,6 +67,13 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     this.closing.abort();
     await Promise.all(this.subscriptions.map((messages) => messages.close()));
     await Promise.all(this.loops);
+  }
+
+  /** Messages taken and waiting for a handler, by share (see `shareOf`; "" without it), over every pattern. */
+  waitingByShare(): Map<string, number> {
+    const waiting = new Map<string, number>();
+    for (const slots of this.slots) for (const [share, count] of slots.waitingByShare()) waiting.set(share, (waiting.get(share) ?? 0) + count);
+    return waiting;
   }
 
   on(): never {
@@ -93,37 +108,51 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
    * Takes messages as they arrive and keeps each alive from then on (a message left waiting unattended
    * past the ack wait would be redelivered, and counted, while it is still here), running at most
    * `concurrency` handlers at once; it stops taking more while `TAKEN_PER_HANDLER` per handler wait.
+   * With `shareOf`, a share's messages beyond `concurrency` do not count (up to
+   * `MAX_HELD_WITH_SHARES` in all), and a freed handler goes to the share with the fewest running.
    */
   private async consume(consumer: Consumer, handler: MessageHandler): Promise<void> {
     const concurrency = this.options.concurrency ?? 16;
+    const shared = this.options.shareOf !== undefined;
+    const size = concurrency * TAKEN_PER_HANDLER;
+    // Pulled in batches no larger than the handlers: what the client buffers while the window is full
+    // is not kept alive, and must not wait there past the ack wait.
     const messages = await consumer.consume({ max_messages: concurrency });
     this.subscriptions.push(messages);
     const slots = new Slots(concurrency);
+    this.slots.push(slots);
+    const window = shared ? new TakeWindow(size, concurrency, Math.max(size, MAX_HELD_WITH_SHARES)) : new TakeWindow(size, Number.POSITIVE_INFINITY, size);
     const taken = new Set<Promise<void>>();
     for await (const msg of messages) {
-      const handling = this.handle(msg, handler, slots).finally(() => taken.delete(handling));
+      const held = window.take();
+      const handling = this.handle(msg, handler, slots, held).finally(() => {
+        held.release();
+        taken.delete(handling);
+      });
       taken.add(handling);
-      if (taken.size >= concurrency * TAKEN_PER_HANDLER) await Promise.race(taken);
+      while (window.full) await Promise.race(taken);
     }
     await Promise.all(taken);
   }
 
-  private async handle(msg: JsMsg, handler: MessageHandler, slots: Slots): Promise<void> {
+  private async handle(msg: JsMsg, handler: MessageHandler, slots: Slots, held: Held): Promise<void> {
     const keepAlive = setInterval(() => msg.working(), this.ackWaitMs / 2);
     try {
-      await slots.run(() => this.settle(msg, handler));
+      let event: RecordedEvent;
+      try {
+        event = await this.retryTransient(msg, () => decodeEventMessage(msg, this.options.loadEvent ?? noLoadEvent));
+      } catch (error) {
+        return await this.failed(msg, error, undefined);
+      }
+      const share = this.options.shareOf?.(event) ?? "";
+      held.assign(share);
+      await slots.run(() => this.settle(msg, event, handler), share);
     } finally {
       clearInterval(keepAlive);
     }
   }
 
-  private async settle(msg: JsMsg, handler: MessageHandler): Promise<void> {
-    let event: RecordedEvent;
-    try {
-      event = await this.retryTransient(msg, () => decodeEventMessage(msg, this.options.loadEvent ?? noLoadEvent));
-    } catch (error) {
-      return this.failed(msg, error, undefined);
-    }
+  private async settle(msg: JsMsg, event: RecordedEvent, handler: MessageHandler): Promise<void> {
     if (msg.info.deliveryCount > this.maxDeliveries) {
       // The server's last delivery: the handler died on every one before (it kills its process), or
       // outages outlasted every retry. Not run again: given up on, so the work it carried is settled.

@@ -13,3 +13,4 @@ export * from "./json.js";
 export * from "./metadata.js";
 export * from "./subjects.js";
 export * from "./upcast.js";
+export * from "./executor-stats.js";

@@ -7,7 +7,7 @@ export { SandboxFailure, hasCode } from "./sandbox-failure.js";
 export { hashArgs, canonicalJson } from "./hash-args.js";
 export { SandboxPool, type PoolSettings, type PoolStats, type PoolStart, type PoolReplay } from "./sandbox-pool.js";
 export { PooledVm } from "./pooled-vm.js";
-export { FairQueue, type Share } from "./fair-queue.js";
+export { FairQueue, type FairQueueOptions, type Share } from "./fair-queue.js";
 export type { ActivationReport, ModuleVersion } from "./worker-protocol.js";
 export type { PinnedModule } from "./module-use.js";
 export { createTaskCompiler, type TaskCompiler, type CompileProblem } from "./task-compiler.js";

@@ -8,8 +8,8 @@ import { claimStart } from "./claims.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
-import { shareOf } from "./share.js";
 import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
+import { shareOf, startShareOf } from "./shares.js";
 import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
@@ -220,10 +220,11 @@ export class Activator {
   private dispatchLocally(recorded: Recorded | undefined): void {
     for (const event of recorded?.events ?? []) {
       if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
-        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(event as RecordedEvent<StackCreated>, 1));
+        const created = event as RecordedEvent<StackCreated>;
+        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(created, 1), startShareOf(created));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
-        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), true);
+        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), "urgent");
       }
     }
   }

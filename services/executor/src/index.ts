@@ -1,5 +1,5 @@
 import { Logger } from "@nestjs/common";
-import { createJetStreamMicroservice, subscribeToRunEnds } from "@tasker/bus";
+import { createJetStreamMicroservice, JetStreamTransport, subscribeToRunEnds } from "@tasker/bus";
 import { TaskerError } from "@tasker/contracts";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
@@ -8,6 +8,8 @@ import { masterKeysFrom } from "@tasker/secrets";
 import { Activator } from "./activator.js";
 import { ExecutorModule } from "./executor.module.js";
 import { LocalWork } from "./local-work.js";
+import { busShareOf, namespaceOfBusShare } from "./shares.js";
+import { addCounts, publishExecutorStats } from "./stats-publisher.js";
 import { TaskCatalog } from "./task-catalog.js";
 import { VmCache } from "./vm-cache.js";
 
@@ -53,7 +55,7 @@ export const executorService = {
     );
     // Every instance drops the VMs of runs that ended.
     const ends = subscribeToRunEnds(platform.nats, prefix, (taskRunId) => cache.evictRun(taskRunId));
-    const app = await createJetStreamMicroservice(ExecutorModule.register(activator), {
+    const transport = new JetStreamTransport({
       connection: platform.nats,
       prefix,
       service: "executor",
@@ -61,6 +63,8 @@ export const executorService = {
       maxDeliveries: config.TASKER_MAX_DELIVERIES,
       ackWaitMs: config.TASKER_ACK_WAIT_MS,
       concurrency: config.TASKER_EXECUTOR_CONCURRENCY,
+      // Handlers are shared fairly between runs: one run's fan-out cannot hold them all.
+      shareOf: busShareOf,
       loadEvent,
       // A call the bus gives up on is settled as failed, so that its parent can go on.
       onGiveUp: (event, error) =>
@@ -69,11 +73,23 @@ export const executorService = {
           logger.error(failure.message);
         }),
     });
+    const app = await createJetStreamMicroservice(ExecutorModule.register(activator), transport);
     await app.listen();
+    // Waiting per namespace: messages the bus holds, nested tasks offered here, activations waiting for a worker.
+    const stopStats = publishExecutorStats(platform.nats, prefix, platform.instanceId, () =>
+      addCounts(
+        addCounts(
+          addCounts(new Map(), [...transport.waitingByShare()].map(([share, count]) => [namespaceOfBusShare(share), count])),
+          work.depthByNamespace(),
+        ),
+        Object.entries(sandbox.stats().queuedByNamespace),
+      ),
+    );
     return {
       name: "executor",
       activator,
       async close() {
+        stopStats();
         await app.close();
         await work.drain();
         ends.unsubscribe();

@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { LocalWork } from "./local-work.js";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+const ticks = async (n: number) => {
+  for (let i = 0; i < n; i++) await tick();
+};
+const shareOf = (taskRunId: string) => ({ namespace: "default", taskRunId, costKey: "square@1" });
 
 describe("work done once per instance", () => {
   it("does the work for the first copy, and lets later or concurrent copies find it done", async () => {
@@ -30,18 +34,45 @@ describe("work done once per instance", () => {
 
   it("runs offered work soon, within its limit, and leaves a failed offer to the bus's copy", async () => {
     const errors: unknown[] = [];
-    const work = new LocalWork(1, (error) => errors.push(error));
+    const work = new LocalWork(1, (error) => errors.push(error), { maxQueued: 1 });
     let runs = 0;
     work.offer("c", async () => {
       runs++;
       throw new Error("no");
-    });
-    work.offer("d", async () => void runs++); // over the limit: left to the bus
+    }, shareOf("r"));
+    work.offer("d", async () => void runs++, shareOf("r")); // too much waits: left to the bus
+    await ticks(3);
     await work.drain();
     expect(runs).toBe(1);
     expect(errors).toHaveLength(1);
     await work.run("c", async () => void runs++); // the bus's copy of the failed one does it
     await work.run("d", async () => void runs++);
     expect(runs).toBe(3);
+  });
+
+  it("interleaves offered work across runs, starting at most perRun of one run, and lets the bus's copy do what still waits", async () => {
+    const work = new LocalWork(4, () => undefined, { perRun: 2 });
+    const started: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const job = (name: string) => async () => {
+      started.push(name);
+      await held;
+    };
+    for (let n = 0; n < 10; n++) work.offer(`a${n}`, job(`a${n}`), shareOf("fan-out"));
+    work.offer("b0", job("b0"), shareOf("echo"));
+    await ticks(3);
+    expect(started).toEqual(["a0", "b0", "a1"]); // the echo goes second, though offered eleventh
+    expect(work.depthByNamespace()).toEqual(new Map([["default", 8]]));
+
+    let copies = 0;
+    await work.run("a7", async () => void copies++); // the bus's copy of one still waiting does it now
+    expect(copies).toBe(1);
+    expect(work.depthByNamespace()).toEqual(new Map([["default", 7]]));
+    release();
+    await ticks(10);
+    await work.drain();
+    expect(started).toHaveLength(10); // a7 was done by its copy
+    expect(started).not.toContain("a7");
   });
 });

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from "@nestjs/core";
 import { TerminusModule } from "@nestjs/terminus";
 import { pooledSql } from "@tasker/event-store";
 import type { Platform } from "@tasker/platform";
+import { ExecutorQueues } from "./health/executor-queues.js";
 import { HealthController } from "./health/health.controller.js";
 import { ApiExceptionFilter } from "./http/api-exception.filter.js";
 import { ZodValidationPipe } from "./http/zod-validation.pipe.js";
@@ -43,6 +44,7 @@ export class GatewayModule {
         RunCanceller,
         secretStoreProvider,
         SignalSender,
+        ExecutorQueues,
       ],
     };
   }

@@ -6,6 +6,7 @@ import type { Platform } from "@tasker/platform";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import { checkConsumerProgress } from "./consumer-progress.js";
+import { ExecutorQueues } from "./executor-queues.js";
 
 /** How long one dependency may take to answer before it counts as down. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -23,10 +24,13 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(PLATFORM) private readonly platform: Platform,
+    @Inject(ExecutorQueues) private readonly queues: ExecutorQueues,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "200 when PostgreSQL and NATS answer and every consumer with work makes progress, 503 otherwise" })
+  @ApiOperation({
+    summary: "200 when PostgreSQL and NATS answer and every consumer with work makes progress, 503 otherwise; `info.queues` reports the activations the executors hold and have not started, per namespace",
+  })
   @ApiResponse({ status: 503, description: "a dependency does not answer, or a consumer stopped acknowledging its work", standardSchema: ApiErrorBody })
   async check(): Promise<HealthCheckResult> {
     try {
@@ -34,6 +38,7 @@ export class HealthController {
         () => this.indicators.check("postgres").attempt(async () => void (await this.platform.dataSource.query("SELECT 1"))).withTimeout(CHECK_TIMEOUT_MS),
         () => this.indicators.check("nats").attempt(async () => ({ rttMs: await this.platform.nats.rtt() })).withTimeout(CHECK_TIMEOUT_MS),
         () => this.indicators.check("consumers").attempt(() => checkConsumerProgress(this.platform)).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicators.check("queues").up(this.queues.depths()),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
