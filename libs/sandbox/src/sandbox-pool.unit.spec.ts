@@ -5,7 +5,7 @@ import { SandboxPool } from "./sandbox-pool.js";
 const CPU_MS = 300;
 let pool: SandboxPool;
 beforeAll(async () => {
-  pool = await SandboxPool.create({ workers: 2, limits: { cpuMsPerActivation: CPU_MS, wallMsPerActivation: 3000 }, killGraceMs: 100 });
+  pool = await SandboxPool.create({ workers: 2, limits: { cpuMsPerActivation: CPU_MS, wallMsPerActivation: 30_000 }, killGraceMs: 100 });
 });
 afterAll(() => pool.close());
 
@@ -15,7 +15,8 @@ function start(code: string, input: unknown = {}) {
   return pool.start({ stackRunId: `s${++runs}`, taskName: "task", code, input, at: 1000 }, share);
 }
 
-describe("the sandbox pool", () => {
+// Generous: these stop workers on purpose, and a loaded machine stretches every deadline.
+describe("the sandbox pool", { timeout: 60_000 }, () => {
   it("runs a task across activations on a worker, with its log lines and the helper modules it loads", async () => {
     pool.learnModule({ name: "shared/greet", version: "v1", code: "module.exports = (name) => `hello ${name}`;" });
     const code = `const greet = require("./shared/greet");
@@ -51,7 +52,7 @@ describe("the sandbox pool", () => {
     expect(report.outcome).toMatchObject({ kind: "failed", error: { code: "CPU_TIME_LIMIT", name: "CpuTimeLimitError" }, calls: [] });
     expect(vm.alive).toBe(false);
     // Generous: the CPU limit is 300 ms; a loaded machine stretches wall-clock time.
-    expect(performance.now() - began).toBeLessThan(10_000);
+    expect(performance.now() - began).toBeLessThan(30_000);
     expect(pool.stats().replacedWorkers.CPU_TIME_LIMIT).toBeGreaterThanOrEqual(1);
   });
 
