@@ -11,6 +11,7 @@ export * from "./isolated-environment.js";
 export * from "./nats-server-process.js";
 export * from "./random-name.js";
 export * from "./random-run.js";
+export * from "./resident-memory.js";
 export * from "./run-events.js";
 export * from "./sandbox-harness.js";
 export * from "./service-process.js";

@@ -8,6 +8,8 @@ export const TASKER_CLI = fileURLToPath(new URL("../../../tools/cli/dist/main.js
 /** Services running in a child process of their own, as `tasker start <names...>` runs them in production. */
 export interface ServiceProcess {
   readonly names: readonly string[];
+  /** The child's process id (to read its `/proc/<pid>/status`). */
+  readonly pid: number;
   /** The gateway's URL, when the process runs the gateway. */
   readonly gatewayUrl: string | undefined;
   /** Everything the process printed so far. */
@@ -39,6 +41,7 @@ export async function startServiceProcess(names: readonly string[], env: Record<
   }
   return {
     names,
+    pid: child.pid!,
     gatewayUrl: /^started gateway on (\S+)/m.exec(output)?.[1],
     output: () => output,
     rssBytes: () => residentBytes(child.pid!),
