@@ -33,10 +33,9 @@ const SLACK_MS = 2000;
 let tasker: TaskerSystem;
 
 beforeAll(async () => {
-  // One worker more than the hostile tasks: each may use its whole CPU budget (300 ms, and 250 ms of
-  // grace before its worker is stopped) on a thread of its own, and the normal run needs a free one.
-  // With fewer workers the normal run queues behind whole budgets: fair shares' case, below.
-  tasker = await TaskerSystem.start({ TASKER_CPU_MS_PER_ACTIVATION: String(CPU_MS), TASKER_SANDBOX_WORKERS: String(names.length + 1) });
+  // The default workers (one per core): the normal run gets a worker before the hostile ones that
+  // wait, because the sandbox pool's fair queue puts task versions known to be slow behind cheap ones.
+  tasker = await TaskerSystem.start({ TASKER_CPU_MS_PER_ACTIVATION: String(CPU_MS) });
   await tasker.publishExamples("echo");
   for (const [name, { body }] of Object.entries(HOSTILE)) await tasker.publish(`hostile-${name}`, `module.exports = async function (input, { tools }) { ${body} };`);
   await tasker.publish("busy-loop", `module.exports = async () => { for (;;) {} };`);
@@ -98,7 +97,7 @@ describe("tasks that hold a thread where QuickJS cannot interrupt them", () => {
   });
 
   // Waits for fair shares between runs (issue 10, part 3): on main, activations run first come, first served.
-  it.skip("completes an echo submitted after 40 busy loops within 2 s of its quiet time", async () => {
+  it("completes an echo submitted after 40 busy loops within 2 s of its quiet time", async () => {
     const quietMs = await quietEchoMs();
     const loops = await Promise.all(Array.from({ length: 40 }, () => tasker.submit("busy-loop", {})));
     const besideMs = await echoMs({ after: "40 busy loops" });

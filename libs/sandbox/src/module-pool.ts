@@ -148,7 +148,10 @@ export async function compileBuild(build: QuickJSBuild): Promise<WebAssembly.Mod
   return WebAssembly.compile(await readFile(build.wasmPath));
 }
 
-/** Module memory past which a module is retired: twice a VM's budget, at most half the module's ceiling. */
+/**
+ * Module memory past which a module is retired: half a VM's budget (32 MiB by default; WASM memory
+ * never shrinks, so a module that grew keeps that until dropped), at most half the module's ceiling.
+ */
 function swollenBytes(limits: SandboxLimits): number {
-  return Math.min(limits.moduleMemoryBytes / 2, 2 * limits.memoryBytes);
+  return Math.min(limits.moduleMemoryBytes / 2, limits.memoryBytes / 2);
 }

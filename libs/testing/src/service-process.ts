@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { residentBytes } from "./resident-memory.js";
 import { fileURLToPath } from "node:url";
 
 /** The built `tasker` command (`npm run build` first). */
@@ -50,11 +50,4 @@ export async function startServiceProcess(names: readonly string[], env: Record<
       await exited;
     },
   };
-}
-
-async function residentBytes(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
-  if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(kib) * 1024;
 }
