@@ -20,3 +20,8 @@ export type Namespace = z.infer<typeof Namespace>;
 export function namespaceOf(data: { readonly namespace?: string | undefined }): string {
   return data.namespace ?? DEFAULT_NAMESPACE;
 }
+
+/** The `namespace` field of an event recorded in `namespace`: left out for `default`, so its events read as before namespaces. */
+export function namespaceField(namespace: string): { namespace?: string } {
+  return namespace === DEFAULT_NAMESPACE ? {} : { namespace };
+}

@@ -133,8 +133,8 @@ export class Activator {
     // The claim's statement goes out before the VM takes the thread.
     if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
     const sink = new LogSink();
-    const modules = new ModuleUse((name) => this.catalog.module(name));
-    const source = taskSource(await this.catalog.code(String(taskName), taskVersion!), modules.lookup);
+    const modules = new ModuleUse((name) => this.catalog.module(state.namespace, name));
+    const source = taskSource(await this.catalog.code(state.namespace, String(taskName), taskVersion!), modules.lookup);
     const at = Date.now();
     const running = performance.now();
     const { vm, outcome } = await this.sandbox.start({ stackRunId, taskName: String(taskName), source, input, at, onLog: sink.write });
@@ -175,6 +175,7 @@ export class Activator {
     const events = await this.store.readStream(streamId);
     if (events.length === 0) throw unknownRunError(streamId, this.options.prefix);
     this.runs.absorb(streamId, events);
+    const { namespace } = await this.runs.latest(streamId, events.at(-1)!.metadata.streamVersion);
     const history = stackRunHistory(events, stackRunId);
     if (history.runEnded || history.ended || history.journal.length !== activation - 1 || !history.created) return undefined;
     const secrets = new VmSecrets(this.options.keys);
@@ -182,13 +183,13 @@ export class Activator {
     const [taskName, input] = history.created.args;
     const sink = new LogSink();
     const pinned = await Promise.all(
-      [...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(name, version) }] as const),
+      [...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(namespace, name, version) }] as const),
     );
-    const modules = new ModuleUse((name) => this.catalog.module(name), new Map(pinned));
+    const modules = new ModuleUse((name) => this.catalog.module(namespace, name), new Map(pinned));
     const { vm, outcome } = await this.sandbox.replay({
       stackRunId,
       taskName: String(taskName),
-      source: taskSource(await this.catalog.code(String(taskName), history.created.taskVersion ?? ""), modules.lookup),
+      source: taskSource(await this.catalog.code(namespace, String(taskName), history.created.taskVersion ?? ""), modules.lookup),
       input,
       journal: history.journal.map((recorded) => ({ ...recorded, results: secrets.open(recorded.results) })),
       onLog: sink.write,
