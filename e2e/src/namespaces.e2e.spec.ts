@@ -82,6 +82,7 @@ describe.each(["1000", "0"])("namespaces and API keys (TASKER_AUTH=on), through 
       expect(missing.status, path).toBe(401);
       expect(missing.body.error.code).toBe("API_KEY_REQUIRED");
     }
+    expect((await as(keyOf("runA"))("GET", "/docs-json")).status).toBe(200);
     const unknown = await as("tsk_not-a-key")("GET", "/task-functions");
     expect(unknown).toEqual({ status: 401, body: { error: { code: "API_KEY_INVALID", message: "the API key is unknown or revoked" } } });
     expect((await grpc.call("GetTask", { taskRunId: UNKNOWN_RUN })).error).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED });

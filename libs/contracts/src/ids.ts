@@ -1,5 +1,5 @@
 import { v7 } from "uuid";
-import { DEFAULT_NAMESPACE } from "./namespace.js";
+import { DEFAULT_NAMESPACE, functionKey } from "./namespace.js";
 
 /** A new UUIDv7: event ids, task run ids and stack run ids are all of this form. */
 export function newId(): string {
@@ -19,7 +19,7 @@ export function runStreamId(taskRunId: string): string {
  * `default` (as before namespaces), `fn:<namespace>:<name>` in any other (':' is in no task name).
  */
 export function taskFunctionStreamId(name: string, namespace = DEFAULT_NAMESPACE): string {
-  return namespace === DEFAULT_NAMESPACE ? `fn:${name}` : `fn:${namespace}:${name}`;
+  return namespace === DEFAULT_NAMESPACE ? `fn:${name}` : `fn:${functionKey(namespace, name)}`;
 }
 
 /** The task run a `run:<taskRunId>` stream belongs to. */

@@ -25,3 +25,8 @@ export function namespaceOf(data: { readonly namespace?: string | undefined }): 
 export function namespaceField(namespace: string): { namespace?: string } {
   return namespace === DEFAULT_NAMESPACE ? {} : { namespace };
 }
+
+/** A task function's key among every namespace's, `<namespace>:<name>`: unambiguous, as ':' is in no namespace or task name. */
+export function functionKey(namespace: string, name: string): string {
+  return `${namespace}:${name}`;
+}

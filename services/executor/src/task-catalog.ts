@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import { Logger } from "@nestjs/common";
 import { decodeEventMessage } from "@tasker/bus";
-import { namespaceOf, patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
+import { functionKey, namespaceOf, patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
 import { pooledSql, type Sql } from "@tasker/event-store";
 import type { DataSource } from "typeorm";
 
@@ -14,9 +14,6 @@ interface FunctionRow {
   version: string;
   code: string;
 }
-
-/** A task function's key in the catalog's maps: ':' is in no namespace or task name. */
-const keyOf = (namespace: string, name: string) => `${namespace}:${name}`;
 
 /**
  * The published task functions as the executor needs them: the code of a pinned version (immutable,
@@ -63,11 +60,11 @@ export class TaskCatalog {
 
   /** The latest version of each of `names` that is published in `namespace`, by name. */
   async latestVersions(namespace: string, names: readonly string[]): Promise<Map<string, string>> {
-    const missing = names.filter((name) => !this.latest.has(keyOf(namespace, name)));
+    const missing = names.filter((name) => !this.latest.has(functionKey(namespace, name)));
     if (missing.length > 0) await this.refresh(namespace, missing);
     const versions = new Map<string, string>();
     for (const name of names) {
-      const found = this.latest.get(keyOf(namespace, name));
+      const found = this.latest.get(functionKey(namespace, name));
       if (found) versions.set(name, found.version);
     }
     return versions;
@@ -75,7 +72,7 @@ export class TaskCatalog {
 
   /** The code of `name` at `version` in `namespace`; throws a terminal TASK_NOT_FOUND when it was never published there. */
   async code(namespace: string, name: string, version: string): Promise<string> {
-    const key = `${keyOf(namespace, name)}@${version}`;
+    const key = `${functionKey(namespace, name)}@${version}`;
     const cached = this.codeByVersion.get(key);
     if (cached !== undefined) return cached;
     const [row] = await this.sql.rows<{ code: string }>(`SELECT code FROM task_function_versions WHERE namespace = $1 AND name = $2 AND version = $3`, [
@@ -90,7 +87,7 @@ export class TaskCatalog {
 
   /** The latest version of a module published in `namespace`, by exact name (sync: the sandbox resolves modules while running). */
   module(namespace: string, name: string): { version: string; code: string } | undefined {
-    return this.latest.get(keyOf(namespace, name));
+    return this.latest.get(functionKey(namespace, name));
   }
 
   private async refresh(namespace: string, names: readonly string[]): Promise<void> {
@@ -104,12 +101,12 @@ export class TaskCatalog {
 
   /** Rows read from the database never override what the bus told since: that is newer. */
   private learnAll(rows: readonly FunctionRow[]): void {
-    for (const row of rows) if (!this.latest.has(keyOf(row.namespace, row.name))) this.learn(row, 0);
+    for (const row of rows) if (!this.latest.has(functionKey(row.namespace, row.name))) this.learn(row, 0);
   }
 
   /** `position`: of the publication in the store (0: read from the read model); an older one is not learnt as the latest. */
   private learn({ namespace, name, version, code }: FunctionRow, position: number): void {
-    const key = keyOf(namespace, name);
+    const key = functionKey(namespace, name);
     this.codeByVersion.set(`${key}@${version}`, code);
     const known = this.latest.get(key);
     if (!known || known.position <= position) this.latest.set(key, { version, code, position });

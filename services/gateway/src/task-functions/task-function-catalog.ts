@@ -1,11 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import type { Subscription } from "@nats-io/nats-core";
-import { namespaceOf, patterns, type RecordedEvent, type TaskFunctionSummary } from "@tasker/contracts";
+import { functionKey, namespaceOf, patterns, type RecordedEvent, type TaskFunctionSummary } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM, READ_MODELS, type ReadModelsSql } from "../platform.token.js";
-
-/** A task function's key in the catalog's memory: ':' is in no namespace or task name. */
-const keyOf = (namespace: string, name: string) => `${namespace}:${name}`;
 
 /**
  * The published task functions of each namespace, as the `task_functions` read model has them. The
@@ -38,7 +35,7 @@ export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
 
   /** `name` of `namespace` is now at `version` (published here, or heard of on the bus). */
   learn(namespace: string, name: string, version: string): void {
-    this.versions.set(keyOf(namespace, name), version);
+    this.versions.set(functionKey(namespace, name), version);
   }
 
   /** The current version of every task function of `namespace`, sorted by name (byte order, as `sort()` would). */
@@ -48,7 +45,7 @@ export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
 
   /** The current version of `name` in `namespace`, or undefined when no such task function was published there. */
   async currentVersion(namespace: string, name: string): Promise<string | undefined> {
-    const key = keyOf(namespace, name);
+    const key = functionKey(namespace, name);
     const known = this.versions.get(key);
     if (known !== undefined) return known;
     const [row] = await this.sql.rows<{ version: string }>("SELECT version FROM task_functions WHERE namespace = $1 AND name = $2", [namespace, name]);
