@@ -11,7 +11,7 @@ import { errorResponse } from "./error-response.js";
 export function serveApiDocs(app: INestApplication, authenticator: RequestAuthenticator): void {
   if (authenticator.enabled) {
     app.use(["/docs", "/docs-json"], (request: IncomingMessage, response: ServerResponse, next: () => void) => {
-      authenticator.authorize(request.headers.authorization, "docs.read").then(next, (error: unknown) => {
+      authenticator.authorize(request.headers.authorization, "docs.read").then(() => next(), (error: unknown) => {
         const { status, body } = errorResponse(error);
         if (status === 401) response.setHeader("WWW-Authenticate", 'Bearer realm="tasker"');
         response.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
