@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { status as GrpcStatus } from "@grpc/grpc-js";
-import { freePort, type RunView, TaskerSystem, type TasksGrpcClient, tasksGrpcClient } from "@tasker/testing";
+import { DEFAULT_LAYOUT, freePort, type RunView, TaskerSystem, type TasksGrpcClient, tasksGrpcClient } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ADMIN_TOKEN = randomBytes(24).toString("base64url");
@@ -17,6 +17,9 @@ const MAIN = `module.exports = async (input, { tools }) => {
   return { helper: helper.who, secret, child };
 };`;
 const helperOf = (who: string) => `module.exports = { who: ${JSON.stringify(who)} };`;
+const USES_GOOGLE = `module.exports = async (input, { tools }) => {
+  try { return await tools.gapi.authenticate("https://www.googleapis.com/auth/gmail.readonly"); } catch (error) { return error.code; }
+};`;
 
 type Answer<T = any> = { status: number; body: T }; // eslint-disable-line @typescript-eslint/no-explicit-any -- answers are read loosely and their shape asserted
 
@@ -48,12 +51,14 @@ describe.each(["1000", "0"])("namespaces and API keys (TASKER_AUTH=on), through 
 
   beforeAll(async () => {
     const grpcPort = await freePort();
-    tasker = await TaskerSystem.start({
+    const settings = {
       TASKER_AUTH: "on",
-      TASKER_ADMIN_TOKEN: ADMIN_TOKEN, TASKER_MASTER_KEY: randomBytes(32).toString("base64"),
+      TASKER_ADMIN_TOKEN: ADMIN_TOKEN,
+      TASKER_MASTER_KEY: randomBytes(32).toString("base64"),
       GRPC_PORT: String(grpcPort),
       TASKER_VM_CACHE_SIZE: cacheSize,
-    });
+    };
+    tasker = await TaskerSystem.start(settings, { ...DEFAULT_LAYOUT, "gapi-proxy": "gapi-proxy" });
     grpc = tasksGrpcClient(`127.0.0.1:${grpcPort}`);
     await makeKey("adminA", "team-a", "admin");
     await makeKey("adminB", "team-b", "admin");
@@ -124,6 +129,10 @@ describe.each(["1000", "0"])("namespaces and API keys (TASKER_AUTH=on), through 
     expect((await grpc.call("SubmitTask", { taskName: "child" }, keyOf("runA"))).response).toMatchObject({ status: "queued" });
     expect((await as(keyOf("runB"))("GET", "/task-functions")).body.map((fn: { name: string }) => fn.name)).toEqual(["helper", "main"]);
     expect((await as(keyOf("runA"))("GET", "/task-functions")).body.map((fn: { name: string }) => fn.name)).toEqual(["child", "helper", "main"]);
+    // The gapi-proxy acts with the deployment's Google access, default's: no other namespace borrows it.
+    expect((await as(keyOf("publishB"))("POST", "/task-functions", { name: "uses-google", code: USES_GOOGLE })).status).toBe(201);
+    const google = await as(keyOf("runB"))("POST", "/tasks", { taskName: "uses-google" });
+    expect((await ended(keyOf("runB"), google.body.taskRunId)).result).toBe("PERMISSION_DENIED");
     expect((await as(keyOf("adminB"))("GET", "/keys")).body).toEqual([]);
     expect((await as(keyOf("adminB"))("DELETE", "/keys/token")).status).toBe(404);
     expect((await as(keyOf("adminB"))("PUT", "/keys/token", { value: "b-secret" })).status).toBe(204);
