@@ -111,7 +111,7 @@ sandbox.dispose();
 // Killable activations: the same start and resume on a pool worker (a message each way, and the
 // deadline's watch), one at a time; then starts from every core at once.
 const share = { namespace: "bench", taskRunId: "bench", costKey: "bench@1" };
-const poolRequest = (code: string, stackRunId = "bench/stack") => ({ stackRunId, taskName: "bench", code, input: { n: 1 }, at: 1_700_000_000_000 });
+const poolRequest = (code: string, stackRunId = "bench/stack") => ({ stackRunId, namespace: "bench", taskName: "bench", code, input: { n: 1 }, at: 1_700_000_000_000 });
 async function poolFigures(workers: number): Promise<void> {
   const pool = await SandboxPool.create({ workers });
   const starts: number[] = [];

@@ -1,4 +1,5 @@
 import { v7 } from "uuid";
+import { DEFAULT_NAMESPACE, functionKey } from "./namespace.js";
 
 /** A new UUIDv7: event ids, task run ids and stack run ids are all of this form. */
 export function newId(): string {
@@ -13,9 +14,12 @@ export function runStreamId(taskRunId: string): string {
   return `run:${taskRunId}`;
 }
 
-/** The event stream of one task function (its published versions). */
-export function taskFunctionStreamId(name: string): string {
-  return `fn:${name}`;
+/**
+ * The event stream of one task function (its published versions): `fn:<name>` in namespace
+ * `default` (as before namespaces), `fn:<namespace>:<name>` in any other (':' is in no task name).
+ */
+export function taskFunctionStreamId(name: string, namespace = DEFAULT_NAMESPACE): string {
+  return namespace === DEFAULT_NAMESPACE ? `fn:${name}` : `fn:${functionKey(namespace, name)}`;
 }
 
 /** The task run a `run:<taskRunId>` stream belongs to. */

@@ -11,6 +11,7 @@ export * from "./events/vm.js";
 export * from "./ids.js";
 export * from "./json.js";
 export * from "./metadata.js";
+export * from "./namespace.js";
 export * from "./subjects.js";
 export * from "./upcast.js";
 export * from "./executor-stats.js";

@@ -11,7 +11,7 @@ export function assertSubjectPrefix(prefix: string): string {
 
 /**
  * The JetStream subject of an event: `<prefix>.<category>.<key>.<event type>[.<route>]`, where the
- * stream id `<category>:<key>` is `run:<taskRunId>` or `fn:<task name>`. The run id sits at a fixed
+ * stream id `<category>:<key>` is `run:<taskRunId>` or `fn:[<namespace>:]<task name>`. The run id sits at a fixed
  * position, so `<prefix>.run.<taskRunId>.>` is a run's whole history in order. The route is the
  * service of a `stack.created` (`<prefix>.run.*.stack.created.<service>` is exactly one service's
  * work) and the worker of a `resume.requested` (the executor instance holding the VM listens to its own).

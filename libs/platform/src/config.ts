@@ -24,7 +24,7 @@ const Environment = z.object({
   TASKER_ACK_WAIT_MS: int(30_000, 100),
   TASKER_VM_CACHE_SIZE: int(1000),
   TASKER_VM_CACHE_MB: int(256),
-  TASKER_EXECUTOR_CONCURRENCY: int(16, 1),
+  TASKER_EXECUTOR_CONCURRENCY: int(64, 1),
   /** Worker threads that run the executor's activations (each one at a time); 0: one per core. */
   TASKER_SANDBOX_WORKERS: int(0, 0),
   TASKER_MAX_DEPTH: int(32, 1),
@@ -66,8 +66,15 @@ const Environment = z.object({
   /** The largest HTTP request body the gateway reads; a larger one is answered 413. */
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
   /**
-   * The token the gateway's `/keys` routes require as `Authorization: Bearer <token>`; unset, they
-   * answer loopback clients only.
+   * `on`: the gateway (HTTP and gRPC) requires an API key (`Authorization: Bearer <key>`) on every
+   * route but `/health`, and a request is in its key's namespace; `off`: open, every request in
+   * namespace `default` (for `tasker dev` on loopback).
+   */
+  TASKER_AUTH: z.enum(["off", "on"], "must be off or on").default("off"),
+  /**
+   * The bootstrap `admin` key of namespace `default`. With `TASKER_AUTH=off`, the token the `/keys`
+   * and `/auth/keys` routes require as `Authorization: Bearer <token>`; unset, they answer loopback
+   * clients only.
    */
   TASKER_ADMIN_TOKEN: z.string().optional(),
   /** Secrets are sealed under this key (base64 of 32 bytes); needed only where a secret is sealed or unsealed. */

@@ -1,4 +1,4 @@
-import { type CallResult, type RecordedEvent, type TaskerEvent, taskRunIdOf } from "@tasker/contracts";
+import { type CallResult, namespaceOf, type RecordedEvent, type TaskerEvent, taskRunIdOf } from "@tasker/contracts";
 import { type ChildResult, initialRunState, isOver, type Outcome, type RunState, type StackRunState, type StackRunStatus } from "./run-state.js";
 
 /**
@@ -50,6 +50,7 @@ class Draft {
     if (this.state.taskRunId === null && "metadata" in event) this.state.taskRunId = taskRunIdOf(event.metadata.streamId);
     switch (event.type) {
       case "run.submitted":
+        this.state.namespace = namespaceOf(event.data);
         if (this.state.status === "new") this.state.status = "running";
         return;
       case "run.cancel-requested":
@@ -149,6 +150,7 @@ class Draft {
     if (data.parentStackRunId !== null) return;
     // The root's call is recorded with the submission: the run is running from then on.
     this.state.rootStackRunId ??= data.stackRunId;
+    if (data.namespace !== undefined) this.state.namespace = data.namespace;
     if (this.state.status === "new") this.state.status = "running";
   }
 

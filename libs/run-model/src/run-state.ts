@@ -1,4 +1,4 @@
-import type { CallResult, ErrorInfo, JsonValue } from "@tasker/contracts";
+import { type CallResult, DEFAULT_NAMESPACE, type ErrorInfo, type JsonValue } from "@tasker/contracts";
 
 /**
  * Where a stack run is: created, running an activation, suspended between activations, settled
@@ -58,6 +58,11 @@ export type RunStatus = "new" | "running" | "completed" | "failed" | "cancelled"
 /** A run's state: the fold of its stream's events with `evolve`, starting from `initialRunState()`. */
 export interface RunState {
   readonly taskRunId: string | null;
+  /**
+   * The run's namespace (`run.submitted`'s, repeated by the root's `stack.created`; `default` for a
+   * run recorded before namespaces): where its task calls, helper modules and secrets are looked up.
+   */
+  readonly namespace: string;
   readonly status: RunStatus;
   /** True once `run.completed`, `run.failed` or `run.cancelled` was recorded: no decision is taken any more. */
   readonly ended: boolean;
@@ -71,7 +76,7 @@ export interface RunState {
 
 /** The state of a run before any of its events. */
 export function initialRunState(): RunState {
-  return { taskRunId: null, status: "new", ended: false, cancelRequested: null, rootStackRunId: null, stackRuns: new Map(), signals: new Map() };
+  return { taskRunId: null, namespace: DEFAULT_NAMESPACE, status: "new", ended: false, cancelRequested: null, rootStackRunId: null, stackRuns: new Map(), signals: new Map() };
 }
 
 /** Whether a stack run has settled (completed or failed). */

@@ -43,6 +43,11 @@ export class RunStates {
     return state;
   }
 
+  /** The state last folded for the run in `streamId`, without a read; undefined when none is kept. */
+  known(streamId: string): RunState | undefined {
+    return this.folded.get(streamId)?.state;
+  }
+
   /**
    * The state as this process last knew it, without a read when it knows the run up to `atLeast` (the
    * version of the event a decision acts on) and no other writer's events are known to be missing;

@@ -12,13 +12,13 @@ afterAll(() => pool.close());
 const share = { namespace: "default", taskRunId: "run", costKey: "task@1" };
 let runs = 0;
 function start(code: string, input: unknown = {}) {
-  return pool.start({ stackRunId: `s${++runs}`, taskName: "task", code, input, at: 1000 }, share);
+  return pool.start({ stackRunId: `s${++runs}`, namespace: "default", taskName: "task", code, input, at: 1000 }, share);
 }
 
 // Generous: these stop workers on purpose, and a loaded machine stretches every deadline.
 describe("the sandbox pool", { timeout: 60_000 }, () => {
   it("runs a task across activations on a worker, with its log lines and the helper modules it loads", async () => {
-    pool.learnModule({ name: "shared/greet", version: "v1", code: "module.exports = (name) => `hello ${name}`;" });
+    pool.learnModule({ name: "default:shared/greet", version: "v1", code: "module.exports = (name) => `hello ${name}`;" });
     const code = `const greet = require("./shared/greet");
       module.exports = async (input, tools) => { console.log(greet(input.name)); return (await tools.tasks.execute("child", {})) + 1; };`;
     const { vm, report } = await start(code, { name: "ada" });
@@ -33,11 +33,11 @@ describe("the sandbox pool", { timeout: 60_000 }, () => {
   });
 
   it("replays a journal with the module versions it pinned, whatever is published since", async () => {
-    pool.learnModule({ name: "shared/greet", version: "v2", code: "module.exports = () => 'changed';" });
+    pool.learnModule({ name: "default:shared/greet", version: "v2", code: "module.exports = () => 'changed';" });
     const code = `const greet = require("./shared/greet"); module.exports = async (input, tools) => greet("x") + (await tools.tasks.execute("c", {}));`;
     const journal = [{ at: 1, results: [], calls: [{ seq: 0, service: "tasks", method: ["execute"], argsHash: hashArgs(["c", {}]) }] }];
     const pinned = { "shared/greet": { version: "v1", code: "module.exports = (name) => `hello ${name}`;" } };
-    const { vm, report } = await pool.replay({ stackRunId: "replayed", taskName: "task", code, input: {}, journal, pinned }, share);
+    const { vm, report } = await pool.replay({ stackRunId: "replayed", namespace: "default", taskName: "task", code, input: {}, journal, pinned }, share);
     expect(report.outcome.kind).toBe("suspended");
     const resumed = await vm.resume({ at: 2, results: [{ seq: 0, ok: true, value: "!" }] }, share);
     expect(resumed.outcome).toMatchObject({ kind: "completed", result: "hello x!" });
@@ -81,6 +81,6 @@ describe("the sandbox pool", { timeout: 60_000 }, () => {
   it("rejects what it is asked once closed", async () => {
     const closing = await SandboxPool.create({ workers: 1 });
     await closing.close();
-    await expect(closing.start({ stackRunId: "late", taskName: "task", code: "module.exports = async () => 1", input: {}, at: 0 }, share)).rejects.toMatchObject({ code: "SANDBOX_DISPOSED" });
+    await expect(closing.start({ stackRunId: "late", namespace: "default", taskName: "task", code: "module.exports = async () => 1", input: {}, at: 0 }, share)).rejects.toMatchObject({ code: "SANDBOX_DISPOSED" });
   });
 });

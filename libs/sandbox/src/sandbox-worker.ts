@@ -1,6 +1,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
+import { functionKey } from "@tasker/contracts";
 import { SharedActivity } from "./activity.js";
 import { taskSource } from "./module-names.js";
 import { ModuleUse, type PinnedModule } from "./module-use.js";
@@ -85,7 +86,7 @@ async function activate(message: Exclude<ToWorker, { type: "modules" | "dispose"
 
 /** The options of a new VM: its module resolution against this worker's catalog and `pinned`, and its log. */
 function bind(identity: VmIdentity, pinned: ReadonlyMap<string, PinnedModule>) {
-  const modules = new ModuleUse((name) => latest.get(name), pinned);
+  const modules = new ModuleUse((name) => latest.get(functionKey(identity.namespace, name)), pinned);
   const logs: LogLine[] = [];
   const source = taskSource(identity.code, modules.lookup);
   return { logs, modules, options: { stackRunId: identity.stackRunId, taskName: identity.taskName, source, onLog: (line: LogLine) => void logs.push(line) } };

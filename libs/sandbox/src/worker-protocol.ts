@@ -2,14 +2,17 @@ import type { SandboxLimits } from "./limits.js";
 import type { PinnedModule } from "./module-use.js";
 import type { CallResult, JournalActivation, LogLine, Outcome } from "./types.js";
 
-/** A published module's latest version, as the workers' catalogs learn it. */
+/** A published module's latest version, as the workers' catalogs learn it; `name` is its key among every namespace's (`functionKey`). */
 export type ModuleVersion = { name: string; version: string; code: string };
 
 /** What a worker is given when it is spawned. */
 export type WorkerSetup = { limits: Partial<SandboxLimits>; activity: SharedArrayBuffer; compiled: WebAssembly.Module };
 
-/** Who a new VM runs for, on the pool's side of the boundary: plain data (no callbacks cross it). */
-export type VmIdentity = { stackRunId: string; taskName: string; code: string; input: unknown };
+/**
+ * Who a new VM runs for, on the pool's side of the boundary: plain data (no callbacks cross it). Its
+ * helper modules resolve among those published in `namespace`.
+ */
+export type VmIdentity = { stackRunId: string; namespace: string; taskName: string; code: string; input: unknown };
 
 /** The pool's messages to a worker. `job` numbers the answer; a `dispose` or `modules` needs none. */
 export type ToWorker =

@@ -1,3 +1,4 @@
+export { type ApiKeyRecord, ApiKeyStore, apiKeyHash } from "./api-keys/api-key-store.js";
 export { isSealedEnvelope } from "./envelope.js";
 export { isSecretsError, SecretsError, type SecretsErrorCode } from "./errors.js";
 export { isMasterKeyText, keyIdOf, type MasterKeyEnvironment } from "./master-keys.js";

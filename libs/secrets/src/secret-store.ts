@@ -1,4 +1,4 @@
-import { ValidationError } from "@tasker/contracts";
+import { DEFAULT_NAMESPACE, ValidationError } from "@tasker/contracts";
 import { pooledSql, type Sql, sqlOf } from "@tasker/event-store";
 import type { DataSource } from "typeorm";
 import type { MasterKeys } from "./master-keys-sealer.js";
@@ -18,6 +18,8 @@ export interface SecretStoreOptions {
    * work without them; `() => masterKeysFrom(config)` throws MASTER_KEY_MISSING there when unset.
    */
   readonly keys: () => MasterKeys;
+  /** The namespace whose secrets `set`, `get`, `list` and `delete` see; `default` when left out. */
+  readonly namespace?: string;
 }
 
 function checkName(name: unknown): string {
@@ -28,14 +30,22 @@ function checkName(name: unknown): string {
 
 /**
  * Named secrets in the `secrets` table, sealed under the current master key: no plaintext is ever
- * written. Names are validated (ValidationError INVALID_SECRET_NAME, field `name`); SecretsErrors
- * come from the keys.
+ * written. Each store sees one namespace's secrets (another namespace's are as if they did not exist);
+ * `rotate` re-seals every namespace's. Names are validated (ValidationError INVALID_SECRET_NAME, field
+ * `name`); SecretsErrors come from the keys.
  */
 export class SecretStore {
   private readonly sql: Sql;
+  private readonly namespace: string;
 
   constructor(private readonly options: SecretStoreOptions) {
     this.sql = pooledSql(options.dataSource);
+    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  }
+
+  /** The same store, seeing the secrets of `namespace` (a valid namespace name: the caller's to check). */
+  inNamespace(namespace: string): SecretStore {
+    return namespace === this.namespace ? this : new SecretStore({ ...this.options, namespace });
   }
 
   /** Creates or replaces the secret `name`, sealed under the current key. */
@@ -45,23 +55,24 @@ export class SecretStore {
     if (!checked.success) throw new ValidationError(`value: ${checked.error.issues[0]!.message}`, "value");
     const keys = this.options.keys();
     await this.sql.rows(
-      `INSERT INTO secrets (name, sealed, key_id, updated_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (name) DO UPDATE SET sealed = EXCLUDED.sealed, key_id = EXCLUDED.key_id, updated_at = EXCLUDED.updated_at`,
-      [name, keys.seal(value), keys.currentKeyId],
+      `INSERT INTO secrets (namespace, name, sealed, key_id, updated_at) VALUES ($4, $1, $2, $3, now())
+       ON CONFLICT (namespace, name) DO UPDATE SET sealed = EXCLUDED.sealed, key_id = EXCLUDED.key_id, updated_at = EXCLUDED.updated_at`,
+      [name, keys.seal(value), keys.currentKeyId, this.namespace],
     );
   }
 
   /** The value of `name`, or undefined when there is none. Throws SecretsError when it cannot be unsealed. */
   async get(name: string): Promise<string | undefined> {
     checkName(name);
-    const [row] = await this.sql.rows<{ sealed: string }>(`SELECT sealed FROM secrets WHERE name = $1`, [name]);
+    const [row] = await this.sql.rows<{ sealed: string }>(`SELECT sealed FROM secrets WHERE namespace = $2 AND name = $1`, [name, this.namespace]);
     return row ? this.options.keys().unseal(row.sealed) : undefined;
   }
 
   /** Every secret's name (sorted by code point) and last update; never a value. */
   async list(): Promise<SecretEntry[]> {
     const rows = await this.sql.rows<{ name: string; updated_at: Date }>(
-      `SELECT name, updated_at FROM secrets ORDER BY name COLLATE "C"`,
+      `SELECT name, updated_at FROM secrets WHERE namespace = $1 ORDER BY name COLLATE "C"`,
+      [this.namespace],
     );
     return rows.map((row) => ({ name: row.name, updatedAt: row.updated_at }));
   }
@@ -69,12 +80,12 @@ export class SecretStore {
   /** Deletes `name`; false when there was none. */
   async delete(name: string): Promise<boolean> {
     checkName(name);
-    const rows = await this.sql.rows(`DELETE FROM secrets WHERE name = $1 RETURNING name`, [name]);
+    const rows = await this.sql.rows(`DELETE FROM secrets WHERE namespace = $2 AND name = $1 RETURNING name`, [name, this.namespace]);
     return rows.length > 0;
   }
 
   /**
-   * Re-seals under the current key every secret sealed under another (readable with the previous
+   * Re-seals under the current key every secret (of every namespace) sealed under another (readable with the previous
    * key), in one transaction: all or none. `rotated` counts the secrets re-sealed.
    * @throws SecretsError UNKNOWN_MASTER_KEY when one is under neither key (nothing is changed).
    */
@@ -82,15 +93,16 @@ export class SecretStore {
     const keys = this.options.keys();
     return this.options.dataSource.transaction(async (manager) => {
       const sql = sqlOf(manager.queryRunner!);
-      const stale = await sql.rows<{ name: string; sealed: string }>(
-        `SELECT name, sealed FROM secrets WHERE key_id <> $1 ORDER BY name FOR UPDATE`,
+      const stale = await sql.rows<{ namespace: string; name: string; sealed: string }>(
+        `SELECT namespace, name, sealed FROM secrets WHERE key_id <> $1 ORDER BY namespace, name FOR UPDATE`,
         [keys.currentKeyId],
       );
       for (const row of stale) {
-        await sql.rows(`UPDATE secrets SET sealed = $2, key_id = $3 WHERE name = $1`, [
+        await sql.rows(`UPDATE secrets SET sealed = $2, key_id = $3 WHERE name = $1 AND namespace = $4`, [
           row.name,
           keys.seal(keys.unseal(row.sealed)),
           keys.currentKeyId,
+          row.namespace,
         ]);
       }
       return { rotated: stale.length };

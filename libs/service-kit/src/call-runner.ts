@@ -64,7 +64,7 @@ export class CallRunner<Client> {
       if (claim.kind === "skip") return;
       if (claim.kind === "wait") throw new RetryLaterError(`call ${stackRunId}: ${claim.why}`, Math.max(1, claim.untilMs - now));
       if (!(await appendDecision(store, event, claim.decision, prefix))) continue; // taken or changed meanwhile: look again
-      const outcome = await this.attempt(event, claim.attempt);
+      const outcome = await this.attempt(event, claim.attempt, state.namespace);
       if (outcome.ok) return this.settle(event, claim.attempt, outcome);
       const failure = outcome.failure;
       const waitMs = Math.max(retryDelay(claim.attempt), failure.retryAfterMs ?? 0);
@@ -93,7 +93,7 @@ export class CallRunner<Client> {
     await appendDecision(this.options.store, event, decision, this.options.prefix);
   }
 
-  private async attempt(event: RecordedEvent<StackCreated>, attempt: number): Promise<{ ok: true; value: JsonValue } | { ok: false; failure: ServiceCallError }> {
+  private async attempt(event: RecordedEvent<StackCreated>, attempt: number, namespace: string): Promise<{ ok: true; value: JsonValue } | { ok: false; failure: ServiceCallError }> {
     const { spec, client, settings, bucket } = this.options;
     const { service, method, args, stackRunId } = event.data;
     const handler = spec.methods.resolve(method);
@@ -103,7 +103,7 @@ export class CallRunner<Client> {
     }
     await bucket.take();
     const abort = new AbortController();
-    const context: CallContext = { service, method, taskRunId: taskRunIdOf(event.metadata.streamId), stackRunId, attempt, signal: abort.signal };
+    const context: CallContext = { service, method, taskRunId: taskRunIdOf(event.metadata.streamId), namespace, stackRunId, attempt, signal: abort.signal };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {

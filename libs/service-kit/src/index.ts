@@ -1,4 +1,5 @@
 export { type CallContext, type MethodHandler, methodTable, type MethodTable } from "./method-table.js";
+export { forNamespaceOnly } from "./namespace-gate.js";
 export { ServiceCallError, type ServiceCallErrorOptions, ServiceCodes } from "./service-error.js";
 export type { ServiceDefaults, WrappedService } from "./wrapped-service.js";
 export { CallRunner, type CallRunnerOptions } from "./call-runner.js";

@@ -7,6 +7,8 @@ export interface CallContext {
   /** The method path as the task wrote it: `["admin", "directory", "domains", "list"]`. */
   readonly method: readonly string[];
   readonly taskRunId: string;
+  /** The run's namespace: a method touching a namespace's data (the keystore's secrets) stays in it. */
+  readonly namespace: string;
   readonly stackRunId: string;
   /** 1 for the first attempt, one more for each retry or take-over. */
   readonly attempt: number;

@@ -4,6 +4,7 @@ export * from "./bus/sample-event.js";
 export * from "./eventually.js";
 export * from "./free-port.js";
 export * from "./given-run.js";
+export * from "./grpc-tasks-client.js";
 export * from "./guard-values.js";
 export * from "./hand-run.js";
 export * from "./history-check.js";

@@ -134,10 +134,11 @@ export class TaskerSystem {
     }
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  /** Sends an HTTP request to the gateway (`body` as JSON), with `headers` (such as `authorization`) when given. */
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -130,11 +130,11 @@ export class Activator {
     claim.catch(() => undefined);
     // The claim's statement goes out before the VM takes the thread.
     if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
-    const code = await this.catalog.code(String(taskName), taskVersion!);
-    const share = shareOf(event, String(taskName), taskVersion!);
+    const code = await this.catalog.code(state.namespace, String(taskName), taskVersion!);
+    const share = shareOf(event, state.namespace, String(taskName), taskVersion!);
     const at = Date.now();
     const running = performance.now();
-    const { vm, report } = await this.sandbox.start({ stackRunId, taskName: String(taskName), code, input, at }, share);
+    const { vm, report } = await this.sandbox.start({ stackRunId, namespace: state.namespace, taskName: String(taskName), code, input, at }, share);
     this.startDurations.note(taskVersion!, performance.now() - running);
     let claimed: boolean;
     try {
@@ -150,7 +150,7 @@ export class Activator {
     }
     this.stats.starts++;
     const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys) };
-    this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, claimFirst ? undefined : started));
+    this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, claimFirst ? undefined : started), share.namespace);
   }
 
   private async resumeNow(event: RecordedEvent<ResumeRequested>): Promise<void> {
@@ -176,7 +176,7 @@ export class Activator {
     const at = Date.now();
     for (const result of results) live.pending.delete(result.seq);
     const report = await live.vm.resume({ at, results: live.secrets.open(results.map(toSandboxResult)) }, live.share);
-    this.dispatchLocally(await this.recorder.record(event, activation, at, live, report));
+    this.dispatchLocally(await this.recorder.record(event, activation, at, live, report), live.share.namespace);
   }
 
   /** Rebuilds the VM of a stack run from its journal, ready for the resume's activation; undefined when moot. */
@@ -186,19 +186,21 @@ export class Activator {
     const events = await this.store.readStream(streamId);
     if (events.length === 0) throw unknownRunError(streamId, this.options.prefix);
     this.runs.absorb(streamId, events);
+    const { namespace } = await this.runs.latest(streamId, events.at(-1)!.metadata.streamVersion);
     const history = stackRunHistory(events, stackRunId);
     if (history.runEnded || history.ended || history.journal.length !== activation - 1 || !history.created) return undefined;
     const secrets = new VmSecrets(this.options.keys);
     secrets.noteCalls(history.journal.flatMap((recorded) => recorded.calls));
     const [taskName, input] = history.created.args;
     const taskVersion = history.created.taskVersion ?? "";
-    const pinned = await Promise.all([...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(name, version) }] as const));
-    const share = shareOf(resume, String(taskName), taskVersion);
+    const pinned = await Promise.all([...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(namespace, name, version) }] as const));
+    const share = shareOf(resume, namespace, String(taskName), taskVersion);
     const { vm, report } = await this.sandbox.replay(
       {
         stackRunId,
+        namespace,
         taskName: String(taskName),
-        code: await this.catalog.code(String(taskName), taskVersion),
+        code: await this.catalog.code(namespace, String(taskName), taskVersion),
         input,
         journal: history.journal.map((recorded) => ({ ...recorded, results: secrets.open(recorded.results) })),
         pinned: Object.fromEntries(pinned),
@@ -210,18 +212,18 @@ export class Activator {
     const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets };
     if (report.outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
-      this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report));
+      this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report), namespace);
       return undefined;
     }
     return live;
   }
 
   /** Starts the nested tasks just admitted (not refused or cancelled at once), and resumes decided for VMs held here, without a trip through the bus. */
-  private dispatchLocally(recorded: Recorded | undefined): void {
+  private dispatchLocally(recorded: Recorded | undefined, namespace: string): void {
     for (const event of recorded?.events ?? []) {
       if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
         const created = event as RecordedEvent<StackCreated>;
-        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(created, 1), startShareOf(created));
+        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(created, 1), startShareOf(created, namespace));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
         this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), "urgent");

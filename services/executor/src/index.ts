@@ -8,7 +8,7 @@ import { masterKeysFrom } from "@tasker/secrets";
 import { Activator } from "./activator.js";
 import { ExecutorModule } from "./executor.module.js";
 import { LocalWork } from "./local-work.js";
-import { busShareOf, namespaceOfBusShare } from "./shares.js";
+import { busShareOf, namespaceOfBusShare, runNamespace } from "./shares.js";
 import { addCounts, publishExecutorStats } from "./stats-publisher.js";
 import { TaskCatalog } from "./task-catalog.js";
 import { VmCache } from "./vm-cache.js";
@@ -44,9 +44,10 @@ export const executorService = {
     );
     const keys = config.TASKER_MASTER_KEY ? masterKeysFrom(config) : undefined;
     const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS, maxTimerMs: config.TASKER_MAX_TIMER_MS, canSealSecrets: keys !== undefined };
+    const runs = new RunStates(platform.store, 1024);
     const activator = new Activator(
       platform.store,
-      new RunStates(platform.store, 1024),
+      runs,
       sandbox,
       catalog,
       cache,
@@ -64,7 +65,7 @@ export const executorService = {
       ackWaitMs: config.TASKER_ACK_WAIT_MS,
       concurrency: config.TASKER_EXECUTOR_CONCURRENCY,
       // Handlers are shared fairly between runs: one run's fan-out cannot hold them all.
-      shareOf: busShareOf,
+      shareOf: (event) => busShareOf(event, runNamespace(event, runs)),
       loadEvent,
       // A call the bus gives up on is settled as failed, so that its parent can go on.
       onGiveUp: (event, error) =>

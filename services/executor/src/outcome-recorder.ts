@@ -84,9 +84,9 @@ export class OutcomeRecorder {
       live.secrets.noteCalls(calls);
       // Only names that can be tasks' are looked up (admission refuses the others).
       const taskNames = calls.flatMap((call) => (call.service === "tasks" && typeof call.args[0] === "string" && ApiTaskName.safeParse(call.args[0]).success ? [call.args[0]] : []));
-      const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(taskNames) : new Map<string, string>();
       const state = await this.runs.latest(streamId, cause.metadata.streamVersion);
       if (state.taskRunId === null) throw unknownRunError(streamId, this.options.prefix);
+      const taskVersions = taskNames.length > 0 ? await this.catalog.latestVersions(state.namespace, taskNames) : new Map<string, string>();
       const base: Activation = {
         stackRunId: cause.data.stackRunId,
         activation,

@@ -1,31 +1,32 @@
-import { type RecordedEvent, type StackCreated, taskRunIdOf } from "@tasker/contracts";
+import { namespaceOf, type RecordedEvent, type StackCreated, taskRunIdOf } from "@tasker/contracts";
+import type { RunStates } from "@tasker/run-model";
 import type { Share } from "@tasker/sandbox";
 
-/** The namespace every run belongs to until namespaces land. */
-export const DEFAULT_NAMESPACE = "default";
-
-/** The namespace of the run `event` belongs to: the one place the executor learns it. */
-export function namespaceOf(_event: RecordedEvent): string {
-  return DEFAULT_NAMESPACE;
+/**
+ * The namespace of the run `event` is about, as far as this process knows without a read: the run's
+ * kept state, or the event itself (a run's first events name it); `default` otherwise.
+ */
+export function runNamespace(event: RecordedEvent, runs: RunStates): string {
+  return runs.known(event.metadata.streamId)?.namespace ?? namespaceOf(event.data as { namespace?: string });
 }
 
 /**
  * Who an activation of the stack run `event` is about belongs to, for fair shares: the run's
  * namespace, the run, and the task's name and version (whose past activations predict this one's cost).
  */
-export function shareOf(event: RecordedEvent, taskName: string, taskVersion: string): Share {
-  return { namespace: namespaceOf(event), taskRunId: taskRunIdOf(event.metadata.streamId), costKey: `${taskName}@${taskVersion}` };
+export function shareOf(event: RecordedEvent, namespace: string, taskName: string, taskVersion: string): Share {
+  return { namespace, taskRunId: taskRunIdOf(event.metadata.streamId), costKey: `${taskName}@${taskVersion}` };
 }
 
 /** Who the start of the nested task `event` carries belongs to: its task's name and pinned version. */
-export function startShareOf(event: RecordedEvent<StackCreated>): Share {
+export function startShareOf(event: RecordedEvent<StackCreated>, namespace: string): Share {
   const [taskName] = event.data.args;
-  return shareOf(event, String(taskName), event.data.taskVersion ?? "");
+  return shareOf(event, namespace, String(taskName), event.data.taskVersion ?? "");
 }
 
-/** The bus's share key of a message: its namespace and run (`namespaceOfBusShare` reads the namespace back). */
-export function busShareOf(event: RecordedEvent): string {
-  return JSON.stringify([namespaceOf(event), event.metadata.streamId]);
+/** The bus's share key of a message: its run's namespace and the run (`namespaceOfBusShare` reads the namespace back). */
+export function busShareOf(event: RecordedEvent, namespace: string): string {
+  return JSON.stringify([namespace, event.metadata.streamId]);
 }
 
 export function namespaceOfBusShare(key: string): string {

@@ -17,7 +17,7 @@ function shareOf(taskRunId: string) {
 
 async function suspended(stackRunId: string, taskRunId = "run-1"): Promise<CachedVm> {
   const share = shareOf(taskRunId);
-  const { vm, report } = await sandbox.start({ stackRunId, taskName: "waiting", code: WAITING, input: {}, at: 0 }, share);
+  const { vm, report } = await sandbox.start({ stackRunId, namespace: "default", taskName: "waiting", code: WAITING, input: {}, at: 0 }, share);
   expect(report.outcome.kind).toBe("suspended");
   return { vm, share, taskRunId, stackRunId, activation: 1, depth: 0, parentStackRunId: null, seq: null, secrets: new VmSecrets(undefined), pending: new Set([0]), bytes: vm.memoryBytes };
 }
@@ -75,7 +75,7 @@ describe("the live-VM cache", () => {
     const a = await suspended("a");
     cache.put(a);
     const hog = "module.exports = async () => Array.prototype.join.call({ length: 1e9 }, '')";
-    const { report } = await sandbox.start({ stackRunId: "hog", taskName: "hog", code: hog, input: {}, at: 0 }, shareOf("run-3"));
+    const { report } = await sandbox.start({ stackRunId: "hog", namespace: "default", taskName: "hog", code: hog, input: {}, at: 0 }, shareOf("run-3"));
     expect(report.outcome).toMatchObject({ kind: "failed", error: { code: "CPU_TIME_LIMIT" } });
     await expect(a.vm.resume({ at: 1, results: [{ seq: 0, ok: true, value: 1 }] }, a.share)).rejects.toMatchObject({ code: "VM_LOST" });
     expect(cache.take("a", 1)).toBeUndefined();

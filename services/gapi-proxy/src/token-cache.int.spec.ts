@@ -86,7 +86,7 @@ describe("gapi tokens minted with a small pool", () => {
       const mailboxes = fake.directory.users.slice(0, 8).map((user) => user.primaryEmail);
       const handler = gapiMethods.resolve(["gmail", "users", "labels", "list"])!;
       const calls = mailboxes.map((userId) =>
-        handler(client, [{ userId }], { service: "gapi", method: ["gmail", "users", "labels", "list"], taskRunId: "r", stackRunId: "s", attempt: 1, signal: new AbortController().signal }),
+        handler(client, [{ userId }], { service: "gapi", method: ["gmail", "users", "labels", "list"], taskRunId: "r", namespace: "default", stackRunId: "s", attempt: 1, signal: new AbortController().signal }),
       );
       await expect(Promise.race([Promise.all(calls), new Promise((_, reject) => setTimeout(() => reject(new Error("the mints waited for connections")), 20_000))])).resolves.toHaveLength(8);
       expect(fake.mints({ scope: GMAIL_SCOPE })).toBe(8);

@@ -42,7 +42,7 @@ export async function openGapiInstance(
     async call(path, args, signal = new AbortController().signal) {
       const handler = gapiMethods.resolve(path);
       if (!handler) throw new Error(`no gapi method ${path.join(".")}`);
-      const context: CallContext = { service: "gapi", method: path, taskRunId: "task-run", stackRunId: "stack-run", attempt: 1, signal };
+      const context: CallContext = { service: "gapi", method: path, taskRunId: "task-run", namespace: "default", stackRunId: "stack-run", attempt: 1, signal };
       return handler(client, args === undefined ? [] : [args], context);
     },
     close: () => dataSource.destroy(),

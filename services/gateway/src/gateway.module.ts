@@ -1,9 +1,14 @@
 import { type DynamicModule, Module } from "@nestjs/common";
-import { APP_FILTER, APP_PIPE } from "@nestjs/core";
+import { APP_FILTER, APP_GUARD, APP_PIPE } from "@nestjs/core";
 import { TerminusModule } from "@nestjs/terminus";
 import { pooledSql } from "@tasker/event-store";
 import type { Platform } from "@tasker/platform";
 import { ExecutorQueues } from "./health/executor-queues.js";
+import { AccessGuard } from "./auth/access.guard.js";
+import { ApiKeyAdmin } from "./auth/api-key-admin.js";
+import { apiKeyStoreProvider } from "./auth/api-key-store.provider.js";
+import { AuthKeysController } from "./auth/auth-keys.controller.js";
+import { RequestAuthenticator } from "./auth/request-authenticator.js";
 import { HealthController } from "./health/health.controller.js";
 import { ApiExceptionFilter } from "./http/api-exception.filter.js";
 import { ZodValidationPipe } from "./http/zod-validation.pipe.js";
@@ -29,12 +34,16 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [TaskFunctionsController, TasksController, KeysController, SignalsController, HealthController],
+      controllers: [TaskFunctionsController, TasksController, KeysController, AuthKeysController, SignalsController, HealthController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         { provide: READ_MODELS, useValue: pooledSql(platform.dataSource) },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        apiKeyStoreProvider,
+        RequestAuthenticator,
+        ApiKeyAdmin,
         TaskFunctionPublisher,
         compileWorkersProvider,
         TaskFunctionCatalog,

@@ -5,6 +5,7 @@ import type { Platform, RunningService } from "@tasker/platform";
 import { GatewayModule } from "./gateway.module.js";
 import { type GrpcEndpoint, startGrpcServer } from "./grpc/grpc-server.js";
 import { tasksGrpcHandlers } from "./grpc/tasks-grpc-handlers.js";
+import { RequestAuthenticator } from "./auth/request-authenticator.js";
 import { serveApiDocs } from "./http/api-docs.js";
 import { lastResponsesCloseConnections } from "./http/close-connections.js";
 import { TaskRunReader } from "./tasks/task-run-reader.js";
@@ -33,13 +34,14 @@ export async function startGateway(platform: Platform): Promise<GatewayHandle> {
   // Our own parser, for our limit; `strict`: a body is an object or an array, never a bare scalar.
   app.useBodyParser("json", { limit: platform.config.TASKER_MAX_BODY_BYTES, strict: true });
   app.disable("x-powered-by");
-  serveApiDocs(app);
+  const authenticator = app.get(RequestAuthenticator);
+  serveApiDocs(app, authenticator);
   const { HOST, PORT, GRPC_PORT } = platform.config;
   const closeAfterResponses = lastResponsesCloseConnections(app.getHttpServer());
   await app.listen(PORT, HOST);
   let grpc: GrpcEndpoint | undefined;
   try {
-    if (GRPC_PORT !== undefined) grpc = await startGrpcServer(tasksGrpcHandlers(app.get(TaskSubmitter), app.get(TaskRunReader)), HOST, GRPC_PORT);
+    if (GRPC_PORT !== undefined) grpc = await startGrpcServer(tasksGrpcHandlers(app.get(TaskSubmitter), app.get(TaskRunReader), authenticator), HOST, GRPC_PORT);
   } catch (error) {
     await app.close();
     throw error;

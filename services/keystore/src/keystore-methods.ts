@@ -25,29 +25,30 @@ async function keyed<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Every method sees the secrets of the calling run's namespace only.
  * `tools.keystore.get(name)` → the value, sealed under the master key (the executor opens it only as
  * it enters the VM; fails `SECRET_NOT_FOUND`); `set(name, value)` → null (the value arrives sealed by
  * the executor); `list()` → the names, sorted; `delete(name)` → whether there was one.
  */
-const get: MethodHandler<KeystoreClient> = (client, args) =>
+const get: MethodHandler<KeystoreClient> = (client, args, context) =>
   keyed(async () => {
     const name = nameOf(args);
-    const value = await client.store.get(name);
+    const value = await client.store.inNamespace(context.namespace).get(name);
     if (value === undefined) throw new ServiceCallError("SECRET_NOT_FOUND", `no secret named "${name}": set it with tasker keys set ${name}, PUT /keys/${name} or tools.keystore.set`);
     return sealValue(client.keys(), value) as unknown as JsonValue;
   });
 
-const set: MethodHandler<KeystoreClient> = (client, args) =>
+const set: MethodHandler<KeystoreClient> = (client, args, context) =>
   keyed(async () => {
     const name = nameOf(args);
     const value = isSealedValue(args[1]) ? unsealValue(client.keys(), args[1]) : args[1];
     if (typeof value !== "string") throw new ServiceCallError(ServiceCodes.INVALID_ARGUMENT, "a secret's value (argument 2) must be a string");
-    await client.store.set(name, value);
+    await client.store.inNamespace(context.namespace).set(name, value);
     return null;
   });
 
-const list: MethodHandler<KeystoreClient> = async (client) => (await client.store.list()).map((entry) => entry.name);
+const list: MethodHandler<KeystoreClient> = async (client, _args, context) => (await client.store.inNamespace(context.namespace).list()).map((entry) => entry.name);
 
-const remove: MethodHandler<KeystoreClient> = (client, args) => keyed(async () => client.store.delete(nameOf(args)));
+const remove: MethodHandler<KeystoreClient> = (client, args, context) => keyed(async () => client.store.inNamespace(context.namespace).delete(nameOf(args)));
 
 export const keystoreMethods = methodTable<KeystoreClient>({ get, set, list, delete: remove });

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAuth } from "./commands/auth.js";
 import { registerCancel } from "./commands/cancel.js";
 import { commandContext } from "./commands/command-context.js";
 import { registerDev } from "./commands/dev.js";
@@ -18,11 +19,12 @@ import type { Io } from "./io.js";
 export function buildProgram(io: Io): Command {
   const program = new Command("tasker")
     .description("Tasker: publish and run durable tasks (talks to the gateway at TASKER_URL, default http://127.0.0.1:3000)")
+    .option("--api-key <key>", "the API key sent as Authorization: Bearer (default: TASKER_API_KEY, else TASKER_ADMIN_TOKEN)")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
-  const context = commandContext(io);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys]) {
+  const context = commandContext(io, () => program.opts<{ apiKey?: string }>().apiKey);
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys, registerAuth]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

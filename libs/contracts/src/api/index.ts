@@ -1,3 +1,4 @@
+export * from "./api-keys.js";
 export * from "./error-body.js";
 export * from "./grpc.js";
 export * from "./signals.js";

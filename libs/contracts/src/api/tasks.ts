@@ -10,7 +10,7 @@ export const SubmitTaskRequest = z.object({
   /**
    * Submitting the same task again with the same key and the same input (compared as JSON values)
    * answers with the same run instead of starting another; with another input, `409
-   * IDEMPOTENCY_CONFLICT`. Keys are scoped to the task name.
+   * IDEMPOTENCY_CONFLICT`. Keys are scoped to the task name, in the namespace.
    */
   idempotencyKey: StorableString.min(1, "must not be empty").max(256, "must be at most 256 characters").optional(),
   /**

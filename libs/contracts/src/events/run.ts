@@ -1,14 +1,19 @@
 import { z } from "zod";
 import { ErrorInfo, JsonValue } from "../json.js";
+import { Namespace } from "../namespace.js";
 import { defineEvent } from "./define.js";
 
 const taskRunId = z.uuid();
 
-/** A user asked for a task to run. Always the first event of a run's stream. */
+/**
+ * A user asked for a task to run. Always the first event of a run's stream. `namespace`: the run's
+ * (its task, its children, its secrets and its idempotency key are looked up there); absent: `default`.
+ */
 export const RunSubmitted = defineEvent(
   "run.submitted",
   z.object({
     taskRunId,
+    namespace: Namespace.optional(),
     taskName: z.string().min(1),
     /** The pinned code version (SHA-256 of the code) every activation of this run replays. */
     taskVersion: z.string().min(1),

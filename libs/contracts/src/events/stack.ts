@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_METHOD_PART_CHARS, MAX_METHOD_PARTS, MAX_SERVICE_NAME_CHARS } from "../bounds.js";
 import { ErrorInfo, JsonValue } from "../json.js";
+import { Namespace } from "../namespace.js";
 import { defineEvent } from "./define.js";
 
 const stackRunId = z.uuid();
@@ -43,6 +44,11 @@ export const StackCreated = defineEvent(
      * {timeoutMs})` and, for the root, `POST /tasks {timeoutMs}`; absent or null: no timer.
      */
     dueAt: z.iso.datetime().nullable().optional(),
+    /**
+     * On the root only: the run's namespace, as its `run.submitted` says (absent: `default`), so that
+     * a writer that learns a run from its root's creation alone knows it.
+     */
+    namespace: Namespace.optional(),
   }),
 );
 export type StackCreated = z.infer<typeof StackCreated>;

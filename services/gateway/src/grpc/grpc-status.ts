@@ -5,6 +5,8 @@ import { errorResponse } from "../http/error-response.js";
 /** The gRPC status of each HTTP status the API answers with. */
 const BY_HTTP_STATUS: Record<number, GrpcStatus> = {
   400: GrpcStatus.INVALID_ARGUMENT,
+  401: GrpcStatus.UNAUTHENTICATED,
+  403: GrpcStatus.PERMISSION_DENIED,
   404: GrpcStatus.NOT_FOUND,
   409: GrpcStatus.ALREADY_EXISTS,
   413: GrpcStatus.RESOURCE_EXHAUSTED,

@@ -1,5 +1,7 @@
-import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { Metadata, sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { SubmitTaskRequest, type TaskErrorView, TaskRunIdParam, type TaskRunView, ValidationError } from "@tasker/contracts";
+import type { Caller, GatewayAction } from "../auth/access-rule.js";
+import type { RequestAuthenticator } from "../auth/request-authenticator.js";
 import { runNotFound } from "../http/api-error.js";
 import { parseRequest } from "../http/parse-request.js";
 import type { TaskRunReader } from "../tasks/task-run-reader.js";
@@ -52,30 +54,39 @@ function toTaskRunMessage(run: TaskRunView) {
   };
 }
 
-/** A unary handler from an async function; its errors become gRPC statuses. */
-function unary<Request, Response>(handle: (request: Request) => Promise<Response>) {
+/** The `authorization` metadata of a call (`Bearer <key>`), as HTTP's header. */
+function authorizationOf(metadata: Metadata): string | undefined {
+  const [value] = metadata.get("authorization");
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * A unary handler from an async function, for a caller authorized for `action` by its
+ * `authorization` metadata; its errors (401 and 403 included) become gRPC statuses.
+ */
+function unary<Request, Response>(authenticator: RequestAuthenticator, action: GatewayAction, handle: (caller: Caller, request: Request) => Promise<Response>) {
   return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
-    handle(call.request).then(
+    authenticator.authorize(authorizationOf(call.metadata), action).then((caller) => handle(caller, call.request)).then(
       (response) => callback(null, response),
       (error: unknown) => callback(toGrpcError(error)),
     );
   };
 }
 
-/** `tasker.v1.Tasks`: the same services and rules as the HTTP API's `/tasks`. */
-export function tasksGrpcHandlers(submitter: TaskSubmitter, runs: TaskRunReader): UntypedServiceImplementation {
+/** `tasker.v1.Tasks`: the same services and rules (keys and namespaces included) as the HTTP API's `/tasks`. */
+export function tasksGrpcHandlers(submitter: TaskSubmitter, runs: TaskRunReader, authenticator: RequestAuthenticator): UntypedServiceImplementation {
   return {
-    SubmitTask: unary(async (message: SubmitTaskMessage) => {
+    SubmitTask: unary(authenticator, "runs.submit", async (caller, message: SubmitTaskMessage) => {
       const request = parseRequest(
         SubmitTaskRequest,
         { taskName: message.taskName, input: parseInputJson(message.inputJson), idempotencyKey: message.idempotencyKey, timeoutMs: message.timeoutMs },
         fieldOf,
       );
-      return submitter.submit(request);
+      return submitter.submit(caller.namespace, request);
     }),
-    GetTask: unary(async (message: { taskRunId: string }) => {
+    GetTask: unary(authenticator, "runs.read", async (caller, message: { taskRunId: string }) => {
       const taskRunId = parseRequest(TaskRunIdParam, message.taskRunId, () => "taskRunId");
-      const run = await runs.read(taskRunId);
+      const run = await runs.read(caller.namespace, taskRunId);
       if (!run) throw runNotFound(taskRunId);
       return toTaskRunMessage(run);
     }),

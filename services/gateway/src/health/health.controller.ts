@@ -3,6 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
 import { HealthCheckService, type HealthCheckResult, HealthIndicatorService } from "@nestjs/terminus";
 import { ApiErrorBody } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
+import { Requires } from "../auth/access.decorators.js";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import { checkConsumerProgress } from "./consumer-progress.js";
@@ -19,6 +20,7 @@ function describeDown(result: HealthCheckResult): string {
 
 @ApiTags("health")
 @Controller("health")
+@Requires("public")
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

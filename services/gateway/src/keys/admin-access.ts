@@ -24,13 +24,19 @@ export function isLoopback(address: string | undefined): boolean {
   return isIP(address) === 6 && /^(0{0,4}:){2,7}0{0,3}1$|^::1$/i.test(address);
 }
 
+/** Whether `given` is `expected`, compared in constant time. */
 // Digests first: timingSafeEqual needs equal lengths, and the length of the token must not leak either.
-function sameToken(given: string, expected: string): boolean {
+export function sameToken(given: string, expected: string): boolean {
   const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
 
 const BEARER = /^Bearer +(\S+) *$/i;
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when there is none. */
+export function bearerOf(authorization: string | undefined): string | undefined {
+  return BEARER.exec(authorization ?? "")?.[1];
+}
 
 /**
  * The rule of the admin routes (`/keys`): with `TASKER_ADMIN_TOKEN` set, `Authorization: Bearer
@@ -40,7 +46,7 @@ const BEARER = /^Bearer +(\S+) *$/i;
  */
 export function decideAdminAccess(request: AdminRequest): AdminDecision {
   if (request.adminToken) {
-    const given = BEARER.exec(request.authorization ?? "")?.[1];
+    const given = bearerOf(request.authorization);
     if (given === undefined) {
       return { allowed: false, status: 401, code: "ADMIN_TOKEN_REQUIRED", message: "send the admin token as `Authorization: Bearer <TASKER_ADMIN_TOKEN>`" };
     }

@@ -13,12 +13,17 @@ interface AdminHttpResponse {
   setHeader(name: string, value: string): unknown;
 }
 
-/** Guards the admin routes by `decideAdminAccess`, from `TASKER_ADMIN_TOKEN` and the TCP peer; refuses with an ApiError. */
+/**
+ * Guards the admin routes by `decideAdminAccess`, from `TASKER_ADMIN_TOKEN` and the TCP peer, while
+ * `TASKER_AUTH=off`; refuses with an ApiError.
+ */
 @Injectable()
 export class AdminGuard implements CanActivate {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
 
   canActivate(context: ExecutionContext): boolean {
+    // With API keys on, the key's role decides (AccessGuard), TASKER_ADMIN_TOKEN being the admin key of `default`.
+    if (this.platform.config.TASKER_AUTH === "on") return true;
     const http = context.switchToHttp();
     const request = http.getRequest<AdminHttpRequest>();
     const authorization = request.headers["authorization"];

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagg
 import { ApiErrorBody } from "@tasker/contracts";
 import { isSecretsError, SecretStore } from "@tasker/secrets";
 import { ApiError } from "../http/api-error.js";
+import type { Caller } from "../auth/access-rule.js";
+import { CurrentCaller, Requires } from "../auth/access.decorators.js";
 import { AdminGuard } from "./admin.guard.js";
 import { KeyList, KeyNameParam, PutKeyRequest } from "./keys-api.js";
 
@@ -12,15 +14,24 @@ function answerable(error: unknown): unknown {
   return error;
 }
 
-/** Secrets, sealed at rest: set, list (names only), delete. Admin routes: see `AdminGuard`. */
+/**
+ * Secrets of the caller's namespace, sealed at rest: set, list (names only), delete. Admin routes: an
+ * admin key, or with TASKER_AUTH=off `AdminGuard`.
+ */
 @ApiTags("keys")
 @ApiBearerAuth()
 @Controller("keys")
 @UseGuards(AdminGuard)
-@ApiResponse({ status: 401, description: "ADMIN_TOKEN_REQUIRED: TASKER_ADMIN_TOKEN is set and no bearer token was sent", standardSchema: ApiErrorBody })
+@Requires("secrets.manage")
+@ApiResponse({
+  status: 401,
+  description: "API_KEY_REQUIRED, API_KEY_INVALID (TASKER_AUTH=on); ADMIN_TOKEN_REQUIRED: TASKER_ADMIN_TOKEN is set and no bearer token was sent",
+  standardSchema: ApiErrorBody,
+})
 @ApiResponse({
   status: 403,
-  description: "ADMIN_TOKEN_INVALID: another bearer token; ADMIN_TOKEN_REQUIRED: no TASKER_ADMIN_TOKEN is set and the client is not on loopback",
+  description:
+    "FORBIDDEN: not an admin key (TASKER_AUTH=on); ADMIN_TOKEN_INVALID: another bearer token; ADMIN_TOKEN_REQUIRED: no TASKER_ADMIN_TOKEN is set and the client is not on loopback",
   standardSchema: ApiErrorBody,
 })
 export class KeysController {
@@ -32,8 +43,8 @@ export class KeysController {
   @ApiResponse({ status: 204, description: "stored" })
   @ApiResponse({ status: 400, description: "an invalid name or a value that is not a string: the error names the field", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 503, description: "MASTER_KEY_MISSING: the gateway has no TASKER_MASTER_KEY", standardSchema: ApiErrorBody })
-  async put(@Param("name", { schema: KeyNameParam }) name: string, @Body({ schema: PutKeyRequest }) request: PutKeyRequest): Promise<void> {
-    await this.secrets.set(name, request.value).catch((error: unknown) => {
+  async put(@CurrentCaller() caller: Caller, @Param("name", { schema: KeyNameParam }) name: string, @Body({ schema: PutKeyRequest }) request: PutKeyRequest): Promise<void> {
+    await this.secrets.inNamespace(caller.namespace).set(name, request.value).catch((error: unknown) => {
       throw answerable(error);
     });
   }
@@ -41,8 +52,8 @@ export class KeysController {
   @Get()
   @ApiOperation({ summary: "List the secrets' names (sorted) and when each was last set; never their values" })
   @ApiResponse({ status: 200, description: "the secrets", standardSchema: KeyList })
-  async list(): Promise<KeyList> {
-    return (await this.secrets.list()).map(({ name, updatedAt }) => ({ name, updatedAt: updatedAt.toISOString() }));
+  async list(@CurrentCaller() caller: Caller): Promise<KeyList> {
+    return (await this.secrets.inNamespace(caller.namespace).list()).map(({ name, updatedAt }) => ({ name, updatedAt: updatedAt.toISOString() }));
   }
 
   @Delete(":name")
@@ -50,7 +61,7 @@ export class KeysController {
   @ApiOperation({ summary: "Delete a secret" })
   @ApiResponse({ status: 204, description: "deleted" })
   @ApiResponse({ status: 404, description: "SECRET_NOT_FOUND", standardSchema: ApiErrorBody })
-  async delete(@Param("name", { schema: KeyNameParam }) name: string): Promise<void> {
-    if (!(await this.secrets.delete(name))) throw new ApiError(404, "SECRET_NOT_FOUND", `no secret named ${name}`, "name");
+  async delete(@CurrentCaller() caller: Caller, @Param("name", { schema: KeyNameParam }) name: string): Promise<void> {
+    if (!(await this.secrets.inNamespace(caller.namespace).delete(name))) throw new ApiError(404, "SECRET_NOT_FOUND", `no secret named ${name}`, "name");
   }
 }

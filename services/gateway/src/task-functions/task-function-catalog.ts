@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import type { Subscription } from "@nats-io/nats-core";
-import { patterns, type RecordedEvent, type TaskFunctionSummary } from "@tasker/contracts";
+import { functionKey, namespaceOf, patterns, type RecordedEvent, type TaskFunctionSummary } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM, READ_MODELS, type ReadModelsSql } from "../platform.token.js";
 
 /**
- * The published task functions, as the `task_functions` read model has them. The current version of
- * each name is also kept in memory, learnt from the bus's `task.published` events, because every
- * submit needs it.
+ * The published task functions of each namespace, as the `task_functions` read model has them. The
+ * current version of each is also kept in memory, learnt from the bus's `task.published` events,
+ * because every submit needs it.
  */
 @Injectable()
 export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
@@ -24,7 +24,7 @@ export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
       callback: (error, message) => {
         if (error) return;
         const event = JSON.parse(message.string()) as RecordedEvent;
-        if (event.type === "task.published") this.learn(event.data.name, event.data.version);
+        if (event.type === "task.published") this.learn(namespaceOf(event.data), event.data.name, event.data.version);
       },
     });
   }
@@ -33,23 +33,24 @@ export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
-  /** `name` is now at `version` (published here, or heard of on the bus). */
-  learn(name: string, version: string): void {
-    this.versions.set(name, version);
+  /** `name` of `namespace` is now at `version` (published here, or heard of on the bus). */
+  learn(namespace: string, name: string, version: string): void {
+    this.versions.set(functionKey(namespace, name), version);
   }
 
-  /** The current version of every task function, sorted by name (byte order, as `sort()` would). */
-  list(): Promise<TaskFunctionSummary[]> {
-    return this.sql.rows<TaskFunctionSummary>(`SELECT name, version, description, params FROM task_functions ORDER BY name COLLATE "C"`);
+  /** The current version of every task function of `namespace`, sorted by name (byte order, as `sort()` would). */
+  list(namespace: string): Promise<TaskFunctionSummary[]> {
+    return this.sql.rows<TaskFunctionSummary>(`SELECT name, version, description, params FROM task_functions WHERE namespace = $1 ORDER BY name COLLATE "C"`, [namespace]);
   }
 
-  /** The current version of `name`, or undefined when no such task function was published. */
-  async currentVersion(name: string): Promise<string | undefined> {
-    const known = this.versions.get(name);
+  /** The current version of `name` in `namespace`, or undefined when no such task function was published there. */
+  async currentVersion(namespace: string, name: string): Promise<string | undefined> {
+    const key = functionKey(namespace, name);
+    const known = this.versions.get(key);
     if (known !== undefined) return known;
-    const [row] = await this.sql.rows<{ version: string }>("SELECT version FROM task_functions WHERE name = $1", [name]);
+    const [row] = await this.sql.rows<{ version: string }>("SELECT version FROM task_functions WHERE namespace = $1 AND name = $2", [namespace, name]);
     // What the bus told meanwhile is newer than this read.
-    if (row && !this.versions.has(name)) this.versions.set(name, row.version);
-    return this.versions.get(name) ?? row?.version;
+    if (row && !this.versions.has(key)) this.versions.set(key, row.version);
+    return this.versions.get(key) ?? row?.version;
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Inject, Injectable } from "@nestjs/common";
-import { type PublishTaskFunctionRequest, type PublishTaskFunctionResponse, taskFunctionStreamId } from "@tasker/contracts";
+import { namespaceField, type PublishTaskFunctionRequest, type PublishTaskFunctionResponse, taskFunctionStreamId } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
@@ -20,11 +20,11 @@ export class TaskFunctionPublisher {
 
   /**
    * Appends `task.published` (code, version, description and params from the JSDoc; the request's
-   * description wins) to the function's stream. Code that acorn does not parse or QuickJS does not
+   * description wins) to the stream of the function of that name in `namespace`. Code that acorn does not parse or QuickJS does not
    * compile is a 400 `SYNTAX_ERROR` naming the line; a check that takes longer than
    * `TASKER_COMPILE_MS` is a 400 `COMPILE_TIME_LIMIT`; too many checks waiting, a 503 `COMPILE_BUSY`.
    */
-  async publish(request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
+  async publish(namespace: string, request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
     const syntax = await this.check(request.code, request.name);
     if ("timeLimitMs" in syntax) {
       const message = `checking the code took longer than ${syntax.timeLimitMs} ms (TASKER_COMPILE_MS): a task this slow to compile would hold the executor too; make it smaller`;
@@ -35,13 +35,13 @@ export class TaskFunctionPublisher {
     }
     const doc = readTaskDoc(syntax.blockComments);
     const version = createHash("sha256").update(request.code).digest("hex");
-    await this.platform.store.append(taskFunctionStreamId(request.name), "any", [
+    await this.platform.store.append(taskFunctionStreamId(request.name, namespace), "any", [
       {
         type: "task.published",
-        data: { name: request.name, version, code: request.code, description: request.description ?? doc.description, params: [...doc.params] },
+        data: { ...namespaceField(namespace), name: request.name, version, code: request.code, description: request.description ?? doc.description, params: [...doc.params] },
       },
     ]);
-    this.catalog.learn(request.name, version); // a submit right after this answer runs the new version
+    this.catalog.learn(namespace, request.name, version); // a submit right after this answer runs the new version
     return { name: request.name, version };
   }
 

@@ -6,6 +6,8 @@ import {
   PublishTaskFunctionResponse,
   TaskFunctionList,
 } from "@tasker/contracts";
+import type { Caller } from "../auth/access-rule.js";
+import { CurrentCaller, Requires } from "../auth/access.decorators.js";
 import { TaskFunctionCatalog } from "./task-function-catalog.js";
 import { TaskFunctionPublisher } from "./task-function-publisher.js";
 
@@ -18,6 +20,7 @@ export class TaskFunctionsController {
   ) {}
 
   @Post()
+  @Requires("task-functions.publish")
   @HttpCode(201)
   @ApiOperation({ summary: "Publish a new version of a task function; its JSDoc gives the description and params" })
   @ApiResponse({ status: 201, description: "published", standardSchema: PublishTaskFunctionResponse })
@@ -27,14 +30,15 @@ export class TaskFunctionsController {
     standardSchema: ApiErrorBody,
   })
   @ApiResponse({ status: 503, description: "too many code checks waiting for a compile thread (COMPILE_BUSY)", standardSchema: ApiErrorBody })
-  publish(@Body({ schema: PublishTaskFunctionRequest }) request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
-    return this.publisher.publish(request);
+  publish(@CurrentCaller() caller: Caller, @Body({ schema: PublishTaskFunctionRequest }) request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
+    return this.publisher.publish(caller.namespace, request);
   }
 
   @Get()
-  @ApiOperation({ summary: "List the current version of every task function, sorted by name" })
+  @Requires("task-functions.read")
+  @ApiOperation({ summary: "List the current version of every task function of the caller's namespace, sorted by name" })
   @ApiResponse({ status: 200, description: "the task functions", standardSchema: TaskFunctionList })
-  list(): Promise<TaskFunctionList> {
-    return this.catalog.list();
+  list(@CurrentCaller() caller: Caller): Promise<TaskFunctionList> {
+    return this.catalog.list(caller.namespace);
   }
 }

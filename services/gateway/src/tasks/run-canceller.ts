@@ -15,10 +15,10 @@ export class RunCanceller {
 
   /**
    * Appends `run.cancel-requested` (a fact from outside: no condition) unless the run already ended,
-   * and answers with the run's status as it was. An unknown run is a 404.
+   * and answers with the run's status as it was. An unknown run (or one of another namespace) is a 404.
    */
-  async cancel(taskRunId: string, reason: string | undefined): Promise<RunStatus> {
-    const run = await this.runs.status(taskRunId);
+  async cancel(namespace: string, taskRunId: string, reason: string | undefined): Promise<RunStatus> {
+    const run = await this.runs.status(namespace, taskRunId);
     if (!run) throw runNotFound(taskRunId);
     if (ENDED_STATUSES.includes(run.status)) return run;
     await this.platform.store.append(runStreamId(taskRunId), "any", [

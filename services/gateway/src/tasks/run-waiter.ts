@@ -48,19 +48,19 @@ export class RunWaiter implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The run, as soon as it has ended or after `seconds`, whichever is first (or when `signal` aborts:
-   * the client went away); undefined when there is no such run. The wait is registered before the
+   * the client went away); undefined when there is no such run in `namespace`. The wait is registered before the
    * state is read, so an end between the read and the wait is not missed.
    */
-  async waitForEnd(taskRunId: string, seconds: number, signal: AbortSignal): Promise<TaskRunView | undefined> {
+  async waitForEnd(namespace: string, taskRunId: string, seconds: number, signal: AbortSignal): Promise<TaskRunView | undefined> {
     let wake = () => {};
     const ended = new Promise<void>((resolve) => (wake = resolve));
     const wakes = this.waiting.get(taskRunId) ?? new Set<() => void>();
     this.waiting.set(taskRunId, wakes.add(wake));
     try {
-      const run = await this.runs.read(taskRunId);
+      const run = await this.runs.read(namespace, taskRunId);
       if (!run || ENDED_STATUSES.includes(run.status) || seconds === 0) return run;
       await firstOf(seconds * 1000, ended, AbortSignal.any([signal, this.closing.signal]));
-      return await this.runs.read(taskRunId);
+      return await this.runs.read(namespace, taskRunId);
     } finally {
       wakes.delete(wake);
       if (wakes.size === 0) this.waiting.delete(taskRunId);

@@ -17,11 +17,11 @@ export class SignalSender {
 
   /**
    * Appends `signal.received {signalId, name, payload}` to the run while it is open (`RUN_OPEN`) and
-   * answers with the new signal's id. An unknown run is a 404 `TASK_RUN_NOT_FOUND`; a run that ended,
+   * answers with the new signal's id. An unknown run (or one of another namespace) is a 404 `TASK_RUN_NOT_FOUND`; a run that ended,
    * before or while the signal was recorded, a 409 `RUN_ENDED` (nothing is recorded).
    */
-  async send(taskRunId: string, name: string, payload: JsonValue): Promise<SendSignalResponse> {
-    const run = await this.runs.status(taskRunId);
+  async send(namespace: string, taskRunId: string, name: string, payload: JsonValue): Promise<SendSignalResponse> {
+    const run = await this.runs.status(namespace, taskRunId);
     if (!run) throw runNotFound(taskRunId);
     if (ENDED_STATUSES.includes(run.status)) throw runEnded(taskRunId, run.status);
     const signalId = newId();
@@ -30,7 +30,7 @@ export class SignalSender {
         { type: "signal.received", data: { signalId, name, payload }, metadata: { correlationId: taskRunId } },
       ]);
     } catch (error) {
-      if (isConcurrencyError(error)) throw runEnded(taskRunId, (await this.runs.status(taskRunId))?.status ?? "ended");
+      if (isConcurrencyError(error)) throw runEnded(taskRunId, (await this.runs.status(namespace, taskRunId))?.status ?? "ended");
       throw error;
     }
     return { signalId };

@@ -73,17 +73,20 @@ function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): T
   };
 }
 
-/** Task runs as the read models (`task_runs`, `task_run_logs`) show them. */
+/**
+ * Task runs as the read models (`task_runs`, `task_run_logs`) show them, each read in one namespace:
+ * another namespace's run is as if there were none.
+ */
 @Injectable()
 export class TaskRunReader {
   constructor(@Inject(READ_MODELS) private readonly sql: ReadModelsSql) {}
 
   /**
    * The run with its last `MAX_VIEW_LOG_LINES` log lines in order, or undefined when there is no such
-   * run (one query: reads are hot). Bounded: a run may log without bound over its life, and one
+   * run in `namespace` (one query: reads are hot). Bounded: a run may log without bound over its life, and one
    * answer must never hold it all. Its input, result and error come from its events, as written.
    */
-  async read(taskRunId: string): Promise<TaskRunView | undefined> {
+  async read(namespace: string, taskRunId: string): Promise<TaskRunView | undefined> {
     const [run] = await this.sql.rows<RunRow & { logs: LogRow[]; log_count: string }>(
       `SELECT task_run_id, task_name, status, waiting_on, created_at, updated_at,
          (SELECT data FROM events WHERE position = r.submitted_position) AS submitted,
@@ -91,24 +94,28 @@ export class TaskRunReader {
          COALESCE((SELECT json_agg(json_build_object('at', l.at, 'level', l.level, 'message', l.message, 'stack_run_id', l.stack_run_id) ORDER BY l.position)
                    FROM (SELECT * FROM task_run_logs WHERE task_run_id = r.task_run_id ORDER BY position DESC LIMIT $2) l), '[]') AS logs,
          (SELECT count(*) FROM task_run_logs WHERE task_run_id = r.task_run_id) AS log_count
-       FROM task_runs r WHERE task_run_id = $1`,
-      [taskRunId, MAX_VIEW_LOG_LINES],
+       FROM task_runs r WHERE task_run_id = $1 AND namespace = $3`,
+      [taskRunId, MAX_VIEW_LOG_LINES, namespace],
     );
     return run && toView(run);
   }
 
-  async status(taskRunId: string): Promise<RunStatus | undefined> {
-    const [run] = await this.sql.rows<RunStatus>(`SELECT task_run_id AS "taskRunId", status FROM task_runs WHERE task_run_id = $1`, [taskRunId]);
+  /** The run's status, or undefined when there is no such run in `namespace`. */
+  async status(namespace: string, taskRunId: string): Promise<RunStatus | undefined> {
+    const [run] = await this.sql.rows<RunStatus>(`SELECT task_run_id AS "taskRunId", status FROM task_runs WHERE task_run_id = $1 AND namespace = $2`, [
+      taskRunId,
+      namespace,
+    ]);
     return run;
   }
 
-  /** The run of `taskName` submitted with `idempotencyKey` (keys are scoped to the task name), with its input as written. */
-  async byIdempotencyKey(taskName: string, idempotencyKey: string): Promise<KeyedRun | undefined> {
+  /** The run of `taskName` in `namespace` submitted with `idempotencyKey` (keys are scoped to the namespace and task name), with its input as written. */
+  async byIdempotencyKey(namespace: string, taskName: string, idempotencyKey: string): Promise<KeyedRun | undefined> {
     // The whole event: json operators refuse a document holding \u0000 or an unpaired surrogate.
     const [run] = await this.sql.rows<RunStatus & { submitted: { input: JsonValue } }>(
       `SELECT task_run_id AS "taskRunId", status, (SELECT data FROM events WHERE position = r.submitted_position) AS submitted
-       FROM task_runs r WHERE task_name = $1 AND idempotency_key = $2`,
-      [taskName, idempotencyKey],
+       FROM task_runs r WHERE namespace = $3 AND task_name = $1 AND idempotency_key = $2`,
+      [taskName, idempotencyKey, namespace],
     );
     return run && { taskRunId: run.taskRunId, status: run.status, input: run.submitted.input };
   }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { Inject, Injectable } from "@nestjs/common";
-import { type JsonValue, newId, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
+import { type JsonValue, namespaceField, newId, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
 import { isConcurrencyError } from "@tasker/event-store";
 import type { Platform } from "@tasker/platform";
 import { ApiError } from "../http/api-error.js";
@@ -18,15 +18,16 @@ export class TaskSubmitter {
   ) {}
 
   /**
-   * Appends `run.submitted` + the root `stack.created` (pinned to the task's current version) to a new
-   * run stream. With an `idempotencyKey` this task's runs already used, answers with that run instead
+   * Appends `run.submitted` + the root `stack.created` (pinned to the current version of the task of
+   * that name in `namespace`, both naming the namespace) to a new run stream. With an `idempotencyKey`
+   * this task's runs in `namespace` already used, answers with that run instead
    * (looked up first, and again when a concurrent submit with the same key won the race to the unique
    * key), or `409 IDEMPOTENCY_CONFLICT` when that run was submitted with another input (JSON values
    * compared as values: the order of keys does not matter). With `timeoutMs` (at most
    * `TASKER_MAX_TIMER_MS`, else `400` naming it), the root carries a `dueAt` that many milliseconds
    * from now: the run fails with `TIMEOUT` if it has not ended by then.
    */
-  async submit(request: SubmitTaskRequest): Promise<RunStatus> {
+  async submit(namespace: string, request: SubmitTaskRequest): Promise<RunStatus> {
     const key = request.idempotencyKey ?? null;
     const maxTimerMs = this.platform.config.TASKER_MAX_TIMER_MS;
     if (request.timeoutMs !== undefined && request.timeoutMs > maxTimerMs) {
@@ -34,9 +35,9 @@ export class TaskSubmitter {
     }
     // The schema checked it is JSON (at most `MAX_JSON_DEPTH` deep); `null` stands for "no input".
     const input = (request.input ?? null) as JsonValue;
-    const existing = key === null ? undefined : await this.runs.byIdempotencyKey(request.taskName, key);
+    const existing = key === null ? undefined : await this.runs.byIdempotencyKey(namespace, request.taskName, key);
     if (existing && key !== null) return sameSubmission(existing, input, key);
-    const taskVersion = await this.catalog.currentVersion(request.taskName);
+    const taskVersion = await this.catalog.currentVersion(namespace, request.taskName);
     if (taskVersion === undefined) {
       throw new ApiError(404, "TASK_NOT_FOUND", `no task function named "${request.taskName}" was published; publish it with POST /task-functions first`, "taskName");
     }
@@ -45,15 +46,15 @@ export class TaskSubmitter {
     const timer = request.timeoutMs === undefined ? {} : { dueAt: new Date(Date.now() + request.timeoutMs).toISOString() };
     try {
       await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
-        { type: "run.submitted", data: { taskRunId, taskName: request.taskName, taskVersion, input, idempotencyKey: key }, metadata },
+        { type: "run.submitted", data: { taskRunId, ...namespaceField(namespace), taskName: request.taskName, taskVersion, input, idempotencyKey: key }, metadata },
         {
           type: "stack.created",
-          data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion, ...timer },
+          data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion, ...timer, ...namespaceField(namespace) },
           metadata,
         },
       ]);
     } catch (error) {
-      const winner = key !== null && isConcurrencyError(error) ? await this.runs.byIdempotencyKey(request.taskName, key) : undefined;
+      const winner = key !== null && isConcurrencyError(error) ? await this.runs.byIdempotencyKey(namespace, request.taskName, key) : undefined;
       if (winner && key !== null) return sameSubmission(winner, input, key);
       throw error;
     }

@@ -10,6 +10,8 @@ import {
   TaskRunIdParam,
   TaskRunView,
 } from "@tasker/contracts";
+import type { Caller } from "../auth/access-rule.js";
+import { CurrentCaller, Requires } from "../auth/access.decorators.js";
 import { runNotFound } from "../http/api-error.js";
 import { RunCanceller } from "./run-canceller.js";
 import { RunWaiter } from "./run-waiter.js";
@@ -33,55 +35,61 @@ export class TasksController {
   ) {}
 
   @Post()
+  @Requires("runs.submit")
   @HttpCode(202)
   @ApiOperation({
-    summary: "Run the current version of a task; the same idempotencyKey (scoped to the task) with the same input answers with the same run",
+    summary: "Run the current version of a task of the caller's namespace; the same idempotencyKey (scoped to the namespace and task) with the same input answers with the same run",
   })
   @ApiResponse({ status: 202, description: "queued", standardSchema: SubmitTaskResponse })
   @ApiResponse({ status: 404, description: "no such task function", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 409, description: "IDEMPOTENCY_CONFLICT: the idempotencyKey was used for this task with another input", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 413, description: "body too large", standardSchema: ApiErrorBody })
-  submit(@Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest): Promise<SubmitTaskResponse> {
-    return this.submitter.submit(request);
+  submit(@CurrentCaller() caller: Caller, @Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest): Promise<SubmitTaskResponse> {
+    return this.submitter.submit(caller.namespace, request);
   }
 
   @Get(":taskRunId")
+  @Requires("runs.read")
   @ApiOperation({ summary: "A task run: status, input, result or error, logs, and what it waits on" })
   @ApiResponse({ status: 200, description: "the run", standardSchema: TaskRunView })
   @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
-  async get(@Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string): Promise<TaskRunView> {
-    const run = await this.runs.read(taskRunId);
+  async get(@CurrentCaller() caller: Caller, @Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string): Promise<TaskRunView> {
+    const run = await this.runs.read(caller.namespace, taskRunId);
     if (!run) throw runNotFound(taskRunId);
     return run;
   }
 
   @Get(":taskRunId/result")
+  @Requires("runs.read")
   @ApiOperation({ summary: "A task run, answered as soon as it ends or after `wait` seconds (at most 60)" })
   @ApiQuery({ name: "wait", required: false, description: "seconds to wait for the run to end (0 to 60; 0, the default, answers at once)" })
   @ApiResponse({ status: 200, description: "the run", standardSchema: TaskRunView })
   @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
   async result(
+    @CurrentCaller() caller: Caller,
     @Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string,
     @Query("wait", { schema: ResultWaitSeconds }) wait: number,
     @Res({ passthrough: true }) response: ClosableResponse,
   ): Promise<TaskRunView> {
     const clientGone = new AbortController();
     response.once("close", () => clientGone.abort());
-    const run = await this.waiter.waitForEnd(taskRunId, wait, clientGone.signal);
+    const run = await this.waiter.waitForEnd(caller.namespace, taskRunId, wait, clientGone.signal);
     if (!run) throw runNotFound(taskRunId);
     return run;
   }
 
   @Post(":taskRunId/cancel")
+  @Requires("runs.cancel")
   @HttpCode(202)
   @ApiOperation({ summary: "Ask a run to stop; an ended run is left as it is" })
   @ApiBody({ required: false, description: "optional: why the run is cancelled" })
   @ApiResponse({ status: 202, description: "cancel requested (or the run had already ended)", standardSchema: CancelTaskResponse })
   @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
   cancel(
+    @CurrentCaller() caller: Caller,
     @Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string,
     @Body({ schema: CancelTaskRequest.optional() }) request: CancelTaskRequest | undefined,
   ): Promise<CancelTaskResponse> {
-    return this.canceller.cancel(taskRunId, request?.reason);
+    return this.canceller.cancel(caller.namespace, taskRunId, request?.reason);
   }
 }

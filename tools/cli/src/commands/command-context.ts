@@ -1,4 +1,4 @@
-import { GatewayClient, gatewayUrlFrom } from "../gateway/gateway-client.js";
+import { apiKeyFrom, GatewayClient, gatewayUrlFrom } from "../gateway/gateway-client.js";
 import type { Io } from "../io.js";
 
 /** What every command gets: where to write, and the gateway it talks to. */
@@ -7,6 +7,7 @@ export interface CommandContext {
   gateway(): GatewayClient;
 }
 
-export function commandContext(io: Io): CommandContext {
-  return { io, gateway: () => new GatewayClient(gatewayUrlFrom(io.env), io.env["TASKER_ADMIN_TOKEN"] || undefined) };
+/** `apiKeyFlag`: the `--api-key` given, read when a command runs (after parsing). */
+export function commandContext(io: Io, apiKeyFlag: () => string | undefined = () => undefined): CommandContext {
+  return { io, gateway: () => new GatewayClient(gatewayUrlFrom(io.env), apiKeyFrom(apiKeyFlag(), io.env)) };
 }

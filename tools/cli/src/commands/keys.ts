@@ -53,7 +53,7 @@ async function rotate(context: CommandContext): Promise<void> {
 export function registerKeys(program: Command, context: CommandContext): void {
   const keys = program
     .command("keys")
-    .description("secrets for tasks (tools.keystore), sealed at rest under TASKER_MASTER_KEY; sends TASKER_ADMIN_TOKEN when set");
+    .description("secrets for tasks (tools.keystore) of the API key's namespace, sealed at rest under TASKER_MASTER_KEY; needs an admin key (or, with TASKER_AUTH=off, TASKER_ADMIN_TOKEN when set)");
   keys
     .command("set <name>")
     .description("create or replace a secret; its value from --value, --file, or standard input (as is, no newline trimmed)")

@@ -1,7 +1,10 @@
 import { CliError } from "../cli-error.js";
 import type {
   ApiErrorBody,
+  ApiKeyList,
+  ApiKeyRole,
   CancelTaskResponse,
+  CreateApiKeyResponse,
   PublishTaskFunctionResponse,
   SendSignalResponse,
   SubmitTaskResponse,
@@ -36,13 +39,21 @@ export interface KeyEntry {
 }
 
 /**
- * The CLI's view of the gateway's HTTP API: one method per call, errors as `CliError`s. `adminToken`
- * (`TASKER_ADMIN_TOKEN`) is sent as `Authorization: Bearer` on the admin (`/keys`) calls only.
+ * The bearer the CLI sends: `--api-key`, else `TASKER_API_KEY`, else `TASKER_ADMIN_TOKEN` (the
+ * bootstrap admin key of `default`); undefined when none is set.
+ */
+export function apiKeyFrom(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
+  return flag || env["TASKER_API_KEY"] || env["TASKER_ADMIN_TOKEN"] || undefined;
+}
+
+/**
+ * The CLI's view of the gateway's HTTP API: one method per call, errors as `CliError`s. `apiKey` is
+ * sent as `Authorization: Bearer` on every call.
  */
 export class GatewayClient {
   constructor(
     readonly baseUrl: string,
-    private readonly adminToken?: string,
+    private readonly apiKey?: string,
   ) {}
 
   publish(name: string, code: string): Promise<PublishTaskFunctionResponse> {
@@ -75,26 +86,37 @@ export class GatewayClient {
     return this.request("POST", `/tasks/${encodeURIComponent(taskRunId)}/signals/${encodeURIComponent(name)}`, { payload });
   }
 
-
   /** Creates or replaces the secret `name` (`PUT /keys/:name`). */
   async setKey(name: string, value: string): Promise<void> {
-    await this.request("PUT", `/keys/${encodeURIComponent(name)}`, { value }, this.adminHeaders());
+    await this.request("PUT", `/keys/${encodeURIComponent(name)}`, { value });
   }
 
   listKeys(): Promise<KeyEntry[]> {
-    return this.request("GET", "/keys", undefined, this.adminHeaders());
+    return this.request("GET", "/keys");
   }
 
   /** Deletes the secret `name`; a GatewayHttpError SECRET_NOT_FOUND when there is none. */
   async deleteKey(name: string): Promise<void> {
-    await this.request("DELETE", `/keys/${encodeURIComponent(name)}`, undefined, this.adminHeaders());
+    await this.request("DELETE", `/keys/${encodeURIComponent(name)}`);
   }
 
-  private adminHeaders(): Record<string, string> {
-    return this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
+  /** A new API key of `namespace` with `role` (`POST /auth/keys`): its id and the key, shown this once. */
+  createApiKey(namespace: string, role: ApiKeyRole): Promise<CreateApiKeyResponse> {
+    return this.request("POST", "/auth/keys", { namespace, role });
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  /** The API keys the caller may see (`GET /auth/keys`); never a key. */
+  listApiKeys(): Promise<ApiKeyList> {
+    return this.request("GET", "/auth/keys");
+  }
+
+  /** Revokes the API key `keyId`; a GatewayHttpError API_KEY_NOT_FOUND when there is none. */
+  async revokeApiKey(keyId: string): Promise<void> {
+    await this.request("DELETE", `/auth/keys/${encodeURIComponent(keyId)}`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
     let response: Response;
     try {
       response = await fetch(this.baseUrl + path, {
