@@ -193,7 +193,8 @@ export class FairQueue<T> {
     return best && { entry: best.entry, run: best.run, claim };
   }
 
-  private expectedCost(costKey: string): number {
+  /** What an activation of `costKey` is expected to cost, in ms: the recent average charged, or `unknownCostMs`. */
+  expectedCost(costKey: string): number {
     return this.costs.get(costKey) ?? this.unknownCostMs;
   }
 

@@ -171,17 +171,27 @@ export class SandboxPool {
     });
   }
 
-  /** Gives every idle worker the next activation it can run. */
+  /**
+   * Gives every idle worker the next activation it can run. A worker cannot be taken back from an
+   * activation, so activations of task versions known to be slow may hold all workers but one: that
+   * one stays for the others (an echo waited 4 s behind 4 hogs that held both workers).
+   */
   private pump(): void {
     for (const slot of this.slots) {
       if (!slot.idle) continue;
-      const job = this.queue.take((candidate) => candidate.slot === undefined || candidate.slot === slot);
+      const slowLaneFull = this.slots.length > 1 && this.slots.filter((other) => other.running !== undefined && this.isSlow(other.running)).length >= this.slots.length - 1;
+      const job = this.queue.take((candidate) => (candidate.slot === undefined || candidate.slot === slot) && !(slowLaneFull && this.isSlow(candidate)));
       if (job === undefined) continue;
       const { cpuMsPerActivation, wallMsPerActivation } = this.limits;
       const grace = this.settings.killGraceMs;
       const deadline = { cpuMs: cpuMsPerActivation * job.activations + grace, wallMs: wallMsPerActivation * job.activations + grace };
       slot.run(job, deadline, (overrun) => this.onOverrun(slot, job, overrun));
     }
+  }
+
+  /** Whether the job's task version is known to use a quarter of the CPU limit or more per activation. */
+  private isSlow(job: PoolJob): boolean {
+    return this.queue.expectedCost(job.share.costKey) >= this.limits.cpuMsPerActivation / 4;
   }
 
   private onAnswer(slot: WorkerSlot, message: Exclude<FromWorker, { type: "ready" }>): void {
