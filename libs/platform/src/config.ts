@@ -24,7 +24,7 @@ const Environment = z.object({
   TASKER_ACK_WAIT_MS: int(30_000, 100),
   TASKER_VM_CACHE_SIZE: int(1000),
   TASKER_VM_CACHE_MB: int(256),
-  TASKER_EXECUTOR_CONCURRENCY: int(64, 1),
+  TASKER_EXECUTOR_CONCURRENCY: int(16, 1),
   /** Worker threads that run the executor's activations (each one at a time); 0: one per core. */
   TASKER_SANDBOX_WORKERS: int(0, 0),
   TASKER_MAX_DEPTH: int(32, 1),

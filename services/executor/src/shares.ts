@@ -24,12 +24,21 @@ export function startShareOf(event: RecordedEvent<StackCreated>, namespace: stri
   return shareOf(event, namespace, String(taskName), event.data.taskVersion ?? "");
 }
 
-/** The bus's share key of a message: its run's namespace and the run (`namespaceOfBusShare` reads the namespace back). */
+/**
+ * The bus's share key of a message (`namespaceOfBusShare` reads the namespace back): a run's first
+ * activation is shared by its task version, every other message by its run. So new runs of one task
+ * compete as one (40 runs of a busy loop held every handler, and an echo behind them waited 25 s for
+ * one), and one run's fan-out competes as one run.
+ */
 export function busShareOf(event: RecordedEvent, namespace: string): string {
-  return JSON.stringify([namespace, event.metadata.streamId]);
+  if (event.type === "stack.created" && (event as RecordedEvent<StackCreated>).data.parentStackRunId === null) {
+    const { args, taskVersion } = (event as RecordedEvent<StackCreated>).data;
+    return JSON.stringify([namespace, "task", `${String(args[0])}@${taskVersion ?? ""}`]);
+  }
+  return JSON.stringify([namespace, "run", event.metadata.streamId]);
 }
 
 export function namespaceOfBusShare(key: string): string {
-  const [namespace] = JSON.parse(key) as [string, string];
+  const [namespace] = JSON.parse(key) as [string, ...string[]];
   return namespace;
 }
