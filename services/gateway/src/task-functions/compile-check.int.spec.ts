@@ -49,10 +49,11 @@ describe("the publish-time check of code, on compile threads", () => {
       expect(body.error).toMatchObject({ code: "COMPILE_TIME_LIMIT", field: "code" });
       expect(body.error.message).toContain(`${DEADLINE_MS} ms (TASKER_COMPILE_MS)`);
     }
-    // Two threads: two checks at once, the third when one is stopped; each at its deadline.
+    // Two threads: two checks at once, the third when one is stopped; each at its deadline (the
+    // margins cover starting the threads and sending 0.7 MB bodies on a machine busy with other tests).
     const [first, second, third] = answers.map((answer) => answer.ms).sort((a, b) => a - b);
-    expect(second).toBeLessThan(DEADLINE_MS + 1500);
-    expect(third).toBeLessThan(2 * DEADLINE_MS + 2000);
+    expect(second).toBeLessThan(DEADLINE_MS + 3000);
+    expect(third).toBeLessThan(2 * DEADLINE_MS + 4000);
     expect(first).toBeGreaterThanOrEqual(DEADLINE_MS);
     expect(healthMs.length).toBeGreaterThanOrEqual(10);
     expect(Math.max(...healthMs)).toBeLessThan(1000);

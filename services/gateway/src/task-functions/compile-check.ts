@@ -1,5 +1,11 @@
 import type { SyntaxProblem } from "./check-syntax.js";
 
+/** The limits of the VMs the executor compiles tasks in (`SandboxLimits`): a compile that passes them fails. */
+export interface CompileLimits {
+  readonly memoryBytes: number;
+  readonly stackBytes: number;
+}
+
 /** What a compile worker is asked: the code to check and the module name QuickJS reports it under. */
 export interface CompileRequest {
   readonly id: number;

@@ -1,12 +1,12 @@
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { createTaskCompiler } from "@tasker/sandbox";
 import { checkSyntax } from "./check-syntax.js";
-import type { CompileCheck, CompileRequest, CompileWorkerMessage } from "./compile-check.js";
+import type { CompileCheck, CompileLimits, CompileRequest, CompileWorkerMessage } from "./compile-check.js";
 
 // A worker thread of `CompileWorkers`: checks one code at a time. The thread is terminated when a
 // check overruns its deadline, so nothing here needs to be interruptible.
 const port = parentPort!;
-const compiler = await createTaskCompiler();
+const compiler = await createTaskCompiler(workerData as CompileLimits);
 
 function check({ code, name }: CompileRequest): CompileCheck {
   const syntax = checkSyntax(code);

@@ -1,5 +1,6 @@
 import type { Provider } from "@nestjs/common";
 import { type Platform, workerEntry } from "@tasker/platform";
+import { DEFAULT_LIMITS } from "@tasker/sandbox";
 import { PLATFORM } from "../platform.token.js";
 import { CompileWorkers } from "./compile-workers.js";
 
@@ -15,6 +16,8 @@ export const compileWorkersProvider: Provider = {
   useFactory: (platform: Platform) =>
     new CompileWorkers(workerEntry("./compile-worker.js", import.meta.url), {
       threads: COMPILE_THREADS,
+      // The executor's VMs: their memory limit, and the stack TASKER_STACK_KIB gives them.
+      limits: { memoryBytes: DEFAULT_LIMITS.memoryBytes, stackBytes: platform.config.TASKER_STACK_KIB * 1024 },
       deadlineMs: platform.config.TASKER_COMPILE_MS,
       maxWaiting: MAX_WAITING_CHECKS,
     }),

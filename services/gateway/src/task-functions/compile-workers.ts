@@ -1,10 +1,12 @@
 import { Worker } from "node:worker_threads";
 import type { OnModuleDestroy } from "@nestjs/common";
-import type { CompileCheck, CompileRequest, CompileWorkerMessage } from "./compile-check.js";
+import type { CompileCheck, CompileLimits, CompileRequest, CompileWorkerMessage } from "./compile-check.js";
 
 /** How many threads check code at once, how long one check may take, how many may wait for a thread. */
 export interface CompileWorkersOptions {
   readonly threads: number;
+  /** What every thread is started with (its `workerData`). */
+  readonly limits: CompileLimits;
   /** Milliseconds from the moment a thread takes a check; past it the thread is terminated. */
   readonly deadlineMs: number;
   readonly maxWaiting: number;
@@ -78,7 +80,7 @@ export class CompileWorkers implements OnModuleDestroy {
   }
 
   private spawn(): void {
-    const slot: Slot = { worker: new Worker(this.entry), ready: false, id: -1 };
+    const slot: Slot = { worker: new Worker(this.entry, { workerData: this.options.limits }), ready: false, id: -1 };
     this.slots.add(slot);
     slot.worker.on("message", (message: CompileWorkerMessage) => {
       if ("ready" in message) slot.ready = true;
