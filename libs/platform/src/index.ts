@@ -3,4 +3,3 @@ export { ensureDatabase } from "./ensure-database.js";
 export { openPlatform, type Platform } from "./platform.js";
 export type { RunningService, ServiceDefinition } from "./service.js";
 export { closeOnSignals, startServices, type ServicesHandle } from "./run-services.js";
-export { workerEntry } from "./worker-entry.js";

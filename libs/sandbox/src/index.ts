@@ -11,3 +11,4 @@ export { FairQueue, type FairQueueOptions, type Share } from "./fair-queue.js";
 export type { ActivationReport, ModuleVersion } from "./worker-protocol.js";
 export type { PinnedModule } from "./module-use.js";
 export { createTaskCompiler, type TaskCompiler, type CompileProblem } from "./task-compiler.js";
+export { workerEntry } from "./worker-entry.js";

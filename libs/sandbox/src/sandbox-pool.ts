@@ -10,6 +10,7 @@ import { SandboxFailure } from "./sandbox-failure.js";
 import { overrunOutcome, type Overrun } from "./overrun.js";
 import type { ActivationBatch, JournalActivation } from "./types.js";
 import { releaseBuild } from "./wasm-module-host.js";
+import { workerEntry } from "./worker-entry.js";
 import { WorkerSlot } from "./worker-slot.js";
 import type { ActivationReport, FromWorker, ModuleVersion, ToWorker, VmIdentity, WorkerSetup } from "./worker-protocol.js";
 
@@ -243,16 +244,26 @@ export class SandboxPool {
     if (!this.closed) this.respawn(slot);
   }
 
+  /**
+   * Starts a fresh worker in `slot`, again a second later while it fails to start. While no worker at
+   * all is ready, what waits is rejected (its message goes back to the bus, which gives up on it in
+   * time and fails the call) rather than left waiting for a worker that may never come.
+   */
   private respawn(slot: WorkerSlot): void {
-    this.startWorker(slot).catch(() => {
-      if (!this.closed) setTimeout(() => this.respawn(slot), RESPAWN_DELAY_MS).unref();
+    this.startWorker(slot).catch((error: unknown) => {
+      if (this.closed) return;
+      if (!this.slots.some((other) => other.ready)) {
+        const failure = new SandboxFailure(ErrorCodes.workerExited, `no sandbox worker could start: ${error instanceof Error ? error.message : String(error)}`);
+        for (let job = this.queue.take(); job !== undefined; job = this.queue.take()) job.reject(failure);
+      }
+      setTimeout(() => this.respawn(slot), RESPAWN_DELAY_MS).unref();
     });
   }
 
   /** Starts a worker in `slot`, taught every module known; resolves once it is ready for activations. */
   private startWorker(slot: WorkerSlot): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(WORKER_ENTRY, { workerData: { limits: this.settings.limits, activity: slot.activity.buffer, compiled: this.compiled } satisfies WorkerSetup });
+      const worker = new Worker(workerEntry("./sandbox-worker.js", import.meta.url), { workerData: { limits: this.settings.limits, activity: slot.activity.buffer, compiled: this.compiled } satisfies WorkerSetup });
       worker.unref();
       slot.attach(worker);
       slot.post({ type: "modules", modules: [...this.modules.values()] });
@@ -278,9 +289,3 @@ export class SandboxPool {
 function lost(vm: PooledVm): SandboxFailure {
   return new SandboxFailure(ErrorCodes.vmLost, `VM ${vm.id} is no longer held: its worker was replaced or it ended`);
 }
-
-/**
- * The worker's entry, always the compiled one: `src/../dist` and `dist/../dist` are both the package's
- * `dist`, so that tests running the TypeScript sources spawn the built worker (build first).
- */
-const WORKER_ENTRY = new URL("../dist/sandbox-worker.js", import.meta.url);

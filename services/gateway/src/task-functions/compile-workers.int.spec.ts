@@ -1,4 +1,4 @@
-import { workerEntry } from "@tasker/platform";
+import { workerEntry } from "@tasker/sandbox";
 import { DEFAULT_LIMITS } from "@tasker/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { CompileBusyError, CompileWorkers } from "./compile-workers.js";

@@ -1,5 +1,6 @@
 import type { Provider } from "@nestjs/common";
-import { type Platform, workerEntry } from "@tasker/platform";
+import type { Platform } from "@tasker/platform";
+import { workerEntry } from "@tasker/sandbox";
 import { DEFAULT_LIMITS } from "@tasker/sandbox";
 import { PLATFORM } from "../platform.token.js";
 import { CompileWorkers } from "./compile-workers.js";
