@@ -25,3 +25,5 @@ export { defaultGoogleDomains, type FakeDirectory, type FakeDomainSeed, type Fak
 export type { FakeFault } from "./fakes/fake-google-faults.js";
 export { createFakeServiceAccount, type FakeServiceAccount } from "./fakes/fake-google-token.js";
 export { FAKE_GOOGLE_ADMIN, GAPI_CALLS_TASK, GAPI_LAYOUT, startGapiSystem } from "./fakes/gapi-system.js";
+export * from "./fakes/fake-duckduckgo.js";
+export { duckDuckGoRedirect, duckDuckGoResultsPage, duckDuckGoNoResultsPage, duckDuckGoChangedLayoutPage, duckDuckGoBotCheckPage, escapeHtml, type FakeSearchResult } from "./fakes/fake-duckduckgo-pages.js";
