@@ -2,11 +2,11 @@
  * The web address a result's title link leads to, `href` as the page has it, resolved against the
  * page's own URL `pageUrl`: a DuckDuckGo redirect (`//duckduckgo.com/l/?uddg=<target>&rut=...`,
  * protocol-relative, absolute or relative to the page) gives its `uddg` target, decoded; any other
- * link is its own target. Undefined when the target is not an http(s) URL (a `javascript:` link, a
- * redirect without its target).
+ * link is its own target. Undefined when the target is not an http(s) URL (an empty or `javascript:`
+ * link, a redirect without its `uddg`).
  */
 export function resultUrlOf(href: string, pageUrl: string): string | undefined {
-  if (!URL.canParse(href, pageUrl)) return undefined;
+  if (href.trim() === "" || !URL.canParse(href, pageUrl)) return undefined;
   const link = new URL(href, pageUrl);
   const target = isRedirect(link) ? link.searchParams.get("uddg") : link.href;
   return target !== null && isWebUrl(target) ? target : undefined;
@@ -18,7 +18,7 @@ export function isAdLink(href: string, pageUrl: string): boolean {
 }
 
 function isRedirect(link: URL): boolean {
-  return (link.pathname === "/l/" || link.pathname === "/l") && link.searchParams.has("uddg");
+  return link.pathname === "/l/" || link.pathname === "/l";
 }
 
 function isWebUrl(text: string): boolean {
