@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_LAYOUT, type FakeDuckDuckGo, fakeSearchTarget, startFakeDuckDuckGo, TaskerSystem } from "@tasker/testing";
+import { DEFAULT_LAYOUT, eventually, type FakeDuckDuckGo, fakeSearchTarget, startFakeDuckDuckGo, TaskerSystem } from "@tasker/testing";
 
 let duckduckgo: FakeDuckDuckGo;
 let tasker: TaskerSystem;
@@ -16,6 +16,7 @@ interface Outcome {
 beforeAll(async () => {
   duckduckgo = await startFakeDuckDuckGo();
   tasker = await TaskerSystem.start({ WEBSEARCH_BASE_URL: duckduckgo.url }, { ...DEFAULT_LAYOUT, websearch: "websearch-proxy" });
+  await tasker.publishExamples("research-brief");
   await tasker.publish(
     "web-search",
     `module.exports = async (input, { tools }) => {
@@ -82,5 +83,18 @@ describe("websearch-proxy, every service its own process, against a fake DuckDuc
     expect(duckduckgo.requests()).toBe(before + 2);
     const events = await tasker.events(`run:${taskRunId}`);
     expect(events.filter((event) => event.type === "stack.retrying")).toHaveLength(1);
+  });
+
+  // Its OpenAI half runs where openai-proxy runs (the integrator's e2e): here the run is seen to search, then wait on openai.
+  it("runs research-brief's web search, then waits on OpenAI with the snippets in its request", async () => {
+    const taskRunId = await tasker.submit("research-brief", { topic: "black holes", maxResults: 2 });
+    await eventually(async () => {
+      const { body } = await tasker.request<{ status: string; waitingOn?: { service: string }[] }>("GET", `/tasks/${taskRunId}`);
+      return body.status === "suspended" && (body.waitingOn ?? []).some((call) => call.service === "openai");
+    }, "research-brief waits on openai");
+    // The run's own root stack is a "tasks" one: the calls are the others.
+    const calls = (await tasker.events(`run:${taskRunId}`)).filter((event) => event.type === "stack.created" && event.data.service !== "tasks");
+    expect(calls.map((event) => event.data.service)).toEqual(["websearch", "openai"]);
+    expect(JSON.stringify(calls[1]!.data.args)).toContain(fakeSearchTarget("black holes", 2));
   });
 });
