@@ -85,6 +85,17 @@ describe("websearch-proxy, every service its own process, against a fake DuckDuc
     expect(events.filter((event) => event.type === "stack.retrying")).toHaveLength(1);
   });
 
+  it("waits out DuckDuckGo's bot check (at least 10 s) before searching again", async () => {
+    duckduckgo.inject({ kind: "bot-check" }, 1);
+    const { taskRunId, outcome } = await search("challenged search", { maxResults: 1 });
+    expect(outcome.ok).toBe(true);
+    const events = await tasker.events(`run:${taskRunId}`);
+    const retries = events.flatMap((event) => (event.type === "stack.retrying" ? [event] : []));
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.data.error).toMatchObject({ code: "RATE_LIMITED", details: { reason: "bot-check", status: 202 } });
+    expect(Date.parse(retries[0]!.data.retryAt) - Date.parse(retries[0]!.metadata.recordedAt)).toBeGreaterThanOrEqual(9_000);
+  }, 60_000);
+
   // Its OpenAI half runs where openai-proxy runs (the integrator's e2e): here the run is seen to search, then wait on openai.
   it("runs research-brief's web search, then waits on OpenAI with the snippets in its request", async () => {
     const taskRunId = await tasker.submit("research-brief", { topic: "black holes", maxResults: 2 });
@@ -93,8 +104,8 @@ describe("websearch-proxy, every service its own process, against a fake DuckDuc
       return body.status === "suspended" && (body.waitingOn ?? []).some((call) => call.service === "openai");
     }, "research-brief waits on openai");
     // The run's own root stack is a "tasks" one: the calls are the others.
-    const calls = (await tasker.events(`run:${taskRunId}`)).filter((event) => event.type === "stack.created" && event.data.service !== "tasks");
-    expect(calls.map((event) => event.data.service)).toEqual(["websearch", "openai"]);
-    expect(JSON.stringify(calls[1]!.data.args)).toContain(fakeSearchTarget("black holes", 2));
+    const calls = (await tasker.events(`run:${taskRunId}`)).flatMap((event) => (event.type === "stack.created" && event.data.service !== "tasks" ? [event.data] : []));
+    expect(calls.map((call) => call.service)).toEqual(["websearch", "openai"]);
+    expect(JSON.stringify(calls[1]!.args)).toContain(fakeSearchTarget("black holes", 2));
   });
 });
