@@ -1,6 +1,7 @@
 /**
  * @task comprehensive-gmail-search
  * @description Searches Gmail across every Google Workspace domain: lists the domains, the users of each, and each user's messages matching a query, suspending at every Google API call.
+ * @uses gapi
  * @param {object} input - Input parameters
  * @param {string} [input.gmailSearchQuery] - Gmail search query (default "in:inbox")
  * @param {number} [input.maxResultsPerUser] - Max messages per user (default 3)

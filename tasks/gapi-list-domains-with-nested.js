@@ -1,6 +1,7 @@
 /**
  * @task gapi-list-domains-with-nested
  * @description Lists the Google Workspace domains through the gapi service and, on request, adds a nested module-diagnostic run.
+ * @uses gapi
  * @param {object} input - Input parameters
  * @param {string} [input.customer] - The customer id (default "my_customer")
  * @param {boolean} [input.includeStats] - Also run module-diagnostic as a nested task

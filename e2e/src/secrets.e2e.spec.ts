@@ -13,7 +13,8 @@ const run = promisify(execFile);
 const SECRET = `s3cret-${randomBytes(12).toString("hex")}`;
 const COPY = `${SECRET}!copy`;
 
-const READS_SECRET = `module.exports = async (input, { tools }) => {
+const READS_SECRET = `/** @uses keystore */
+module.exports = async (input, { tools }) => {
   const value = await tools.keystore.get("api-token");
   console.log("using the token " + value + " and as JSON " + JSON.stringify({ value }));
   await tools.keystore.set("api-token-copy", value + "!copy");

@@ -77,6 +77,15 @@ const Environment = z.object({
    * clients only.
    */
   TASKER_ADMIN_TOKEN: z.string().optional(),
+  /**
+   * `true`: a task's call of a service its JSDoc does not declare (`@uses openai`, `@uses
+   * keystore:<name>`...) fails at once with PERMISSION_DENIED; `false`: it is made, with a warning in
+   * the run's logs.
+   */
+  TASKER_ENFORCE_USES: z
+    .enum(["true", "false"], "must be true or false")
+    .default("false")
+    .transform((value) => value === "true"),
   /** Secrets are sealed under this key (base64 of 32 bytes); needed only where a secret is sealed or unsealed. */
   TASKER_MASTER_KEY: masterKey,
   /** The key secrets were sealed under before `TASKER_MASTER_KEY`: still readable, until `tasker keys rotate`. */

@@ -11,6 +11,8 @@ const context: AdmissionContext = {
   maxStackRuns: 10_000,
   maxTimerMs: 60_000,
   canSealSecrets: true,
+  caller: { task: "caller", uses: [] },
+  enforceUses: false,
 };
 
 const task = (seq: number, name: unknown, method = ["execute"]): ProposedCall => ({ seq, service: "tasks", method, args: [name, {}] });

@@ -23,6 +23,7 @@ export { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.
 export { decideRunEnd } from "./decisions/decide-run-end.js";
 export { decideStart, type Start } from "./decisions/decide-start.js";
 export { settleAbandoned, type Work } from "./decisions/settle-abandoned.js";
+export { type Caller, DECLARED_SERVICES, isDeclared, requiredUse, UNDECLARED_SERVICES, useEntryProblem, useRefusal, useWarnings } from "./decisions/uses.js";
 export { evolve, foldRun } from "./evolve.js";
 export { combinedConditions, followUps } from "./follow-ups.js";
 export {

@@ -3,12 +3,15 @@ import {
   activationConditions,
   admitCalls,
   cancelOrphans,
+  type Caller,
   type Condition,
   combinedConditions,
   type Decision,
   foldRun,
   followUps,
+  requiredUse,
   type RunState,
+  useWarnings,
 } from "@tasker/run-model";
 import { activationEvents, type ActivationRecord } from "./activation-events.js";
 
@@ -21,6 +24,8 @@ export interface CallLimits {
   maxTimerMs: number;
   /** Whether secrets a call passes can be sealed (`TASKER_MASTER_KEY` is set). */
   canSealSecrets: boolean;
+  /** `TASKER_ENFORCE_USES`: a call needing an undeclared `@uses` is refused rather than warned about. */
+  enforceUses: boolean;
 }
 
 /**
@@ -30,6 +35,10 @@ export interface CallLimits {
 export type Activation = Omit<ActivationRecord, "pending" | "refused"> & {
   /** Calls made in earlier activations still waiting for their results. */
   waitingBefore: ReadonlySet<number>;
+  /** The task running, with its version's `@uses`. */
+  caller: Caller;
+  /** What the stack run's earlier calls needed declaring (warned about already when undeclared). */
+  usesSeen: ReadonlySet<string>;
 };
 
 /** One append that records an activation: its events and its follow-ups', under their conditions. */
@@ -43,11 +52,14 @@ export interface ActivationAppend {
   settledCalls: ReadonlySet<string>;
   /** The follow-up decisions the append carries (none when `take` takes none). */
   followUps: readonly Decision[];
+  /** `usesSeen` with what this activation's calls needed. */
+  usesSeen: Set<string>;
 }
 
 /**
  * How to record `activation` on the run's `state` (a prefix of its stream that holds the activation's
- * cause): its events (the calls it made, each admitted or refused by the run-model's `admitCalls`),
+ * cause): its events (the calls it made, each admitted or refused by the run-model's `admitCalls`;
+ * with `TASKER_ENFORCE_USES` off, a `warn` log line for each undeclared use not seen before),
  * under the run-model's `activationConditions` (`stackRunsLeft`: what the run has left of
  * `TASKER_MAX_STACK_RUNS`, when known); when the task ended (completed or failed), the run-model's
  * `cancelOrphans` of the calls it left pending, in the same append; and the `followUps` the rules
@@ -73,9 +85,15 @@ export function activationAppend(
     maxStackRuns: limits.maxStackRuns,
     maxTimerMs: limits.maxTimerMs,
     canSealSecrets: limits.canSealSecrets,
+    caller: activation.caller,
+    enforceUses: limits.enforceUses,
   });
+  const admitted = calls.filter((call) => !refused.has(call.seq));
+  const warnings = limits.enforceUses ? [] : useWarnings(admitted, activation.caller, activation.usesSeen);
+  const logs = [...activation.logs, ...warnings.map(({ message }) => ({ level: "warn" as const, message, at: activation.at, stackRunId }))];
+  const usesSeen = new Set([...activation.usesSeen, ...calls.flatMap((call) => requiredUse(call) ?? [])]);
   const pending = new Set([...activation.waitingBefore, ...calls.map((call) => call.seq)]);
-  const recorded = activationEvents({ ...activation, pending, refused });
+  const recorded = activationEvents({ ...activation, logs, pending, refused });
   const cancels = outcome.kind === "suspended" ? null : cancelOrphans(foldRun(recorded, state), stackRunId, activation.at);
   const events = [...recorded, ...(cancels?.events ?? [])];
   const settledCalls = new Set(events.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : [])));
@@ -88,5 +106,6 @@ export function activationAppend(
     pending,
     settledCalls,
     followUps: decisions,
+    usesSeen,
   };
 }

@@ -5,8 +5,10 @@ import { conditionsHold, type DueActivation, dueActivations, guardValues, histor
 import { describe, expect, it } from "vitest";
 import { type Activation, activationAppend, type CallLimits } from "./activation-append.js";
 
-const limits: CallLimits = { maxDepth: 3, maxPendingCalls: 4, maxStackRuns: 10_000, maxTimerMs: 60_000, canSealSecrets: true };
+const limits: CallLimits = { maxDepth: 3, maxPendingCalls: 4, maxStackRuns: 10_000, maxTimerMs: 60_000, canSealSecrets: true, enforceUses: false };
 const taskVersions = new Map([["known", "v-known"]]);
+/** The task running, declaring what the random calls use: a warning is tested on its own. */
+const declared = { caller: { task: "t", uses: ["gapi"] }, usesSeen: new Set<string>() };
 
 /** A random outcome for an activation, with new calls of every kind: completed, failed, or suspended. */
 function randomOutcome(random: () => number, firstSeq: number): Outcome {
@@ -33,7 +35,7 @@ function callsUnderWay(state: RunState, stackRunId: string): string[] {
 /** The activation `due` ending with `outcome`, as the sandbox would hand it over. */
 function activationOf(due: DueActivation, outcome: Outcome): Activation {
   const { stackRunId, activation, depth, waitingBefore } = due;
-  return { stackRunId, activation, at: 1000, depth, worker: "executor-9", logs: [], outcome, waitingBefore, taskVersions };
+  return { stackRunId, activation, at: 1000, depth, worker: "executor-9", logs: [], outcome, waitingBefore, taskVersions, ...declared };
 }
 
 /** What the stack-processor decides, event by event, once `events` are recorded after `history`. */
@@ -98,7 +100,7 @@ describe("recording an activation on a run state that lags behind", () => {
 });
 
 describe("an activation's calls", () => {
-  const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", logs: [], waitingBefore: new Set([0]), taskVersions };
+  const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", logs: [], waitingBefore: new Set([0]), taskVersions, ...declared };
   const r = runEvents();
   const state = foldRun(record(r.taskRunId, r.submitted()));
 
@@ -128,13 +130,48 @@ describe("an activation's calls", () => {
   });
 });
 
+describe("an activation's calls of services it does not declare", () => {
+  const r = runEvents();
+  const state = foldRun(record(r.taskRunId, r.submitted()));
+  const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", logs: [], waitingBefore: new Set([0]), taskVersions, caller: { task: "brief", uses: [] } };
+  const calls: ToolCall[] = [
+    { seq: 1, service: "openai", method: ["models", "list"], args: [] },
+    { seq: 2, service: "openai", method: ["models", "list"], args: [] },
+    { seq: 3, service: "keystore", method: ["get"], args: ["openai-api-key"] },
+  ];
+  const warnings = (plan: { events: TaskerEvent[] }) => plan.events.flatMap((event) => (event.type === "log.appended" ? [`${event.data.level} ${event.data.message}`] : []));
+
+  it("with enforcement off are made, with one warning line per undeclared use in the stack run's log", () => {
+    const plan = activationAppend({ ...base, usesSeen: new Set(), outcome: { kind: "suspended", calls } }, limits, state);
+    expect(plan.events.filter((event) => event.type === "stack.failed")).toEqual([]);
+    expect(warnings(plan)).toEqual([
+      'warn task "brief" uses openai without declaring it: with TASKER_ENFORCE_USES=true this call fails with PERMISSION_DENIED; add the line "@uses openai" to its JSDoc',
+      'warn task "brief" uses keystore secret "openai-api-key" without declaring it: with TASKER_ENFORCE_USES=true this call fails with PERMISSION_DENIED; add the line "@uses keystore:openai-api-key" to its JSDoc',
+    ]);
+    expect(plan.events.find((event) => event.type === "log.appended")?.data).toMatchObject({ stackRunId: base.stackRunId });
+    expect([...plan.usesSeen]).toEqual(["openai", "keystore:openai-api-key"]);
+  });
+
+  it("are not warned about again in a later activation of the same stack run", () => {
+    const plan = activationAppend({ ...base, usesSeen: new Set(["openai", "keystore:openai-api-key"]), outcome: { kind: "suspended", calls } }, limits, state);
+    expect(warnings(plan)).toEqual([]);
+  });
+
+  it("with enforcement on are refused with PERMISSION_DENIED, recorded failed, without a warning", () => {
+    const plan = activationAppend({ ...base, usesSeen: new Set(), outcome: { kind: "suspended", calls } }, { ...limits, enforceUses: true }, state);
+    const errors = plan.events.flatMap((event) => (event.type === "stack.failed" ? [(event.data as { error: { code: string } }).error.code] : []));
+    expect(errors).toEqual(["PERMISSION_DENIED", "PERMISSION_DENIED", "PERMISSION_DENIED"]);
+    expect(warnings(plan)).toEqual([]);
+  });
+});
+
 describe("a task that ended with calls pending", () => {
   const call = (seq: number, name: string): ToolCall => ({ seq, service: "tasks", method: ["execute"], args: [name, {}] });
 
   it("records the calls it made, then cancels those admitted, with a warning each, before the run's end", () => {
     const r = runEvents();
     const state = foldRun(record(r.taskRunId, r.submitted()));
-    const root = { stackRunId: r.rootId, activation: 1, at: 7000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions };
+    const root = { stackRunId: r.rootId, activation: 1, at: 7000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
     const plan = activationAppend({ ...root, outcome: { kind: "completed", result: "done", calls: [call(0, "known"), call(1, "nope")] } }, limits, state);
     expect(plan.events.map((event) => event.type)).toEqual(["stack.created", "stack.created", "stack.failed", "stack.completed", "log.appended", "stack.failed", "run.completed"]);
     const [admitted, refused] = plan.events.filter((event) => event.type === "stack.created").map((event) => event.data.stackRunId);
@@ -187,6 +224,6 @@ describe("a task that ended with calls pending", () => {
   });
 
   function base(stackRunId: string) {
-    return { stackRunId, activation: 2, at: 8000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions };
+    return { stackRunId, activation: 2, at: 8000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
   }
 });

@@ -101,6 +101,7 @@ export class Activator {
     const [taskName, input] = args;
     // The same rule that admitted the call when its parent made it: a refused call was recorded as
     // failed then (and its guard taken), so this append only conflicts; a root is refused here alone.
+    // A tasks call needs no `@uses`: the caller's declarations are not weighed here.
     const refusal = admitCalls([{ seq: 0, service: "tasks", method, args }], {
       depth: depth - 1,
       maxDepth: this.options.limits.maxDepth,
@@ -111,6 +112,8 @@ export class Activator {
       maxStackRuns: this.options.limits.maxStackRuns,
       maxTimerMs: this.options.limits.maxTimerMs,
       canSealSecrets: this.options.keys !== undefined,
+      caller: { task: "", uses: [] },
+      enforceUses: false,
     }).get(0);
     if (refusal) {
       await appendDecision(this.store, event, settleAbandoned(event, refusal), this.options.prefix);
@@ -130,7 +133,7 @@ export class Activator {
     claim.catch(() => undefined);
     // The claim's statement goes out before the VM takes the thread.
     if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
-    const code = await this.catalog.code(state.namespace, String(taskName), taskVersion!);
+    const { code, uses } = await this.catalog.published(state.namespace, String(taskName), taskVersion!);
     const share = shareOf(event, state.namespace, String(taskName), taskVersion!);
     const at = Date.now();
     const running = performance.now();
@@ -149,7 +152,8 @@ export class Activator {
       return;
     }
     this.stats.starts++;
-    const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys) };
+    const caller = { task: String(taskName), uses };
+    const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys), caller, usesSeen: new Set<string>() };
     this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, claimFirst ? undefined : started), share.namespace);
   }
 
@@ -193,6 +197,7 @@ export class Activator {
     secrets.noteCalls(history.journal.flatMap((recorded) => recorded.calls));
     const [taskName, input] = history.created.args;
     const taskVersion = history.created.taskVersion ?? "";
+    const { code, uses } = await this.catalog.published(namespace, String(taskName), taskVersion);
     const pinned = await Promise.all([...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(namespace, name, version) }] as const));
     const share = shareOf(resume, namespace, String(taskName), taskVersion);
     const { vm, report } = await this.sandbox.replay(
@@ -200,7 +205,7 @@ export class Activator {
         stackRunId,
         namespace,
         taskName: String(taskName),
-        code: await this.catalog.code(namespace, String(taskName), taskVersion),
+        code,
         input,
         journal: history.journal.map((recorded) => ({ ...recorded, results: secrets.open(recorded.results) })),
         pinned: Object.fromEntries(pinned),
@@ -209,7 +214,7 @@ export class Activator {
     );
     this.stats.replays++;
     const { depth, parentStackRunId, seq } = history.created;
-    const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets };
+    const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets, caller: { task: String(taskName), uses }, usesSeen: history.usesSeen };
     if (report.outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
       this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report), namespace);

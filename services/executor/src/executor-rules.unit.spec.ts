@@ -48,6 +48,8 @@ describe("a stack run's history", () => {
     expect([...history.pending].sort()).toEqual([1, 2]);
     expect(history.created?.args).toEqual(["t", { n: 1 }]);
     expect(history.ended || history.runEnded).toBe(false);
+    // Its calls needed gapi: a replay warns of it no more.
+    expect([...history.usesSeen]).toEqual(["gapi"]);
   });
 
   it("knows when the stack run or its run ended", () => {

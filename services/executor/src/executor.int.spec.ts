@@ -136,6 +136,8 @@ describe("executor", () => {
     expect(calls.map((event) => (event.data as { method: string[] }).method.join("."))).toEqual(["admin.directory.domains.list", "admin.directory.users.list"]);
     expect(logsOf(events).map((log) => (log as { message: string }).message)).toEqual([
       "looking up domains for my_customer",
+      // Published without `@uses gapi`, enforcement off: warned once, though it calls gapi twice.
+      'task "greeter" uses gapi without declaring it: with TASKER_ENFORCE_USES=true this call fails with PERMISSION_DENIED; add the line "@uses gapi" to its JSDoc',
       "got 2 domains",
       "users failed: FORBIDDEN: not an admin",
     ]);

@@ -43,7 +43,7 @@ export const executorService = {
       logger.warn(`done in process, it failed and is left to the bus: ${error instanceof Error ? error.message : String(error)}`),
     );
     const keys = config.TASKER_MASTER_KEY ? masterKeysFrom(config) : undefined;
-    const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS, maxTimerMs: config.TASKER_MAX_TIMER_MS, canSealSecrets: keys !== undefined };
+    const limits = { maxDepth: config.TASKER_MAX_DEPTH, maxPendingCalls: config.TASKER_MAX_PENDING_CALLS, maxStackRuns: config.TASKER_MAX_STACK_RUNS, maxTimerMs: config.TASKER_MAX_TIMER_MS, canSealSecrets: keys !== undefined, enforceUses: config.TASKER_ENFORCE_USES };
     const runs = new RunStates(platform.store, 1024);
     const activator = new Activator(
       platform.store,

@@ -1,6 +1,6 @@
 import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { appendDecision, CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
-import { canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
+import { type Caller, canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
@@ -21,6 +21,10 @@ export interface Live {
   seq: number | null;
   /** The secrets it was given, which its log lines never show. */
   secrets: VmSecrets;
+  /** The task it runs, with its version's `@uses`. */
+  caller: Caller;
+  /** What its calls needed declaring so far: each undeclared one was warned about once. */
+  usesSeen: ReadonlySet<string>;
 }
 
 export interface RecorderOptions {
@@ -96,6 +100,8 @@ export class OutcomeRecorder {
         logs: live.secrets.redact(report.logs),
         outcome: { ...ran, calls: ran.calls.map((call) => ({ ...call, args: recordedArgs(this.options.keys, call) })) },
         waitingBefore: live.pending,
+        caller: live.caller,
+        usesSeen: live.usesSeen,
         taskVersions,
         modules: report.modules,
         ...(started ? { started } : {}),
@@ -114,7 +120,7 @@ export class OutcomeRecorder {
       // stack-processor's hop.
       if (!this.runs.absorb(streamId, events)) events = [...events, ...(await this.decideAgain(cause, events))];
       if (plan.outcome.kind === "suspended") {
-        this.cache.put({ ...live, pending: plan.pending, taskRunId: taskRunIdOf(streamId), stackRunId: cause.data.stackRunId, activation, bytes: live.vm.memoryBytes });
+        this.cache.put({ ...live, pending: plan.pending, usesSeen: plan.usesSeen, taskRunId: taskRunIdOf(streamId), stackRunId: cause.data.stackRunId, activation, bytes: live.vm.memoryBytes });
       } else {
         live.vm.dispose();
       }

@@ -1,6 +1,6 @@
 import { type CallResult as RecordedResult, type RecordedEvent, type StackCreated } from "@tasker/contracts";
 import { type CallResult, hashArgs, type JournalActivation, type JournalCall } from "@tasker/sandbox";
-import { passesSecret } from "@tasker/run-model";
+import { passesSecret, requiredUse } from "@tasker/run-model";
 
 /** What the event stream says about one stack run: enough to start, resume or replay it. */
 export interface StackRunHistory {
@@ -18,6 +18,8 @@ export interface StackRunHistory {
   resumes: Map<number, CallResult[]>;
   /** The helper modules its activations loaded, name → version (what a replay must load). */
   modules: Map<string, string>;
+  /** What the calls it made needed declaring (run-model's `requiredUse`): each undeclared one was warned about when first made. */
+  usesSeen: Set<string>;
 }
 
 /** The sandbox's form of a recorded call result: its value, or its error as recorded (the VM rebuilds it). */
@@ -27,7 +29,7 @@ export function toSandboxResult(result: RecordedResult): CallResult {
 
 /** Folds a run's events (in stream order) into the history of `stackRunId`. Pure. */
 export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: string): StackRunHistory {
-  const history: StackRunHistory = { created: undefined, runEnded: false, ended: false, journal: [], pending: new Set(), resumes: new Map(), modules: new Map() };
+  const history: StackRunHistory = { created: undefined, runEnded: false, ended: false, journal: [], pending: new Set(), resumes: new Map(), modules: new Map(), usesSeen: new Set() };
   let calls: JournalCall[] = [];
   for (const event of events) {
     switch (event.type) {
@@ -36,6 +38,8 @@ export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: st
         else if (event.data.parentStackRunId === stackRunId && event.data.seq !== null) {
           calls.push({ seq: event.data.seq, service: event.data.service, method: event.data.method, argsHash: passesSecret(event.data) ? null : hashArgs(event.data.args) });
           history.pending.add(event.data.seq);
+          const need = requiredUse(event.data);
+          if (need !== undefined) history.usesSeen.add(need);
         }
         break;
       case "resume.requested":

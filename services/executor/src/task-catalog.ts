@@ -14,17 +14,25 @@ interface FunctionRow {
   name: string;
   version: string;
   code: string;
+  /** Its `@uses` (`[]` for a version published before them). */
+  uses: string[];
+}
+
+/** One published version of a task function: its code and its `@uses`. */
+export interface PublishedVersion {
+  readonly code: string;
+  readonly uses: readonly string[];
 }
 
 /**
- * The published task functions as the executor needs them: the code of a pinned version (immutable,
- * so cached for good), and the latest version of every name (for new `tasks` calls and helper
+ * The published task functions as the executor needs them: the code and `@uses` of a pinned version
+ * (immutable, so cached for good), and the latest version of every name (for new `tasks` calls and helper
  * modules), loaded at start and kept current from the bus's `task.published` events. Every lookup is
  * in one namespace (the run's): the same name in another namespace is another function.
  */
 export class TaskCatalog {
   private readonly latest = new Map<string, { version: string; code: string; position: number }>();
-  private readonly codeByVersion = new Map<string, string>();
+  private readonly byVersion = new Map<string, PublishedVersion>();
   private readonly sql: Sql;
   private subscription: Subscription | undefined;
 
@@ -45,14 +53,14 @@ export class TaskCatalog {
         // Large code comes by reference, read from the store: publications may be learnt out of order.
         decodeEventMessage(msg, this.loadEvent).then(
           (event) => {
-            if (event.type === "task.published") this.learn({ ...event.data, namespace: namespaceOf(event.data) }, event.metadata.position);
+            if (event.type === "task.published") this.learn({ ...event.data, namespace: namespaceOf(event.data), uses: event.data.uses ?? [] }, event.metadata.position);
           },
           (failure: unknown) => new Logger("executor").warn(`a task.published message could not be read: ${failure instanceof Error ? failure.message : String(failure)}`),
         );
       },
     });
     const rows = await this.sql.rows<FunctionRow>(
-      `SELECT f.namespace, f.name, f.version, v.code FROM task_functions f JOIN task_function_versions v USING (namespace, name, version)`,
+      `SELECT f.namespace, f.name, f.version, v.code, v.uses FROM task_functions f JOIN task_function_versions v USING (namespace, name, version)`,
     );
     this.learnAll(rows);
   }
@@ -73,19 +81,24 @@ export class TaskCatalog {
     return versions;
   }
 
-  /** The code of `name` at `version` in `namespace`; throws a terminal TASK_NOT_FOUND when it was never published there. */
-  async code(namespace: string, name: string, version: string): Promise<string> {
+  /** The code and `@uses` of `name` at `version` in `namespace`; throws a terminal TASK_NOT_FOUND when it was never published there. */
+  async published(namespace: string, name: string, version: string): Promise<PublishedVersion> {
     const key = `${functionKey(namespace, name)}@${version}`;
-    const cached = this.codeByVersion.get(key);
+    const cached = this.byVersion.get(key);
     if (cached !== undefined) return cached;
-    const [row] = await this.sql.rows<{ code: string }>(`SELECT code FROM task_function_versions WHERE namespace = $1 AND name = $2 AND version = $3`, [
+    const [row] = await this.sql.rows<PublishedVersion>(`SELECT code, uses FROM task_function_versions WHERE namespace = $1 AND name = $2 AND version = $3`, [
       namespace,
       name,
       version,
     ]);
     if (!row) throw new TaskerError("TASK_NOT_FOUND", `task "${name}" has no version ${version.slice(0, 12)}`, "terminal");
-    this.codeByVersion.set(key, row.code);
-    return row.code;
+    this.byVersion.set(key, { code: row.code, uses: row.uses });
+    return row;
+  }
+
+  /** The code of `name` at `version` in `namespace` (see `published`). */
+  async code(namespace: string, name: string, version: string): Promise<string> {
+    return (await this.published(namespace, name, version)).code;
   }
 
   /** The latest version of a module published in `namespace`, by exact name (sync: the sandbox resolves modules while running). */
@@ -95,7 +108,7 @@ export class TaskCatalog {
 
   private async refresh(namespace: string, names: readonly string[]): Promise<void> {
     const rows = await this.sql.rows<FunctionRow>(
-      `SELECT f.namespace, f.name, f.version, v.code FROM task_functions f JOIN task_function_versions v USING (namespace, name, version)
+      `SELECT f.namespace, f.name, f.version, v.code, v.uses FROM task_functions f JOIN task_function_versions v USING (namespace, name, version)
        WHERE f.namespace = $1 AND f.name = ANY($2)`,
       [namespace, names],
     );
@@ -108,9 +121,9 @@ export class TaskCatalog {
   }
 
   /** `position`: of the publication in the store (0: read from the read model); an older one is not learnt as the latest. */
-  private learn({ namespace, name, version, code }: FunctionRow, position: number): void {
+  private learn({ namespace, name, version, code, uses }: FunctionRow, position: number): void {
     const key = functionKey(namespace, name);
-    this.codeByVersion.set(`${key}@${version}`, code);
+    this.byVersion.set(`${key}@${version}`, { code, uses });
     const known = this.latest.get(key);
     if (known && known.position > position) return;
     this.latest.set(key, { version, code, position });

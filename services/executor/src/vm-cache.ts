@@ -1,3 +1,4 @@
+import type { Caller } from "@tasker/run-model";
 import type { PooledVm, Share } from "@tasker/sandbox";
 import type { VmSecrets } from "./vm-secrets.js";
 
@@ -14,6 +15,10 @@ export interface CachedVm {
   readonly parentStackRunId: string | null;
   readonly seq: number | null;
   readonly secrets: VmSecrets;
+  /** The task it runs, with its version's `@uses`. */
+  readonly caller: Caller;
+  /** What its calls needed declaring so far. */
+  readonly usesSeen: ReadonlySet<string>;
   /** Calls waiting for results. */
   readonly pending: ReadonlySet<number>;
   readonly bytes: number;

@@ -49,7 +49,8 @@ describe("tasker against a running Tasker", () => {
     const listed = await tasker("list");
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^nested-calls-test +${version} +Calls itself with depth-1`, "m"));
-    expect(listed.stdout).toMatch(/^comprehensive-gmail-search +[\da-f]{12} +Searches Gmail/m);
+    expect(listed.stdout).toMatch(/^comprehensive-gmail-search +[\da-f]{12} +Searches Gmail.* gapi$/m);
+    expect(listed.stdout).toMatch(/^NAME +VERSION +DESCRIPTION +USES$/m);
   });
 
   it("runs a nested task to its end with --poll, then shows its status and logs", async () => {

@@ -31,6 +31,8 @@ export const TaskFunctionSummary = z.object({
   version: z.string(),
   description: z.string(),
   params: z.array(TaskParam),
+  /** Its JSDoc's `@uses` entries, in the order written (`[]`: none, or published before `@uses` existed). */
+  uses: z.array(z.string()),
 });
 export type TaskFunctionSummary = z.infer<typeof TaskFunctionSummary>;
 

@@ -27,6 +27,11 @@ export const TaskPublished = defineEvent(
     code: z.string().min(1),
     description: z.string(),
     params: z.array(TaskParam),
+    /**
+     * The JSDoc's `@uses` entries (`openai`, `keystore:openai-api-key`, `database:notes`...): what the
+     * task may call with `TASKER_ENFORCE_USES` on. Absent in events recorded before it: none.
+     */
+    uses: z.array(z.string()).optional(),
   }),
 );
 export type TaskPublished = z.infer<typeof TaskPublished>;

@@ -2,6 +2,7 @@ import { CreateReadModels1764115260000 } from "./v1/create-read-models.js";
 import { ValuesAsWritten1765000060000 } from "./v2/values-as-written.js";
 import { DurableTimers1766000000000 } from "./v3/durable-timers.js";
 import { Namespaces1767000000000 } from "./v4/namespaces.js";
+import { TaskUses1768000000000 } from "./v5/task-uses.js";
 
 /** The read models' TypeORM migrations, oldest first. */
-export const readModelMigrations = [CreateReadModels1764115260000, ValuesAsWritten1765000060000, DurableTimers1766000000000, Namespaces1767000000000];
+export const readModelMigrations = [CreateReadModels1764115260000, ValuesAsWritten1765000060000, DurableTimers1766000000000, Namespaces1767000000000, TaskUses1768000000000];

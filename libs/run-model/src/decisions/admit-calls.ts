@@ -1,5 +1,6 @@
 import { type ErrorInfo, MAX_TASK_NAME_LENGTH, SignalName, TASK_NAME_PATTERN } from "@tasker/contracts";
 import { passesSecret } from "../secret-calls.js";
+import { type Caller, useRefusal } from "./uses.js";
 
 /** The services a call may address: each has (or will have) its consumer. */
 export const KNOWN_SERVICES: ReadonlySet<string> = new Set(["tasks", "gapi", "openai", "websearch", "keystore", "database", "sleep", "signals"]);
@@ -32,14 +33,19 @@ export interface AdmissionContext {
   readonly maxTimerMs: number;
   /** Whether the recorder can seal a secret a call passes (`TASKER_MASTER_KEY` is set). */
   readonly canSealSecrets: boolean;
+  /** The calling task: its name and its published `@uses`. */
+  readonly caller: Caller;
+  /** `TASKER_ENFORCE_USES`: a call needing an undeclared use is refused (`PERMISSION_DENIED`). */
+  readonly enforceUses: boolean;
 }
 
 const fail = (code: string, message: string): ErrorInfo => ({ code, name: "Error", message });
 
 /**
  * Which of `calls` (in seq order) are refused, with the error each one's promise rejects with: an
- * unknown service, a `tasks` call that is not `execute(name, input, {timeoutMs}?)` with a task name, a
- * task that is not published, a call nested past `maxDepth`, a `sleep(ms)` without a number of ms or
+ * unknown service, with `enforceUses` a call needing a use its caller does not declare
+ * (`PERMISSION_DENIED`, see `uses.ts`), a `tasks` call that is not `execute(name, input,
+ * {timeoutMs}?)` with a task name, a task that is not published, a call nested past `maxDepth`, a `sleep(ms)` without a number of ms or
  * longer than `maxTimerMs`, a `signals.wait(name, {timeoutMs}?)` without a signal name, a `timeoutMs`
  * that is not a positive number up to `maxTimerMs`, more calls waiting at once than `maxPendingCalls`,
  * or more calls in the run than it has left. A refused call is recorded as made and failed, so the
@@ -60,6 +66,10 @@ export function admitCalls(calls: readonly ProposedCall[], context: AdmissionCon
 function refusalOf(call: ProposedCall, context: AdmissionContext, admittedBefore: number): ErrorInfo | undefined {
   if (!KNOWN_SERVICES.has(call.service)) {
     return fail("UNKNOWN_SERVICE", `no service "${call.service}": use one of ${[...KNOWN_SERVICES].join(", ")}`);
+  }
+  if (context.enforceUses) {
+    const refusal = useRefusal(call, context.caller);
+    if (refusal) return refusal;
   }
   if (call.service === "tasks") {
     const [name] = call.args;

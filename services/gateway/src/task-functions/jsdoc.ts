@@ -4,6 +4,8 @@ import type { TaskParam } from "@tasker/contracts";
 export interface TaskDoc {
   readonly description: string;
   readonly params: readonly TaskParam[];
+  /** The `@uses` entries as written, each once, in order (not validated here: see the run-model's `useEntryProblem`). */
+  readonly uses: readonly string[];
 }
 
 interface Tag {
@@ -48,12 +50,15 @@ function parseParam(text: string): TaskParam | undefined {
  * Reads a task's description and parameters from its JSDoc: the block tagged `@task`, else the first
  * `/** ... *\/` block. The description is `@description`'s text, else the block's leading text; each
  * `@param` becomes `{name, type, description, optional}` (optional when its name is in brackets).
+ * Each `@uses` tag holds one or more entries, separated by spaces or commas (`@uses openai,
+ * keystore:openai-api-key`).
  */
 export function readTaskDoc(blockComments: readonly string[]): TaskDoc {
   const blocks = blockComments.map(docLines).filter((lines): lines is string[] => lines !== undefined).map(splitTags);
   const block = blocks.find((candidate) => candidate.tags.some((tag) => tag.name === "task")) ?? blocks[0];
-  if (!block) return { description: "", params: [] };
+  if (!block) return { description: "", params: [], uses: [] };
   const described = block.tags.find((tag) => tag.name === "description")?.text;
   const params = block.tags.filter((tag) => tag.name === "param").flatMap((tag) => parseParam(tag.text) ?? []);
-  return { description: described || block.lead, params };
+  const uses = block.tags.filter((tag) => tag.name === "uses").flatMap((tag) => tag.text.split(/[\s,]+/).filter((entry) => entry !== ""));
+  return { description: described || block.lead, params, uses: [...new Set(uses)] };
 }

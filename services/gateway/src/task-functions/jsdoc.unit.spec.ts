@@ -27,17 +27,33 @@ describe("readTaskDoc", () => {
         { name: "filter", type: "Object", description: "optional the JSDoc way", optional: true },
         { name: "untyped", type: "any", description: "", optional: false },
       ],
+      uses: [],
     });
   });
 
   it("prefers the block tagged @task, and falls back to its leading text", () => {
     const doc = readTaskDoc([block("/** A helper, not the task. */"), block(" plain comment "), block("/**\n * Sends mail.\n * @task\n */")]);
-    expect(doc).toEqual({ description: "Sends mail.", params: [] });
+    expect(doc).toEqual({ description: "Sends mail.", params: [], uses: [] });
   });
 
   it("uses the first JSDoc block when none is tagged, and nothing without JSDoc", () => {
     expect(readTaskDoc([block("/* not JSDoc */"), block("/** First. */")]).description).toBe("First.");
-    expect(readTaskDoc([block("/* not JSDoc */")])).toEqual({ description: "", params: [] });
-    expect(readTaskDoc([])).toEqual({ description: "", params: [] });
+    expect(readTaskDoc([block("/* not JSDoc */")])).toEqual({ description: "", params: [], uses: [] });
+    expect(readTaskDoc([])).toEqual({ description: "", params: [], uses: [] });
+  });
+
+  it("reads every @uses entry, one or several per tag, each once, as written", () => {
+    const doc = readTaskDoc([
+      block(`/**
+       * Summarises the web.
+       * @uses websearch
+       * @uses openai, keystore:openai-api-key
+       * @uses database:notes database:tags,openai
+       * @uses fax
+       * @param {string} topic
+       */`),
+    ]);
+    expect(doc.uses).toEqual(["websearch", "openai", "keystore:openai-api-key", "database:notes", "database:tags", "fax"]);
+    expect(doc.params.map((param) => param.name)).toEqual(["topic"]);
   });
 });

@@ -40,7 +40,7 @@ export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
 
   /** The current version of every task function of `namespace`, sorted by name (byte order, as `sort()` would). */
   list(namespace: string): Promise<TaskFunctionSummary[]> {
-    return this.sql.rows<TaskFunctionSummary>(`SELECT name, version, description, params FROM task_functions WHERE namespace = $1 ORDER BY name COLLATE "C"`, [namespace]);
+    return this.sql.rows<TaskFunctionSummary>(`SELECT name, version, description, params, uses FROM task_functions WHERE namespace = $1 ORDER BY name COLLATE "C"`, [namespace]);
   }
 
   /** The current version of `name` in `namespace`, or undefined when no such task function was published there. */

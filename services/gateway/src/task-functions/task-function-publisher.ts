@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Inject, Injectable } from "@nestjs/common";
 import { namespaceField, type PublishTaskFunctionRequest, type PublishTaskFunctionResponse, taskFunctionStreamId } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
+import { useEntryProblem } from "@tasker/run-model";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import type { CompileCheck } from "./compile-check.js";
@@ -19,9 +20,10 @@ export class TaskFunctionPublisher {
   ) {}
 
   /**
-   * Appends `task.published` (code, version, description and params from the JSDoc; the request's
+   * Appends `task.published` (code, version, description, params and uses from the JSDoc; the request's
    * description wins) to the stream of the function of that name in `namespace`. Code that acorn does not parse or QuickJS does not
-   * compile is a 400 `SYNTAX_ERROR` naming the line; a check that takes longer than
+   * compile is a 400 `SYNTAX_ERROR` naming the line; a malformed `@uses` entry (an unknown service, a
+   * bad name) a 400 `VALIDATION_FAILED` with field `uses` naming the entry; a check that takes longer than
    * `TASKER_COMPILE_MS` is a 400 `COMPILE_TIME_LIMIT`; too many checks waiting, a 503 `COMPILE_BUSY`.
    */
   async publish(namespace: string, request: PublishTaskFunctionRequest): Promise<PublishTaskFunctionResponse> {
@@ -34,11 +36,15 @@ export class TaskFunctionPublisher {
       throw new ApiError(400, "SYNTAX_ERROR", `line ${syntax.error.line}: ${syntax.error.message}`, "code");
     }
     const doc = readTaskDoc(syntax.blockComments);
+    for (const entry of doc.uses) {
+      const problem = useEntryProblem(entry);
+      if (problem) throw new ApiError(400, "VALIDATION_FAILED", `uses: ${problem}`, "uses");
+    }
     const version = createHash("sha256").update(request.code).digest("hex");
     await this.platform.store.append(taskFunctionStreamId(request.name, namespace), "any", [
       {
         type: "task.published",
-        data: { ...namespaceField(namespace), name: request.name, version, code: request.code, description: request.description ?? doc.description, params: [...doc.params] },
+        data: { ...namespaceField(namespace), name: request.name, version, code: request.code, description: request.description ?? doc.description, params: [...doc.params], uses: [...doc.uses] },
       },
     ]);
     this.catalog.learn(namespace, request.name, version); // a submit right after this answer runs the new version

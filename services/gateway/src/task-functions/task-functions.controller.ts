@@ -22,11 +22,11 @@ export class TaskFunctionsController {
   @Post()
   @Requires("task-functions.publish")
   @HttpCode(201)
-  @ApiOperation({ summary: "Publish a new version of a task function; its JSDoc gives the description and params" })
+  @ApiOperation({ summary: "Publish a new version of a task function; its JSDoc gives the description, params and uses (@uses)" })
   @ApiResponse({ status: 201, description: "published", standardSchema: PublishTaskFunctionResponse })
   @ApiResponse({
     status: 400,
-    description: "invalid name; code that does not parse or compile (SYNTAX_ERROR, the message names the line); a check over TASKER_COMPILE_MS (COMPILE_TIME_LIMIT)",
+    description: "invalid name; a malformed @uses entry (VALIDATION_FAILED, field uses); code that does not parse or compile (SYNTAX_ERROR, the message names the line); a check over TASKER_COMPILE_MS (COMPILE_TIME_LIMIT)",
     standardSchema: ApiErrorBody,
   })
   @ApiResponse({ status: 503, description: "too many code checks waiting for a compile thread (COMPILE_BUSY)", standardSchema: ApiErrorBody })

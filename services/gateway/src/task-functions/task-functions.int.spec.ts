@@ -51,7 +51,29 @@ describe("task functions over HTTP", () => {
     const { status, body } = await gateway.request("GET", "/task-functions");
     expect(status).toBe(200);
     expect(body.map((fn: { name: string }) => fn.name)).toEqual(["described", "greet", "shared/gapi-helper"]);
-    expect(body[2]).toEqual({ name: "shared/gapi-helper", version: sha256(second), description: "", params: [] });
+    expect(body[2]).toEqual({ name: "shared/gapi-helper", version: sha256(second), description: "", params: [], uses: [] });
+  });
+
+  it("records the @uses entries with the version and lists them", async () => {
+    const code = `/**\n * Summarises.\n * @uses websearch, openai\n * @uses keystore:openai-api-key\n */\nmodule.exports = async () => 1;`;
+    expect((await gateway.request("POST", "/task-functions", { name: "summarise", code })).status).toBe(201);
+    const { body } = await gateway.request("GET", "/task-functions");
+    expect(body.find((fn: { name: string }) => fn.name === "summarise").uses).toEqual(["websearch", "openai", "keystore:openai-api-key"]);
+  });
+
+  it("refuses a malformed @uses entry, naming the field and the entry", async () => {
+    for (const [entry, says] of [
+      ["fax", '"fax" names no service that needs declaring'],
+      ["sleep", "sleep needs no declaration"],
+      ["openai:gpt-4", "only keystore and database declarations name what they cover"],
+    ]) {
+      const code = `/** @uses ${entry} */\nmodule.exports = async () => 1;`;
+      const { status, body } = await gateway.request("POST", "/task-functions", { name: "bad-uses", code });
+      expect(status, entry).toBe(400);
+      expect(body.error).toMatchObject({ code: "VALIDATION_FAILED", field: "uses" });
+      expect(body.error.message).toContain(says);
+      expect(body.error.message).toMatch(/^uses: /);
+    }
   });
 
   it("refuses code that does not parse, naming the line", async () => {

@@ -40,7 +40,7 @@ describe("tasker auth", () => {
     const keyId = /^made key (\S+) \(publish in team-a\)\n$/.exec(made.stderr)?.[1];
     expect(keyId).toBeDefined();
 
-    expect(await tasker(["list"], { TASKER_API_KEY: key })).toMatchObject({ code: 0, stdout: "NAME  VERSION  DESCRIPTION\n" });
+    expect(await tasker(["list"], { TASKER_API_KEY: key })).toMatchObject({ code: 0, stdout: "NAME  VERSION  DESCRIPTION  USES\n" });
     expect((await tasker(["--api-key", key, "list"])).code).toBe(0);
     expect((await tasker(["list", "--api-key", key])).code).toBe(0);
 

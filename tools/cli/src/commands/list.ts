@@ -6,10 +6,11 @@ import type { CommandContext } from "./command-context.js";
 export function registerList(program: Command, context: CommandContext): void {
   program
     .command("list")
-    .description("list the published task functions")
+    .description("list the published task functions, with what each declares it uses (@uses)")
     .action(async () => {
       const functions = await context.gateway().listFunctions();
-      const rows = functions.map((fn) => [fn.name, shortVersion(fn.version), fn.description]);
-      context.io.out(table(["NAME", "VERSION", "DESCRIPTION"], rows));
+      // USES last: the columns before it read as they did before `@uses`.
+      const rows = functions.map((fn) => [fn.name, shortVersion(fn.version), fn.description, fn.uses.join(", ")]);
+      context.io.out(table(["NAME", "VERSION", "DESCRIPTION", "USES"], rows));
     });
 }

@@ -1,12 +1,5 @@
+import { amendedSql } from "../amended-sql.js";
 import { createApplyFunction as createV3ApplyFunction } from "../v3/apply-function.js";
-
-/** `sql` with each `[from, to]` replaced once; an edit that finds nothing is a bug in this file, and fails at load. */
-function amended(sql: string, edits: readonly (readonly [string, string])[]): string {
-  return edits.reduce((text, [from, to]) => {
-    if (!text.includes(from)) throw new Error(`read-models v4: the apply function of v3 has no ${JSON.stringify(from)}`);
-    return text.replace(from, to);
-  }, sql);
-}
 
 /**
  * `tasker_read_models_apply(events json)` as of v3 (see there), but a task function and a run belong
@@ -15,7 +8,7 @@ function amended(sql: string, edits: readonly (readonly [string, string])[]): st
  * version), `run.submitted` writes `task_runs.namespace`. Written as v3's text with these edits, so
  * that what v4 changes is all here.
  */
-export const createApplyFunction = amended(createV3ApplyFunction, [
+export const createApplyFunction = amendedSql("v4", createV3ApplyFunction, [
   [`"stackRunId" uuid, "parentStackRunId" uuid,`, `namespace text, "stackRunId" uuid, "parentStackRunId" uuid,`],
   [
     `INSERT INTO task_function_versions (name, version, code, published_at)
