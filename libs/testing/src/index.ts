@@ -25,3 +25,6 @@ export { defaultGoogleDomains, type FakeDirectory, type FakeDomainSeed, type Fak
 export type { FakeFault } from "./fakes/fake-google-faults.js";
 export { createFakeServiceAccount, type FakeServiceAccount } from "./fakes/fake-google-token.js";
 export { FAKE_GOOGLE_ADMIN, GAPI_CALLS_TASK, GAPI_LAYOUT, startGapiSystem } from "./fakes/gapi-system.js";
+export { FAKE_EMBEDDING_DIMENSIONS, FAKE_OPENAI_MODELS, fakeEmbedding, fakeReply } from "./fakes/fake-openai-answers.js";
+export { type FakeOpenAi, type FakeOpenAiFault, type FakeOpenAiRequest, startFakeOpenAi } from "./fakes/fake-openai.js";
+export { OPENAI_CALLS_TASK, OPENAI_LAYOUT, startOpenAiSystem } from "./fakes/openai-system.js";

@@ -9,24 +9,24 @@ export type FakeFault =
   | { readonly kind: "malformed" }
   | { readonly kind: "reset" };
 
-interface Planned {
-  readonly fault: FakeFault;
+interface Planned<Fault> {
+  readonly fault: Fault;
   readonly path: string;
   /** Left to apply; undefined: every time. */
   left: number | undefined;
 }
 
-/** The faults still to apply, first added first; owns the timers of delays (cleared by `clear`). */
-export class FaultPlan {
-  readonly #planned: Planned[] = [];
+/** The faults still to apply, first added first; owns the timers of delays (cleared by `clear`). Any fake's faults (`Fault`). */
+export class FaultPlan<Fault = FakeFault> {
+  readonly #planned: Planned<Fault>[] = [];
   readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
-  add(fault: FakeFault, path: string, times: number | undefined): void {
+  add(fault: Fault, path: string, times: number | undefined): void {
     this.#planned.push({ fault, path, left: times });
   }
 
   /** The fault for a request to `path`, counting it down; undefined: answer normally. */
-  take(path: string): FakeFault | undefined {
+  take(path: string): Fault | undefined {
     const index = this.#planned.findIndex((planned) => path.startsWith(planned.path));
     if (index < 0) return undefined;
     const planned = this.#planned[index]!;
