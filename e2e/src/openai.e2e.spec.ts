@@ -55,11 +55,11 @@ describe("openai-proxy through the kit, every service its own process, against a
   it("runs each of the four methods from a task, answering the API's JSON bodies, with each call's token usage in its stack.completed", async () => {
     const run = await tasker.run("openai-all", { prompt: "three little words" });
     expect(run.status).toBe("completed");
-    const result = run.result as { chat: any; response: any; embedding: any; models: any };
+    const result = run.result as { chat: unknown; response: unknown; embedding: { data: { embedding: unknown[] }[] }; models: unknown };
     expect(result.chat).toMatchObject({ object: "chat.completion", choices: [{ message: { role: "assistant", content: fakeReply("three little words") } }], usage: { prompt_tokens: 3 } });
     expect(result.response).toMatchObject({ object: "response", output_text: fakeReply("three little words") });
     expect(result.embedding).toMatchObject({ object: "list", data: [{ index: 0, embedding: expect.any(Array) }] });
-    expect(result.embedding.data[0].embedding.every((value: unknown) => typeof value === "number")).toBe(true);
+    expect(result.embedding.data[0]!.embedding.every((value) => typeof value === "number")).toBe(true);
     expect(result.models).toMatchObject({ object: "list", data: expect.arrayContaining([expect.objectContaining({ id: "gpt-4o-mini", object: "model" })]) });
 
     const usages = Object.fromEntries(

@@ -28,7 +28,7 @@ describe("openai methods through the openai SDK against a fake OpenAI", () => {
   });
 
   it("answers a response with its output_text, and its input/output tokens", async () => {
-    const result = (await openai.call(["responses", "create"], [{ model: "gpt-4.1", input: "summarise this" }])) as { output_text: string; output: unknown[] };
+    const result = await openai.call(["responses", "create"], [{ model: "gpt-4.1", input: "summarise this" }]);
     expect(result).toMatchObject({ object: "response", status: "completed", output_text: "echo: summarise this" });
     expect(openAiUsageOf(["responses", "create"], result)).toEqual({ inputTokens: 2, outputTokens: 3, totalTokens: 5 });
   });
