@@ -24,7 +24,8 @@ export const OPENAI_CALLS_TASK = `module.exports = async (input) => Promise.all(
  */
 export async function startOpenAiSystem(openai: FakeOpenAi, settings: Record<string, string> = {}, layout = OPENAI_LAYOUT): Promise<TaskerSystem> {
   const tasker = await TaskerSystem.start({ TASKER_MASTER_KEY: randomBytes(32).toString("base64"), OPENAI_BASE_URL: openai.baseUrl, ...settings }, layout);
-  const { status } = await tasker.request("PUT", "/keys/openai-api-key", { value: openai.apiKey });
+  const operator = settings["TASKER_ADMIN_TOKEN"];
+  const { status } = await tasker.request("PUT", "/keys/openai-api-key", { value: openai.apiKey }, operator ? { authorization: `Bearer ${operator}` } : {});
   if (status !== 204) {
     await tasker.stop();
     throw new Error(`storing the fake's OpenAI key answered ${status}`);
