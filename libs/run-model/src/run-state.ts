@@ -1,4 +1,4 @@
-import { type CallResult, DEFAULT_NAMESPACE, type ErrorInfo, type JsonValue } from "@tasker/contracts";
+import { type CallResult, type CallUsage, DEFAULT_NAMESPACE, type ErrorInfo, type JsonValue } from "@tasker/contracts";
 
 /**
  * Where a stack run is: created, running an activation, suspended between activations, settled
@@ -6,8 +6,8 @@ import { type CallResult, DEFAULT_NAMESPACE, type ErrorInfo, type JsonValue } fr
  */
 export type StackRunStatus = "pending" | "running" | "suspended" | "completed" | "failed" | "cancelled";
 
-/** How a stack run settled: its value or its error. */
-export type Outcome = { ok: true; value: JsonValue } | { ok: false; error: ErrorInfo };
+/** How a stack run settled: its value (with the tokens it cost, for a metered service) or its error. */
+export type Outcome = { ok: true; value: JsonValue; usage?: CallUsage } | { ok: false; error: ErrorInfo };
 
 /** A settled child's result as its parent will receive it, with its JSON size (to bound a resume's batch). */
 export interface ChildResult {

@@ -1,5 +1,5 @@
 import { Logger } from "@nestjs/common";
-import { jsonBytes, type JsonValue, type RecordedEvent, RetryLaterError, type StackCreated, storableText, taskRunIdOf } from "@tasker/contracts";
+import { type CallUsage, jsonBytes, type JsonValue, type RecordedEvent, RetryLaterError, type StackCreated, storableText, taskRunIdOf } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { type Decision, decideClaim, decideRetry, type Outcome, type RunStates, settleCall, stackGuardVersion } from "@tasker/run-model";
 import { callError } from "./call-error.js";
@@ -39,8 +39,9 @@ export interface CallRunnerOptions<Client> {
  * Runs the calls of one wrapped service, one `stack.created` at a time per message: claims the next
  * attempt (`decideClaim`: one instance per attempt, a dead instance's lease expires), resolves the
  * method against the allowlist, runs it under the service's rate limit and timeout, and records the
- * outcome: the result; a retryable failure as `stack.retrying` with the next attempt's time (the
- * message comes back then: `RetryLaterError`), until the attempts run out; any other failure at once.
+ * outcome: the result (with its token `usage` when the service reads one: `usageOf`); a retryable
+ * failure as `stack.retrying` with the next attempt's time (the message comes back then:
+ * `RetryLaterError`), until the attempts run out; any other failure at once.
  * Every append rests on the call's guard, so an outcome is recorded once whoever else acts on the call.
  */
 export class CallRunner<Client> {
@@ -93,7 +94,7 @@ export class CallRunner<Client> {
     await appendDecision(this.options.store, event, decision, this.options.prefix);
   }
 
-  private async attempt(event: RecordedEvent<StackCreated>, attempt: number, namespace: string): Promise<{ ok: true; value: JsonValue } | { ok: false; failure: ServiceCallError }> {
+  private async attempt(event: RecordedEvent<StackCreated>, attempt: number, namespace: string): Promise<{ ok: true; value: JsonValue; usage?: CallUsage } | { ok: false; failure: ServiceCallError }> {
     const { spec, client, settings, bucket } = this.options;
     const { service, method, args, stackRunId } = event.data;
     const handler = spec.methods.resolve(method);
@@ -117,7 +118,8 @@ export class CallRunner<Client> {
       if (bytes > settings.maxResultBytes) {
         return { ok: false, failure: new ServiceCallError(ServiceCodes.RESULT_TOO_LARGE, `the result of ${service}.${method.join(".")} is ${bytes} bytes of JSON; at most ${settings.maxResultBytes} are kept`) };
       }
-      return { ok: true, value: value ?? null };
+      const usage = spec.usageOf?.(method, value ?? null);
+      return { ok: true, value: value ?? null, ...(usage && { usage }) };
     } catch (error) {
       const failure = abort.signal.aborted && !(error instanceof ServiceCallError) ? classifyError({ name: "AbortError" }) : (spec.classify?.(error) ?? classifyError(error));
       if (failure.code === ServiceCodes.SERVICE_ERROR) this.logger.error(`${service}.${method.join(".")} failed unexpectedly: ${failure.message}`);

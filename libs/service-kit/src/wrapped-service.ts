@@ -1,3 +1,4 @@
+import type { CallUsage, JsonValue } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import type { MethodTable } from "./method-table.js";
 import type { ServiceCallError } from "./service-error.js";
@@ -43,4 +44,9 @@ export interface WrappedService<Client> {
    * this returns undefined.
    */
   classify?(error: unknown): ServiceCallError | undefined;
+  /**
+   * The tokens a successful call of `method` cost, read from its `result` (optional): recorded in
+   * the call's `stack.completed` as `usage`. Undefined: the call records none.
+   */
+  usageOf?(method: readonly string[], result: JsonValue): CallUsage | undefined;
 }

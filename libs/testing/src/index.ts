@@ -27,3 +27,6 @@ export { createFakeServiceAccount, type FakeServiceAccount } from "./fakes/fake-
 export { FAKE_GOOGLE_ADMIN, GAPI_CALLS_TASK, GAPI_LAYOUT, startGapiSystem } from "./fakes/gapi-system.js";
 export * from "./fakes/fake-duckduckgo.js";
 export { duckDuckGoRedirect, duckDuckGoResultsPage, duckDuckGoNoResultsPage, duckDuckGoChangedLayoutPage, duckDuckGoBotCheckPage, escapeHtml, type FakeSearchResult } from "./fakes/fake-duckduckgo-pages.js";
+export { FAKE_EMBEDDING_DIMENSIONS, FAKE_OPENAI_MODELS, fakeEmbedding, fakeReply } from "./fakes/fake-openai-answers.js";
+export { type FakeOpenAi, type FakeOpenAiFault, type FakeOpenAiRequest, startFakeOpenAi } from "./fakes/fake-openai.js";
+export { OPENAI_CALLS_TASK, OPENAI_LAYOUT, startOpenAiSystem } from "./fakes/openai-system.js";

@@ -75,7 +75,23 @@ export const StackRetrying = defineEvent(
 );
 export type StackRetrying = z.infer<typeof StackRetrying>;
 
-export const StackCompleted = defineEvent("stack.completed", z.object({ stackRunId, result: JsonValue }));
+/**
+ * The tokens an upstream metered for one call (a model's prompt and completion): counts, as the
+ * upstream reported them (OpenAI's `usage`). `outputTokens` is 0 for a call that generates nothing
+ * (embeddings).
+ */
+export const CallUsage = z.object({
+  inputTokens: z.int().nonnegative(),
+  outputTokens: z.int().nonnegative(),
+  totalTokens: z.int().nonnegative(),
+});
+export type CallUsage = z.infer<typeof CallUsage>;
+
+/**
+ * A call settled with `result`. `usage`: what the call cost upstream in tokens, for a service that
+ * meters them (openai); absent for every other call and in events recorded before it existed.
+ */
+export const StackCompleted = defineEvent("stack.completed", z.object({ stackRunId, result: JsonValue, usage: CallUsage.optional() }));
 export type StackCompleted = z.infer<typeof StackCompleted>;
 
 export const StackFailed = defineEvent("stack.failed", z.object({ stackRunId, error: ErrorInfo }));

@@ -16,7 +16,7 @@ interface Planned<Fault> {
   left: number | undefined;
 }
 
-/** The faults still to apply, first added first; owns the timers of delays (cleared by `clear`). */
+/** The faults still to apply, first added first; owns the timers of delays (cleared by `clear`). Any fake's faults (`Fault`). */
 export class FaultPlan<Fault = FakeFault> {
   readonly #planned: Planned<Fault>[] = [];
   readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();

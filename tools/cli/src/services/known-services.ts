@@ -8,6 +8,7 @@ const LOADERS: Readonly<Record<string, () => Promise<ServiceDefinition>>> = {
   gateway: async () => (await import("@tasker/gateway")).gatewayService,
   keystore: async () => (await import("@tasker/keystore")).keystoreService,
   "gapi-proxy": async () => (await import("@tasker/gapi-proxy")).gapiProxyService,
+  "openai-proxy": async () => (await import("@tasker/openai-proxy")).openAiProxyService,
   "websearch-proxy": async () => (await import("@tasker/websearch-proxy")).websearchProxyService,
   timers: async () => (await import("@tasker/timers")).timersService,
 };

@@ -1,0 +1,26 @@
+import { ValidationError } from "@tasker/contracts";
+import { z } from "zod";
+
+const Environment = z.object({
+  /** The keystore name each namespace's OpenAI API key is stored under. */
+  OPENAI_API_KEY_NAME: z.string().min(1).default("openai-api-key"),
+  /** Where the OpenAI API answers (any OpenAI-compatible server); unset, OpenAI's own `https://api.openai.com/v1`. */
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL like https://api.openai.com/v1" }).optional(),
+});
+
+/** The openai service's settings, read from the environment by `loadOpenAiConfig`. */
+export type OpenAiConfig = z.infer<typeof Environment>;
+
+/**
+ * Reads and validates the openai service's settings (empty variables count as unset); a bad value
+ * throws a `ValidationError` (`INVALID_CONFIGURATION`) naming the variable and what it must be.
+ */
+export function loadOpenAiConfig(env: Record<string, string | undefined> = process.env): OpenAiConfig {
+  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = issue.path.join(".");
+    throw new ValidationError(`invalid configuration: ${variable}: ${issue.message}`, variable, "INVALID_CONFIGURATION");
+  }
+  return parsed.data;
+}
