@@ -41,7 +41,14 @@ describe("requiredUse", () => {
     expect(requiredUse(call(0, "keystore", ["list"]))).toBe("keystore");
     expect(requiredUse(query(0, "notes"))).toBe("database:notes");
     expect(requiredUse(query(0, 42))).toBe("database");
-    expect(requiredUse(secret(0, "get", "has spaces"))).toBe("keystore");
+  });
+
+  it("names a secret or table no declaration can spell, so that only the bare service covers it", () => {
+    expect(requiredUse(secret(0, "get", "has spaces"))).toBe("keystore:has spaces");
+    expect(requiredUse(query(0, "my notes"))).toBe("database:my notes");
+    expect(requiredUse(query(0, "n".repeat(5000)))).toBe(`database:${"n".repeat(200)}…`);
+    expect(refusedSeqs([query(0, "my notes"), query(1, "notes")], ["database:notes"])).toEqual([0]);
+    expect(refusedSeqs([query(0, "my notes")], ["database"])).toEqual([]);
   });
 });
 

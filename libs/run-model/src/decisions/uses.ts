@@ -11,6 +11,8 @@ const NAMED_SERVICES: ReadonlySet<string> = new Set(["keystore", "database"]);
 
 /** A secret's or a table's name in a declaration: 1-200 letters, digits, '.', '_', '-' and '/' (the keystore's rule). */
 const USE_NAME = /^[A-Za-z0-9._/-]{1,200}$/;
+/** The longest name a need carries into a message; a longer one is cut (and so matches no declaration). */
+const MAX_NAME_CHARS = 200;
 
 /** A call as far as permissions go. */
 interface UseCall {
@@ -49,12 +51,15 @@ export function useEntryProblem(entry: string): string | undefined {
  * The declaration `call` needs: undefined for a service of `UNDECLARED_SERVICES` (or one that does
  * not exist: admission refuses it anyway); `keystore:<name>` for a keystore call naming a secret
  * (`args[0]`), `database:<table>` for a query (`args[0].table`); else the service's name (`openai`,
- * `keystore` for `list()`).
+ * `keystore` for `list()`). A name no declaration can spell (a table `"my notes"`; one past 200
+ * characters, cut) still makes a named need, which only the bare service covers: a declaration of one
+ * table never lets a task reach another whose name it could not have declared.
  */
 export function requiredUse(call: UseCall): string | undefined {
   if (!DECLARED_SERVICES.has(call.service)) return undefined;
   const name = call.service === "keystore" ? call.args[0] : call.service === "database" ? tableOf(call.args[0]) : undefined;
-  return typeof name === "string" && USE_NAME.test(name) ? `${call.service}:${name}` : call.service;
+  if (typeof name !== "string") return call.service;
+  return `${call.service}:${name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS)}…` : name}`;
 }
 
 function tableOf(query: unknown): unknown {
