@@ -20,6 +20,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@tasker\/(executor|gateway|stack-processor|keystore|gapi-proxy|timers)$/, replacement: `${root}services/$1/src/index.ts` },
+      { find: /^@tasker\/database-proxy$/, replacement: `${root}services/database-proxy/src/index.ts` },
       { find: /^@tasker\/([\w-]+)$/, replacement: `${root}libs/$1/src/index.ts` },
     ],
   },

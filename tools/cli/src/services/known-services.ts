@@ -8,6 +8,7 @@ const LOADERS: Readonly<Record<string, () => Promise<ServiceDefinition>>> = {
   gateway: async () => (await import("@tasker/gateway")).gatewayService,
   keystore: async () => (await import("@tasker/keystore")).keystoreService,
   "gapi-proxy": async () => (await import("@tasker/gapi-proxy")).gapiProxyService,
+  "database-proxy": async () => (await import("@tasker/database-proxy")).databaseProxyService,
   timers: async () => (await import("@tasker/timers")).timersService,
 };
 
