@@ -43,8 +43,8 @@ export function columnsOf(query: DatabaseQuery): string[] {
  */
 export function buildSql(query: DatabaseQuery, schema: string, info: TableInfo, maxRows: number): BuiltQuery {
   const table = query.table;
-  for (const column of columnsOf(query)) if (!info.columns.has(column)) throw noSuchColumn(table, column);
   checkParts(query);
+  for (const column of columnsOf(query)) if (!info.columns.has(column)) throw noSuchColumn(table, column);
   const from = () => builder.withSchema(schema).from(table);
   const returning = columnList(query.columns) ?? ["*"];
   const filtered = <T extends Knex.QueryBuilder>(statement: T): T => {
@@ -89,7 +89,7 @@ function write(statement: Knex.QueryBuilder, returning: string[] | undefined): B
   return { main: native(statement), returnsRows: returning !== undefined };
 }
 
-/** The parts each action takes: anything else is a malformed query (rejected INVALID_ARGUMENT, naming the part). */
+/** The parts each action takes. */
 const ALLOWED: Record<DatabaseQuery["action"], readonly (keyof DatabaseQuery)[]> = {
   select: ["table", "action", "columns", "filters", "order", "limit", "offset", "single", "count"],
   insert: ["table", "action", "columns", "rows", "single"],
@@ -98,7 +98,8 @@ const ALLOWED: Record<DatabaseQuery["action"], readonly (keyof DatabaseQuery)[]>
   delete: ["table", "action", "columns", "filters", "single"],
 };
 
-function checkParts(query: DatabaseQuery): void {
+/** Throws INVALID_ARGUMENT (rejected), naming the part, for a part `query`'s action does not take or one it lacks. */
+export function checkParts(query: DatabaseQuery): void {
   const allowed = ALLOWED[query.action];
   for (const key of Object.keys(query) as (keyof DatabaseQuery)[]) {
     if (!allowed.includes(key)) throw new ServiceCallError(ServiceCodes.INVALID_ARGUMENT, `the query (argument 1): ${key} does not apply to ${query.action}`);

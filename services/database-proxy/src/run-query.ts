@@ -1,6 +1,6 @@
 import type { JsonValue } from "@tasker/contracts";
 import type pg from "pg";
-import { buildSql, columnsOf, type Statement } from "./build-sql.js";
+import { buildSql, checkParts, columnsOf, type Statement } from "./build-sql.js";
 import type { DatabaseConfig } from "./database-config.js";
 import type { DatabaseQuery } from "./database-query.js";
 import { schemaFor } from "./namespace-schema.js";
@@ -45,6 +45,7 @@ export async function runQuery(client: DatabaseClient, query: DatabaseQuery, nam
 }
 
 async function execute(client: DatabaseClient, query: DatabaseQuery, schema: string): Promise<QueryResult> {
+  checkParts(query);
   const found = await client.catalog.table(schema, query.table);
   const info = found && (await client.catalog.withColumns(schema, query.table, found, columnsOf(query)));
   if (!info) throw noSuchTable(query.table);
