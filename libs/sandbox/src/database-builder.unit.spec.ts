@@ -1,5 +1,5 @@
-import { type CallResult, type ToolCall } from "@tasker/sandbox";
-import { errorOf, resultOf, runLive, source, useSandbox } from "@tasker/testing";
+import type { CallResult, ToolCall } from "./index.js";
+import { resultOf, runLive, source, useSandbox } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
 
 // After each test every VM was disposed and QuickJS freed every runtime: nothing leaked.
