@@ -2,6 +2,7 @@
 // gapi-proxy instance: the proxy's overhead per call, and calls per second through that instance.
 import type { RecordedEvent } from "@tasker/contracts";
 import { DEFAULT_LAYOUT, startFakeGoogle, startGapiSystem } from "@tasker/testing";
+import { addCallSpans, emptyCallSpans } from "./_call-spans.js";
 import { percentile, report, round } from "./_stats.js";
 
 const LAYOUT = { ...DEFAULT_LAYOUT, "gapi-proxy": "gapi-proxy" };
@@ -46,11 +47,11 @@ export async function benchGapiProxy(): Promise<void> {
 
     await timed("bench-gapi-sequential", 5); // warms the token, the consumers and the pools
     const perCall: number[] = [];
-    const spans: CallSpans = { createdToCompleted: [], createdToStarted: [], startedToCompleted: [], first: [], last: [] };
+    const spans = emptyCallSpans();
     for (let i = 0; i < SEQUENTIAL_RUNS; i++) {
       const { ms, events } = await timed("bench-gapi-sequential", SEQUENTIAL_CALLS);
       perCall.push(ms / SEQUENTIAL_CALLS);
-      addCallSpans(spans, events);
+      addCallSpans(spans, events, "gapi");
     }
     report({
       service: "gapi-proxy",
@@ -76,8 +77,8 @@ export async function benchGapiProxy(): Promise<void> {
         const done = await Promise.all(Array.from({ length: runs }, () => timed("bench-gapi-parallel", calls)));
         bestWall = Math.max(bestWall, (runs * calls) / ((performance.now() - start) / 1000));
         // The proxy's rate: from the first call created to the last settled, by the events' times.
-        const spans: CallSpans = { createdToCompleted: [], createdToStarted: [], startedToCompleted: [], first: [], last: [] };
-        for (const { events } of done) addCallSpans(spans, events);
+        const spans = emptyCallSpans();
+        for (const { events } of done) addCallSpans(spans, events, "gapi");
         best = Math.max(best, (runs * calls) / ((Math.max(...spans.last) - Math.min(...spans.first)) / 1000));
       }
       report({ service: "gapi-proxy", workload: "G2", instances: 1, runs, calls_per_run: calls, calls_per_s: round(best, 1), end_to_end_calls_per_s: round(bestWall, 1) });
@@ -85,38 +86,5 @@ export async function benchGapiProxy(): Promise<void> {
   } finally {
     await tasker.stop();
     await google.close();
-  }
-}
-
-interface CallSpans {
-  readonly createdToCompleted: number[];
-  readonly createdToStarted: number[];
-  readonly startedToCompleted: number[];
-  /** Each call's creation and settlement times. */
-  readonly first: number[];
-  readonly last: number[];
-}
-
-function isGapiCall(event: RecordedEvent): boolean {
-  return event.type === "stack.created" && event.data.service === "gapi";
-}
-
-/** Each gapi call's spans between its `stack.created`, (last) `stack.started` and `stack.completed`, by recorded time. */
-function addCallSpans(spans: CallSpans, events: readonly RecordedEvent[]): void {
-  const at = new Map<string, { created?: number; started?: number; completed?: number }>();
-  for (const event of events) {
-    const time = Date.parse(event.metadata.recordedAt);
-    if (event.type === "stack.created" && isGapiCall(event)) at.set(event.data.stackRunId, { created: time });
-    const call = "stackRunId" in event.data ? at.get(event.data.stackRunId) : undefined;
-    if (call && event.type === "stack.started") call.started = time;
-    if (call && event.type === "stack.completed") call.completed = time;
-  }
-  for (const { created, started, completed } of at.values()) {
-    if (created === undefined || started === undefined || completed === undefined) continue;
-    spans.createdToCompleted.push(completed - created);
-    spans.createdToStarted.push(started - created);
-    spans.startedToCompleted.push(completed - started);
-    spans.first.push(created);
-    spans.last.push(completed);
   }
 }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { DatabaseConfig } from "./database-config.js";
+import { type DatabaseConfig, unreachableReason } from "./database-config.js";
 import type { DatabaseClient } from "./run-query.js";
 import { SchemaCatalog } from "./schema-catalog.js";
 
@@ -14,7 +14,8 @@ function parseInt8(text: string): number | string {
 /**
  * The data database's pool (`poolSize` connections, each statement cancelled after
  * `statementTimeoutMs`) and its catalog. The pool connects lazily: a database down at start
- * fails calls (retryably), not the process.
+ * fails calls (retryably), not the process; so does the embedded database, every call failing
+ * INVALID_CONFIGURATION (`unreachable`).
  */
 export async function openDatabaseClient(config: DatabaseConfig, poolSize: number, statementTimeoutMs: number): Promise<DatabaseClient> {
   const pool = new pg.Pool({
@@ -26,5 +27,6 @@ export async function openDatabaseClient(config: DatabaseConfig, poolSize: numbe
   });
   // An idle client's error (the server went away) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  return { pool, catalog: new SchemaCatalog(pool), config };
+  const unreachable = unreachableReason(config);
+  return { pool, catalog: new SchemaCatalog(pool), config, ...(unreachable !== undefined && { unreachable }) };
 }

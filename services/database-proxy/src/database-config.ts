@@ -1,4 +1,5 @@
 import { ValidationError } from "@tasker/contracts";
+import { embeddedDataDir } from "@tasker/event-store";
 import { z } from "zod";
 
 const Environment = z.object({
@@ -33,4 +34,13 @@ export function loadDatabaseConfig(databaseUrl: string, env: Record<string, stri
     throw new ValidationError(`invalid configuration: ${variable}: ${issue.message}`, variable, "INVALID_CONFIGURATION");
   }
   return { schema: parsed.data.TASKER_DATA_SCHEMA, url: parsed.data.TASKER_DATA_DATABASE_URL ?? databaseUrl, maxRows: parsed.data.DATABASE_MAX_ROWS };
+}
+
+/**
+ * Why the tasks' tables cannot be reached at `config.url`, or undefined when they can: the embedded
+ * database (`pglite://`, `tasker dev` without PostgreSQL) lives inside one process and has no server.
+ */
+export function unreachableReason(config: DatabaseConfig): string | undefined {
+  if (embeddedDataDir(config.url) === undefined) return undefined;
+  return "tools.database needs a PostgreSQL server, and the database is the embedded one (pglite://): set TASKER_DATA_DATABASE_URL to a postgres:// URL";
 }

@@ -10,6 +10,7 @@ import { type DatabaseClient, runQuery } from "./run-query.js";
  * naming the member.
  */
 const query: MethodHandler<DatabaseClient> = async (client, args, context) => {
+  if (client.unreachable !== undefined) throw new ServiceCallError("INVALID_CONFIGURATION", client.unreachable);
   if (args.length !== 1) throw new ServiceCallError(ServiceCodes.INVALID_ARGUMENT, `database.query takes one argument, the query; it got ${args.length}`);
   const parsed = DatabaseQuery.safeParse(args[0]);
   if (!parsed.success) {

@@ -1,6 +1,6 @@
 export { buildSql, type BuiltQuery, type Statement } from "./build-sql.js";
 export { openDatabaseClient } from "./database-client.js";
-export { type DatabaseConfig, loadDatabaseConfig } from "./database-config.js";
+export { type DatabaseConfig, loadDatabaseConfig, unreachableReason } from "./database-config.js";
 export { databaseMethods } from "./database-methods.js";
 export { DatabaseQuery, FILTER_OPS } from "./database-query.js";
 export { databaseProxyService, databaseService } from "./database-service.js";

@@ -12,6 +12,8 @@ export interface DatabaseClient {
   readonly pool: pg.Pool;
   readonly catalog: SchemaCatalog;
   readonly config: DatabaseConfig;
+  /** Set when the tables cannot be reached by design (see `unreachableReason`): every call fails with it. */
+  readonly unreachable?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_NAMESPACE, Namespace } from "@tasker/contracts";
-import { loadDatabaseConfig, MigrationError, migrateSchema, schemaFor } from "@tasker/database-proxy";
+import { loadDatabaseConfig, MigrationError, migrateSchema, schemaFor, unreachableReason } from "@tasker/database-proxy";
 import { CliError, EXIT_USAGE } from "../cli-error.js";
 import { configFrom, endpointOf } from "../services/run-services.js";
 import type { CommandContext } from "./command-context.js";
@@ -20,6 +20,8 @@ async function migrate(dir: string, options: { namespace: string }, context: Com
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
+  const unreachable = unreachableReason(data);
+  if (unreachable !== undefined) throw new CliError(unreachable);
   const schema = schemaFor(data.schema, namespace.data);
   try {
     const outcomes = await migrateSchema(data.url, schema, dir, (outcome) => context.io.out(`${outcome.status} ${outcome.name}\n`));
