@@ -1,9 +1,11 @@
+import { Logger } from "@nestjs/common";
 import pg from "pg";
 import { type DatabaseConfig, unreachableReason } from "./database-config.js";
 import type { DatabaseClient } from "./run-query.js";
 import { SchemaCatalog } from "./schema-catalog.js";
 
 const INT8_OID = 20;
+const logger = new Logger("database-proxy");
 
 /** A bigint as a JSON number while it is exact, as text beyond (as PostgREST cannot either). */
 function parseInt8(text: string): number | string {
@@ -26,7 +28,7 @@ export async function openDatabaseClient(config: DatabaseConfig, poolSize: numbe
     types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
   });
   // An idle client's error (the server went away) must not crash the process; the next query reconnects.
-  pool.on("error", () => {});
+  pool.on("error", (error) => logger.warn(`an idle connection to the tasks' database failed: ${error.message}`));
   const unreachable = unreachableReason(config);
   return { pool, catalog: new SchemaCatalog(pool), config, ...(unreachable !== undefined && { unreachable }) };
 }
