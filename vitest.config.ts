@@ -19,7 +19,7 @@ export default defineConfig({
   plugins: [compiler],
   resolve: {
     alias: [
-      { find: /^@tasker\/(executor|gateway|stack-processor|keystore|gapi-proxy|openai-proxy|timers|websearch-proxy)$/, replacement: `${root}services/$1/src/index.ts` },
+      { find: /^@tasker\/(executor|gateway|stack-processor|keystore|gapi-proxy|openai-proxy|database-proxy|timers|websearch-proxy)$/, replacement: `${root}services/$1/src/index.ts` },
       { find: /^@tasker\/([\w-]+)$/, replacement: `${root}libs/$1/src/index.ts` },
     ],
   },

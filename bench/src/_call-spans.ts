@@ -1,6 +1,6 @@
 import type { RecordedEvent } from "@tasker/contracts";
 
-/** Per wrapped-service call of a run, the milliseconds between its events, and when each call was created and settled (epoch ms). */
+/** The spans of a service's calls, ms, by the recorded times of their events. */
 export interface CallSpans {
   readonly createdToCompleted: number[];
   readonly createdToStarted: number[];
@@ -10,11 +10,11 @@ export interface CallSpans {
   readonly last: number[];
 }
 
-export function emptySpans(): CallSpans {
+export function emptyCallSpans(): CallSpans {
   return { createdToCompleted: [], createdToStarted: [], startedToCompleted: [], first: [], last: [] };
 }
 
-/** Each `service` call's spans between its `stack.created`, (last) `stack.started` and `stack.completed`, by recorded time. */
+/** Each call to `service` among `events`: its spans between its `stack.created`, (last) `stack.started` and `stack.completed`. */
 export function addCallSpans(spans: CallSpans, events: readonly RecordedEvent[], service: string): void {
   const at = new Map<string, { created?: number; started?: number; completed?: number }>();
   for (const event of events) {

@@ -2,7 +2,7 @@
 // gapi-proxy instance: the proxy's overhead per call, and calls per second through that instance.
 import type { RecordedEvent } from "@tasker/contracts";
 import { DEFAULT_LAYOUT, startFakeGoogle, startGapiSystem } from "@tasker/testing";
-import { addCallSpans, emptySpans } from "./_call-spans.js";
+import { addCallSpans, emptyCallSpans } from "./_call-spans.js";
 import { percentile, report, round } from "./_stats.js";
 
 const LAYOUT = { ...DEFAULT_LAYOUT, "gapi-proxy": "gapi-proxy" };
@@ -47,7 +47,7 @@ export async function benchGapiProxy(): Promise<void> {
 
     await timed("bench-gapi-sequential", 5); // warms the token, the consumers and the pools
     const perCall: number[] = [];
-    const spans = emptySpans();
+    const spans = emptyCallSpans();
     for (let i = 0; i < SEQUENTIAL_RUNS; i++) {
       const { ms, events } = await timed("bench-gapi-sequential", SEQUENTIAL_CALLS);
       perCall.push(ms / SEQUENTIAL_CALLS);
@@ -77,7 +77,7 @@ export async function benchGapiProxy(): Promise<void> {
         const done = await Promise.all(Array.from({ length: runs }, () => timed("bench-gapi-parallel", calls)));
         bestWall = Math.max(bestWall, (runs * calls) / ((performance.now() - start) / 1000));
         // The proxy's rate: from the first call created to the last settled, by the events' times.
-        const spans = emptySpans();
+        const spans = emptyCallSpans();
         for (const { events } of done) addCallSpans(spans, events, "gapi");
         best = Math.max(best, (runs * calls) / ((Math.max(...spans.last) - Math.min(...spans.first)) / 1000));
       }

@@ -2,7 +2,7 @@
 // openai-proxy instance: the proxy's overhead per call, and calls per second through that instance.
 import type { RecordedEvent } from "@tasker/contracts";
 import { DEFAULT_LAYOUT, startFakeOpenAi, startOpenAiSystem } from "@tasker/testing";
-import { addCallSpans, emptySpans } from "./_call-spans.js";
+import { addCallSpans, emptyCallSpans } from "./_call-spans.js";
 import { percentile, report, round } from "./_stats.js";
 
 const LAYOUT = { ...DEFAULT_LAYOUT, "openai-proxy": "openai-proxy" };
@@ -44,7 +44,7 @@ export async function benchOpenAiProxy(): Promise<void> {
 
     await timed("bench-openai-sequential", 5); // warms the consumers and the pools
     const perCall: number[] = [];
-    const spans = emptySpans();
+    const spans = emptyCallSpans();
     for (let i = 0; i < SEQUENTIAL_RUNS; i++) {
       const { ms, events } = await timed("bench-openai-sequential", SEQUENTIAL_CALLS);
       perCall.push(ms / SEQUENTIAL_CALLS);
@@ -74,7 +74,7 @@ export async function benchOpenAiProxy(): Promise<void> {
         const done = await Promise.all(Array.from({ length: runs }, () => timed("bench-openai-parallel", calls)));
         bestWall = Math.max(bestWall, (runs * calls) / ((performance.now() - start) / 1000));
         // The proxy's rate: from the first call created to the last settled, by the events' times.
-        const parallel = emptySpans();
+        const parallel = emptyCallSpans();
         for (const { events } of done) addCallSpans(parallel, events, "openai");
         best = Math.max(best, (runs * calls) / ((Math.max(...parallel.last) - Math.min(...parallel.first)) / 1000));
       }

@@ -17,7 +17,7 @@ const oneCall = `export default async function (input, tools) { return tools.gap
 const forever = `export default async function (input, tools) { for (let i = 0; ; i++) await tools.sleep(i); }`;
 const sequential = (calls: number) => `export default async function (input, tools) {
   let total = 0;
-  for (let i = 0; i < ${calls}; i++) total += await tools.database.rows.get({ i });
+  for (let i = 0; i < ${calls}; i++) total += await tools.gapi.rows.get({ i });
   return total;
 }`;
 

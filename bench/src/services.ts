@@ -2,15 +2,18 @@
 // service in its own process. One JSON line per workload:
 // - gapi-proxy: its own overhead per call and calls/s against a fake Google (`_services-gapi-proxy.ts`);
 // - openai-proxy: the same against a fake OpenAI (`_services-openai-proxy.ts`);
+// - database-proxy: the same on the real PostgreSQL, a select of one row by its key (`_services-database-proxy.ts`);
 // - timers: N runs (BENCH_TIMER_RUNS, default 1000) each sleeping 2 s, submitted together; how late
 //   each sleep's completion was recorded after its due time (p50/p99/max, ms), and the runs' span.
 import { sleepTimings, TaskerSystem } from "@tasker/testing";
+import { benchDatabaseProxy } from "./_services-database-proxy.js";
 import { benchGapiProxy } from "./_services-gapi-proxy.js";
 import { benchOpenAiProxy } from "./_services-openai-proxy.js";
 import { percentile, report, round } from "./_stats.js";
 
 await benchGapiProxy();
 await benchOpenAiProxy();
+await benchDatabaseProxy();
 
 const RUNS = Number(process.env["BENCH_TIMER_RUNS"] ?? 1000);
 const SLEEP_MS = 2000;

@@ -133,7 +133,9 @@ export const PRELUDE_TOOLS = String.raw`
     openai: servicePath("openai", []),
     websearch: servicePath("websearch", []),
     keystore: servicePath("keystore", []),
-    database: servicePath("database", []),
+    // One service, "database", under both names: the seed's tasks say supabase.
+    database: databaseTools,
+    supabase: databaseTools,
     log: (...args) => (args.length >= 2 && levels.includes(args[0]) ? emit(args[0], args.slice(1)) : emit("info", args)),
     sleep: (ms) => callHostTool("sleep", ["sleep"], [ms]),
     signals: freeze({

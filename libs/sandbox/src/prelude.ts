@@ -11,6 +11,7 @@ import {
   MAX_SERVICE_NAME_CHARS,
 } from "@tasker/contracts";
 import type { SandboxLimits } from "./limits.js";
+import { PRELUDE_DATABASE } from "./prelude-database.js";
 import { PRELUDE_GLOBALS } from "./prelude-globals.js";
 import { PRELUDE_TOOLS } from "./prelude-tools.js";
 
@@ -50,6 +51,7 @@ export const PRELUDE_SOURCE = compact(String.raw`0 || function (host, settingsJs
     return apply(sliceString, text, [0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max]);
   }
 ${PRELUDE_GLOBALS}
+${PRELUDE_DATABASE}
 ${PRELUDE_TOOLS}
 }`);
 

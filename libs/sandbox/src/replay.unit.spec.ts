@@ -12,7 +12,7 @@ const thousandCalls = source(`export default async function (input, tools) {
   let total = 0;
   for (let i = 0; i < 600; i++) total += (await tools.gapi.counter.add({ i })).value;
   for (let round = 0; round < 4; round++) {
-    const values = await Promise.all(Array.from({ length: 100 }, (_, i) => tools.database.rows.get({ round, i })));
+    const values = await Promise.all(Array.from({ length: 100 }, (_, i) => tools.gapi.rows.get({ round, i })));
     total += values.reduce((sum, v) => sum + v.value, 0);
   }
   console.log("total", total);

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerAuth } from "./commands/auth.js";
 import { registerCancel } from "./commands/cancel.js";
 import { commandContext } from "./commands/command-context.js";
+import { registerDb } from "./commands/db.js";
 import { registerDev } from "./commands/dev.js";
 import { registerEvents } from "./commands/events.js";
 import { registerKeys } from "./commands/keys.js";
@@ -24,7 +25,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   const context = commandContext(io, () => program.opts<{ apiKey?: string }>().apiKey);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys, registerAuth]) {
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys, registerAuth, registerDb]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

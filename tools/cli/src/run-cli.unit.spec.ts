@@ -46,7 +46,7 @@ describe("usage errors", () => {
   it("start of an unknown service lists the known ones", async () => {
     const io = memoryIo(env);
     expect(await runCli(["start", "gateway", "scheduler"], io)).toBe(EXIT_USAGE);
-    expect(io.stderr).toBe('tasker: unknown service "scheduler"; the services are: stack-processor, executor, gateway, keystore, gapi-proxy, openai-proxy, websearch-proxy, timers\n');
+    expect(io.stderr).toBe('tasker: unknown service "scheduler"; the services are: stack-processor, executor, gateway, keystore, gapi-proxy, openai-proxy, websearch-proxy, database-proxy, timers\n');
   });
 });
 

@@ -10,6 +10,7 @@ const LOADERS: Readonly<Record<string, () => Promise<ServiceDefinition>>> = {
   "gapi-proxy": async () => (await import("@tasker/gapi-proxy")).gapiProxyService,
   "openai-proxy": async () => (await import("@tasker/openai-proxy")).openAiProxyService,
   "websearch-proxy": async () => (await import("@tasker/websearch-proxy")).websearchProxyService,
+  "database-proxy": async () => (await import("@tasker/database-proxy")).databaseProxyService,
   timers: async () => (await import("@tasker/timers")).timersService,
 };
 

@@ -1,0 +1,46 @@
+import { ValidationError } from "@tasker/contracts";
+import { embeddedDataDir } from "@tasker/event-store";
+import { z } from "zod";
+
+const Environment = z.object({
+  /** The schema of namespace `default`'s tables; other namespaces' are derived from it (`schemaFor`). */
+  TASKER_DATA_SCHEMA: z
+    .string()
+    .max(40, "must be at most 40 characters (a namespace's schema adds to it)")
+    .regex(/^[a-z_][a-z0-9_]*$/, "must be lowercase letters, digits and '_', not starting with a digit")
+    .default("task_data"),
+  /** The database of the tasks' tables; unset, the event store's (`DATABASE_URL`). */
+  TASKER_DATA_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  /** Most rows one select returns (a larger `limit` is cut to it, as PostgREST's db-max-rows). */
+  DATABASE_MAX_ROWS: z.coerce.number().int().min(1).default(1000),
+});
+
+/** The database service's settings, read from the environment by `loadDatabaseConfig`. */
+export interface DatabaseConfig {
+  readonly schema: string;
+  readonly url: string;
+  readonly maxRows: number;
+}
+
+/**
+ * Reads and validates the database service's settings (empty variables count as unset), the data
+ * database defaulting to `databaseUrl`; a bad value throws a `ValidationError` (`INVALID_CONFIGURATION`) naming the variable.
+ */
+export function loadDatabaseConfig(databaseUrl: string, env: Record<string, string | undefined> = process.env): DatabaseConfig {
+  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = issue.path.join(".");
+    throw new ValidationError(`invalid configuration: ${variable}: ${issue.message}`, variable, "INVALID_CONFIGURATION");
+  }
+  return { schema: parsed.data.TASKER_DATA_SCHEMA, url: parsed.data.TASKER_DATA_DATABASE_URL ?? databaseUrl, maxRows: parsed.data.DATABASE_MAX_ROWS };
+}
+
+/**
+ * Why the tasks' tables cannot be reached at `config.url`, or undefined when they can: the embedded
+ * database (`pglite://`, `tasker dev` without PostgreSQL) lives inside one process and has no server.
+ */
+export function unreachableReason(config: DatabaseConfig): string | undefined {
+  if (embeddedDataDir(config.url) === undefined) return undefined;
+  return "tools.database needs a PostgreSQL server, and the database is the embedded one (pglite://): set TASKER_DATA_DATABASE_URL to a postgres:// URL";
+}

@@ -1,0 +1,11 @@
+export { buildSql, type BuiltQuery, type Statement } from "./build-sql.js";
+export { openDatabaseClient } from "./database-client.js";
+export { type DatabaseConfig, loadDatabaseConfig, unreachableReason } from "./database-config.js";
+export { databaseMethods } from "./database-methods.js";
+export { DatabaseQuery, FILTER_OPS } from "./database-query.js";
+export { databaseProxyService, databaseService } from "./database-service.js";
+export { MigrationError, type MigrationOutcome, migrateSchema } from "./migrate-schema.js";
+export { schemaFor } from "./namespace-schema.js";
+export type { QueryErrorBody } from "./query-error.js";
+export { type DatabaseClient, type QueryResult, runQuery } from "./run-query.js";
+export { MIGRATIONS_TABLE, SchemaCatalog } from "./schema-catalog.js";

@@ -1,0 +1,73 @@
+import type { JsonValue } from "@tasker/contracts";
+import type pg from "pg";
+import { buildSql, checkParts, columnsOf, type Statement } from "./build-sql.js";
+import type { DatabaseConfig } from "./database-config.js";
+import type { DatabaseQuery } from "./database-query.js";
+import { schemaFor } from "./namespace-schema.js";
+import { fromDatabaseError, noSuchTable, QueryError, type QueryErrorBody } from "./query-error.js";
+import type { SchemaCatalog } from "./schema-catalog.js";
+
+/** What the database service's methods work on: the data database's pool, its catalog, the settings. */
+export interface DatabaseClient {
+  readonly pool: pg.Pool;
+  readonly catalog: SchemaCatalog;
+  readonly config: DatabaseConfig;
+  /** Set when the tables cannot be reached by design (see `unreachableReason`): every call fails with it. */
+  readonly unreachable?: string;
+}
+
+/**
+ * A query's outcome as supabase-js resolves it: `data` (rows; one row or null for `single`; null
+ * for a write without `.select()` and on error), `error` (null, or Postgres's code and words),
+ * `count` (with `count: "exact"`, else null) and an HTTP-like `status`/`statusText` as PostgREST's.
+ */
+export interface QueryResult {
+  readonly data: JsonValue;
+  readonly error: QueryErrorBody | null;
+  readonly count: number | null;
+  readonly status: number;
+  readonly statusText: string;
+}
+
+const STATUS_TEXT: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable", 409: "Conflict" };
+
+/**
+ * Runs `query` on the tables of `namespace`'s schema (`schemaFor`). A query error resolves in
+ * `error`; a malformed query (`ServiceCallError` INVALID_ARGUMENT) or an unavailable database
+ * (retryable NETWORK_ERROR/TIMEOUT, see `fromDatabaseError`) throws.
+ */
+export async function runQuery(client: DatabaseClient, query: DatabaseQuery, namespace: string): Promise<QueryResult> {
+  try {
+    return await execute(client, query, schemaFor(client.config.schema, namespace));
+  } catch (error) {
+    const outcome = error instanceof QueryError ? error : fromDatabaseError(error);
+    if (outcome instanceof QueryError) return answer(null, outcome.body, null, outcome.status);
+    throw outcome;
+  }
+}
+
+async function execute(client: DatabaseClient, query: DatabaseQuery, schema: string): Promise<QueryResult> {
+  checkParts(query);
+  const found = await client.catalog.table(schema, query.table);
+  const info = found && (await client.catalog.withColumns(schema, query.table, found, columnsOf(query)));
+  if (!info) throw noSuchTable(query.table);
+  const built = buildSql(query, schema, info, client.config.maxRows);
+  const rows = await run(client.pool, built.main);
+  const count = built.count ? Number((await run(client.pool, built.count))[0]?.["count"] ?? 0) : null;
+  const success = query.action === "insert" || query.action === "upsert" ? 201 : built.returnsRows ? 200 : 204;
+  if (!built.returnsRows) return answer(null, null, count, success);
+  if (query.single === undefined) return answer(rows, null, count, success);
+  if (rows.length === 1 || (rows.length === 0 && query.single === "maybe")) return answer(rows[0] ?? null, null, count, success);
+  const body = { code: "PGRST116", message: "JSON object requested, multiple (or no) rows returned", details: `The result contains ${rows.length} rows`, hint: null };
+  return answer(null, body, count, 406);
+}
+
+/** The rows of `statement`, as JSON (a timestamp as its ISO text). */
+async function run(pool: pg.Pool, statement: Statement): Promise<Record<string, JsonValue>[]> {
+  const result = await pool.query(statement.sql, [...statement.bindings]);
+  return JSON.parse(JSON.stringify(result.rows ?? [])) as Record<string, JsonValue>[];
+}
+
+function answer(data: JsonValue, error: QueryErrorBody | null, count: number | null, status: number): QueryResult {
+  return { data, error, count, status, statusText: STATUS_TEXT[status] ?? "" };
+}
