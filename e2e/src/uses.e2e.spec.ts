@@ -101,6 +101,12 @@ describe("@uses with TASKER_ENFORCE_USES=true", () => {
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: "VALIDATION_FAILED", field: "uses", message: expect.stringContaining('"openia"') });
   });
+
+  it("honours @uses in a JSDoc block that follows a licence header", async () => {
+    await tasker.publish("licensed", `/** Copyright 2026 ACME. MIT licence. */\n${READS_KEYS}`);
+    const run = await tasker.run("licensed", { expected: DECLARED });
+    expect(run.result).toMatchObject({ declaredMatches: true, undeclared: { code: "PERMISSION_DENIED" } });
+  });
 });
 
 describe("@uses with enforcement off", () => {

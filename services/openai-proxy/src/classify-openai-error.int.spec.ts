@@ -49,6 +49,19 @@ describe("openai errors, classified from what OpenAI answers", () => {
     expect(JSON.stringify([denied.message, denied.details])).not.toContain(wrongKey);
   });
 
+  it("a 200 whose JSON is broken is UPSTREAM_FORMAT, terminal, quoting none of the body (which may echo the key)", async () => {
+    fake.inject({ kind: "raw", status: 200, contentType: "application/json", body: `${fake.apiKey} is not what you asked for` }, { times: 1 });
+    const error = await failureOf(openai.call(CHAT, [hello]));
+    expect(error).toMatchObject({ code: "UPSTREAM_FORMAT", retryable: false });
+    expect(error.message).toContain("not valid JSON");
+    expect(JSON.stringify([error.message, error.details])).not.toContain(fake.apiKey.slice(0, 8));
+  });
+
+  it("a 200 whose body is a JSON array is UPSTREAM_FORMAT: every method answers an object", async () => {
+    fake.inject({ kind: "raw", status: 200, contentType: "application/json", body: "[1, 2, 3]" }, { times: 1 });
+    expect(await failureOf(openai.call(CHAT, [hello]))).toMatchObject({ code: "UPSTREAM_FORMAT", retryable: false });
+  });
+
   it("an aborted attempt is TIMEOUT, a refused connection NETWORK_ERROR, both retryable", async () => {
     fake.inject({ kind: "delay", ms: 5000 }, { times: 1 });
     const abort = new AbortController();

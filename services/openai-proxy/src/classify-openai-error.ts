@@ -10,7 +10,9 @@ import { openAiErrorOf } from "./openai-error-body.js";
  * - every other 4xx (400, 401, 403, 404, 422) → `UPSTREAM_4XX`, terminal;
  * each with `status`, OpenAI's message in the message and its `type`, `code`, `param` in details;
  * - an aborted request → `TIMEOUT`, a connection timeout → `TIMEOUT`, a connection failure →
- *   `NETWORK_ERROR`, retryable.
+ *   `NETWORK_ERROR`, retryable;
+ * - a JSON body that does not parse (the SDK's `SyntaxError`) → `UPSTREAM_FORMAT`, terminal, quoting
+ *   none of the body: the parser's message shows its first characters, which may echo the key.
  * Undefined for anything else (the kit's fallback classifies it). Messages hold OpenAI's words only,
  * never a header or the request; OpenAI's own 401 message masks the key, and the handlers scrub the
  * key from whatever an error says besides.
@@ -21,6 +23,9 @@ export function classifyOpenAiError(error: unknown): ServiceCallError | undefine
   if (error instanceof APIConnectionTimeoutError) return new ServiceCallError(ServiceCodes.TIMEOUT, "the OpenAI request timed out", { retryable: true });
   if (error instanceof APIConnectionError) return new ServiceCallError(ServiceCodes.NETWORK_ERROR, `the OpenAI API could not be reached (${connectionCause(error)})`, { retryable: true });
   if (error instanceof APIError && typeof error.status === "number") return classifyAnswer(error);
+  if (error instanceof SyntaxError) {
+    return new ServiceCallError(ServiceCodes.UPSTREAM_FORMAT, "OpenAI answered a body that is not valid JSON: is OPENAI_BASE_URL an OpenAI-compatible API?");
+  }
   return undefined;
 }
 

@@ -31,6 +31,6 @@ export function noArguments(args: readonly JsonValue[], path: string): void {
 
 /** What the SDK returned as plain JSON: its fields only, no class, no prototype (`UPSTREAM_FORMAT` when it is not an object). */
 export function plainResult(value: unknown, path: string): JsonValue {
-  if (typeof value !== "object" || value === null) throw new ServiceCallError(ServiceCodes.UPSTREAM_FORMAT, `OpenAI answered openai ${path} with a body that is not a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ServiceCallError(ServiceCodes.UPSTREAM_FORMAT, `OpenAI answered openai ${path} with a body that is not a JSON object`);
   return JSON.parse(JSON.stringify(value)) as JsonValue;
 }

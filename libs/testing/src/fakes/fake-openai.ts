@@ -7,12 +7,14 @@ import { chatCompletion, embeddings, models, openAiError, response } from "./fak
 
 /**
  * What the fake OpenAI does instead of answering: an error status with OpenAI's error body (its
- * `message`, `type` and `code`; `retryAfter`: the `Retry-After` header), or a delay (ms) before the
- * real answer.
+ * `message`, `type` and `code`; `retryAfter`: the `Retry-After` header), a delay (ms) before the
+ * real answer, or a raw answer: `body` as is under `status` and `contentType` (what a broken gateway
+ * or another server at the base URL might send).
  */
 export type FakeOpenAiFault =
   | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly message?: string; readonly type?: string; readonly code?: string | null }
-  | { readonly kind: "delay"; readonly ms: number };
+  | { readonly kind: "delay"; readonly ms: number }
+  | { readonly kind: "raw"; readonly status: number; readonly contentType: string; readonly body: string };
 
 /** One request the fake received: where, when (epoch ms, on arrival) and with which key. */
 export interface FakeOpenAiRequest {
@@ -72,6 +74,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     const fault = faults.take(path);
     if (fault?.kind === "delay") await faults.sleep(fault.ms);
     if (reply.destroyed) return;
+    if (fault?.kind === "raw") {
+      reply.writeHead(fault.status, { "content-type": fault.contentType }).end(fault.body);
+      return;
+    }
     let result: FakeAnswer;
     if (fault?.kind === "status") {
       const headers = fault.retryAfter === undefined ? undefined : { "retry-after": fault.retryAfter };

@@ -51,7 +51,7 @@ function parseParam(text: string): TaskParam | undefined {
  * `/** ... *\/` block. The description is `@description`'s text, else the block's leading text; each
  * `@param` becomes `{name, type, description, optional}` (optional when its name is in brackets).
  * Each `@uses` tag holds one or more entries, separated by spaces or commas (`@uses openai,
- * keystore:openai-api-key`).
+ * keystore:openai-api-key`); the tags of every JSDoc block of the file count, in order.
  */
 export function readTaskDoc(blockComments: readonly string[]): TaskDoc {
   const blocks = blockComments.map(docLines).filter((lines): lines is string[] => lines !== undefined).map(splitTags);
@@ -59,6 +59,8 @@ export function readTaskDoc(blockComments: readonly string[]): TaskDoc {
   if (!block) return { description: "", params: [], uses: [] };
   const described = block.tags.find((tag) => tag.name === "description")?.text;
   const params = block.tags.filter((tag) => tag.name === "param").flatMap((tag) => parseParam(tag.text) ?? []);
-  const uses = block.tags.filter((tag) => tag.name === "uses").flatMap((tag) => tag.text.split(/[\s,]+/).filter((entry) => entry !== ""));
+  // Every call of the file's code is the task's, whichever block documents it: a licence header
+  // or a helper's own block may come before the task's.
+  const uses = blocks.flatMap((candidate) => candidate.tags).filter((tag) => tag.name === "uses").flatMap((tag) => tag.text.split(/[\s,]+/).filter((entry) => entry !== ""));
   return { description: described || block.lead, params, uses: [...new Set(uses)] };
 }

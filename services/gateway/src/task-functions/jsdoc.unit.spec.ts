@@ -56,4 +56,9 @@ describe("readTaskDoc", () => {
     expect(doc.uses).toEqual(["websearch", "openai", "keystore:openai-api-key", "database:notes", "database:tags", "fax"]);
     expect(doc.params.map((param) => param.name)).toEqual(["topic"]);
   });
+
+  it("reads @uses from every JSDoc block of the file: a licence header may come before the task's", () => {
+    const doc = readTaskDoc([block("/** Copyright 2026 ACME. MIT licence. */"), block("/**\n * Summarises.\n * @uses openai\n */"), block("/** @uses websearch */")]);
+    expect(doc).toEqual({ description: "Copyright 2026 ACME. MIT licence.", params: [], uses: ["openai", "websearch"] });
+  });
 });
