@@ -1,4 +1,5 @@
 import { httpError, parseRetryAfter } from "@tasker/service-kit";
+import { cappedText } from "./capped-text.js";
 import type { SearchRequest } from "./search-args.js";
 import type { WebsearchConfig } from "./websearch-config.js";
 import { botCheckError, parseResultsPage, type SearchResult } from "./results-page.js";
@@ -10,7 +11,7 @@ export interface WebsearchClient {
    * answers the first `request.maxResults` organic results of the page (`parseResultsPage`), dropped
    * when `signal` aborts. Throws: the bot check (HTTP 202 or 403) → `RATE_LIMITED` (`botCheckError`);
    * another non-2xx → the kit's `httpError` (429/5xx retryable, `Retry-After` honoured); a page it
-   * cannot read → `UPSTREAM_FORMAT`; network failures and aborts as `fetch` throws them.
+   * cannot read, or one past `MAX_PAGE_BYTES` → `UPSTREAM_FORMAT`; network failures and aborts as `fetch` throws them.
    */
   search(request: SearchRequest, signal: AbortSignal): Promise<SearchResult[]>;
 }
@@ -35,7 +36,7 @@ export function createWebsearchClient(config: WebsearchConfig): WebsearchClient 
         const reason = response.statusText === "" ? "no reason given" : response.statusText;
         throw httpError(response.status, `DuckDuckGo could not answer the search (${reason})`, parseRetryAfter(response.headers.get("retry-after")));
       }
-      const html = await response.text();
+      const html = await cappedText(response);
       return parseResultsPage(html, response.url === "" ? config.WEBSEARCH_BASE_URL : response.url).slice(0, maxResults);
     },
   };

@@ -1,7 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { JsonValue } from "@tasker/contracts";
 import { type CallContext, classifyError, type ServiceCallError } from "@tasker/service-kit";
 import { fakeSearchTarget, type FakeDuckDuckGo, freePort, startFakeDuckDuckGo } from "@tasker/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MAX_PAGE_BYTES } from "./capped-text.js";
 import { createWebsearchClient, type WebsearchClient } from "./duckduckgo-client.js";
 import { loadWebsearchConfig } from "./websearch-config.js";
 import { websearchMethods } from "./websearch-methods.js";
@@ -79,6 +82,29 @@ describe("websearch.search over HTTP against a fake DuckDuckGo", () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     const nowhere = createWebsearchClient(loadWebsearchConfig({ WEBSEARCH_BASE_URL: `http://127.0.0.1:${await freePort()}/html/` }));
     expect(await failureOf(search(nowhere, ["q"]))).toMatchObject({ code: "NETWORK_ERROR", retryable: true });
+  });
+
+  it("stops reading a page that never ends at MAX_PAGE_BYTES: UPSTREAM_FORMAT, terminal", async () => {
+    const endless = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/html" });
+      const chunk = Buffer.alloc(64 * 1024, "<p>");
+      const pour = () => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once("drain", pour);
+      };
+      pour();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (endless.address() as AddressInfo).port;
+      const pouring = createWebsearchClient(loadWebsearchConfig({ WEBSEARCH_BASE_URL: `http://127.0.0.1:${port}/html/` }));
+      const failure = await failureOf(search(pouring, ["q"]));
+      expect(failure).toMatchObject({ code: "UPSTREAM_FORMAT", retryable: false });
+      expect(failure.message).toContain(`larger than ${MAX_PAGE_BYTES} bytes`);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
   });
 
   it("checks its configuration, naming the variable", () => {
