@@ -21,7 +21,7 @@ describe("time values through tools.database on the real PostgreSQL", () => {
     await admin.connect();
     try {
       await admin.query(TABLE);
-      // A server and a proxy in zones other than UTC: neither may shift or reshape a value.
+      // A database and a proxy in zones other than UTC: the instant is the same, the proxy's zone shifts nothing.
       await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(new URL(database.url).pathname.slice(1))} SET TimeZone TO 'Asia/Kolkata'`);
     } finally {
       await admin.end();
@@ -36,12 +36,12 @@ describe("time values through tools.database on the real PostgreSQL", () => {
     await database?.drop();
   });
 
-  it("answers timestamps to the microsecond, dates as dates, intervals and infinity as PostgREST writes them, and finds a row by the value it read", async () => {
+  it("answers timestamps to the microsecond (in the database's TimeZone), dates as dates, intervals and infinity as PostgREST writes them, and finds a row by the value it read", async () => {
     const row = { id: 1, at: "2024-01-02T03:04:05.123456Z", local: "2024-01-02T03:04:05.123456", day: "2024-01-02", span: "1 day 02:03:04", ats: ["2024-01-02T03:04:05.5Z", "infinity"], days: ["2024-01-02", "-infinity"] };
     const inserted = await query({ table: "times", action: "insert", rows: [row], columns: "*" });
     expect(inserted).toMatchObject({ error: null, status: 201 });
     expect(inserted.data).toEqual([
-      { id: 1, at: "2024-01-02T03:04:05.123456+00:00", local: "2024-01-02T03:04:05.123456", day: "2024-01-02", span: "1 day 02:03:04", ats: ["2024-01-02T03:04:05.5+00:00", "infinity"], days: ["2024-01-02", "-infinity"] },
+      { id: 1, at: "2024-01-02T08:34:05.123456+05:30", local: "2024-01-02T03:04:05.123456", day: "2024-01-02", span: "1 day 02:03:04", ats: ["2024-01-02T08:34:05.5+05:30", "infinity"], days: ["2024-01-02", "-infinity"] },
     ]);
     const [read] = inserted.data as { at: string; local: string; day: string }[];
     const found = await query({ table: "times", action: "select", columns: "id", filters: [{ column: "at", op: "eq", value: read!.at }, { column: "local", op: "eq", value: read!.local }, { column: "day", op: "eq", value: read!.day }] });
