@@ -24,7 +24,8 @@ export function timeText(text: string): string {
 }
 
 type Nested = string | null | Nested[];
-const textArray = pg.types.getTypeParser(1009) as (text: string) => Nested[];
+/** pg's parser of a `text[]` (OID 1009, not among its named builtins): nested arrays of strings and nulls. */
+const textArray = (pg.types.getTypeParser as (oid: number) => (text: string) => Nested[])(1009);
 const mapNested = (value: Nested, map: (text: string) => string): Nested => (value === null ? null : Array.isArray(value) ? value.map((item) => mapNested(item, map)) : map(value));
 
 /** The parser of a date or time type (or an array of one), undefined for any other type. */
