@@ -3,6 +3,7 @@ import pg from "pg";
 import { type DatabaseConfig, unreachableReason } from "./database-config.js";
 import type { DatabaseClient } from "./run-query.js";
 import { SchemaCatalog } from "./schema-catalog.js";
+import { timeParser } from "./time-text.js";
 
 const INT8_OID = 20;
 const logger = new Logger("database-proxy");
@@ -15,7 +16,8 @@ function parseInt8(text: string): number | string {
 
 /**
  * The data database's pool (`poolSize` connections, each statement cancelled after
- * `statementTimeoutMs`) and its catalog. The pool connects lazily: a database down at start
+ * `statementTimeoutMs`) and its catalog. A bigint is `parseInt8`'s; a date or time value is its text as
+ * PostgREST writes it (`timeParser`). The pool connects lazily: a database down at start
  * fails calls (retryably), not the process; so does the embedded database, every call failing
  * INVALID_CONFIGURATION (`unreachable`).
  */
@@ -25,7 +27,7 @@ export async function openDatabaseClient(config: DatabaseConfig, poolSize: numbe
     max: poolSize,
     statement_timeout: statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
-    types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
+    types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : (timeParser(oid) ?? pg.types.getTypeParser(oid, format as "text")))) as typeof pg.types.getTypeParser },
   });
   // An idle client's error (the server went away) must not crash the process; the next query reconnects.
   pool.on("error", (error) => logger.warn(`an idle connection to the tasks' database failed: ${error.message}`));

@@ -8,6 +8,8 @@ const Environment = z.object({
     .string()
     .max(40, "must be at most 40 characters (a namespace's schema adds to it)")
     .regex(/^[a-z_][a-z0-9_]*$/, "must be lowercase letters, digits and '_', not starting with a digit")
+    // Tasks would read every table there: the event store's (secrets, api_keys, events) or PostgreSQL's catalog.
+    .refine((schema) => schema !== "public" && schema !== "information_schema" && !schema.startsWith("pg_"), "must be a schema of the tasks' own, not public (the event store's), information_schema or pg_*")
     .default("task_data"),
   /** The database of the tasks' tables; unset, the event store's (`DATABASE_URL`). */
   TASKER_DATA_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@tasker/testing";
@@ -65,5 +65,16 @@ describe("migrateSchema on the real PostgreSQL", () => {
     const outcomes = await Promise.all([migrateSchema(database.url, "app_data", dir), migrateSchema(database.url, "app_data", dir), migrateSchema(database.url, "app_data", dir)]);
     expect(outcomes.map((list) => list.find((outcome) => outcome.name === "004_slow.sql")!.status).sort()).toEqual(["already applied", "already applied", "applied"]);
     expect(await sql("SELECT count(*)::int AS n FROM app_data.items WHERE label = 'once'")).toEqual([{ n: 1 }]);
+  });
+  it("refuses a file that is not UTF-8, naming it, before applying any file; reads past a UTF-8 byte order mark", async () => {
+    const encodings = join(dir, "encodings");
+    await mkdir(encodings);
+    await writeFile(join(encodings, "001_bom.sql"), "\ufeffCREATE TABLE marked (id int);");
+    await writeFile(join(encodings, "002_latin1.sql"), Buffer.from("COMMENT ON TABLE marked IS 'caf\xe9';", "latin1"));
+    await expect(migrateSchema(database.url, "enc_data", encodings)).rejects.toMatchObject({ file: "002_latin1.sql", message: expect.stringMatching(/^002_latin1\.sql is not UTF-8 text/) });
+    expect(await sql("SELECT to_regclass('enc_data.marked') AS t")).toEqual([{ t: null }]);
+    await writeFile(join(encodings, "002_latin1.sql"), "COMMENT ON TABLE marked IS 'caf\u00e9';");
+    expect((await migrateSchema(database.url, "enc_data", encodings)).map((outcome) => outcome.status)).toEqual(["applied", "applied"]);
+    expect(await sql("SELECT obj_description('enc_data.marked'::regclass) AS comment")).toEqual([{ comment: "caf\u00e9" }]);
   });
 });

@@ -26,12 +26,24 @@ interface Migration {
   readonly checksum: string;
 }
 
+/** Strict: a byte that is not UTF-8 throws rather than becoming U+FFFD; a leading byte order mark is dropped. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** The text of migration `name`; throws `MigrationError` naming it when its bytes are not UTF-8. */
+function utf8Text(name: string, bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new MigrationError(name, `${name} is not UTF-8 text: save it as UTF-8 (nothing was applied)`);
+  }
+}
+
 async function migrationsIn(dir: string): Promise<Migration[]> {
   const names = (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith(".sql")).map((entry) => entry.name);
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return Promise.all(
     names.map(async (name) => {
-      const sql = await readFile(join(dir, name), "utf8");
+      const sql = utf8Text(name, await readFile(join(dir, name)));
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),
   );
@@ -43,7 +55,8 @@ async function migrationsIn(dir: string): Promise<Migration[]> {
  * schema, recorded in `<schema>.tasker_migrations(name, checksum, applied_at)`. Migrates of the same
  * schema take turns (an advisory lock). `onFile` hears of each file as it is done. Throws
  * `MigrationError` naming the file when one fails (with Postgres's message; that file is rolled back,
- * the ones before it stay) or when an applied file's content changed since.
+ * the ones before it stay), when an applied file's content changed since, or when a file is not UTF-8
+ * (before any file is applied; a leading byte order mark is skipped).
  */
 export async function migrateSchema(url: string, schema: string, dir: string, onFile: (outcome: MigrationOutcome) => void = () => {}): Promise<MigrationOutcome[]> {
   const migrations = await migrationsIn(dir);

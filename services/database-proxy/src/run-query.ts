@@ -5,7 +5,7 @@ import type { DatabaseConfig } from "./database-config.js";
 import type { DatabaseQuery } from "./database-query.js";
 import { schemaFor } from "./namespace-schema.js";
 import { fromDatabaseError, noSuchTable, QueryError, type QueryErrorBody } from "./query-error.js";
-import type { SchemaCatalog } from "./schema-catalog.js";
+import type { SchemaCatalog, TableInfo } from "./schema-catalog.js";
 
 /** What the database service's methods work on: the data database's pool, its catalog, the settings. */
 export interface DatabaseClient {
@@ -46,11 +46,28 @@ export async function runQuery(client: DatabaseClient, query: DatabaseQuery, nam
   }
 }
 
+/** SQLSTATEs of a value that does not fit its column's type (class 22, 42804): perhaps a type changed since the catalog was read. */
+const TYPE_MISMATCH = /^(22|42804)/;
+
 async function execute(client: DatabaseClient, query: DatabaseQuery, schema: string): Promise<QueryResult> {
   checkParts(query);
   const found = await client.catalog.table(schema, query.table);
   const info = found && (await client.catalog.withColumns(schema, query.table, found, columnsOf(query)));
   if (!info) throw noSuchTable(query.table);
+  try {
+    return await executeOn(client, query, schema, info);
+  } catch (error) {
+    // A migration may have changed a column's type since: a failed statement changed nothing, so run it once more on the table as it is now.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code !== "string" || !TYPE_MISMATCH.test(code)) throw error;
+    const changed = await client.catalog.changedSince(schema, query.table, info);
+    if (changed === undefined) throw error;
+    if (changed === null) throw noSuchTable(query.table);
+    return executeOn(client, query, schema, changed);
+  }
+}
+
+async function executeOn(client: DatabaseClient, query: DatabaseQuery, schema: string, info: TableInfo): Promise<QueryResult> {
   const built = buildSql(query, schema, info, client.config.maxRows);
   const rows = await run(client.pool, built.main);
   const count = built.count ? Number((await run(client.pool, built.count))[0]?.["count"] ?? 0) : null;

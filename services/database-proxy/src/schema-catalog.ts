@@ -20,7 +20,8 @@ const KEYS_SQL = `SELECT k.table_name, k.column_name FROM information_schema.tab
 
 /**
  * The tables and columns of each schema, read from `information_schema` and cached; a name not in
- * the cache reads the schema's catalog again once (a table migrated since is then seen). The only
+ * the cache reads the schema's catalog again once (a table migrated since is then seen), and so does
+ * `changedSince` (a column's type changed since). The only
  * names that reach SQL are names found here.
  */
 export class SchemaCatalog {
@@ -39,6 +40,16 @@ export class SchemaCatalog {
   async withColumns(schema: string, name: string, table: TableInfo, names: Iterable<string>): Promise<TableInfo | undefined> {
     for (const column of names) if (!table.columns.has(column)) return (await this.tables(schema, true)).get(name);
     return table;
+  }
+
+  /**
+   * `name` of `schema` read again from the catalog when it differs from `known` (a column added,
+   * dropped or given another type since, or the table gone: `null`); undefined when it is the same.
+   */
+  async changedSince(schema: string, name: string, known: TableInfo): Promise<TableInfo | null | undefined> {
+    const fresh = (await this.tables(schema, true)).get(name);
+    if (fresh === undefined) return null;
+    return sameTable(fresh, known) ? undefined : fresh;
   }
 
   private tables(schema: string, fresh: boolean): Promise<Tables> {
@@ -62,4 +73,10 @@ export class SchemaCatalog {
     for (const row of keys.rows) tables.get(row.table_name)?.primaryKey.push(row.column_name);
     return tables;
   }
+}
+
+function sameTable(a: TableInfo, b: TableInfo): boolean {
+  if (a.columns.size !== b.columns.size || a.primaryKey.join(",") !== b.primaryKey.join(",")) return false;
+  for (const [column, type] of a.columns) if (b.columns.get(column) !== type) return false;
+  return true;
 }
