@@ -1,6 +1,7 @@
-import { assertSubjectPrefix, DEFAULT_SUBJECT_PREFIX, ValidationError } from "@tasker/contracts";
+import { assertSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "@tasker/contracts";
 import { isMasterKeyText } from "@tasker/secrets";
 import { z } from "zod";
+import { readEnvironment } from "./read-environment.js";
 
 const masterKey = z.string().refine(isMasterKeyText, "must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)").optional();
 
@@ -96,12 +97,7 @@ export type TaskerConfig = z.infer<typeof Environment>;
 
 /** Reads and validates the configuration; a bad value throws naming the variable and what it must be. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): TaskerConfig {
-  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = issue.path.join(".");
-    throw new ValidationError(`invalid configuration: ${variable}: ${issue.message}`, variable, "INVALID_CONFIGURATION");
-  }
-  assertSubjectPrefix(parsed.data.TASKER_SUBJECT_PREFIX);
-  return parsed.data;
+  const parsed = readEnvironment(Environment, env);
+  assertSubjectPrefix(parsed.TASKER_SUBJECT_PREFIX);
+  return parsed;
 }

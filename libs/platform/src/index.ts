@@ -1,4 +1,5 @@
 export { loadConfig, type TaskerConfig } from "./config.js";
+export { readEnvironment } from "./read-environment.js";
 export { ensureDatabase } from "./ensure-database.js";
 export { openPlatform, type Platform } from "./platform.js";
 export type { RunningService, ServiceDefinition } from "./service.js";

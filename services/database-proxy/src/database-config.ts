@@ -1,4 +1,4 @@
-import { ValidationError } from "@tasker/contracts";
+import { readEnvironment } from "@tasker/platform";
 import { embeddedDataDir } from "@tasker/event-store";
 import { z } from "zod";
 
@@ -29,13 +29,8 @@ export interface DatabaseConfig {
  * database defaulting to `databaseUrl`; a bad value throws a `ValidationError` (`INVALID_CONFIGURATION`) naming the variable.
  */
 export function loadDatabaseConfig(databaseUrl: string, env: Record<string, string | undefined> = process.env): DatabaseConfig {
-  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = issue.path.join(".");
-    throw new ValidationError(`invalid configuration: ${variable}: ${issue.message}`, variable, "INVALID_CONFIGURATION");
-  }
-  return { schema: parsed.data.TASKER_DATA_SCHEMA, url: parsed.data.TASKER_DATA_DATABASE_URL ?? databaseUrl, maxRows: parsed.data.DATABASE_MAX_ROWS };
+  const parsed = readEnvironment(Environment, env);
+  return { schema: parsed.TASKER_DATA_SCHEMA, url: parsed.TASKER_DATA_DATABASE_URL ?? databaseUrl, maxRows: parsed.DATABASE_MAX_ROWS };
 }
 
 /**

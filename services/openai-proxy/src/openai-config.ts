@@ -1,4 +1,4 @@
-import { ValidationError } from "@tasker/contracts";
+import { readEnvironment } from "@tasker/platform";
 import { z } from "zod";
 
 const Environment = z.object({
@@ -16,11 +16,5 @@ export type OpenAiConfig = z.infer<typeof Environment>;
  * throws a `ValidationError` (`INVALID_CONFIGURATION`) naming the variable and what it must be.
  */
 export function loadOpenAiConfig(env: Record<string, string | undefined> = process.env): OpenAiConfig {
-  const parsed = Environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = issue.path.join(".");
-    throw new ValidationError(`invalid configuration: ${variable}: ${issue.message}`, variable, "INVALID_CONFIGURATION");
-  }
-  return parsed.data;
+  return readEnvironment(Environment, env);
 }
