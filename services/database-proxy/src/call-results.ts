@@ -13,6 +13,21 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 const logger = new Logger("database-proxy");
 
+/**
+ * Creates `schema`'s `CALL_RESULTS_TABLE` when it has none (`tasker db migrate` does, and the proxy on
+ * its first write to a schema); creators racing are fine. Only a missing table needs the right to
+ * create in the schema: an existing one is looked up first, as `CREATE TABLE IF NOT EXISTS` asks for
+ * that right even when the table exists, and the proxy's user may well lack it.
+ */
+export async function createCallResultsTable(db: pg.Pool | pg.ClientBase, schema: string): Promise<void> {
+  const table = `${pg.escapeIdentifier(schema)}.${CALL_RESULTS_TABLE}`;
+  if ((await db.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [table])).rows[0]!.present) return;
+  await db.query(`CREATE TABLE IF NOT EXISTS ${table} (stack_run_id text PRIMARY KEY, result json, at timestamptz NOT NULL DEFAULT now())`).catch((error: { code?: unknown }) => {
+    // Two creators at once: the loser's IF NOT EXISTS may still collide on the catalog's unique index.
+    if (error.code !== "23505" && error.code !== "42P07") throw error;
+  });
+}
+
 /** The claim found the table gone (dropped since this process created it): create it again and claim once more. */
 class TableGone extends Error {}
 
@@ -94,15 +109,7 @@ export class CallResults {
   private create(schema: string): Promise<void> {
     const known = this.created.get(schema);
     if (known) return known;
-    const creating = this.pool
-      .query(`CREATE TABLE IF NOT EXISTS ${pg.escapeIdentifier(schema)}.${CALL_RESULTS_TABLE} (stack_run_id text PRIMARY KEY, result json, at timestamptz NOT NULL DEFAULT now())`)
-      .then(
-        () => undefined,
-        (error: { code?: unknown }) => {
-          // Two processes creating it at once: the loser's IF NOT EXISTS may still collide on the catalog's unique index.
-          if (error.code !== "23505" && error.code !== "42P07") throw error;
-        },
-      );
+    const creating = createCallResultsTable(this.pool, schema);
     this.created.set(schema, creating);
     creating.catch(() => this.created.delete(schema));
     return creating;

@@ -7,6 +7,7 @@ import { openDatabaseClient } from "./database-client.js";
 import { loadDatabaseConfig } from "./database-config.js";
 import { DatabaseQuery } from "./database-query.js";
 import { migrateSchema } from "./migrate-schema.js";
+import { schemaFor } from "./namespace-schema.js";
 import { type DatabaseClient, runQuery } from "./run-query.js";
 
 const MIGRATIONS = fileURLToPath(new URL("../../../tasks/migrations/", import.meta.url));
@@ -121,6 +122,27 @@ describe("database writes are exactly-once per call, on the real PostgreSQL", ()
       expect(await sql("SELECT 1 FROM task_data.tasker_call_results WHERE stack_run_id = 'recent'")).toHaveLength(1);
     } finally {
       await other.pool.end();
+    }
+  });
+
+  it("works for a proxy user that may not create tables, in a schema `tasker db migrate` made", async () => {
+    const schema = schemaFor("task_data", "team-c");
+    await migrateSchema(database.url, schema, MIGRATIONS);
+    const role = `tasker_once_${randomUUID().slice(0, 8)}`;
+    await sql(`CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA ${schema} TO ${role}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
+    const url = new URL(database.url);
+    url.username = role;
+    const restricted = await openDatabaseClient(loadDatabaseConfig(url.toString(), {}), 2, 10_000);
+    try {
+      const call = { namespace: "team-c", stackRunId: randomUUID() };
+      const insert = DatabaseQuery.parse({ table: "notes", action: "insert", rows: [{ title: "restricted" }], columns: "id,title" });
+      const first = await runQuery(restricted, insert, call);
+      expect(first).toMatchObject({ error: null, data: [{ id: expect.any(Number), title: "restricted" }] });
+      expect(await runQuery(restricted, insert, call)).toEqual(first);
+      expect(await sql(`SELECT title FROM ${schema}.notes`)).toEqual([{ title: "restricted" }]);
+    } finally {
+      await restricted.pool.end();
+      await sql(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
     }
   });
 });
