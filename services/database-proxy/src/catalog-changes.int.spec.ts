@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@tasker/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import { type DatabaseClient, runQuery } from "./run-query.js";
 describe("tools.database after a migration changed a table the proxy already read, on the real PostgreSQL", () => {
   let database: TestDatabase;
   let client: DatabaseClient;
-  const query = (value: unknown) => runQuery(client, DatabaseQuery.parse(value), "default");
+  const query = (value: unknown) => runQuery(client, DatabaseQuery.parse(value), { namespace: "default", stackRunId: randomUUID() });
   const sql = async (text: string) => {
     const connection = new pg.Client({ connectionString: database.url });
     await connection.connect();

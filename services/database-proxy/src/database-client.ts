@@ -1,5 +1,6 @@
 import { Logger } from "@nestjs/common";
 import pg from "pg";
+import { CallResults } from "./call-results.js";
 import { type DatabaseConfig, unreachableReason } from "./database-config.js";
 import type { DatabaseClient } from "./run-query.js";
 import { SchemaCatalog } from "./schema-catalog.js";
@@ -16,7 +17,7 @@ function parseInt8(text: string): number | string {
 
 /**
  * The data database's pool (`poolSize` connections, each statement cancelled after
- * `statementTimeoutMs`) and its catalog. A bigint is `parseInt8`'s; a date or time value is its text as
+ * `statementTimeoutMs`), its catalog and its record of write calls' results. A bigint is `parseInt8`'s; a date or time value is its text as
  * PostgREST writes it (`timeParser`). The pool connects lazily: a database down at start
  * fails calls (retryably), not the process; so does the embedded database, every call failing
  * INVALID_CONFIGURATION (`unreachable`).
@@ -32,5 +33,5 @@ export async function openDatabaseClient(config: DatabaseConfig, poolSize: numbe
   // An idle client's error (the server went away) must not crash the process; the next query reconnects.
   pool.on("error", (error) => logger.warn(`an idle connection to the tasks' database failed: ${error.message}`));
   const unreachable = unreachableReason(config);
-  return { pool, catalog: new SchemaCatalog(pool), config, ...(unreachable !== undefined && { unreachable }) };
+  return { pool, catalog: new SchemaCatalog(pool), callResults: new CallResults(pool, config.callResultsDays), config, ...(unreachable !== undefined && { unreachable }) };
 }

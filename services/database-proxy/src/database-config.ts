@@ -15,6 +15,8 @@ const Environment = z.object({
   TASKER_DATA_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   /** Most rows one select returns (a larger `limit` is cut to it, as PostgREST's db-max-rows). */
   DATABASE_MAX_ROWS: z.coerce.number().int().min(1).default(1000),
+  /** Days a write call's result is kept (`tasker_call_results`), answering a retry of that call: far longer than any retry waits. */
+  DATABASE_CALL_RESULTS_DAYS: z.coerce.number().int().min(1).default(7),
 });
 
 /** The database service's settings, read from the environment by `loadDatabaseConfig`. */
@@ -22,6 +24,8 @@ export interface DatabaseConfig {
   readonly schema: string;
   readonly url: string;
   readonly maxRows: number;
+  /** Days a committed write call's result is kept for a retry of that call to answer (`CallResults`). */
+  readonly callResultsDays: number;
 }
 
 /**
@@ -30,7 +34,7 @@ export interface DatabaseConfig {
  */
 export function loadDatabaseConfig(databaseUrl: string, env: Record<string, string | undefined> = process.env): DatabaseConfig {
   const parsed = readEnvironment(Environment, env);
-  return { schema: parsed.TASKER_DATA_SCHEMA, url: parsed.TASKER_DATA_DATABASE_URL ?? databaseUrl, maxRows: parsed.DATABASE_MAX_ROWS };
+  return { schema: parsed.TASKER_DATA_SCHEMA, url: parsed.TASKER_DATA_DATABASE_URL ?? databaseUrl, maxRows: parsed.DATABASE_MAX_ROWS, callResultsDays: parsed.DATABASE_CALL_RESULTS_DAYS };
 }
 
 /**

@@ -6,7 +6,7 @@ import { type DatabaseClient, runQuery } from "./run-query.js";
 /**
  * `query(query)`: the one method, called by awaiting a `tools.database`/`tools.supabase` builder.
  * Takes one `DatabaseQuery` and answers a `QueryResult` (`{data, error, count, status, statusText}`)
- * on the tables of the run's namespace. A query that is not a `DatabaseQuery` fails INVALID_ARGUMENT
+ * on the tables of the run's namespace; a write is exactly-once per call (`runQuery`). A query that is not a `DatabaseQuery` fails INVALID_ARGUMENT
  * naming the member.
  */
 const query: MethodHandler<DatabaseClient> = async (client, args, context) => {
@@ -18,7 +18,7 @@ const query: MethodHandler<DatabaseClient> = async (client, args, context) => {
     const where = issue.path.length === 0 ? "" : `${issue.path.join(".")}: `;
     throw new ServiceCallError(ServiceCodes.INVALID_ARGUMENT, `the query (argument 1): ${where}${issue.message}`);
   }
-  return (await runQuery(client, parsed.data, context.namespace)) as unknown as JsonValue;
+  return (await runQuery(client, parsed.data, context)) as unknown as JsonValue;
 };
 
 export const databaseMethods = methodTable<DatabaseClient>({ query });

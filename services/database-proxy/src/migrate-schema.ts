@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
+import { createCallResultsTable } from "./call-results.js";
 import { MIGRATIONS_TABLE } from "./schema-catalog.js";
 
 /** What `migrateSchema` did with one file. */
@@ -52,7 +53,8 @@ async function migrationsIn(dir: string): Promise<Migration[]> {
 /**
  * Applies the `*.sql` files of `dir` to `schema` of the database at `url` (the schema created when
  * missing), in file-name order, each once: each in its own transaction with `search_path` set to the
- * schema, recorded in `<schema>.tasker_migrations(name, checksum, applied_at)`. Migrates of the same
+ * schema, recorded in `<schema>.tasker_migrations(name, checksum, applied_at)`; the schema's
+ * `tasker_call_results` (exactly-once writes) is created too when missing. Migrates of the same
  * schema take turns (an advisory lock). `onFile` hears of each file as it is done. Throws
  * `MigrationError` naming the file when one fails (with Postgres's message; that file is rolled back,
  * the ones before it stay), when an applied file's content changed since, or when a file is not UTF-8
@@ -68,6 +70,8 @@ export async function migrateSchema(url: string, schema: string, dir: string, on
     await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${quoted}.${MIGRATIONS_TABLE} (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    // Made here too, by the user who may create tables: the proxy's own user then needs no such right.
+    await createCallResultsTable(client, schema);
     const applied = new Map((await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${quoted}.${MIGRATIONS_TABLE}`)).rows.map((row) => [row.name, row.checksum]));
     const outcomes: MigrationOutcome[] = [];
     for (const migration of migrations) {

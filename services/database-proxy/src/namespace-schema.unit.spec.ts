@@ -20,8 +20,8 @@ describe("schemaFor: one schema per namespace", () => {
 
 describe("loadDatabaseConfig", () => {
   it("defaults to schema task_data on the event store's database, 1000 rows", () => {
-    expect(loadDatabaseConfig("postgres://h/db", {})).toEqual({ schema: "task_data", url: "postgres://h/db", maxRows: 1000 });
-    expect(loadDatabaseConfig("postgres://h/db", { TASKER_DATA_SCHEMA: "app", TASKER_DATA_DATABASE_URL: "postgresql://o/data", DATABASE_MAX_ROWS: "5" })).toEqual({ schema: "app", url: "postgresql://o/data", maxRows: 5 });
+    expect(loadDatabaseConfig("postgres://h/db", {})).toEqual({ schema: "task_data", url: "postgres://h/db", maxRows: 1000, callResultsDays: 7 });
+    expect(loadDatabaseConfig("postgres://h/db", { TASKER_DATA_SCHEMA: "app", TASKER_DATA_DATABASE_URL: "postgresql://o/data", DATABASE_MAX_ROWS: "5" })).toMatchObject({ schema: "app", url: "postgresql://o/data", maxRows: 5 });
   });
 
   it("names the variable of a bad value", () => {

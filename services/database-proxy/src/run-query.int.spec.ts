@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@tasker/testing";
 import pg from "pg";
@@ -14,7 +15,7 @@ const MIGRATIONS = fileURLToPath(new URL("../../../tasks/migrations/", import.me
 describe("database queries as SQL on the real PostgreSQL", () => {
   let database: TestDatabase;
   let client: DatabaseClient;
-  const query = (value: unknown, namespace = "default") => runQuery(client, DatabaseQuery.parse(value), namespace);
+  const query = (value: unknown, namespace = "default") => runQuery(client, DatabaseQuery.parse(value), { namespace, stackRunId: randomUUID() });
   const sql = async (text: string) => {
     const connection = new pg.Client({ connectionString: database.url });
     await connection.connect();

@@ -1,16 +1,19 @@
 import type { JsonValue } from "@tasker/contracts";
+import type { CallContext } from "@tasker/service-kit";
 import type pg from "pg";
-import { buildSql, checkParts, columnsOf, type Statement } from "./build-sql.js";
+import { type BuiltQuery, buildSql, checkParts, columnsOf, type Statement } from "./build-sql.js";
+import type { CallResults } from "./call-results.js";
 import type { DatabaseConfig } from "./database-config.js";
 import type { DatabaseQuery } from "./database-query.js";
 import { schemaFor } from "./namespace-schema.js";
 import { fromDatabaseError, noSuchTable, QueryError, type QueryErrorBody } from "./query-error.js";
 import type { SchemaCatalog, TableInfo } from "./schema-catalog.js";
 
-/** What the database service's methods work on: the data database's pool, its catalog, the settings. */
+/** What the database service's methods work on: the data database's pool, its catalog, the record of write calls, the settings. */
 export interface DatabaseClient {
   readonly pool: pg.Pool;
   readonly catalog: SchemaCatalog;
+  readonly callResults: CallResults;
   readonly config: DatabaseConfig;
   /** Set when the tables cannot be reached by design (see `unreachableReason`): every call fails with it. */
   readonly unreachable?: string;
@@ -31,14 +34,19 @@ export interface QueryResult {
 
 const STATUS_TEXT: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable", 409: "Conflict" };
 
+/** The call a query is run for: its run's namespace (whose schema holds the tables) and its id (`stack_run_id`). */
+export type QueryCall = Pick<CallContext, "namespace" | "stackRunId">;
+
 /**
- * Runs `query` on the tables of `namespace`'s schema (`schemaFor`). A query error resolves in
- * `error`; a malformed query (`ServiceCallError` INVALID_ARGUMENT) or an unavailable database
+ * Runs `query` for `call` on the tables of its namespace's schema (`schemaFor`). A write (insert,
+ * update, upsert, delete) is exactly-once per `call.stackRunId`: when an earlier attempt of the call
+ * committed, its result is answered again and nothing is written (`CallResults`). A query error resolves in
+ * `error` (and writes nothing); a malformed query (`ServiceCallError` INVALID_ARGUMENT) or an unavailable database
  * (retryable NETWORK_ERROR/TIMEOUT, see `fromDatabaseError`) throws.
  */
-export async function runQuery(client: DatabaseClient, query: DatabaseQuery, namespace: string): Promise<QueryResult> {
+export async function runQuery(client: DatabaseClient, query: DatabaseQuery, call: QueryCall): Promise<QueryResult> {
   try {
-    return await execute(client, query, schemaFor(client.config.schema, namespace));
+    return await execute(client, query, schemaFor(client.config.schema, call.namespace), call.stackRunId);
   } catch (error) {
     const outcome = error instanceof QueryError ? error : fromDatabaseError(error);
     if (outcome instanceof QueryError) return answer(null, outcome.body, null, outcome.status);
@@ -49,13 +57,13 @@ export async function runQuery(client: DatabaseClient, query: DatabaseQuery, nam
 /** SQLSTATEs of a value that does not fit its column's type (class 22, 42804): perhaps a type changed since the catalog was read. */
 const TYPE_MISMATCH = /^(22|42804)/;
 
-async function execute(client: DatabaseClient, query: DatabaseQuery, schema: string): Promise<QueryResult> {
+async function execute(client: DatabaseClient, query: DatabaseQuery, schema: string, stackRunId: string): Promise<QueryResult> {
   checkParts(query);
   const found = await client.catalog.table(schema, query.table);
   const info = found && (await client.catalog.withColumns(schema, query.table, found, columnsOf(query)));
   if (!info) throw noSuchTable(query.table);
   try {
-    return await executeOn(client, query, schema, info);
+    return await executeOn(client, query, schema, info, stackRunId);
   } catch (error) {
     // A migration may have changed a column's type since: a failed statement changed nothing, so run it once more on the table as it is now.
     const code = (error as { code?: unknown } | null)?.code;
@@ -63,14 +71,20 @@ async function execute(client: DatabaseClient, query: DatabaseQuery, schema: str
     const changed = await client.catalog.changedSince(schema, query.table, info);
     if (changed === undefined) throw error;
     if (changed === null) throw noSuchTable(query.table);
-    return executeOn(client, query, schema, changed);
+    return executeOn(client, query, schema, changed, stackRunId);
   }
 }
 
-async function executeOn(client: DatabaseClient, query: DatabaseQuery, schema: string, info: TableInfo): Promise<QueryResult> {
+async function executeOn(client: DatabaseClient, query: DatabaseQuery, schema: string, info: TableInfo, stackRunId: string): Promise<QueryResult> {
   const built = buildSql(query, schema, info, client.config.maxRows);
+  if (query.action !== "select") return client.callResults.once(schema, stackRunId, async (connection) => outcome(query, built, await run(connection, built.main), null));
   const rows = await run(client.pool, built.main);
   const count = built.count ? Number((await run(client.pool, built.count))[0]?.["count"] ?? 0) : null;
+  return outcome(query, built, rows, count);
+}
+
+/** The answer to `query` whose statement returned `rows` (and `count` when it asked for one). */
+function outcome(query: DatabaseQuery, built: BuiltQuery, rows: Record<string, JsonValue>[], count: number | null): QueryResult {
   const success = query.action === "insert" || query.action === "upsert" ? 201 : built.returnsRows ? 200 : 204;
   if (!built.returnsRows) return answer(null, null, count, success);
   if (query.single === undefined) return answer(rows, null, count, success);
@@ -80,7 +94,7 @@ async function executeOn(client: DatabaseClient, query: DatabaseQuery, schema: s
 }
 
 /** The rows of `statement`, as JSON (a timestamp as its ISO text). */
-async function run(pool: pg.Pool, statement: Statement): Promise<Record<string, JsonValue>[]> {
+async function run(pool: pg.Pool | pg.PoolClient, statement: Statement): Promise<Record<string, JsonValue>[]> {
   const result = await pool.query(statement.sql, [...statement.bindings]);
   return JSON.parse(JSON.stringify(result.rows ?? [])) as Record<string, JsonValue>[];
 }

@@ -1,7 +1,11 @@
 import type pg from "pg";
+import { CALL_RESULTS_TABLE } from "./call-results.js";
 
 /** The table every migrated schema keeps its applied migrations in: not one of the tasks' tables. */
 export const MIGRATIONS_TABLE = "tasker_migrations";
+
+/** The tables of a schema that are Tasker's, not the tasks': a task's query never names them. */
+const HIDDEN_TABLES: ReadonlySet<string> = new Set([MIGRATIONS_TABLE, CALL_RESULTS_TABLE]);
 
 /** One table (or view) of a schema as the catalog describes it. */
 export interface TableInfo {
@@ -69,7 +73,7 @@ export class SchemaCatalog {
     ]);
     const tables = new Map<string, { columns: Map<string, string>; primaryKey: string[] }>();
     const entry = (name: string) => tables.get(name) ?? tables.set(name, { columns: new Map(), primaryKey: [] }).get(name)!;
-    for (const row of columns.rows) if (row.table_name !== MIGRATIONS_TABLE) entry(row.table_name).columns.set(row.column_name, row.data_type);
+    for (const row of columns.rows) if (!HIDDEN_TABLES.has(row.table_name)) entry(row.table_name).columns.set(row.column_name, row.data_type);
     for (const row of keys.rows) tables.get(row.table_name)?.primaryKey.push(row.column_name);
     return tables;
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@tasker/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ describe("time values through tools.database on the real PostgreSQL", () => {
   let database: TestDatabase;
   let client: DatabaseClient;
   const processZone = process.env["TZ"];
-  const query = (value: unknown) => runQuery(client, DatabaseQuery.parse(value), "default");
+  const query = (value: unknown) => runQuery(client, DatabaseQuery.parse(value), { namespace: "default", stackRunId: randomUUID() });
 
   beforeAll(async () => {
     database = await createTestDatabase();
