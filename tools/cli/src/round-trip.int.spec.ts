@@ -51,6 +51,9 @@ describe("tasker against a running Tasker", () => {
     expect(listed.stdout).toMatch(new RegExp(`^nested-calls-test +${version} +Calls itself with depth-1`, "m"));
     expect(listed.stdout).toMatch(/^comprehensive-gmail-search +[\da-f]{12} +Searches Gmail.* gapi$/m);
     expect(listed.stdout).toMatch(/^NAME +VERSION +DESCRIPTION +USES$/m);
+    // One row per function, however many lines its description has (notes-crud's has three).
+    expect(listed.stdout).toMatch(/^notes-crud +[\da-f]{12} +Creates three notes, .* first\)\. Each run's notes .* database:notes$/m);
+    expect(listed.stdout.trimEnd().split("\n")).toHaveLength(1 + published.stdout.trimEnd().split("\n").length);
   });
 
   it("runs a nested task to its end with --poll, then shows its status and logs", async () => {
