@@ -85,6 +85,18 @@ describe("database queries as SQL on the real PostgreSQL", () => {
     expect((await query({ table: "tasker_migrations", action: "select" })).error).toMatchObject({ code: "42P01" });
   });
 
+  it("rolls back a write whose single() finds 0 or several rows (PGRST116), as PostgREST does; maybeSingle() keeps it", async () => {
+    const before = await sql("SELECT title, body FROM task_data.notes ORDER BY title");
+    const two = await query({ table: "notes", action: "insert", rows: [{ title: "s1" }, { title: "s2" }], columns: "title", single: "one" });
+    expect(two).toMatchObject({ data: null, status: 406, error: { code: "PGRST116", details: "The result contains 2 rows" } });
+    const all = await query({ table: "notes", action: "update", values: { body: "every" }, filters: [{ column: "id", op: "gt", value: 0 }], columns: "title", single: "one" });
+    expect(all).toMatchObject({ data: null, status: 406, error: { code: "PGRST116" } });
+    expect(await sql("SELECT title, body FROM task_data.notes ORDER BY title")).toEqual(before);
+    const kept = await query({ table: "notes", action: "insert", rows: [{ title: "m1" }, { title: "m2" }], columns: "title", single: "maybe" });
+    expect(kept).toMatchObject({ status: 406, error: { code: "PGRST116" } });
+    expect(await query({ table: "notes", action: "delete", filters: [{ column: "title", op: "in", value: ["m1", "m2"] }], columns: "title" })).toMatchObject({ data: [{ title: "m1" }, { title: "m2" }] });
+  });
+
   it("refuses an update or a delete without a filter (21000), touching nothing; an empty in() matches nothing", async () => {
     const before = await sql("SELECT count(*)::int AS n FROM task_data.notes");
     expect(await query({ table: "notes", action: "delete" })).toMatchObject({ data: null, status: 400, error: { code: "21000", message: "DELETE requires a WHERE clause" } });

@@ -77,7 +77,7 @@ async function execute(client: DatabaseClient, query: DatabaseQuery, schema: str
 
 async function executeOn(client: DatabaseClient, query: DatabaseQuery, schema: string, info: TableInfo, stackRunId: string): Promise<QueryResult> {
   const built = buildSql(query, schema, info, client.config.maxRows);
-  if (query.action !== "select") return client.callResults.once(schema, stackRunId, async (connection) => outcome(query, built, await run(connection, built.main), null));
+  if (query.action !== "select") return client.callResults.once(schema, stackRunId, async (connection) => singleWrite(query, outcome(query, built, await run(connection, built.main), null)));
   const rows = await run(client.pool, built.main);
   const count = built.count ? Number((await run(client.pool, built.count))[0]?.["count"] ?? 0) : null;
   return outcome(query, built, rows, count);
@@ -91,6 +91,16 @@ function outcome(query: DatabaseQuery, built: BuiltQuery, rows: Record<string, J
   if (rows.length === 1 || (rows.length === 0 && query.single === "maybe")) return answer(rows[0] ?? null, null, count, success);
   const body = { code: "PGRST116", message: "JSON object requested, multiple (or no) rows returned", details: `The result contains ${rows.length} rows`, hint: null };
   return answer(null, body, count, 406);
+}
+
+/**
+ * A write's `answer`, or a throw (`QueryError`, resolved the same) that rolls the write back when
+ * `single()` found 0 or several rows: PostgREST checks a singular write before it commits.
+ * `maybeSingle()` keeps the write, as supabase-js counts its rows only after the response.
+ */
+function singleWrite(query: DatabaseQuery, answer: QueryResult): QueryResult {
+  if (query.single === "one" && answer.error !== null) throw new QueryError(answer.error, answer.status);
+  return answer;
 }
 
 /** The rows of `statement`, as JSON (a timestamp as its ISO text). */

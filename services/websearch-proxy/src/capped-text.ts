@@ -15,8 +15,8 @@ export async function cappedText(response: Response, maxBytes = MAX_PAGE_BYTES):
   let bytes = 0;
   for await (const chunk of response.body) {
     bytes += chunk.byteLength;
+    // Throwing out of the loop cancels the body (the iterator's return): the connection is let go.
     if (bytes > maxBytes) {
-      await response.body.cancel().catch(() => undefined);
       throw new ServiceCallError(ServiceCodes.UPSTREAM_FORMAT, `the search page is larger than ${maxBytes} bytes: WEBSEARCH_BASE_URL does not answer DuckDuckGo's results page`);
     }
     text += decoder.decode(chunk, { stream: true });
