@@ -63,6 +63,9 @@ async function migrationsIn(dir: string): Promise<Migration[]> {
 export async function migrateSchema(url: string, schema: string, dir: string, onFile: (outcome: MigrationOutcome) => void = () => {}): Promise<MigrationOutcome[]> {
   const migrations = await migrationsIn(dir);
   const client = new pg.Client({ connectionString: url });
+  // A connection the server drops fails the statement in flight, which names its file; without a
+  // listener the same drop would also crash the process with pg's raw error.
+  client.on("error", () => {});
   await client.connect();
   const quoted = client.escapeIdentifier(schema);
   const lockKey = `tasker_migrations:${schema}`;
