@@ -77,4 +77,18 @@ describe("migrateSchema on the real PostgreSQL", () => {
     expect((await migrateSchema(database.url, "enc_data", encodings)).map((outcome) => outcome.status)).toEqual(["applied", "applied"]);
     expect(await sql("SELECT obj_description('enc_data.marked'::regclass) AS comment")).toEqual([{ comment: "caf\u00e9" }]);
   });
+  it("fails the file in flight by name when the server drops the connection, rather than crash", async () => {
+    const dropped = await mkdtemp(join(tmpdir(), "migrations-dropped-"));
+    try {
+      await writeFile(join(dropped, "001_slow.sql"), "SELECT pg_sleep(10);");
+      const failure = migrateSchema(database.url, "dropped_data", dropped).then(() => undefined, (error: unknown) => error);
+      // The migration's backend is the one sleeping: end it as a restart or an operator would.
+      for (let terminated = 0; terminated === 0; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        terminated = (await sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(10);'")).length;
+      }
+      expect(await failure).toMatchObject({ message: expect.stringMatching(/^001_slow\.sql failed: terminating connection/) });
+    } finally {
+      await rm(dropped, { recursive: true, force: true });
+    }
+  });
 });
