@@ -49,7 +49,8 @@ function classifyAnswer(error: APIError): ServiceCallError {
 
 /** OpenAI's `retry-after-ms`, else the standard `Retry-After` (seconds or an HTTP date), in ms. */
 function retryAfterOf(headers: Headers | undefined): number | undefined {
-  const ms = Number(headers?.get("retry-after-ms") ?? Number.NaN);
+  const text = headers?.get("retry-after-ms")?.trim();
+  const ms = text ? Number(text) : Number.NaN;
   if (Number.isFinite(ms) && ms >= 0) return ms;
   return parseRetryAfter(headers?.get("retry-after"));
 }
