@@ -60,10 +60,11 @@ describe("tasker against a running Tasker", () => {
     const ran = await tasker("run", "--task", "nested-calls-test", "--input", '{"depth":2}', "--poll");
     expect(ran.stderr).toMatch(/COMPLETED {2}\d+\.\ds\n$/);
     expect(ran.code).toBe(0);
-    const [id, ...json] = ran.stdout.split("\n");
-    expect(id).toMatch(/^[\da-f-]{36}$/);
-    const result = JSON.parse(json.join("\n"));
+    // stdout carries the result alone (a script pipes it on); the run id comes first on stderr.
+    const result = JSON.parse(ran.stdout);
     expect(result).toMatchObject({ depth: 2, nestedResult: { depth: 1, nestedResult: { depth: 0 } } });
+    const id = ran.stderr.split("\n")[0];
+    expect(id).toMatch(/^[\da-f-]{36}$/);
 
     const status = await tasker("status", id!);
     expect(status.code).toBe(0);
@@ -81,6 +82,37 @@ describe("tasker against a running Tasker", () => {
     const ran = await tasker("run", "--task", "fail", "--input", '{"message":"no luck","code":"BAD_LUCK"}', "--poll");
     expect(ran.code).toBe(1);
     expect(ran.stderr).toMatch(/tasker: run failed: BAD_LUCK: no luck\n$/);
+    expect(ran.stdout).toBe("");
+  });
+
+  it("prints the ended run as one JSON document with --poll --json, as GET /tasks/:id answers it", async () => {
+    const ran = await tasker("run", "--task", "nested-calls-test", "--input", '{"depth":1}', "--poll", "--json");
+    expect(ran.code).toBe(0);
+    const run = JSON.parse(ran.stdout);
+    expect(run).toMatchObject({ taskName: "nested-calls-test", status: "completed", result: { depth: 1, nestedResult: { depth: 0 } } });
+    const viaHttp = await (await fetch(`${url}/tasks/${run.taskRunId}`)).json();
+    expect(run).toEqual(viaHttp);
+
+    const failed = await tasker("run", "--task", "fail", "--input", '{"message":"no luck","code":"BAD_LUCK"}', "--poll", "--json");
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ status: "failed", error: { code: "BAD_LUCK", message: "no luck" } });
+
+    const submitted = await tasker("run", "--task", "nested-calls-test", "--input", '{"depth":0}', "--json");
+    expect(submitted.code).toBe(0);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ taskRunId: expect.stringMatching(/^[\da-f-]{36}$/), taskName: "nested-calls-test" });
+  });
+
+  it("exits 3 when the run it follows with --poll is cancelled", async () => {
+    // The run waits on a Google call nobody answers; its id is the first line on stderr while it is followed.
+    const io = memoryIo({ TASKER_URL: url });
+    const polling = runCli(["run", "--task", "gapi-list-domains-with-nested", "--poll"], io);
+    const deadline = Date.now() + 10_000;
+    while (!io.stderr.includes("SUSPENDED") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const id = io.stderr.split("\n")[0]!;
+    expect((await tasker("cancel", id)).code).toBe(0);
+    expect(await polling).toBe(3);
+    expect(io.stderr).toMatch(/tasker: run cancelled: CANCELLED: .*\n$/);
+    expect(io.stdout).toBe("");
   });
 
   it("cancels a run that waits on a service nobody answers", async () => {

@@ -5,7 +5,7 @@ import { buildProgram } from "./program.js";
 
 /**
  * Runs `tasker` with `argv` (user arguments only) and resolves to its exit code: 0 on success, 1 on a
- * failure, 2 on a usage error. Errors are printed as one `tasker: ...` line; nothing here exits.
+ * failure, 2 on a usage error, 3 for a run that ended cancelled. Errors are printed as one `tasker: ...` line; nothing here exits.
  */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   try {

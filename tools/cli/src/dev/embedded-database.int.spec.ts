@@ -41,13 +41,13 @@ describe("Tasker on the embedded database (no PostgreSQL server)", () => {
     expect((await tasker("publish", "--all", "--dir", REPO_TASKS_FOLDER)).code).toBe(0);
     const ran = await tasker("run", "--task", "nested-calls-test", "--input", '{"depth":3}', "--poll");
     expect(ran.code).toBe(0);
-    const result = JSON.parse(ran.stdout.slice(ran.stdout.indexOf("\n") + 1));
+    const result = JSON.parse(ran.stdout);
     expect(result.nestedResult.nestedResult.nestedResult).toMatchObject({ depth: 0 });
   });
 
   it("wakes a sleeping run: the timers service runs on the embedded database too", async () => {
     const ran = await tasker("run", "--task", "sleepy-reminder", "--input", '{"steps":2,"sleepMs":300}', "--poll");
     expect(ran.code).toBe(0);
-    expect(JSON.parse(ran.stdout.slice(ran.stdout.indexOf("\n") + 1))).toMatchObject({ steps: 2, wokeAt: [expect.any(String), expect.any(String)] });
+    expect(JSON.parse(ran.stdout)).toMatchObject({ steps: 2, wokeAt: [expect.any(String), expect.any(String)] });
   });
 });
