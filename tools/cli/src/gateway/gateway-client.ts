@@ -1,4 +1,5 @@
 import { CliError } from "../cli-error.js";
+import { inCliTerms } from "./in-cli-terms.js";
 import type {
   ApiErrorBody,
   ApiKeyList,
@@ -14,14 +15,17 @@ import type {
 
 export const DEFAULT_GATEWAY_URL = "http://127.0.0.1:3000";
 
-/** The gateway answered with an HTTP error; `code` and `message` are its `{error: {code, message}}`. */
+/**
+ * The gateway answered with an HTTP error; `code` and `message` are its `{error: {code, message}}`, the
+ * routes the message names put as the `tasker` commands that call them (`inCliTerms`).
+ */
 export class GatewayHttpError extends CliError {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
   ) {
-    super(`${code}: ${message}`);
+    super(`${code}: ${inCliTerms(message)}`);
   }
 }
 
