@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { Controller, Get, Headers, Param, Query, Res } from "@nestjs/common";
-import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
 import { ApiErrorBody, EventStreamCursor, TaskRunIdParam } from "@tasker/contracts";
 import type { Caller } from "../auth/access-rule.js";
 import { CurrentCaller, Requires } from "../auth/access.decorators.js";
@@ -22,10 +22,13 @@ export class RunEventsController {
       "The run's recorded events as Server-Sent Events, live, in version order: `event:` the type, `id:` the version, `data:` the recorded event as JSON; " +
       "from the first, or after the version in Last-Event-ID (or `after`); a `: keep-alive` comment every 15 s; the server closes the stream after the run's end event",
   })
-  @ApiProduces("text/event-stream")
   @ApiHeader({ name: "Last-Event-ID", required: false, description: "the version of the last event the client has: the stream resumes after it" })
   @ApiQuery({ name: "after", required: false, description: "as Last-Event-ID, for clients that cannot set headers (the header wins)" })
-  @ApiResponse({ status: 200, description: "the event stream (text/event-stream)" })
+  @ApiResponse({
+    status: 200,
+    description: "the event stream: `event: <type>`, `id: <version>`, `data: <the recorded event as JSON>` per event",
+    content: { "text/event-stream": { schema: { type: "string" } } },
+  })
   @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
   async events(
     @CurrentCaller() caller: Caller,
