@@ -113,4 +113,19 @@ describe("GET /tasks/:taskRunId/events (Server-Sent Events), every service its o
     const unauthenticated = await openEventStream(`${tasker.url}/tasks/${taskRunId}/events`);
     expect(unauthenticated.status).toBe(401);
   }, 60_000);
+
+  it("ends its open streams when the gateway shuts down, so a stop never waits on a listener", async () => {
+    const key = keys["team-a"]!;
+    const taskRunId = await submit(key, "gated", null);
+    const answer = await stream(key, taskRunId);
+    const events = answer.events[Symbol.asyncIterator]();
+    expect((await events.next()).value?.event).toBe("run.submitted");
+    const stopping = Date.now();
+    await tasker.kill("gateway", "SIGTERM");
+    // The server closed the stream: the client reads its end (an abrupt close would reject instead).
+    for (let next = await events.next(); !next.done; next = await events.next());
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    await tasker.startService("gateway");
+    expect((await as(key)("POST", `/tasks/${taskRunId}/signals/go`, { payload: null })).status).toBe(202);
+  }, 60_000);
 });
