@@ -20,6 +20,8 @@ import { TaskFunctionCatalog } from "./task-functions/task-function-catalog.js";
 import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.js";
 import { TaskFunctionsController } from "./task-functions/task-functions.controller.js";
 import { RunCanceller } from "./tasks/run-canceller.js";
+import { RunEventFeed } from "./tasks/run-event-feed.js";
+import { RunEventsController } from "./tasks/run-events.controller.js";
 import { RunWaiter } from "./tasks/run-waiter.js";
 import { SignalSender } from "./tasks/signal-sender.js";
 import { SignalsController } from "./tasks/signals.controller.js";
@@ -34,7 +36,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [TaskFunctionsController, TasksController, KeysController, AuthKeysController, SignalsController, HealthController],
+      controllers: [TaskFunctionsController, TasksController, KeysController, AuthKeysController, SignalsController, RunEventsController, HealthController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         { provide: READ_MODELS, useValue: pooledSql(platform.dataSource) },
@@ -51,6 +53,7 @@ export class GatewayModule {
         TaskRunReader,
         RunWaiter,
         RunCanceller,
+        RunEventFeed,
         secretStoreProvider,
         SignalSender,
         ExecutorQueues,

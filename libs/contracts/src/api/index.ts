@@ -5,3 +5,4 @@ export * from "./signals.js";
 export * from "./storable-json.js";
 export * from "./task-functions.js";
 export * from "./tasks.js";
+export * from "./task-run-events.js";

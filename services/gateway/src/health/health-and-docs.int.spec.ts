@@ -21,12 +21,15 @@ describe("health, API docs and unknown routes", () => {
     const { status, body } = await gateway.request("GET", "/docs-json");
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
+      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/events", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
     );
     const signal = body.paths["/tasks/{taskRunId}/signals/{name}"].post;
     expect(JSON.stringify(signal.requestBody)).toContain("payload");
     expect(Object.keys(signal.responses).sort()).toEqual(["202", "400", "404", "409", "413"]);
     expect(Object.keys(body.paths["/task-functions"]).sort()).toEqual(["get", "post"]);
+    const events = body.paths["/tasks/{taskRunId}/events"].get;
+    expect(Object.keys(events.responses["200"].content)).toEqual(["text/event-stream"]);
+    expect(events.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(["Last-Event-ID", "after", "taskRunId"]);
     const submit = body.paths["/tasks"].post;
     expect(JSON.stringify(submit.requestBody)).toContain("taskName");
     expect(JSON.stringify(submit.requestBody)).toContain("timeoutMs");
