@@ -20,6 +20,11 @@ const Environment = z.object({
   PORT: int(3000, 0).refine((port) => port <= 65535, "must be a port number"),
   /** The gateway's gRPC port; unset, the gateway serves no gRPC. 0 binds an ephemeral port. */
   GRPC_PORT: z.coerce.number().int().min(0).max(65535, "must be a port number").optional(),
+  /**
+   * Where a process serves `GET /health` (200 when its PostgreSQL and NATS answer, 503 otherwise), on
+   * `HOST`; for the services without HTTP of their own (orchestrators' probes). Unset: none. 0: any free port.
+   */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535, "must be a port number").optional(),
   TASKER_MAX_DELIVERIES: int(5, 1),
   /** How long a message may go unacknowledged (its handler's process died) before the bus redelivers it. */
   TASKER_ACK_WAIT_MS: int(30_000, 100),

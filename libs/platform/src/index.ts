@@ -4,3 +4,4 @@ export { ensureDatabase } from "./ensure-database.js";
 export { openPlatform, type Platform } from "./platform.js";
 export type { RunningService, ServiceDefinition } from "./service.js";
 export { closeOnSignals, startServices, type ServicesHandle } from "./run-services.js";
+export { checkPlatform, type DependencyHealth, type HealthServer, type HealthyBody, startHealthServer } from "./health-server.js";

@@ -1,29 +1,40 @@
 import type { TaskerConfig } from "./config.js";
+import { type HealthServer, startHealthServer } from "./health-server.js";
 import { openPlatform, type Platform } from "./platform.js";
 import type { RunningService, ServiceDefinition } from "./service.js";
 
 export interface ServicesHandle {
   readonly platform: Platform;
   readonly services: readonly RunningService[];
+  /** The `/health` server, when `HEALTH_PORT` is set. */
+  readonly health?: HealthServer;
   /** Stops the services (in reverse start order, each finishing what it took), then the platform. */
   close(): Promise<void>;
 }
 
-/** Opens the platform and starts `definitions` on it, in order; stops what started if one fails. */
+/**
+ * Opens the platform and starts `definitions` on it, in order, then (when `HEALTH_PORT` is set) the
+ * `/health` server on `HOST:HEALTH_PORT`; stops what started if one fails.
+ */
 export async function startServices(config: TaskerConfig, definitions: readonly ServiceDefinition[], name: string): Promise<ServicesHandle> {
   const platform = await openPlatform(config, name);
   const services: RunningService[] = [];
+  let health: HealthServer | undefined;
   const close = async () => {
+    // Health first: an orchestrator then sees the process going before its work stops.
+    await health?.close();
+    health = undefined;
     for (const service of services.splice(0).reverse()) await service.close();
     await platform.close();
   };
   try {
     for (const definition of definitions) services.push(await definition.start(platform));
+    if (config.HEALTH_PORT !== undefined) health = await startHealthServer(platform, name, config.HOST, config.HEALTH_PORT);
   } catch (error) {
     await close();
     throw error;
   }
-  return { platform, services, close };
+  return { platform, services, close, ...(health ? { health } : {}) };
 }
 
 /** Closes `handle` on SIGINT/SIGTERM, then exits; a second signal exits at once. */

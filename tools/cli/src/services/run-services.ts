@@ -47,6 +47,7 @@ export async function runServices(
   const handle: ServicesHandle = {
     platform: started.platform,
     services: started.services,
+    ...(started.health ? { health: started.health } : {}),
     close: async () => {
       await started.close();
       await onClosed();
@@ -55,6 +56,7 @@ export async function runServices(
   for (const service of handle.services) {
     io.out(`started ${service.name}${service.name === "gateway" ? ` on ${gatewayUrlOf(handle)}` : ""}\n`);
   }
+  if (handle.health) io.out(`health on http://${config.HOST}:${handle.health.port}/health\n`);
   closeOnSignals(handle);
   return handle;
 }
