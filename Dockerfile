@@ -1,16 +1,16 @@
 # One image for every Tasker service: the container's command names the service
 # (`docker run tasker executor` runs `tasker start executor`).
 
-# Build: every dependency, then the TypeScript build of every workspace (their dist/).
+# Build: every dependency, then the TypeScript build of the CLI and all it runs (each workspace's dist/).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs ./libs
 COPY services ./services
 COPY tools ./tools
-COPY tsconfig.base.json tsconfig.json ./
+COPY tsconfig.base.json ./
 RUN npm ci --no-audit --no-fund \
- && npx tsc -b tsconfig.json \
+ && npx tsc -b tools/cli \
  # What runs needs only the production dependencies: dev tools (typescript, vitest, nx, the npm `node` binary) go.
  && npm prune --omit=dev --no-audit --no-fund \
  && find libs services tools -name '*.tsbuildinfo' -delete
