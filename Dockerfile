@@ -9,9 +9,9 @@ COPY libs ./libs
 COPY services ./services
 COPY tools ./tools
 COPY tsconfig.base.json ./
+# What runs needs only the production dependencies: dev tools (typescript, vitest, nx, the npm `node` binary) go.
 RUN npm ci --no-audit --no-fund \
  && npx tsc -b tools/cli \
- # What runs needs only the production dependencies: dev tools (typescript, vitest, nx, the npm `node` binary) go.
  && npm prune --omit=dev --no-audit --no-fund \
  && find libs services tools -name '*.tsbuildinfo' -delete
 
