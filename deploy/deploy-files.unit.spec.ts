@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadDatabaseConfig } from "@tasker/database-proxy";
 import { loadGapiConfig } from "@tasker/gapi-proxy";
