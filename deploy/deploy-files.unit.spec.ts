@@ -48,6 +48,9 @@ function kustomize(dir: string): Doc[] {
     const target = `${patch.target.kind}/${patch.target.name}`;
     expect(docs.map(idOf), `${patch.path} targets ${target}, which nothing defines`).toContain(target);
     expect(idOf(body!), `${patch.path} patches another resource than its target`).toBe(target);
+    const patched = docs.find((doc) => idOf(doc) === target)!;
+    const containerNames = (doc: Doc): string[] => (doc["spec"]?.["template"]?.["spec"]?.["containers"] ?? []).map((container: Doc) => container["name"]);
+    for (const container of containerNames(body!)) expect(containerNames(patched), `${patch.path} patches a container ${target} does not have`).toContain(container);
   }
   for (const generator of kustomization!["secretGenerator"] ?? []) {
     if (generator.behavior === "replace" || generator.behavior === "merge") expect(docs.map(idOf)).toContain(`Secret/${generator.name}`);
@@ -153,6 +156,7 @@ describe("docker-compose.yml", () => {
     const service = services[name]!;
     expect(service, `${name} is missing`).toBeDefined();
     expect(service["build"]).toBe(".");
+    expect(service["image"]).toBe("${TASKER_IMAGE:-tasker:latest}");
     expect(service["entrypoint"], "the Dockerfile's entry point is kept").toBeUndefined();
     expect(service["command"]).toEqual([name]);
     const env = envOf(service);
