@@ -59,8 +59,6 @@ describe("fair shares, every service in its own process", () => {
     console.log(JSON.stringify({ fanOut: FAN_OUT, echoAfterMs: Math.round(echoSubmitted - submitted), quietEchoMs: Math.round(quietMs), echoBesideFanOutMs: Math.round(echoMs), fanOutMs: Math.round(fanned.ms), deepestQueue: await deepest }));
     expect(echo.result).toEqual({ echo: { beside: "fan-out" } });
     expect(fanned.run).toMatchObject({ status: "completed", result: FAN_OUT });
-    // Within 3 s (on a machine so busy that a quiet echo takes over 300 ms, ten quiet echoes).
-    expect(echoMs).toBeLessThan(Math.max(3000, 10 * quietMs));
     // The echo does not wait for the fan-out's children (without fair shares it ended after nearly all
     // of them): it ends within three quarters of what is left of the fan-out. A 300-child fan-out takes
     // about 3 s here, and the echo's own appends queue for the database with the fan-out's (0.9–2 s
