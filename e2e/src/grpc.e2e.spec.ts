@@ -122,4 +122,22 @@ describe("the gRPC API tasker.v1.Tasks, every service its own process", () => {
     expect(await grpc.health("tasker.v1.Tasks")).toBe("SERVING");
     await expect(grpc.health("no.such.Service")).rejects.toMatchObject({ code: GrpcStatus.NOT_FOUND });
   }, 30_000);
+
+  it("ends its open WatchTask streams when the gateway shuts down, so a stop never waits on a watcher", async () => {
+    const taskRunId = await submit("gated", null);
+    let firstReceived = () => {};
+    const first = new Promise<void>((resolve) => (firstReceived = resolve));
+    const watching = grpc.watch({ taskRunId }, undefined, () => firstReceived());
+    await first;
+    const stopping = Date.now();
+    await tasker.kill("gateway", "SIGTERM");
+    // The server ended the stream (OK, no error): the client resumes after the last version once the gateway is back.
+    const watched = await watching;
+    expect(watched.error).toBeUndefined();
+    expect(watched.messages[0]).toMatchObject({ type: "run.submitted", version: 1 });
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    await tasker.startService("gateway");
+    expect((await grpc.call("CancelTask", { taskRunId })).error).toBeUndefined();
+    expect((await grpc.watch({ taskRunId, afterVersion: watched.messages.length })).messages.at(-1)).toMatchObject({ type: "run.cancelled" });
+  }, 60_000);
 });
