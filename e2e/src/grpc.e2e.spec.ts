@@ -114,6 +114,9 @@ describe("the gRPC API tasker.v1.Tasks, every service its own process", () => {
     const broken = await grpc.call("PublishTaskFunction", { name: "broken", code: "module.exports = async () => {" });
     expect(broken.error).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, details: expect.stringMatching(/^SYNTAX_ERROR: /) });
     expect((await grpc.call("SubmitTask", { taskName: "never-published" })).error).toMatchObject({ code: GrpcStatus.NOT_FOUND, details: expect.stringMatching(/^TASK_NOT_FOUND: /) });
+    // Over HTTP's body limit (TASKER_MAX_BODY_BYTES, 1 MiB by default), as POST /tasks's 413.
+    const tooLarge = await grpc.call("SubmitTask", { taskName: "gated", inputJson: JSON.stringify("x".repeat(1024 * 1024 + 1)) });
+    expect(tooLarge.error).toMatchObject({ code: GrpcStatus.RESOURCE_EXHAUSTED, details: expect.any(String) });
   }, 60_000);
 
   it("lists its services through server reflection and answers SERVING to the standard health check", async () => {

@@ -55,7 +55,7 @@ export async function startGateway(platform: Platform): Promise<GatewayHandle> {
         catalog: app.get(TaskFunctionCatalog),
         authenticator,
       };
-      grpc = await startGrpcServer((closing) => tasksGrpcHandlers(services, closing), HOST, GRPC_PORT);
+      grpc = await startGrpcServer((closing) => tasksGrpcHandlers(services, closing), HOST, GRPC_PORT, platform.config.TASKER_MAX_BODY_BYTES);
     }
   } catch (error) {
     await app.close();

@@ -25,12 +25,18 @@ function tasksService(definition: PackageDefinition): ServiceDefinition {
  * Serves `tasker.v1.Tasks` with the handlers `handlersFor` makes on `host:port` (insecure: put TLS in
  * front, as for HTTP), beside server reflection (`grpc.reflection.v1` and `v1alpha`, for `grpcurl list`)
  * and the standard health service (`grpc.health.v1.Health`: SERVING for "" and `tasker.v1.Tasks`).
- * The signal `handlersFor` receives aborts when the server stops.
+ * The signal `handlersFor` receives aborts when the server stops. A request message over
+ * `maxRequestBytes` (HTTP's body limit, `TASKER_MAX_BODY_BYTES`) is refused with `RESOURCE_EXHAUSTED`.
  */
-export async function startGrpcServer(handlersFor: (closing: AbortSignal) => UntypedServiceImplementation, host: string, port: number): Promise<GrpcEndpoint> {
+export async function startGrpcServer(
+  handlersFor: (closing: AbortSignal) => UntypedServiceImplementation,
+  host: string,
+  port: number,
+  maxRequestBytes: number,
+): Promise<GrpcEndpoint> {
   const definition = loadSync(TASKER_PROTO_PATH, { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
   const closing = new AbortController();
-  const server = new Server();
+  const server = new Server({ "grpc.max_receive_message_length": maxRequestBytes });
   server.addService(tasksService(definition), handlersFor(closing.signal));
   // Reflection describes what the definition it is given holds: ours and the health service's.
   new ReflectionService({ ...definition, ...loadSync(HEALTH_PROTO_PATH) }).addToServer(server);
