@@ -92,6 +92,11 @@ describe.each(["1000", "0"])("namespaces and API keys (TASKER_AUTH=on), through 
     expect(unknown).toEqual({ status: 401, body: { error: { code: "API_KEY_INVALID", message: "the API key is unknown or revoked" } } });
     expect((await grpc.call("GetTask", { taskRunId: UNKNOWN_RUN })).error).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED });
     expect((await grpc.call("SubmitTask", { taskName: "main" }, "tsk_not-a-key")).error).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED });
+    expect((await grpc.watch({ taskRunId: UNKNOWN_RUN })).error).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED });
+    expect((await grpc.call("ListTaskFunctions", {})).error).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED });
+    expect((await grpc.call("PublishTaskFunction", { name: "main", code: "module.exports = async () => 1;" }, keyOf("runA"))).error).toMatchObject({
+      code: GrpcStatus.PERMISSION_DENIED,
+    });
   });
 
   it("gives each role its rights: a run key cannot publish, a publish key cannot manage keys or secrets (403)", async () => {
@@ -160,6 +165,13 @@ describe.each(["1000", "0"])("namespaces and API keys (TASKER_AUTH=on), through 
     const unknown = (await grpc.call("GetTask", { taskRunId: UNKNOWN_RUN }, keyOf("runB"))).error!;
     expect(theirs.code).toBe(GrpcStatus.NOT_FOUND);
     expect(theirs.details.replace(taskRunId, "<id>")).toBe(unknown.details.replace(UNKNOWN_RUN, "<id>"));
+    for (const [theirsAnswer, unknownAnswer] of [
+      [await grpc.watch({ taskRunId }, keyOf("runB")), await grpc.watch({ taskRunId: UNKNOWN_RUN }, keyOf("runB"))],
+      [await grpc.call("CancelTask", { taskRunId }, keyOf("runB")), await grpc.call("CancelTask", { taskRunId: UNKNOWN_RUN }, keyOf("runB"))],
+    ]) {
+      expect(theirsAnswer.error!.code).toBe(GrpcStatus.NOT_FOUND);
+      expect(theirsAnswer.error!.details.replace(taskRunId, "<id>")).toBe(unknownAnswer.error!.details.replace(UNKNOWN_RUN, "<id>"));
+    }
     expect((await grpc.call("GetTask", { taskRunId }, keyOf("runA"))).response).toMatchObject({ taskRunId, taskName: "main" });
     // B's tries changed nothing: A's run still waits for its signal, and takes A's.
     expect((await as(keyOf("runA"))("POST", `/tasks/${taskRunId}/signals/go`, { payload: null })).status).toBe(202);

@@ -8,6 +8,10 @@ import { tasksGrpcHandlers } from "./grpc/tasks-grpc-handlers.js";
 import { RequestAuthenticator } from "./auth/request-authenticator.js";
 import { serveApiDocs } from "./http/api-docs.js";
 import { lastResponsesCloseConnections } from "./http/close-connections.js";
+import { TaskFunctionCatalog } from "./task-functions/task-function-catalog.js";
+import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.js";
+import { RunCanceller } from "./tasks/run-canceller.js";
+import { RunEventFeed } from "./tasks/run-event-feed.js";
 import { TaskRunReader } from "./tasks/task-run-reader.js";
 import { TaskSubmitter } from "./tasks/task-submitter.js";
 
@@ -41,7 +45,18 @@ export async function startGateway(platform: Platform): Promise<GatewayHandle> {
   await app.listen(PORT, HOST);
   let grpc: GrpcEndpoint | undefined;
   try {
-    if (GRPC_PORT !== undefined) grpc = await startGrpcServer(tasksGrpcHandlers(app.get(TaskSubmitter), app.get(TaskRunReader), authenticator), HOST, GRPC_PORT);
+    if (GRPC_PORT !== undefined) {
+      const services = {
+        submitter: app.get(TaskSubmitter),
+        runs: app.get(TaskRunReader),
+        canceller: app.get(RunCanceller),
+        feed: app.get(RunEventFeed),
+        publisher: app.get(TaskFunctionPublisher),
+        catalog: app.get(TaskFunctionCatalog),
+        authenticator,
+      };
+      grpc = await startGrpcServer((closing) => tasksGrpcHandlers(services, closing), HOST, GRPC_PORT, platform.config.TASKER_MAX_BODY_BYTES);
+    }
   } catch (error) {
     await app.close();
     throw error;

@@ -1,12 +1,25 @@
-import type { Metadata, sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
-import { SubmitTaskRequest, type TaskErrorView, TaskRunIdParam, type TaskRunView, ValidationError } from "@tasker/contracts";
-import type { Caller, GatewayAction } from "../auth/access-rule.js";
+import type { UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  CancelTaskRequest,
+  EventStreamCursor,
+  PublishTaskFunctionRequest,
+  type RecordedEvent,
+  SubmitTaskRequest,
+  type TaskErrorView,
+  TaskRunIdParam,
+  type TaskRunView,
+  ValidationError,
+} from "@tasker/contracts";
 import type { RequestAuthenticator } from "../auth/request-authenticator.js";
 import { runNotFound } from "../http/api-error.js";
 import { parseRequest } from "../http/parse-request.js";
+import type { TaskFunctionCatalog } from "../task-functions/task-function-catalog.js";
+import type { TaskFunctionPublisher } from "../task-functions/task-function-publisher.js";
+import type { RunCanceller } from "../tasks/run-canceller.js";
+import type { RunEventFeed } from "../tasks/run-event-feed.js";
 import type { TaskRunReader } from "../tasks/task-run-reader.js";
 import type { TaskSubmitter } from "../tasks/task-submitter.js";
-import { toGrpcError } from "./grpc-status.js";
+import { serverStream, unary } from "./grpc-calls.js";
 
 interface SubmitTaskMessage {
   taskName: string;
@@ -54,27 +67,28 @@ function toTaskRunMessage(run: TaskRunView) {
   };
 }
 
-/** The `authorization` metadata of a call (`Bearer <key>`), as HTTP's header. */
-function authorizationOf(metadata: Metadata): string | undefined {
-  const [value] = metadata.get("authorization");
-  return typeof value === "string" ? value : undefined;
+/** A `TaskEvent` message: the type, the version, the recorded event as JSON (as SSE's `data:` line). */
+async function* toTaskEventMessages(events: AsyncIterable<RecordedEvent>) {
+  for await (const event of events) yield { type: event.type, version: event.metadata.streamVersion, eventJson: JSON.stringify(event) };
+}
+
+/** The gateway's services that `tasker.v1.Tasks` calls, as the HTTP controllers do. */
+export interface TasksGrpcServices {
+  readonly submitter: TaskSubmitter;
+  readonly runs: TaskRunReader;
+  readonly canceller: RunCanceller;
+  readonly feed: RunEventFeed;
+  readonly publisher: TaskFunctionPublisher;
+  readonly catalog: TaskFunctionCatalog;
+  readonly authenticator: RequestAuthenticator;
 }
 
 /**
- * A unary handler from an async function, for a caller authorized for `action` by its
- * `authorization` metadata; its errors (401 and 403 included) become gRPC statuses.
+ * `tasker.v1.Tasks`: the same services and rules (keys and namespaces included) as the HTTP API's
+ * `/tasks` and `/task-functions`. `closing` aborts when the server stops: every `WatchTask` stream ends.
  */
-function unary<Request, Response>(authenticator: RequestAuthenticator, action: GatewayAction, handle: (caller: Caller, request: Request) => Promise<Response>) {
-  return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
-    authenticator.authorize(authorizationOf(call.metadata), action).then((caller) => handle(caller, call.request)).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toGrpcError(error)),
-    );
-  };
-}
-
-/** `tasker.v1.Tasks`: the same services and rules (keys and namespaces included) as the HTTP API's `/tasks`. */
-export function tasksGrpcHandlers(submitter: TaskSubmitter, runs: TaskRunReader, authenticator: RequestAuthenticator): UntypedServiceImplementation {
+export function tasksGrpcHandlers(services: TasksGrpcServices, closing: AbortSignal): UntypedServiceImplementation {
+  const { submitter, runs, canceller, feed, publisher, catalog, authenticator } = services;
   return {
     SubmitTask: unary(authenticator, "runs.submit", async (caller, message: SubmitTaskMessage) => {
       const request = parseRequest(
@@ -90,5 +104,22 @@ export function tasksGrpcHandlers(submitter: TaskSubmitter, runs: TaskRunReader,
       if (!run) throw runNotFound(taskRunId);
       return toTaskRunMessage(run);
     }),
+    WatchTask: serverStream(authenticator, "runs.read", closing, async (caller, message: { taskRunId: string; afterVersion: number }, signal) => {
+      const taskRunId = parseRequest(TaskRunIdParam, message.taskRunId, () => "taskRunId");
+      const afterVersion = parseRequest(EventStreamCursor, message.afterVersion, () => "afterVersion");
+      if (!(await feed.exists(caller.namespace, taskRunId))) throw runNotFound(taskRunId);
+      return toTaskEventMessages(feed.follow(caller.namespace, taskRunId, afterVersion, signal));
+    }),
+    CancelTask: unary(authenticator, "runs.cancel", async (caller, message: { taskRunId: string; reason?: string }) => {
+      const taskRunId = parseRequest(TaskRunIdParam, message.taskRunId, () => "taskRunId");
+      const { reason } = parseRequest(CancelTaskRequest, { reason: message.reason }, fieldOf);
+      const run = await canceller.cancel(caller.namespace, taskRunId, reason);
+      return { taskRunId: run.taskRunId, status: run.status };
+    }),
+    PublishTaskFunction: unary(authenticator, "task-functions.publish", async (caller, message: { name: string; code: string; description?: string }) => {
+      const request = parseRequest(PublishTaskFunctionRequest, { name: message.name, code: message.code, description: message.description }, fieldOf);
+      return publisher.publish(caller.namespace, request);
+    }),
+    ListTaskFunctions: unary(authenticator, "task-functions.read", async (caller) => ({ taskFunctions: await catalog.list(caller.namespace) })),
   };
 }
