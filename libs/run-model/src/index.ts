@@ -44,3 +44,4 @@ export {
 export { RunStates, type StreamReader } from "./run-states.js";
 export { passesSecret, returnsSecret } from "./secret-calls.js";
 export { decideAll, decideWake, decideWakes, type Wake, whatWakes } from "./wakes.js";
+export { type StackRunHistory, stackRunHistory, toSandboxResult } from "./stack-run-history.js";

@@ -1,6 +1,7 @@
 import { type CallResult as RecordedResult, type RecordedEvent, type StackCreated } from "@tasker/contracts";
 import { type CallResult, hashArgs, type JournalActivation, type JournalCall } from "@tasker/sandbox";
-import { passesSecret, requiredUse } from "@tasker/run-model";
+import { requiredUse } from "./decisions/uses.js";
+import { passesSecret } from "./secret-calls.js";
 
 /** What the event stream says about one stack run: enough to start, resume or replay it. */
 export interface StackRunHistory {

@@ -1,6 +1,6 @@
 import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
-import { admitCalls, canRecordActivation, type RunStates, settleAbandoned } from "@tasker/run-model";
+import { admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
 import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import type { CallLimits } from "./activation-append.js";
@@ -8,7 +8,6 @@ import { claimStart } from "./claims.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
-import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
 import { shareOf, startShareOf } from "./shares.js";
 import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
