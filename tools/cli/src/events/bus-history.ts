@@ -17,7 +17,7 @@ const BATCH = 256;
  */
 export async function* busHistory(nats: NatsConnection, prefix: string, taskRunId: string, loadEvent: LoadEvent, follow: boolean, endsRun: (event: RecordedEvent) => boolean): AsyncGenerator<RecordedEvent> {
   const consumer = await jetstream(nats).consumers.get(eventStreamName(prefix), {
-    filter_subjects: [runHistoryFilter(prefix, taskRunId)],
+    filter_subjects: runHistoryFilter(prefix, taskRunId), // one subject: NATS before 2.10 takes no list
     deliver_policy: DeliverPolicy.All,
   });
   if (follow) {

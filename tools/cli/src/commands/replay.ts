@@ -1,0 +1,71 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { namespaceOf, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { eventStoreMigrations, EventStore, openDatabase, pooledSql } from "@tasker/event-store";
+import { readModelMigrations } from "@tasker/read-models";
+import { createSandbox } from "@tasker/sandbox";
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from "../cli-error.js";
+import { publishedCode } from "../replay/published-code.js";
+import { replayStackRun, type StackRunReplay } from "../replay/replay-stack-run.js";
+import { configFrom } from "../services/run-services.js";
+import type { CommandContext } from "./command-context.js";
+
+export function registerReplay(program: Command, context: CommandContext): void {
+  program
+    .command("replay")
+    .description(
+      "re-executes an ended run's stack runs of service tasks in a local sandbox from its history (DATABASE_URL) and reports, per stack run, whether every activation made the recorded calls and ended as recorded; exit 1 on a difference",
+    )
+    .argument("<id>", "the task run id")
+    .option("--code <file>", "replay the root task's stack runs against the code in this file (check a change before publishing it)")
+    .action(async (id: string, options: { code?: string }) => {
+      const code = options.code === undefined ? undefined : await readFile(options.code, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(`--code: cannot read ${options.code} (${error.code ?? error.message})`, EXIT_USAGE);
+      });
+      const config = configFrom(context.io.env);
+      const dataSource = await openDatabase({ url: config.DATABASE_URL, migrations: [...eventStoreMigrations, ...readModelMigrations] });
+      const sandbox = await createSandbox();
+      try {
+        const events = await new EventStore({ dataSource }).readStream(runStreamId(id));
+        const submitted = events.find((event) => event.type === "run.submitted");
+        if (!submitted) throw new CliError(`no run ${id} in the event store at DATABASE_URL`);
+        if (!events.some((event) => event.type === "run.completed" || event.type === "run.failed" || event.type === "run.cancelled")) {
+          throw new CliError(`run ${id} has not ended: replay it once it has (tasker events ${id} --follow waits for its end)`);
+        }
+        const source = await publishedCode(pooledSql(dataSource), namespaceOf(submitted.data as { namespace?: string }));
+        let differences = 0;
+        for (const created of tasksStackRuns(events)) {
+          if (!ended(events, created.stackRunId)) {
+            context.io.out(`${created.stackRunId}  skipped: it never ended (its run ended first)\n`);
+            continue;
+          }
+          const replay = await replayStackRun(sandbox, events, created.stackRunId, source, created.root ? code : undefined);
+          if (!replay.reproduced) differences++;
+          context.io.out(reportLine(replay));
+        }
+        if (differences > 0) throw new CliError(`${differences} stack run(s) of run ${id} did not reproduce their history`, EXIT_FAILURE);
+      } finally {
+        sandbox.dispose();
+        await dataSource.destroy();
+      }
+    });
+}
+
+/** The stack runs of service `tasks` in a run's stream, in the order they were created; `root`: the run's own. */
+function tasksStackRuns(events: readonly RecordedEvent[]): { stackRunId: string; root: boolean }[] {
+  return events.flatMap((event) =>
+    event.type === "stack.created" && event.data.service === "tasks" ? [{ stackRunId: event.data.stackRunId, root: event.data.parentStackRunId === null }] : [],
+  );
+}
+
+function ended(events: readonly RecordedEvent[], stackRunId: string): boolean {
+  return events.some((event) => (event.type === "stack.completed" || event.type === "stack.failed") && event.data.stackRunId === stackRunId);
+}
+
+/** `<stack run>  <task>  reproduced (N activations)`, or `DIFFERS at activation A[, call seq S]: what`. */
+function reportLine(replay: StackRunReplay): string {
+  const head = `${replay.stackRunId}  ${replay.taskName}  `;
+  if (replay.reproduced) return `${head}reproduced (${replay.activations} activations)\n`;
+  const { activation, seq, message } = replay.difference!;
+  return `${head}DIFFERS at activation ${activation}${seq === undefined ? "" : `, call seq ${seq}`}: ${message}\n`;
+}
