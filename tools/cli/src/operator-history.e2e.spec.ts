@@ -16,8 +16,10 @@ const ROOT = `module.exports = async (input, { tools }) => {
   const leaf = await tools.tasks.execute("leaf", { n: input.n + 1 });
   return { middle, leaf, at: Date.now() > 0 };
 };`;
-/** The root's code changed to call `leaf` first: its recorded call seq 0 was `tasks.execute("middle", ...)`. */
-const ROOT_CALLING_DIFFERENTLY = ROOT.replace(`execute("middle", { n: input.n })`, `execute("leaf", { n: input.n })`);
+/** The root's code changed to pass other arguments in its second call (seq 1, made in activation 2, after `middle` returned). */
+const ROOT_CALLING_DIFFERENTLY = ROOT.replace(`execute("leaf", { n: input.n + 1 })`, `execute("leaf", { n: input.n + 2 })`);
+/** The root's code changed to return another result, with the same calls. */
+const ROOT_RETURNING_OTHERWISE = ROOT.replace("return { middle, leaf,", "return { middle: middle + 1, leaf,");
 
 let tasker: TaskerSystem;
 let taskRunId: string;
@@ -43,10 +45,10 @@ function cliEnv(): Record<string, string> {
   return { DATABASE_URL: tasker.env.databaseUrl, NATS_URL: tasker.env.natsUrl, TASKER_SUBJECT_PREFIX: tasker.env.prefix };
 }
 
-async function storeEvents(): Promise<RecordedEvent[]> {
+async function storeEvents(id = taskRunId): Promise<RecordedEvent[]> {
   const dataSource = await openDatabase({ url: tasker.env.databaseUrl, migrations: eventStoreMigrations });
   try {
-    return await new EventStore({ dataSource }).readStream(runStreamId(taskRunId));
+    return await new EventStore({ dataSource }).readStream(runStreamId(id));
   } finally {
     await dataSource.destroy();
   }
@@ -122,8 +124,27 @@ describe("tasker replay", () => {
     const replay = await cli("replay", taskRunId, "--code", file);
     expect(replay.code).toBe(1);
     const [root, ...children] = replay.stdout.trimEnd().split("\n");
-    expect(root).toMatch(/ root {2}DIFFERS at activation 1, call seq 0: non-determinism at call seq 0: the journal recorded tasks\.execute with args hash \w+, the code made tasks\.execute with args hash \w+/);
+    expect(root).toMatch(/ root {2}DIFFERS at activation 2, call seq 1: non-determinism at call seq 1: the journal recorded tasks\.execute with args hash \w+, the code made tasks\.execute with args hash \w+/);
     for (const line of children) expect(line).toMatch(/ reproduced /);
     expect(replay.stderr).toMatch(/1 stack run\(s\) of run .* did not reproduce/);
+  });
+
+  it("against code that calls the same but returns another result, names the result recorded and the one now", async () => {
+    const file = join(dir, "root-result.js");
+    await writeFile(file, ROOT_RETURNING_OTHERWISE);
+    const replay = await cli("replay", taskRunId, "--code", file);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout.split("\n")[0]).toMatch(/ root {2}DIFFERS at activation 3: the recorded run completed with \{"at":true,"leaf":12,"middle":11\}, the code completed with \{"at":true,"leaf":12,"middle":12\}$/);
+  });
+
+  it("refuses a run that has not ended, and names a run it cannot find", async () => {
+    const unknown = await cli("replay", "01a22e91-1bbc-748b-99ce-56b59d83a216");
+    expect(unknown).toMatchObject({ code: 1, stderr: "tasker: no run 01a22e91-1bbc-748b-99ce-56b59d83a216 in the event store at DATABASE_URL\n" });
+    await tasker.publish("sleeper", `module.exports = async (input, { tools }) => { await tools.sleep(600_000); return "woke"; };`);
+    const sleeping = await tasker.submit("sleeper", {});
+    await eventually(async () => (await storeEvents(sleeping)).some((event) => event.type === "vm.suspended"), "the sleeper suspended");
+    const early = await cli("replay", sleeping);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/run .* has not ended: replay it once it has/);
   });
 });

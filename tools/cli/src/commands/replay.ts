@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { namespaceOf, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { eventStoreMigrations, EventStore, openDatabase, pooledSql } from "@tasker/event-store";
 import { readModelMigrations } from "@tasker/read-models";
+import { ABANDONED_PREFIX } from "@tasker/run-model";
 import { createSandbox } from "@tasker/sandbox";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "../cli-error.js";
 import { publishedCode } from "../replay/published-code.js";
@@ -35,11 +36,17 @@ export function registerReplay(program: Command, context: CommandContext): void 
         const source = await publishedCode(pooledSql(dataSource), namespaceOf(submitted.data as { namespace?: string }));
         let differences = 0;
         for (const created of tasksStackRuns(events)) {
-          if (!ended(events, created.stackRunId)) {
-            context.io.out(`${created.stackRunId}  skipped: it never ended (its run ended first)\n`);
+          const skipped = skipReason(events, created.stackRunId);
+          if (skipped !== undefined) {
+            context.io.out(`${created.stackRunId}  ${created.taskName}  skipped: ${skipped}\n`);
             continue;
           }
-          const replay = await replayStackRun(sandbox, events, created.stackRunId, source, created.root ? code : undefined);
+          const replay = await replayStackRun(sandbox, events, created.stackRunId, source, created.root ? code : undefined).catch((error: unknown) => {
+            differences++;
+            context.io.out(`${created.stackRunId}  ${created.taskName}  could not be replayed: ${error instanceof Error ? error.message : String(error)}\n`);
+            return undefined;
+          });
+          if (replay === undefined) continue;
           if (!replay.reproduced) differences++;
           context.io.out(reportLine(replay));
         }
@@ -52,14 +59,22 @@ export function registerReplay(program: Command, context: CommandContext): void 
 }
 
 /** The stack runs of service `tasks` in a run's stream, in the order they were created; `root`: the run's own. */
-function tasksStackRuns(events: readonly RecordedEvent[]): { stackRunId: string; root: boolean }[] {
+function tasksStackRuns(events: readonly RecordedEvent[]): { stackRunId: string; taskName: string; root: boolean }[] {
   return events.flatMap((event) =>
-    event.type === "stack.created" && event.data.service === "tasks" ? [{ stackRunId: event.data.stackRunId, root: event.data.parentStackRunId === null }] : [],
+    event.type === "stack.created" && event.data.service === "tasks"
+      ? [{ stackRunId: event.data.stackRunId, taskName: String(event.data.args[0]), root: event.data.parentStackRunId === null }]
+      : [],
   );
 }
 
-function ended(events: readonly RecordedEvent[], stackRunId: string): boolean {
-  return events.some((event) => (event.type === "stack.completed" || event.type === "stack.failed") && event.data.stackRunId === stackRunId);
+/** Why a stack run has nothing to replay (its code never ran, or its last activation was never recorded); undefined when it has. */
+function skipReason(events: readonly RecordedEvent[], stackRunId: string): string | undefined {
+  const mine = events.filter((event) => (event.data as { stackRunId?: string }).stackRunId === stackRunId);
+  const ending = mine.find((event) => event.type === "stack.completed" || event.type === "stack.failed");
+  if (ending === undefined) return "it never ended (its run ended first)";
+  if (!mine.some((event) => event.type === "stack.started")) return "its code never ran (the call was refused or cancelled before it started)";
+  if (ending.type === "stack.failed" && ending.data.error.message.startsWith(ABANDONED_PREFIX)) return "the executor gave up on it: its last activation was never recorded";
+  return undefined;
 }
 
 /** `<stack run>  <task>  reproduced (N activations)`, or `DIFFERS at activation A[, call seq S]: what`. */

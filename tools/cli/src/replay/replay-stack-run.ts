@@ -1,6 +1,6 @@
 import type { RecordedEvent } from "@tasker/contracts";
 import { type StackRunHistory, stackRunHistory } from "@tasker/run-model";
-import { canonicalJson, type JournalActivation, type JournalCall, ModuleUse, type PinnedModule, type Sandbox, taskSource } from "@tasker/sandbox";
+import { canonicalJson, type JournalActivation, ModuleUse, type PinnedModule, type Sandbox, taskSource } from "@tasker/sandbox";
 
 /** Where a replay finds code: a task's at its version, a helper module's pinned or latest, in the run's namespace. */
 export interface ReplayCode {
@@ -50,20 +50,14 @@ export async function replayStackRun(sandbox: Sandbox, events: readonly Recorded
     return { ...report, reproduced: false, difference: { activation: last, message: `the code still waits on calls after activation ${last}, where the recorded run ${ending.type === "stack.completed" ? "completed" : "failed"}` } };
   }
   if (outcome.kind === "failed" && outcome.error.code === "NON_DETERMINISM") {
+    // The sandbox names the call seq in its message; the VM counts the activations it ran up to the difference.
     const seq = /call seq (\d+)/.exec(outcome.error.message)?.[1];
-    const activation = seq === undefined ? last : activationOf(journal, Number(seq));
-    return { ...report, reproduced: false, difference: { activation, seq: seq === undefined ? undefined : Number(seq), message: outcome.error.message } };
+    return { ...report, reproduced: false, difference: { activation: vm.activations, seq: seq === undefined ? undefined : Number(seq), message: outcome.error.message } };
   }
   const recorded = ending.type === "stack.completed" ? `completed with ${canonicalJson((ending.data as { result: unknown }).result)}` : `failed with ${errorText((ending.data as { error: unknown }).error)}`;
   const now = outcome.kind === "completed" ? `completed with ${canonicalJson(outcome.result)}` : `failed with ${errorText(outcome.error)}`;
   if (recorded === now) return { ...report, reproduced: true };
   return { ...report, reproduced: false, difference: { activation: last, message: `the recorded run ${recorded}, the code ${now}` } };
-}
-
-/** The activation (1-based) whose recorded calls include `seq`; past the journal, the last. */
-function activationOf(journal: readonly JournalActivation[], seq: number): number {
-  const index = journal.findIndex((activation) => activation.calls.some((call) => call.seq === seq));
-  return index === -1 ? journal.length : index + 1;
 }
 
 function errorText(error: unknown): string {
@@ -74,25 +68,19 @@ function errorText(error: unknown): string {
 /**
  * The activation that ended the stack run, which no `vm.suspended` records: the results its resume
  * delivered, the calls it made (left pending when it ended), and its time (its `vm.resumed`; for a
- * first activation, the time its first log line or its end was recorded, to the millisecond).
+ * first activation, the time its log lines carry, else when its end was recorded, to the millisecond).
  */
 function lastActivation(events: readonly RecordedEvent[], stackRunId: string, history: StackRunHistory): JournalActivation {
   const number = history.journal.length + 1;
-  const journalled = new Set(history.journal.flatMap((activation) => activation.calls.map((call) => call.seq)));
-  let at: number | undefined;
-  for (const event of events) {
-    if (event.type === "vm.resumed" && event.data.stackRunId === stackRunId && event.data.activation === number) at = event.data.at;
-    if (at === undefined && number === 1 && event.type === "log.appended" && event.data.stackRunId === stackRunId) at = Date.parse(event.data.at);
-    if (at === undefined && number === 1 && (event.type === "stack.completed" || event.type === "stack.failed") && event.data.stackRunId === stackRunId) at = Date.parse(event.metadata.recordedAt);
-  }
-  const calls = callsOf(events, stackRunId).filter((call) => !journalled.has(call.seq));
-  return { at: at ?? 0, results: history.resumes.get(number) ?? [], calls };
-}
-
-/** Every call `stackRunId` made, as the journal records calls (what `stackRunHistory` builds per activation). */
-function callsOf(events: readonly RecordedEvent[], stackRunId: string): JournalCall[] {
-  // stackRunHistory drops the calls of an activation no vm.suspended closed: ask it about a history
-  // in which that activation is closed, by adding a suspension at its end.
-  const closing = { type: "vm.suspended", data: { stackRunId, activation: Number.MAX_SAFE_INTEGER, at: 0, waitingOn: [], worker: "replay" }, metadata: events.at(-1)!.metadata } as unknown as RecordedEvent;
-  return stackRunHistory([...events, closing], stackRunId).journal.flatMap((activation) => activation.calls);
+  const mine = events.filter((event) => (event.data as { stackRunId?: string }).stackRunId === stackRunId);
+  const resumed = mine.find((event) => event.type === "vm.resumed" && event.data.activation === number);
+  const logged = mine.find((event) => event.type === "log.appended");
+  const ending = mine.find((event) => event.type === "stack.completed" || event.type === "stack.failed");
+  const at =
+    resumed?.type === "vm.resumed"
+      ? resumed.data.at
+      : logged?.type === "log.appended" && number === 1
+        ? Date.parse(logged.data.at)
+        : Date.parse(ending?.metadata.recordedAt ?? "");
+  return { at: Number.isNaN(at) ? 0 : at, results: history.resumes.get(number) ?? [], calls: history.openCalls };
 }
