@@ -96,6 +96,17 @@ describe("tasker events", () => {
     expect(fromBus.stdout).toBe(fromStore.stdout);
   });
 
+  it("--follow prints a live run's events as they happen and ends with the run", async () => {
+    await tasker.publish("nap", `module.exports = async (input, { tools }) => { await tools.sleep(1500); return "rested"; };`);
+    const napping = await tasker.submit("nap", {});
+    const followed = await cli("events", napping, "--follow", "--json");
+    expect(followed.code).toBe(0);
+    const events = jsonLines(followed.stdout) as RecordedEvent[];
+    expect(events.at(-1)).toMatchObject({ type: "run.completed", data: { result: "rested" } });
+    const recorded = await storeEvents(napping);
+    expect(events).toEqual(JSON.parse(JSON.stringify(recorded.slice(0, events.length))));
+  });
+
   it("--follow ends at the run's end, and --all --since lists the run's events among all runs", async () => {
     const followed = await cli("events", taskRunId, "--follow");
     expect(followed.code).toBe(0);
