@@ -6,6 +6,7 @@ import { readModelMigrations } from "@tasker/read-models";
 import { ABANDONED_PREFIX } from "@tasker/run-model";
 import { createSandbox } from "@tasker/sandbox";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "../cli-error.js";
+import { endsRun } from "../events/event-line.js";
 import { publishedCode } from "../replay/published-code.js";
 import { replayStackRun, type StackRunReplay } from "../replay/replay-stack-run.js";
 import { configFrom } from "../services/run-services.js";
@@ -18,7 +19,7 @@ export function registerReplay(program: Command, context: CommandContext): void 
       "re-executes an ended run's stack runs of service tasks in a local sandbox from its history (DATABASE_URL) and reports, per stack run, whether every activation made the recorded calls and ended as recorded; exit 1 on a difference",
     )
     .argument("<id>", "the task run id")
-    .option("--code <file>", "replay the root task's stack runs against the code in this file (check a change before publishing it)")
+    .option("--code <file>", "replay the stack runs of the root's task (the root and any nested call of the same task) against the code in this file: check a change before publishing it")
     .action(async (id: string, options: { code?: string }) => {
       const code = options.code === undefined ? undefined : await readFile(options.code, "utf8").catch((error: NodeJS.ErrnoException) => {
         throw new CliError(`--code: cannot read ${options.code} (${error.code ?? error.message})`, EXIT_USAGE);
@@ -30,18 +31,20 @@ export function registerReplay(program: Command, context: CommandContext): void 
         const events = await new EventStore({ dataSource }).readStream(runStreamId(id));
         const submitted = events.find((event) => event.type === "run.submitted");
         if (!submitted) throw new CliError(`no run ${id} in the event store at DATABASE_URL`);
-        if (!events.some((event) => event.type === "run.completed" || event.type === "run.failed" || event.type === "run.cancelled")) {
+        if (!events.some(endsRun)) {
           throw new CliError(`run ${id} has not ended: replay it once it has (tasker events ${id} --follow waits for its end)`);
         }
         const source = await publishedCode(pooledSql(dataSource), namespaceOf(submitted.data as { namespace?: string }));
+        const stackRuns = tasksStackRuns(events);
+        const rootTask = stackRuns.find((stackRun) => stackRun.root)?.taskName;
         let differences = 0;
-        for (const created of tasksStackRuns(events)) {
+        for (const created of stackRuns) {
           const skipped = skipReason(events, created.stackRunId);
           if (skipped !== undefined) {
             context.io.out(`${created.stackRunId}  ${created.taskName}  skipped: ${skipped}\n`);
             continue;
           }
-          const replay = await replayStackRun(sandbox, events, created.stackRunId, source, created.root ? code : undefined).catch((error: unknown) => {
+          const replay = await replayStackRun(sandbox, events, created.stackRunId, source, created.taskName === rootTask ? code : undefined).catch((error: unknown) => {
             differences++;
             context.io.out(`${created.stackRunId}  ${created.taskName}  could not be replayed: ${error instanceof Error ? error.message : String(error)}\n`);
             return undefined;
