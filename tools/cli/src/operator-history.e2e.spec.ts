@@ -55,11 +55,11 @@ async function storeEvents(id = taskRunId): Promise<RecordedEvent[]> {
 }
 
 /** The run's messages as the JetStream stream holds them, read with the NATS client (what `nats stream view` shows). */
-async function streamMessages(): Promise<unknown[]> {
+async function streamMessages(id = taskRunId): Promise<unknown[]> {
   const nc = await connect({ servers: tasker.env.natsUrl });
   try {
     const consumer = await jetstream(nc).consumers.get(eventStreamName(tasker.env.prefix), {
-      filter_subjects: runHistoryFilter(tasker.env.prefix, taskRunId),
+      filter_subjects: runHistoryFilter(tasker.env.prefix, id),
       deliver_policy: DeliverPolicy.All,
     });
     const messages: unknown[] = [];
@@ -92,6 +92,19 @@ describe("tasker events", () => {
     expect(jsonLines(fromStore.stdout)).toEqual(JSON.parse(JSON.stringify(recorded)));
     expect(jsonLines(fromStore.stdout)).toEqual(await streamMessages());
     const fromBus = await cli("events", taskRunId, "--json", "--from-bus");
+    expect(fromBus.code).toBe(0);
+    expect(fromBus.stdout).toBe(fromStore.stdout);
+  });
+
+  it("--from-bus resolves an event the stream carries by reference (too large for a message) from the store", async () => {
+    await tasker.publish("big-string", "module.exports = async (input) => 'x'.repeat(input.chars);");
+    const big = await tasker.run("big-string", { chars: 1_040_000 }); // over 1 MB less the 16 KiB margin, under the 1 MiB a result may take
+    expect(big.status).toBe("completed");
+    const fromStore = await cli("events", big.taskRunId, "--json");
+    await eventually(async () => (await streamMessages(big.taskRunId)).length === jsonLines(fromStore.stdout).length, "the stream holds every event of the run");
+    const carried = await streamMessages(big.taskRunId);
+    expect(carried.some((message) => (message as { data?: unknown }).data === undefined)).toBe(true); // type and metadata only: sent by reference
+    const fromBus = await cli("events", big.taskRunId, "--json", "--from-bus");
     expect(fromBus.code).toBe(0);
     expect(fromBus.stdout).toBe(fromStore.stdout);
   });
