@@ -5,7 +5,7 @@ import { projectClause } from "./append-sql.js";
 import type { ExpectedVersion } from "./expected-version.js";
 import { type EventPublisher, Outbox, type OutboxOptions } from "./outbox.js";
 import type { Projection } from "./projection.js";
-import { readAll, readEvent, readStream } from "./read.js";
+import { readAll, readEvent, readSince, readStream } from "./read.js";
 import { pooledSql, sqlOf } from "./sql.js";
 
 export interface EventStoreOptions {
@@ -69,6 +69,11 @@ export class EventStore {
 
   readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
     return readAll(pooledSql(this.dataSource), afterPosition, limit);
+  }
+
+  /** Up to `limit` events of all streams recorded at or after `since`, after position `afterPosition`, in position order. */
+  readSince(since: Date, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+    return readSince(pooledSql(this.dataSource), since, afterPosition, limit);
   }
 
   /**

@@ -24,6 +24,18 @@ export async function readAll(sql: Sql, afterPosition: number, limit: number): P
   return rows.map(toRecordedEvent);
 }
 
+/**
+ * Up to `limit` events of all streams recorded at or after `since`, after global position
+ * `afterPosition` (0 = from the start), in position order: a page of history across runs.
+ */
+export async function readSince(sql: Sql, since: Date, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+  const rows = await sql.rows<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE recorded_at >= $1 AND position > $2 ORDER BY position LIMIT $3`,
+    [since, afterPosition, limit],
+  );
+  return rows.map(toRecordedEvent);
+}
+
 /** The event at `version` of a stream, or undefined when the stream has no such version. */
 export async function readEvent(sql: Sql, streamId: string, version: number): Promise<RecordedEvent | undefined> {
   const [row] = await sql.rows<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version = $2`, [streamId, version]);

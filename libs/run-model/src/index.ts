@@ -22,7 +22,7 @@ export { CANCELLED, decideCancel } from "./decisions/decide-cancel.js";
 export { decideResume, MAX_RESUME_BATCH_CHARS } from "./decisions/decide-resume.js";
 export { decideRunEnd } from "./decisions/decide-run-end.js";
 export { decideStart, type Start } from "./decisions/decide-start.js";
-export { settleAbandoned, type Work } from "./decisions/settle-abandoned.js";
+export { ABANDONED_PREFIX, settleAbandoned, type Work } from "./decisions/settle-abandoned.js";
 export { type Caller, DECLARED_SERVICES, isDeclared, requiredUse, UNDECLARED_SERVICES, useEntryProblem, useRefusal, useWarnings } from "./decisions/uses.js";
 export { evolve, foldRun } from "./evolve.js";
 export { combinedConditions, followUps } from "./follow-ups.js";
@@ -44,3 +44,4 @@ export {
 export { RunStates, type StreamReader } from "./run-states.js";
 export { passesSecret, returnsSecret } from "./secret-calls.js";
 export { decideAll, decideWake, decideWakes, type Wake, whatWakes } from "./wakes.js";
+export { type StackRunHistory, stackRunHistory, toSandboxResult } from "./stack-run-history.js";

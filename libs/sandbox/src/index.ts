@@ -9,6 +9,7 @@ export { SandboxPool, type PoolSettings, type PoolStats, type PoolStart, type Po
 export { PooledVm } from "./pooled-vm.js";
 export { FairQueue, type FairQueueOptions, type Share } from "./fair-queue.js";
 export type { ActivationReport, ModuleVersion } from "./worker-protocol.js";
-export type { PinnedModule } from "./module-use.js";
+export { ModuleUse, type PinnedModule } from "./module-use.js";
+export { taskSource } from "./module-names.js";
 export { createTaskCompiler, type TaskCompiler, type CompileProblem } from "./task-compiler.js";
 export { workerEntry } from "./worker-entry.js";

@@ -1,6 +1,6 @@
 import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
-import { admitCalls, canRecordActivation, type RunStates, settleAbandoned } from "@tasker/run-model";
+import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
 import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import type { CallLimits } from "./activation-append.js";
@@ -8,7 +8,6 @@ import { claimStart } from "./claims.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
-import { stackRunHistory, toSandboxResult } from "./stack-run-history.js";
 import { shareOf, startShareOf } from "./shares.js";
 import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -92,7 +91,7 @@ export class Activator {
     // An error Tasker did not raise itself (a driver's, a bug) may say things about the host: the
     // executor's log has it; the task is told only that it happened.
     const reason = error.code === "INTERNAL" ? "an internal error of the executor (its log has the details)" : storableText(error.message).slice(0, MAX_REASON_CHARS);
-    const failure = { code: error.code, name: "Error", message: `the executor gave up on this call: ${reason}` };
+    const failure = { code: error.code, name: "Error", message: `${ABANDONED_PREFIX}: ${reason}` };
     await appendDecision(this.store, event, settleAbandoned(event, failure), this.options.prefix);
   }
 

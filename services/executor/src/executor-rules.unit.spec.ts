@@ -2,7 +2,7 @@ import { newId, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { hashArgs } from "@tasker/sandbox";
 import { describe, expect, it } from "vitest";
 import { activationEvents } from "./activation-events.js";
-import { stackRunHistory } from "./stack-run-history.js";
+import { stackRunHistory } from "@tasker/run-model";
 
 const streamId = runStreamId(newId());
 let version = 0;

@@ -10,6 +10,7 @@ import { registerList } from "./commands/list.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerProjections } from "./commands/projections.js";
 import { registerPublish } from "./commands/publish.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerRun } from "./commands/run.js";
 import { registerSignal } from "./commands/signal.js";
 import { registerStart } from "./commands/start.js";
@@ -25,7 +26,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   const context = commandContext(io, () => program.opts<{ apiKey?: string }>().apiKey);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys, registerAuth, registerDb]) {
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerReplay, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys, registerAuth, registerDb]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

@@ -19,3 +19,6 @@ export function settleAbandoned(work: Work, error: ErrorInfo): Decision {
     events: [{ type: "stack.failed", data: { stackRunId, error } }],
   };
 }
+
+/** How the failure of a call the executor gave up on begins (what the bus gave up on was never recorded as an activation). */
+export const ABANDONED_PREFIX = "the executor gave up on this call";

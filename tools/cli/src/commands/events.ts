@@ -1,26 +1,85 @@
 import type { Command } from "commander";
-import { runStreamId } from "@tasker/contracts";
+import { connectNats } from "@tasker/bus";
+import { type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { readModelMigrations } from "@tasker/read-models";
-import { configFrom } from "../services/run-services.js";
+import { CliError, EXIT_USAGE } from "../cli-error.js";
+import { busHistory } from "../events/bus-history.js";
+import { endsRun, eventJson, eventLine } from "../events/event-line.js";
+import { configFrom, endpointOf } from "../services/run-services.js";
 import type { CommandContext } from "./command-context.js";
+
+interface EventsOptions {
+  json?: boolean;
+  fromBus?: boolean;
+  follow?: boolean;
+  all?: boolean;
+  since?: string;
+}
+
+const PAGE = 1000;
 
 export function registerEvents(program: Command, context: CommandContext): void {
   program
     .command("events")
-    .description("a run's whole history from the event store at DATABASE_URL: one line per event, in order")
-    .argument("<id>", "the task run id")
-    .action(async (id: string) => {
+    .description(
+      "a run's whole history, in order: from the event store at DATABASE_URL (complete), or with --from-bus / --follow from the JetStream stream at NATS_URL (bounded by its max_age)",
+    )
+    .argument("[id]", "the task run id")
+    .option("--json", "one recorded event per line, as JSON (values carried by reference resolved)")
+    .option("--from-bus", "read the JetStream stream <prefix>_events (subjects <prefix>.run.<id>.>) instead of the store")
+    .option("--follow", "read the JetStream stream and keep printing new events until the run ends")
+    .option("--all", "every run's events (with --since), in the order recorded")
+    .option("--since <time>", "with --all: events recorded at or after this ISO-8601 time")
+    .action(async (id: string | undefined, options: EventsOptions) => {
+      const since = checkedArguments(id, options);
       const config = configFrom(context.io.env);
       const dataSource = await openDatabase({ url: config.DATABASE_URL, migrations: [...eventStoreMigrations, ...readModelMigrations] });
+      const store = new EventStore({ dataSource });
+      const print = (event: RecordedEvent): void => context.io.out(options.json ? eventJson(event) : eventLine(event, options.all));
       try {
-        const events = await new EventStore({ dataSource }).readStream(runStreamId(id));
-        if (events.length === 0) context.io.err(`tasker: no events for run ${id}\n`);
-        for (const event of events) {
-          context.io.out(`${String(event.metadata.streamVersion).padStart(4)}  ${event.metadata.recordedAt}  ${event.type.padEnd(20)}  ${JSON.stringify(event.data)}\n`);
+        if (since !== undefined) {
+          for (let after = 0, page = await store.readSince(since, after, PAGE); page.length > 0; after = page.at(-1)!.metadata.position, page = await store.readSince(since, after, PAGE)) {
+            page.forEach(print);
+          }
+          return;
         }
+        let count = 0;
+        if (options.fromBus || options.follow) {
+          const nats = await connectNats(config.NATS_URL, "tasker-events").catch(() => {
+            throw new CliError(`cannot reach NATS at ${endpointOf(config.NATS_URL)} (NATS_URL)`);
+          });
+          try {
+            for await (const event of busHistory(nats, config.TASKER_SUBJECT_PREFIX, id!, (streamId, version) => store.readEvent(streamId, version), options.follow === true, endsRun)) {
+              print(event);
+              count++;
+            }
+          } finally {
+            await nats.close();
+          }
+        } else {
+          const events = await store.readStream(runStreamId(id!));
+          events.forEach(print);
+          count = events.length;
+        }
+        if (count === 0) context.io.err(`tasker: no events for run ${id}\n`);
       } finally {
         await dataSource.destroy();
       }
     });
+}
+
+/** The `--since` time when `--all` is asked for; throws a usage error naming the option that is wrong. */
+function checkedArguments(id: string | undefined, options: EventsOptions): Date | undefined {
+  if (options.all) {
+    if (id !== undefined) throw new CliError("--all reads every run: give no run id with it", EXIT_USAGE);
+    if (options.fromBus || options.follow) throw new CliError("--all reads the event store: --from-bus and --follow take one run id", EXIT_USAGE);
+    if (options.since === undefined) throw new CliError("--all needs --since ISO-8601-TIME (e.g. --since 2026-11-30T00:00:00Z)", EXIT_USAGE);
+    const since = new Date(options.since);
+    if (Number.isNaN(since.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(options.since)) throw new CliError(`--since: "${options.since}" is not an ISO-8601 time`, EXIT_USAGE);
+    return since;
+  }
+  if (options.since !== undefined) throw new CliError("--since goes with --all", EXIT_USAGE);
+  if (id === undefined) throw new CliError("give a task run id (or --all --since TIME)", EXIT_USAGE);
+  return undefined;
 }

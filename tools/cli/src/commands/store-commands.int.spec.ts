@@ -32,8 +32,8 @@ describe("tasker events", () => {
     expect(await runCli(["events", taskRunId], io)).toBe(0);
     const lines = io.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^ {3}1 {2}\\S+ {2}run\\.submitted +\\{.*"taskRunId":"${taskRunId}"`));
-    expect(lines[1]).toMatch(/^ {3}2 {2}\S+ {2}run\.cancelled +\{.*"reason":"not needed"/);
+    expect(lines[0]).toMatch(new RegExp(`^ {3}1 {2}\\S+ {2}run\\.submitted +- +\\{.*"taskRunId":"${taskRunId}"`));
+    expect(lines[1]).toMatch(/^ {3}2 {2}\S+ {2}run\.cancelled +- +\{.*"reason":"not needed"/);
   });
 });
 

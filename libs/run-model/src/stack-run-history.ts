@@ -1,6 +1,7 @@
 import { type CallResult as RecordedResult, type RecordedEvent, type StackCreated } from "@tasker/contracts";
 import { type CallResult, hashArgs, type JournalActivation, type JournalCall } from "@tasker/sandbox";
-import { passesSecret, requiredUse } from "@tasker/run-model";
+import { requiredUse } from "./decisions/uses.js";
+import { passesSecret } from "./secret-calls.js";
 
 /** What the event stream says about one stack run: enough to start, resume or replay it. */
 export interface StackRunHistory {
@@ -12,6 +13,8 @@ export interface StackRunHistory {
   ended: boolean;
   /** Activations recorded so far, each with its time, the results delivered in it and the calls made. */
   journal: JournalActivation[];
+  /** Calls made since the last `vm.suspended`: those of the activation that ended the stack run, once it ended. */
+  openCalls: JournalCall[];
   /** Calls made and not yet answered by a delivered result. */
   pending: Set<number>;
   /** The results asked to be delivered, by activation number. */
@@ -29,7 +32,7 @@ export function toSandboxResult(result: RecordedResult): CallResult {
 
 /** Folds a run's events (in stream order) into the history of `stackRunId`. Pure. */
 export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: string): StackRunHistory {
-  const history: StackRunHistory = { created: undefined, runEnded: false, ended: false, journal: [], pending: new Set(), resumes: new Map(), modules: new Map(), usesSeen: new Set() };
+  const history: StackRunHistory = { created: undefined, runEnded: false, ended: false, journal: [], openCalls: [], pending: new Set(), resumes: new Map(), modules: new Map(), usesSeen: new Set() };
   let calls: JournalCall[] = [];
   for (const event of events) {
     switch (event.type) {
@@ -67,5 +70,6 @@ export function stackRunHistory(events: readonly RecordedEvent[], stackRunId: st
         break;
     }
   }
+  history.openCalls = calls;
   return history;
 }

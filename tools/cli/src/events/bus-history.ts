@@ -1,0 +1,46 @@
+import { DeliverPolicy, jetstream, type JsMsg } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { decodeEventMessage, eventStreamName, type LoadEvent } from "@tasker/bus";
+import { type RecordedEvent, runHistoryFilter } from "@tasker/contracts";
+
+/** How long a read of the stream waits for a message before it takes the history as complete. */
+const QUIET_MS = 1000;
+const BATCH = 256;
+
+/**
+ * A run's events as the JetStream stream `<prefix>_events` holds them (subjects
+ * `<prefix>.run.<taskRunId>.>`, what `nats stream view` shows), in stream order, each decoded as
+ * consumers decode it (an event carried by reference is read from the store through `loadEvent`).
+ * The stream's `max_age` bounds how far back this reaches. `follow`: keeps reading live messages
+ * until the run's end (`run.completed`, `run.failed`, `run.cancelled`) has been yielded; otherwise it
+ * ends at the last message stored when the read began.
+ */
+export async function* busHistory(nats: NatsConnection, prefix: string, taskRunId: string, loadEvent: LoadEvent, follow: boolean, endsRun: (event: RecordedEvent) => boolean): AsyncGenerator<RecordedEvent> {
+  const consumer = await jetstream(nats).consumers.get(eventStreamName(prefix), {
+    filter_subjects: runHistoryFilter(prefix, taskRunId), // one subject: NATS before 2.10 takes no list
+    deliver_policy: DeliverPolicy.All,
+  });
+  if (follow) {
+    const messages = await consumer.consume();
+    try {
+      for await (const msg of messages) {
+        const event = await decodeEventMessage(msg, loadEvent);
+        yield event;
+        if (endsRun(event)) return;
+      }
+    } finally {
+      await messages.close();
+    }
+    return;
+  }
+  for (;;) {
+    const batch = await consumer.fetch({ max_messages: BATCH, expires: QUIET_MS });
+    let last: JsMsg | undefined;
+    for await (const msg of batch) {
+      last = msg;
+      yield await decodeEventMessage(msg, loadEvent);
+      if (msg.info.pending === 0) return;
+    }
+    if (last === undefined) return;
+  }
+}
