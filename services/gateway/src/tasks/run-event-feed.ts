@@ -2,25 +2,11 @@ import { Inject, Injectable, type OnModuleDestroy } from "@nestjs/common";
 import { ENDED_STATUSES, type RecordedEvent, RUN_END_EVENT_TYPES, runHistoryFilter, runStreamId } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM } from "../platform.token.js";
+import { firstOf } from "./first-of.js";
 import { TaskRunReader } from "./task-run-reader.js";
 
 /** How often a follower reads the store when the bus has said nothing: a message lost while disconnected only delays. */
 const POLL_MS = 1000;
-
-/** Resolves on the first of: `wake` called, `ms` passed, `signal` aborted; leaves no timer or listener. */
-function nextWake(ms: number, signal: AbortSignal, setWake: (wake: () => void) => void): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    setWake(done);
-    if (signal.aborted) return done();
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
 
 /**
  * A run's recorded events, live. The event store is the source of truth: every event is read from it
@@ -78,7 +64,7 @@ export class RunEventFeed implements OnModuleDestroy {
         }
         // Ended, and the client already has the end (its cursor was past it).
         if (endedBefore) return;
-        if (!woken) await nextWake(POLL_MS, stop, (resolve) => (wake = resolve));
+        if (!woken) await firstOf(POLL_MS, new Promise<void>((resolve) => (wake = resolve)), stop);
       }
     } finally {
       subscription.unsubscribe();

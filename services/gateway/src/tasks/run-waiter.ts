@@ -4,22 +4,8 @@ import { subscribeToRunEnds } from "@tasker/bus";
 import { ENDED_STATUSES, type TaskRunView } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM } from "../platform.token.js";
+import { firstOf } from "./first-of.js";
 import { TaskRunReader } from "./task-run-reader.js";
-
-/** Resolves after `ms`, when `ended` resolves, or when `signal` aborts, whichever is first; leaves no timer. */
-function firstOf(ms: number, ended: Promise<void>, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    if (signal.aborted) return done();
-    signal.addEventListener("abort", done, { once: true });
-    void ended.then(done);
-  });
-}
 
 /**
  * Holds requests until their run ends, woken by the runs' own events on the bus (no polling). One
