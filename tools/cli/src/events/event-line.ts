@@ -1,4 +1,4 @@
-import type { RecordedEvent } from "@tasker/contracts";
+import { type RecordedEvent, RUN_END_EVENT_TYPES } from "@tasker/contracts";
 
 /** Characters of an event's data a summary line shows; `--json` prints it whole. */
 const SUMMARY_CHARS = 200;
@@ -21,9 +21,7 @@ export function eventJson(event: RecordedEvent): string {
   return `${JSON.stringify(event)}\n`;
 }
 
-const RUN_ENDS = new Set(["run.completed", "run.failed", "run.cancelled"]);
-
 /** Whether `event` ends its run (nothing follows it in the run's stream but late settlements). */
 export function endsRun(event: RecordedEvent): boolean {
-  return RUN_ENDS.has(event.type);
+  return RUN_END_EVENT_TYPES.includes(event.type);
 }
