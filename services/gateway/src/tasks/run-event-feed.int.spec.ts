@@ -1,0 +1,53 @@
+import { runStreamId } from "@tasker/contracts";
+import { openEventStream, type ServerSentEvent, type TasksGrpcClient, tasksGrpcClient } from "@tasker/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DOCUMENTED_TASK, type GatewayEnv, startGatewayEnv } from "../../test/gateway-env.js";
+
+/** The largest `after_version` a `WatchTask` request can carry (a uint32); far beyond any version. */
+const LARGEST_CURSOR = 4_294_967_295;
+
+describe("a run's event feed (SSE and WatchTask) from a cursor past any version", () => {
+  let gateway: GatewayEnv;
+  let grpc: TasksGrpcClient;
+  beforeAll(async () => {
+    gateway = await startGatewayEnv({ GRPC_PORT: "0" });
+    await gateway.request("POST", "/task-functions", { name: "greet", code: DOCUMENTED_TASK });
+    grpc = tasksGrpcClient(gateway.grpcAddress!);
+  });
+  afterAll(async () => {
+    grpc?.close();
+    await gateway?.close();
+  });
+
+  const submit = async (): Promise<string> => (await gateway.request("POST", "/tasks", { taskName: "greet", input: {} })).body.taskRunId;
+  const complete = (taskRunId: string) => gateway.platform.store.append(runStreamId(taskRunId), { guard: "run", version: 0 }, [{ type: "run.completed", data: { taskRunId, result: null } }]);
+  const sse = async (taskRunId: string, lastEventId: string): Promise<ServerSentEvent[]> => {
+    const answer = await openEventStream(`${gateway.url}/tasks/${taskRunId}/events`, { "Last-Event-ID": lastEventId }, AbortSignal.timeout(20_000));
+    expect(answer.status).toBe(200);
+    const received: ServerSentEvent[] = [];
+    for await (const event of answer.events) received.push(event);
+    return received;
+  };
+
+  it("ends WatchTask of an ended run OK with no message, as for any cursor past its end", async () => {
+    const taskRunId = await submit();
+    await complete(taskRunId);
+    expect(await grpc.watch({ taskRunId, afterVersion: 3 })).toEqual({ messages: [] });
+    expect(await grpc.watch({ taskRunId, afterVersion: LARGEST_CURSOR })).toEqual({ messages: [] });
+  });
+
+  it("holds WatchTask and SSE of a live run open from such a cursor until the run ends, then ends them with no event", async () => {
+    const taskRunId = await submit();
+    const watching = grpc.watch({ taskRunId, afterVersion: LARGEST_CURSOR });
+    const listening = sse(taskRunId, String(LARGEST_CURSOR));
+    const endedEarly = await Promise.race([
+      watching.then((answer) => `WatchTask ended before the run did: ${JSON.stringify(answer.error?.details ?? answer)}`),
+      listening.then((events) => `SSE ended before the run did, with ${events.length} event(s)`),
+      new Promise<undefined>((resolve) => setTimeout(resolve, 1500)),
+    ]);
+    expect(endedEarly).toBeUndefined();
+    await complete(taskRunId);
+    expect(await watching).toEqual({ messages: [] });
+    expect(await listening).toEqual([]);
+  });
+});
