@@ -2,10 +2,13 @@ import type { RecordedEvent } from "@tasker/contracts";
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./event-row.js";
 import type { Sql } from "./sql.js";
 
-/** A stream's events from `fromVersion` (1-based, inclusive) on, in version order. */
+/**
+ * A stream's events from `fromVersion` (1-based, inclusive) on, in version order. Any whole
+ * `fromVersion` may be asked for (a client's cursor): one past the column's `integer` range finds nothing.
+ */
 export async function readStream(sql: Sql, streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
   const rows = await sql.rows<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2::bigint ORDER BY version`,
     [streamId, fromVersion],
   );
   return rows.map(toRecordedEvent);
