@@ -1,7 +1,9 @@
+import { connectNats, ensureEventStream } from "@tasker/bus";
 import { newId, runStreamId } from "@tasker/contracts";
 import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { readModelMigrations, readModelsProjection } from "@tasker/read-models";
 import { createIsolatedEnvironment, type IsolatedEnvironment } from "@tasker/testing";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../memory-io.js";
@@ -34,6 +36,32 @@ describe("tasker events", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(new RegExp(`^ {3}1 {2}\\S+ {2}run\\.submitted +- +\\{.*"taskRunId":"${taskRunId}"`));
     expect(lines[1]).toMatch(/^ {3}2 {2}\S+ {2}run\.cancelled +- +\{.*"reason":"not needed"/);
+  });
+});
+
+describe("tasker events of a run that is not there", () => {
+  const cliEnv = () => ({ DATABASE_URL: env.databaseUrl, NATS_URL: env.natsUrl, TASKER_SUBJECT_PREFIX: env.prefix });
+
+  it("says there is no such run and exits 1, with --follow too, instead of waiting forever on a run that will never end", async () => {
+    const nats = await connectNats(env.natsUrl, "events-test");
+    await ensureEventStream(await jetstreamManager(nats), env.prefix);
+    await nats.close();
+    const unknownRun = newId();
+    for (const options of [["--follow"], [], ["--from-bus"]]) {
+      const io = memoryIo(cliEnv());
+      const exit = await Promise.race([runCli(["events", unknownRun, ...options], io), new Promise((resolve) => setTimeout(() => resolve("still waiting after 5 s"), 5000))]);
+      expect(exit, `tasker events ID ${options.join(" ")}`).toBe(1);
+      expect(io.stderr).toContain(`no run ${unknownRun}`);
+    }
+  }, 30_000);
+
+  it("refuses an id that is not a task run id (a subject wildcard would read other runs' events) as a usage error", async () => {
+    for (const id of ["*", "nope", `${newId()}.>`]) {
+      const io = memoryIo(cliEnv());
+      expect(await runCli(["events", id, "--from-bus"], io)).toBe(2);
+      expect(io.stderr).toContain("task run id");
+      expect(io.stdout).toBe("");
+    }
   });
 });
 
