@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { connectNats } from "@tasker/bus";
-import { type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { type RecordedEvent, runStreamId, TaskRunIdParam } from "@tasker/contracts";
 import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { readModelMigrations } from "@tasker/read-models";
 import { CliError, EXIT_USAGE } from "../cli-error.js";
@@ -38,6 +38,8 @@ export function registerEvents(program: Command, context: CommandContext): void 
       const store = new EventStore({ dataSource });
       const print = (event: RecordedEvent): void => context.io.out(options.json ? eventJson(event) : eventLine(event, options.all));
       try {
+        // Checked in the store first: a --follow of a run that does not exist would wait forever.
+        if (since === undefined && (await store.readEvent(runStreamId(id!), 1)) === undefined) throw new CliError(`no run ${id} in the event store at DATABASE_URL`);
         if (since !== undefined) {
           for (let after = 0, page = await store.readSince(since, after, PAGE); page.length > 0; after = page.at(-1)!.metadata.position, page = await store.readSince(since, after, PAGE)) {
             page.forEach(print);
@@ -62,7 +64,7 @@ export function registerEvents(program: Command, context: CommandContext): void 
           events.forEach(print);
           count = events.length;
         }
-        if (count === 0) context.io.err(`tasker: no events for run ${id}\n`);
+        if (count === 0) context.io.err(`tasker: the stream holds no events of run ${id} (older than its max_age?); the event store has them: tasker events ${id}\n`);
       } finally {
         await dataSource.destroy();
       }
@@ -81,5 +83,6 @@ function checkedArguments(id: string | undefined, options: EventsOptions): Date 
   }
   if (options.since !== undefined) throw new CliError("--since goes with --all", EXIT_USAGE);
   if (id === undefined) throw new CliError("give a task run id (or --all --since TIME)", EXIT_USAGE);
+  if (!TaskRunIdParam.safeParse(id).success) throw new CliError(`"${id}" is not a task run id (a UUID)`, EXIT_USAGE);
   return undefined;
 }
