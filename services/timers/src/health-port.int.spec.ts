@@ -33,13 +33,15 @@ describe("HEALTH_PORT of a service without HTTP of its own", () => {
     expect((await health("/metrics")).status).toBe(404);
   });
 
-  it("answers 503 naming NATS while NATS is down, and 200 again once it is back", async () => {
+  it("answers 503 naming NATS while NATS is down (/health/live still 200), and 200 again once it is back", async () => {
     await nats.stop();
     const down = await health();
     expect(down.status).toBe(503);
     expect(down.body.error!.code).toBe("UNHEALTHY");
     expect(down.body.error!.message).toMatch(/^timers is unhealthy: nats: /);
     expect(down.body.error!.message).not.toMatch(/postgres/);
+    // Liveness: the process answers, whatever its dependencies do (a restart would not bring NATS back).
+    expect(await health("/health/live")).toEqual({ status: 200, body: { status: "ok", service: "timers" } });
 
     await nats.start();
     await eventually(async () => (await health()).status === 200, "health answered 200 after NATS came back");
