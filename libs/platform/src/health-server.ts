@@ -49,13 +49,20 @@ export async function checkPlatform(platform: Platform): Promise<{ postgres: Dep
 /**
  * Serves `GET /health` on `port` of `host` for the services `name` runs on `platform`: 200 with a
  * `HealthyBody` when PostgreSQL and NATS answer; 503 with `{ error: { code: "UNHEALTHY", message } }`
- * naming each dependency down and why (the gateway's error shape); 404 for any other route.
+ * naming each dependency down and why (the gateway's error shape). `GET /health/live` (liveness):
+ * 200 `{ status: "ok", service }` whenever the process answers, whatever its dependencies do.
+ * 404 for any other route.
  */
 export async function startHealthServer(platform: Platform, name: string, host: string, port: number): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     const send = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    if (request.method !== "GET" || request.url?.split("?")[0] !== "/health") {
-      send(404, { error: { code: "NOT_FOUND", message: `${request.method} ${request.url}: only GET /health is served here` } });
+    const path = request.url?.split("?")[0];
+    if (request.method === "GET" && path === "/health/live") {
+      send(200, { status: "ok", service: name });
+      return;
+    }
+    if (request.method !== "GET" || path !== "/health") {
+      send(404, { error: { code: "NOT_FOUND", message: `${request.method} ${request.url}: only GET /health and /health/live are served here` } });
       return;
     }
     // checkPlatform never rejects: a failing probe is a dependency down.

@@ -29,6 +29,14 @@ export class HealthController {
     @Inject(ExecutorQueues) private readonly queues: ExecutorQueues,
   ) {}
 
+  @Get("live")
+  @ApiOperation({
+    summary: "Liveness: 200 whenever the gateway answers, whatever PostgreSQL, NATS and the consumers do (a restart would not bring them back: /health is for readiness)",
+  })
+  live(): { status: "ok"; service: "gateway" } {
+    return { status: "ok", service: "gateway" };
+  }
+
   @Get()
   @ApiOperation({
     summary: "200 when PostgreSQL and NATS answer and every consumer with work makes progress, 503 otherwise; `info.queues` reports the activations the executors hold and have not started, per namespace",
