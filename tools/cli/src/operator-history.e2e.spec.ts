@@ -18,6 +18,10 @@ const ROOT = `module.exports = async (input, { tools }) => {
 };`;
 /** The root's code changed to pass other arguments in its second call (seq 1, made in activation 2, after `middle` returned). */
 const ROOT_CALLING_DIFFERENTLY = ROOT.replace(`execute("leaf", { n: input.n + 1 })`, `execute("leaf", { n: input.n + 2 })`);
+/** The root's code changed to throw before its first call (the run recorded three activations). */
+const ROOT_THROWING_AT_ONCE = `module.exports = async () => { throw new Error("not yet"); };`;
+/** The root's code with a syntax error. */
+const ROOT_NOT_COMPILING = ROOT.replace("return {", "return {{");
 /** The root's code changed to return another result, with the same calls. */
 const ROOT_RETURNING_OTHERWISE = ROOT.replace("return { middle, leaf,", "return { middle: middle + 1, leaf,");
 
@@ -159,6 +163,18 @@ describe("tasker replay", () => {
     const replay = await cli("replay", taskRunId, "--code", file);
     expect(replay.code).toBe(1);
     expect(replay.stdout.split("\n")[0]).toMatch(/ root {2}DIFFERS at activation 3: the recorded run completed with \{"at":true,"leaf":12,"middle":11\}, the code completed with \{"at":true,"leaf":12,"middle":12\}$/);
+  });
+
+  it("against code that fails before the activation the run ended in (or does not compile), names the activation it failed in", async () => {
+    for (const [name, code, error] of [["root-throws.js", ROOT_THROWING_AT_ONCE, /failed with TASK_ERROR: not yet$/], ["root-syntax.js", ROOT_NOT_COMPILING, /failed with SYNTAX_ERROR: /]] as const) {
+      const file = join(dir, name);
+      await writeFile(file, code);
+      const replay = await cli("replay", taskRunId, "--code", file);
+      expect(replay.code).toBe(1);
+      const root = replay.stdout.split("\n")[0]!;
+      expect(root, name).toMatch(/ root {2}DIFFERS at activation 1: the recorded run completed with /);
+      expect(root, name).toMatch(error);
+    }
   });
 
   it("refuses a run that has not ended, and names a run it cannot find", async () => {
