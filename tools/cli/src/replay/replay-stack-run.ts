@@ -57,7 +57,8 @@ export async function replayStackRun(sandbox: Sandbox, events: readonly Recorded
   const recorded = ending.type === "stack.completed" ? `completed with ${canonicalJson((ending.data as { result: unknown }).result)}` : `failed with ${errorText((ending.data as { error: unknown }).error)}`;
   const now = outcome.kind === "completed" ? `completed with ${canonicalJson(outcome.result)}` : `failed with ${errorText(outcome.error)}`;
   if (recorded === now) return { ...report, reproduced: true };
-  return { ...report, reproduced: false, difference: { activation: last, message: `the recorded run ${recorded}, the code ${now}` } };
+  // The VM may have ended before the recorded last activation (code that throws sooner, or does not compile).
+  return { ...report, reproduced: false, difference: { activation: Math.max(vm.activations, 1), message: `the recorded run ${recorded}, the code ${now}` } };
 }
 
 function errorText(error: unknown): string {
