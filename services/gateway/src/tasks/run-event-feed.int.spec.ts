@@ -1,4 +1,4 @@
-import { runStreamId } from "@tasker/contracts";
+import { newId, runStreamId } from "@tasker/contracts";
 import { openEventStream, type ServerSentEvent, type TasksGrpcClient, tasksGrpcClient } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOCUMENTED_TASK, type GatewayEnv, startGatewayEnv } from "../../test/gateway-env.js";
@@ -50,4 +50,23 @@ describe("a run's event feed (SSE and WatchTask) from a cursor past any version"
     expect(await watching).toEqual({ messages: [] });
     expect(await listening).toEqual([]);
   });
+
+  it("streams a run of many large events to a client that stops reading without holding the run's history in memory", async () => {
+    const taskRunId = await submit();
+    const megabyte = "x".repeat(1024 * 1024);
+    for (let batch = 0; batch < 20; batch++) {
+      const events = Array.from({ length: 10 }, () => ({ type: "log.appended", data: { stackRunId: newId(), level: "info", message: megabyte, at: new Date().toISOString() } }));
+      await gateway.platform.store.append(runStreamId(taskRunId), "any", events);
+    }
+    const before = process.memoryUsage().rss;
+    const stalled = new AbortController();
+    const answer = await openEventStream(`${gateway.url}/tasks/${taskRunId}/events`, {}, stalled.signal);
+    const first = await answer.events[Symbol.asyncIterator]().next();
+    expect(first.value).toMatchObject({ event: "run.submitted", id: "1" });
+    // The client reads no more: the gateway may hold what the socket does not take, not 200 MB of history.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const grown = process.memoryUsage().rss - before;
+    stalled.abort();
+    expect(grown, `the gateway grew by ${Math.round(grown / 1e6)} MB`).toBeLessThan(100e6);
+  }, 60_000);
 });
