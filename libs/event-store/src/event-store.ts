@@ -58,8 +58,8 @@ export class EventStore {
     return { nextExpectedVersion: recorded.at(-1)!.metadata.streamVersion, events: recorded };
   }
 
-  readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]> {
-    return readStream(pooledSql(this.dataSource), streamId, fromVersion);
+  readStream(streamId: string, fromVersion?: number, limit?: number): Promise<RecordedEvent[]> {
+    return readStream(pooledSql(this.dataSource), streamId, fromVersion, limit);
   }
 
   /** One event, by its stream and version (what a message sent by reference names); undefined when absent. */

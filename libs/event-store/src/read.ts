@@ -3,13 +3,14 @@ import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./event-row.js";
 import type { Sql } from "./sql.js";
 
 /**
- * A stream's events from `fromVersion` (1-based, inclusive) on, in version order. Any whole
- * `fromVersion` may be asked for (a client's cursor): one past the column's `integer` range finds nothing.
+ * A stream's events from `fromVersion` (1-based, inclusive) on, in version order; at most `limit`
+ * of them when given (a page: a reader that must not hold a whole history). Any whole `fromVersion`
+ * may be asked for (a client's cursor): one past the column's `integer` range finds nothing.
  */
-export async function readStream(sql: Sql, streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+export async function readStream(sql: Sql, streamId: string, fromVersion = 1, limit?: number): Promise<RecordedEvent[]> {
   const rows = await sql.rows<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2::bigint ORDER BY version`,
-    [streamId, fromVersion],
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2::bigint ORDER BY version LIMIT $3`,
+    [streamId, fromVersion, limit ?? null],
   );
   return rows.map(toRecordedEvent);
 }

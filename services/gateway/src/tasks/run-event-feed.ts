@@ -7,6 +7,11 @@ import { TaskRunReader } from "./task-run-reader.js";
 
 /** How often a follower reads the store when the bus has said nothing: a message lost while disconnected only delays. */
 const POLL_MS = 1000;
+/**
+ * Events a follower reads at once: what it holds for a client that reads slowly. An event may carry
+ * up to a MiB (a call's result), and a run may record thousands.
+ */
+const PAGE = 16;
 
 /**
  * A run's recorded events, live. The event store is the source of truth: every event is read from it
@@ -55,13 +60,16 @@ export class RunEventFeed implements OnModuleDestroy {
         woken = false;
         // Read before the events: once the run is seen ended, its end event is readable.
         const endedBefore = await this.hasEnded(namespace, taskRunId);
-        for (const event of await store.readStream(runStreamId(taskRunId), last + 1)) {
+        const page = await store.readStream(runStreamId(taskRunId), last + 1, PAGE);
+        for (const event of page) {
           // Versions are dense; a gap would be an append not yet visible: read again rather than skip it.
           if (event.metadata.streamVersion !== last + 1 || stop.aborted) break;
           last = event.metadata.streamVersion;
           yield event;
           if (RUN_END_EVENT_TYPES.includes(event.type)) return;
         }
+        // A full page, all sent: the next may follow at once.
+        if (page.length === PAGE && page.at(-1)!.metadata.streamVersion === last) continue;
         // Ended, and the client already has the end (its cursor was past it).
         if (endedBefore) return;
         if (!woken) await firstOf(POLL_MS, new Promise<void>((resolve) => (wake = resolve)), stop);
