@@ -55,7 +55,7 @@ describe("a run's event feed (SSE and WatchTask) from a cursor past any version"
     const taskRunId = await submit();
     const megabyte = "x".repeat(1024 * 1024);
     for (let batch = 0; batch < 20; batch++) {
-      const events = Array.from({ length: 10 }, () => ({ type: "log.appended", data: { stackRunId: newId(), level: "info", message: megabyte, at: new Date().toISOString() } }));
+      const events = Array.from({ length: 10 }, () => ({ type: "log.appended" as const, data: { stackRunId: newId(), level: "info" as const, message: megabyte, at: new Date().toISOString() } }));
       await gateway.platform.store.append(runStreamId(taskRunId), "any", events);
     }
     const before = process.memoryUsage().rss;
