@@ -43,6 +43,14 @@ describe("usage errors", () => {
     expect(io.stderr).toMatch(/no task file named no-such-task .*nested-calls-test/);
   });
 
+  it("events --all --since a day the calendar does not have is a usage error, not another day", async () => {
+    for (const since of ["2026-02-30", "2026-02-29T10:00:00Z", "2026-04-31T00:00:00Z"]) {
+      const io = memoryIo(env);
+      expect(await runCli(["events", "--all", "--since", since], io), since).toBe(EXIT_USAGE);
+      expect(io.stderr).toBe(`tasker: --since: "${since}" is not an ISO-8601 time\n`);
+    }
+  });
+
   it("start of an unknown service lists the known ones", async () => {
     const io = memoryIo(env);
     expect(await runCli(["start", "gateway", "scheduler"], io)).toBe(EXIT_USAGE);
