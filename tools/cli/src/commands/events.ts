@@ -78,11 +78,19 @@ function checkedArguments(id: string | undefined, options: EventsOptions): Date 
     if (options.fromBus || options.follow) throw new CliError("--all reads the event store: --from-bus and --follow take one run id", EXIT_USAGE);
     if (options.since === undefined) throw new CliError("--all needs --since ISO-8601-TIME (e.g. --since 2026-11-30T00:00:00Z)", EXIT_USAGE);
     const since = new Date(options.since);
-    if (Number.isNaN(since.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(options.since)) throw new CliError(`--since: "${options.since}" is not an ISO-8601 time`, EXIT_USAGE);
+    if (Number.isNaN(since.getTime()) || !isCalendarDate(options.since)) throw new CliError(`--since: "${options.since}" is not an ISO-8601 time`, EXIT_USAGE);
     return since;
   }
   if (options.since !== undefined) throw new CliError("--since goes with --all", EXIT_USAGE);
   if (id === undefined) throw new CliError("give a task run id (or --all --since TIME)", EXIT_USAGE);
   if (!TaskRunIdParam.safeParse(id).success) throw new CliError(`"${id}" is not a task run id (a UUID)`, EXIT_USAGE);
   return undefined;
+}
+
+/** Whether `text` starts with a date (YYYY-MM-DD) the calendar has: `Date` rolls 02-30 over into March. */
+function isCalendarDate(text: string): boolean {
+  const [, year, month, day] = /^(\d{4})-(\d{2})-(\d{2})/.exec(text) ?? [];
+  if (day === undefined) return false;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day);
 }
