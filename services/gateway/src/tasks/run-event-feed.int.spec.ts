@@ -70,3 +70,25 @@ describe("a run's event feed (SSE and WatchTask) from a cursor past any version"
     expect(grown, `the gateway grew by ${Math.round(grown / 1e6)} MB`).toBeLessThan(100e6);
   }, 60_000);
 });
+
+describe("a gateway stopping while an SSE client has stopped reading", () => {
+  it("closes the stream and stops, instead of waiting on the client", async () => {
+    const gateway = await startGatewayEnv();
+    await gateway.request("POST", "/task-functions", { name: "greet", code: DOCUMENTED_TASK });
+    const taskRunId = (await gateway.request("POST", "/tasks", { taskName: "greet", input: {} })).body.taskRunId as string;
+    const megabyte = "x".repeat(1024 * 1024);
+    const events = Array.from({ length: 32 }, () => ({ type: "log.appended" as const, data: { stackRunId: newId(), level: "info" as const, message: megabyte, at: new Date().toISOString() } }));
+    await gateway.platform.store.append(runStreamId(taskRunId), "any", events);
+    const stalled = new AbortController();
+    const answer = await openEventStream(`${gateway.url}/tasks/${taskRunId}/events`, {}, stalled.signal);
+    expect((await answer.events[Symbol.asyncIterator]().next()).value).toMatchObject({ event: "run.submitted" });
+    // The client reads no more; its socket fills.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stopped = gateway.close().then(() => "stopped");
+    const outcome = await Promise.race([stopped, new Promise((resolve) => setTimeout(() => resolve("still stopping after 10 s"), 10_000))]);
+    // Let a gateway that waits on the client stop, before the verdict.
+    stalled.abort();
+    await stopped;
+    expect(outcome).toBe("stopped");
+  }, 60_000);
+});
