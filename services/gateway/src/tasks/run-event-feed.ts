@@ -29,6 +29,11 @@ export class RunEventFeed implements OnModuleDestroy {
     private readonly runs: TaskRunReader,
   ) {}
 
+  /** Aborted when the app closes: a sender waiting on a slow client stops waiting. */
+  get closed(): AbortSignal {
+    return this.closing.signal;
+  }
+
   /** Whether `taskRunId` is a run of `namespace` (another namespace's run is as if there were none). */
   async exists(namespace: string, taskRunId: string): Promise<boolean> {
     return (await this.runs.status(namespace, taskRunId)) !== undefined;

@@ -41,6 +41,7 @@ export class RunEventsController {
     if (!(await this.feed.exists(caller.namespace, taskRunId))) throw runNotFound(taskRunId);
     const clientGone = new AbortController();
     response.once("close", () => clientGone.abort());
-    await sendEventStream(response, this.feed.follow(caller.namespace, taskRunId, afterVersion, clientGone.signal), clientGone.signal);
+    const stop = AbortSignal.any([clientGone.signal, this.feed.closed]);
+    await sendEventStream(response, this.feed.follow(caller.namespace, taskRunId, afterVersion, clientGone.signal), stop);
   }
 }
