@@ -38,8 +38,10 @@ export function registerEvents(program: Command, context: CommandContext): void 
       const store = new EventStore({ dataSource });
       const print = (event: RecordedEvent): void => context.io.out(options.json ? eventJson(event) : eventLine(event, options.all));
       try {
-        // Checked in the store first: a --follow of a run that does not exist would wait forever.
-        if (since === undefined && (await store.readEvent(runStreamId(id!), 1)) === undefined) throw new CliError(`no run ${id} in the event store at DATABASE_URL`);
+        // Checked in the store first: a --follow of a run that does not exist would wait forever. Not for
+        // --from-bus alone, which ends at the stream's last message and may outlive the store's retention.
+        const storeHasIt = since !== undefined || (options.fromBus && !options.follow) || (await store.readEvent(runStreamId(id!), 1)) !== undefined;
+        if (!storeHasIt) throw new CliError(`no run ${id} in the event store at DATABASE_URL`);
         if (since !== undefined) {
           for (let after = 0, page = await store.readSince(since, after, PAGE); page.length > 0; after = page.at(-1)!.metadata.position, page = await store.readSince(since, after, PAGE)) {
             page.forEach(print);
