@@ -48,6 +48,12 @@ export function endedRunOf(subject: string): string | undefined {
   return category === "run" && kind === "run" && RUN_ENDS.has(end ?? "") ? taskRunId : undefined;
 }
 
+/** The task run a subject with its prefix is about (`<prefix>.run.<taskRunId>.…`); undefined for any other subject. */
+export function runOfSubject(subject: string): string | undefined {
+  const [, category, taskRunId] = subject.split(".");
+  return category === "run" ? taskRunId : undefined;
+}
+
 /** A run's whole history, with the prefix: for `nats stream view` / `tasker events`. */
 export function runHistoryFilter(prefix: string, taskRunId: string): string {
   return `${prefix}.run.${taskRunId}.>`;

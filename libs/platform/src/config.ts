@@ -64,6 +64,11 @@ const Environment = z.object({
    */
   TASKER_TIMER_CLAIM_MS: int(2000, 100),
   /**
+   * Days after its end that an ended run is kept: then its events, outbox rows and read-model rows
+   * are deleted by the timers service (hourly, and once at its start). Unset: runs are kept forever.
+   */
+  TASKER_RETENTION_DAYS: z.coerce.number("must be a number of days").positive("must be a positive number of days").optional(),
+  /**
    * How long the gateway's check of published code (acorn's parse and QuickJS's compile, on a worker
    * thread) may take, in ms, from the moment a thread takes it; then the thread is terminated and the
    * publish answered `400 COMPILE_TIME_LIMIT`.

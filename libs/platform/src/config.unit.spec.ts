@@ -12,3 +12,15 @@ describe("TASKER_ENFORCE_USES", () => {
     expect(() => loadConfig({ TASKER_ENFORCE_USES: "yes" })).toThrow("invalid configuration: TASKER_ENFORCE_USES: must be true or false");
   });
 });
+
+describe("TASKER_RETENTION_DAYS", () => {
+  it("keeps runs forever unless set, and takes a positive number of days", () => {
+    expect(loadConfig({}).TASKER_RETENTION_DAYS).toBeUndefined();
+    expect(loadConfig({ TASKER_RETENTION_DAYS: "30" }).TASKER_RETENTION_DAYS).toBe(30);
+    expect(loadConfig({ TASKER_RETENTION_DAYS: "0.5" }).TASKER_RETENTION_DAYS).toBe(0.5);
+  });
+
+  it("refuses zero, a negative number and a word, naming the variable", () => {
+    for (const bad of ["0", "-3", "forever"]) expect(() => loadConfig({ TASKER_RETENTION_DAYS: bad })).toThrow(/^invalid configuration: TASKER_RETENTION_DAYS: must be a/);
+  });
+});

@@ -2,11 +2,14 @@ import { Logger } from "@nestjs/common";
 import { pooledSql } from "@tasker/event-store";
 import type { ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
+import { RetentionSweeper } from "./retention/retention-sweeper.js";
+import { sweepEndedRuns } from "./retention/sweep-ended-runs.js";
 import { TimerFirer } from "./timer-firer.js";
 import { TimerPoller } from "./timer-poller.js";
 
 export { TimerFirer, type Firing } from "./timer-firer.js";
 export { TimerPoller, type TimerPollerOptions } from "./timer-poller.js";
+export { sweepEndedRuns, type SweepOptions, type SweepOutcome } from "./retention/sweep-ended-runs.js";
 
 const name = "timers";
 
@@ -16,7 +19,9 @@ const KEPT_RUN_STATES = 1024;
 /**
  * Durable timers: fires the timers of the `timers` table when due — a `sleep` completes, a call or a
  * run with a `timeoutMs` fails with `TIMEOUT` (`decideTimer`). Any number of instances share the
- * table: each claims what it fires, and every firing is guarded.
+ * table: each claims what it fires, and every firing is guarded. With `TASKER_RETENTION_DAYS`, it also
+ * deletes the runs that ended longer ago than that (`sweepEndedRuns`), at start and hourly: it is
+ * the service that already does periodic work on the database and holds no run in memory.
  */
 export const timersService: ServiceDefinition = {
   name,
@@ -37,9 +42,24 @@ export const timersService: ServiceDefinition = {
       onPollError: (error) => logger.warn(`looking for due timers failed: ${reason(error)}`),
     });
     poller.start();
+    const retentionDays = config.TASKER_RETENTION_DAYS;
+    const sweeper =
+      retentionDays === undefined
+        ? undefined
+        : new RetentionSweeper({
+            sweep: (now) => sweepEndedRuns(platform.dataSource, { retentionDays, now }),
+            onSwept: (outcome) => {
+              if (!outcome.skipped && outcome.runs > 0) logger.log(`retention: deleted ${outcome.runs} runs that ended over ${retentionDays} days ago (${outcome.events} events)`);
+            },
+            onError: (error) => logger.warn(`retention: sweeping ended runs failed, tried again in an hour: ${reason(error)}`),
+          });
+    sweeper?.start();
     return {
       name,
-      close: () => poller.stop(),
+      close: async () => {
+        await sweeper?.stop();
+        await poller.stop();
+      },
     };
   },
 };

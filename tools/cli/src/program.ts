@@ -4,6 +4,7 @@ import { registerCancel } from "./commands/cancel.js";
 import { commandContext } from "./commands/command-context.js";
 import { registerDb } from "./commands/db.js";
 import { registerDev } from "./commands/dev.js";
+import { registerDlq } from "./commands/dlq.js";
 import { registerEvents } from "./commands/events.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerList } from "./commands/list.js";
@@ -26,7 +27,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   const context = commandContext(io, () => program.opts<{ apiKey?: string }>().apiKey);
-  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerReplay, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerKeys, registerAuth, registerDb]) {
+  for (const register of [registerPublish, registerList, registerRun, registerStatus, registerLogs, registerEvents, registerReplay, registerCancel, registerSignal, registerStart, registerDev, registerProjections, registerDlq, registerKeys, registerAuth, registerDb]) {
     register(program, context);
   }
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });

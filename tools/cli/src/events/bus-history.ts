@@ -1,11 +1,8 @@
-import { DeliverPolicy, jetstream, type JsMsg } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { decodeEventMessage, eventStreamName, type LoadEvent } from "@tasker/bus";
 import { type RecordedEvent, runHistoryFilter } from "@tasker/contracts";
-
-/** How long a read of the stream waits for a message before it takes the history as complete. */
-const QUIET_MS = 1000;
-const BATCH = 256;
+import { storedMessages } from "./stored-messages.js";
 
 /**
  * A run's events as the JetStream stream `<prefix>_events` holds them (subjects
@@ -33,14 +30,5 @@ export async function* busHistory(nats: NatsConnection, prefix: string, taskRunI
     }
     return;
   }
-  for (;;) {
-    const batch = await consumer.fetch({ max_messages: BATCH, expires: QUIET_MS });
-    let last: JsMsg | undefined;
-    for await (const msg of batch) {
-      last = msg;
-      yield await decodeEventMessage(msg, loadEvent);
-      if (msg.info.pending === 0) return;
-    }
-    if (last === undefined) return;
-  }
+  for await (const msg of storedMessages(consumer)) yield await decodeEventMessage(msg, loadEvent);
 }

@@ -1,0 +1,44 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { runStreamId } from "@tasker/contracts";
+import { loadConfig, startServices } from "@tasker/platform";
+import { createIsolatedEnvironment, eventually, HandRun, type IsolatedEnvironment } from "@tasker/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { timersService } from "../index.js";
+
+/** 0.864 s, in days: a horizon a test can wait out. */
+const TINY_DAYS = "0.00001";
+
+let env: IsolatedEnvironment;
+const config = (retentionDays?: string) =>
+  loadConfig({ DATABASE_URL: env.databaseUrl, NATS_URL: env.natsUrl, TASKER_SUBJECT_PREFIX: env.prefix, ...(retentionDays ? { TASKER_RETENTION_DAYS: retentionDays } : {}) });
+
+beforeAll(async () => {
+  env = await createIsolatedEnvironment();
+});
+
+afterAll(async () => {
+  await env?.cleanup();
+});
+
+describe("the timers service with TASKER_RETENTION_DAYS", () => {
+  it("keeps ended runs when unset, and sweeps those past the horizon at its start when set", async () => {
+    const unset = await startServices(config(), [timersService], "timers");
+    const run = new HandRun(unset.platform.store);
+    await run.submit();
+    await run.finish(1, "done");
+    await unset.platform.store.append(run.streamId, "any", [{ type: "run.completed", data: { taskRunId: run.taskRunId, result: "done" } }]);
+    await sleep(1000); // past the horizon of TINY_DAYS
+    await unset.close();
+    const kept = await startServices(config(), [timersService], "timers");
+    await sleep(500);
+    expect(await kept.platform.store.readStream(runStreamId(run.taskRunId))).toHaveLength(5);
+    await kept.close();
+
+    const sweeping = await startServices(config(TINY_DAYS), [timersService], "timers");
+    try {
+      await eventually(async () => (await sweeping.platform.store.readStream(runStreamId(run.taskRunId))).length === 0, "the ended run was swept");
+    } finally {
+      await sweeping.close();
+    }
+  });
+});
