@@ -174,7 +174,7 @@ describe("deploy/ (kustomize)", () => {
     expect(existsSync(join(DEPLOY, "production", "kustomization.yaml"))).toBe(true);
   });
 
-  it.each(KNOWN_SERVICES)("runs %s: Deployment, Service, PodDisruptionBudget, readiness on /health and liveness on /health/live, resources, the image's entry point", (name) => {
+  it.each(KNOWN_SERVICES)("runs %s: Deployment, Service, PodDisruptionBudget, readiness on /health (the gateway: /health/ready) and liveness on /health/live, resources, the image's entry point", (name) => {
     const deployment = find("Deployment", name)!;
     expect(deployment, `no Deployment ${name}`).toBeDefined();
     const labels = deployment["spec"]["template"]["metadata"]["labels"];
@@ -201,8 +201,10 @@ describe("deploy/ (kustomize)", () => {
 
     const port = healthPortOf(name, env);
     // Readiness checks the dependencies; liveness only that the process answers: a NATS or PostgreSQL
-    // outage (or a stalled consumer) must take pods out of service, not restart every one of them.
-    for (const [probe, path] of [["readinessProbe", "/health"], ["livenessProbe", "/health/live"]] as const) {
+    // outage must take pods out of service, not restart every one of them. The gateway's readiness
+    // leaves out the consumers' progress: a stalled executor must not take the whole API down.
+    const readiness = name === "gateway" ? "/health/ready" : "/health";
+    for (const [probe, path] of [["readinessProbe", readiness], ["livenessProbe", "/health/live"]] as const) {
       const check = container![probe]["httpGet"];
       expect(check["path"], `${name}: ${probe}`).toBe(path);
       const named = container!["ports"].find((candidate: Doc) => candidate["name"] === check["port"] || candidate["containerPort"] === check["port"]);

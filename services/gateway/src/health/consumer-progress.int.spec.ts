@@ -32,6 +32,8 @@ describe("health of the consumers", () => {
     expect(status).toBe(503);
     expect(body.error.code).toBe("UNHEALTHY");
     expect(body.error.message).toMatch(/consumers: consumer stuck_consumer: 3 messages wait, none acknowledged for [23] s$/);
+    // Readiness leaves the consumers out: this gateway still serves reads and accepts runs.
+    expect(await gateway.request("GET", "/health/ready")).toMatchObject({ status: 200, body: { status: "ok", info: { postgres: { status: "up" }, nats: { status: "up" } } } });
 
     const stuck = await js.consumers.get(stream, "stuck_consumer");
     for (let n = 0; n < 3; n++) await (await stuck.next())!.ackAck();

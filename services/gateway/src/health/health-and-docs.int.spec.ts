@@ -21,7 +21,7 @@ describe("health, API docs and unknown routes", () => {
     const { status, body } = await gateway.request("GET", "/docs-json");
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/health/live", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/events", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
+      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/health/live", "/health/ready", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/events", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
     );
     const signal = body.paths["/tasks/{taskRunId}/signals/{name}"].post;
     expect(JSON.stringify(signal.requestBody)).toContain("payload");
@@ -51,7 +51,7 @@ describe("health, API docs and unknown routes", () => {
 });
 
 describe("health when NATS is down", () => {
-  it("answers 503 naming NATS, and /health/live 200", async () => {
+  it("answers 503 naming NATS on /health and /health/ready, and /health/live 200", async () => {
     const nats = await startNatsServerProcess();
     const gateway = await startGatewayEnv({ NATS_URL: nats.url });
     try {
@@ -60,6 +60,7 @@ describe("health when NATS is down", () => {
       const { status, body } = await gateway.request("GET", "/health");
       expect(status).toBe(503);
       expect(body.error).toMatchObject({ code: "UNHEALTHY", message: expect.stringContaining("nats") });
+      expect(await gateway.request("GET", "/health/ready")).toMatchObject({ status: 503, body: { error: { code: "UNHEALTHY", message: expect.stringContaining("nats") } } });
       // Liveness: the process answers, whatever its dependencies do (a restart would not bring NATS back).
       expect(await gateway.request("GET", "/health/live")).toEqual({ status: 200, body: { status: "ok", service: "gateway" } });
     } finally {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from "@nestjs/common";
 import { ApiOperation, ApiResponse, ApiTags } from "@nestjs/swagger";
-import { HealthCheckService, type HealthCheckResult, HealthIndicatorService } from "@nestjs/terminus";
+import { type HealthCheckResult, HealthCheckService, type HealthIndicatorFunction, HealthIndicatorService } from "@nestjs/terminus";
 import { ApiErrorBody } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { Requires } from "../auth/access.decorators.js";
@@ -37,19 +37,39 @@ export class HealthController {
     return { status: "ok", service: "gateway" };
   }
 
+  @Get("ready")
+  @ApiOperation({
+    summary: "Readiness: 200 when PostgreSQL and NATS answer, 503 otherwise; unlike /health, a stalled consumer elsewhere does not take this gateway out of service (it still serves reads and accepts runs)",
+  })
+  @ApiResponse({ status: 503, description: "PostgreSQL or NATS does not answer", standardSchema: ApiErrorBody })
+  async ready(): Promise<HealthCheckResult> {
+    return this.checkAll([this.postgres, this.nats]);
+  }
+
   @Get()
   @ApiOperation({
     summary: "200 when PostgreSQL and NATS answer and every consumer with work makes progress, 503 otherwise; `info.queues` reports the activations the executors hold and have not started, per namespace",
   })
   @ApiResponse({ status: 503, description: "a dependency does not answer, or a consumer stopped acknowledging its work", standardSchema: ApiErrorBody })
   async check(): Promise<HealthCheckResult> {
+    return this.checkAll([
+      this.postgres,
+      this.nats,
+      () => this.indicators.check("consumers").attempt(() => checkConsumerProgress(this.platform)).withTimeout(CHECK_TIMEOUT_MS),
+      () => this.indicators.check("queues").up(this.queues.depths()),
+    ]);
+  }
+
+  private readonly postgres: HealthIndicatorFunction = () =>
+    this.indicators.check("postgres").attempt(async () => void (await this.platform.dataSource.query("SELECT 1"))).withTimeout(CHECK_TIMEOUT_MS);
+
+  private readonly nats: HealthIndicatorFunction = () =>
+    this.indicators.check("nats").attempt(async () => ({ rttMs: await this.platform.nats.rtt() })).withTimeout(CHECK_TIMEOUT_MS);
+
+  /** Runs `checks` at once: their result, or a 503 `UNHEALTHY` naming each that is down and why. */
+  private async checkAll(checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([
-        () => this.indicators.check("postgres").attempt(async () => void (await this.platform.dataSource.query("SELECT 1"))).withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicators.check("nats").attempt(async () => ({ rttMs: await this.platform.nats.rtt() })).withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicators.check("consumers").attempt(() => checkConsumerProgress(this.platform)).withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicators.check("queues").up(this.queues.depths()),
-      ]);
+      return await this.health.check(checks);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const down = describeDown(error.getResponse() as HealthCheckResult);
