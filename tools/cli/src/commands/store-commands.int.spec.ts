@@ -59,6 +59,22 @@ describe("tasker events of a run that is not there", () => {
     expect(io.stderr).toContain(`the stream holds no events of run ${unknownRun}`);
   }, 30_000);
 
+  it("--follow of a run that ended, whose messages the stream no longer holds (past its max_age), ends with what the stream holds", async () => {
+    const nats = await connectNats(env.natsUrl, "events-test");
+    await ensureEventStream(await jetstreamManager(nats), env.prefix);
+    await nats.close();
+    const store = new EventStore({ dataSource, projections: [readModelsProjection] }); // no outbox publisher: the stream never gets them
+    const taskRunId = newId();
+    await store.append(runStreamId(taskRunId), "no_stream", [
+      { type: "run.submitted", data: { taskRunId, taskName: "echo", taskVersion: "v1", input: {}, idempotencyKey: null } },
+      { type: "run.cancelled", data: { taskRunId, reason: "long ago" } },
+    ]);
+    const io = memoryIo(cliEnv());
+    const exit = await Promise.race([runCli(["events", taskRunId, "--follow"], io), new Promise((resolve) => setTimeout(() => resolve("still waiting after 5 s"), 5000))]);
+    expect(exit).toBe(0);
+    expect(io.stderr).toContain(`the stream holds no events of run ${taskRunId}`);
+  }, 30_000);
+
   it("refuses an id that is not a task run id (a subject wildcard would read other runs' events) as a usage error", async () => {
     for (const id of ["*", "nope", `${newId()}.>`]) {
       const io = memoryIo(cliEnv());
