@@ -3,6 +3,7 @@ import { connectNats } from "@tasker/bus";
 import { type RecordedEvent, runStreamId, TaskRunIdParam } from "@tasker/contracts";
 import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import { readModelMigrations } from "@tasker/read-models";
+import type { DataSource } from "typeorm";
 import { CliError, EXIT_USAGE } from "../cli-error.js";
 import { busHistory } from "../events/bus-history.js";
 import { endsRun, eventJson, eventLine } from "../events/event-line.js";
@@ -54,7 +55,9 @@ export function registerEvents(program: Command, context: CommandContext): void 
             throw new CliError(`cannot reach NATS at ${endpointOf(config.NATS_URL)} (NATS_URL)`);
           });
           try {
-            for await (const event of busHistory(nats, config.TASKER_SUBJECT_PREFIX, id!, (streamId, version) => store.readEvent(streamId, version), options.follow === true, endsRun)) {
+            // A run that already ended has nothing left to wait for: the stream may no longer hold its end.
+            const follow = options.follow === true && !(await hasEnded(dataSource, id!));
+            for await (const event of busHistory(nats, config.TASKER_SUBJECT_PREFIX, id!, (streamId, version) => store.readEvent(streamId, version), follow, endsRun)) {
               print(event);
               count++;
             }
@@ -71,6 +74,12 @@ export function registerEvents(program: Command, context: CommandContext): void 
         await dataSource.destroy();
       }
     });
+}
+
+/** Whether the read model `task_runs` holds the end of run `taskRunId` (completed, failed or cancelled). */
+async function hasEnded(dataSource: DataSource, taskRunId: string): Promise<boolean> {
+  const rows: unknown[] = await dataSource.query(`SELECT 1 FROM task_runs WHERE task_run_id = $1 AND ended_position IS NOT NULL`, [taskRunId]);
+  return rows.length > 0;
 }
 
 /** The `--since` time when `--all` is asked for; throws a usage error naming the option that is wrong. */
