@@ -5,3 +5,5 @@ export { openPlatform, type Platform } from "./platform.js";
 export type { RunningService, ServiceDefinition } from "./service.js";
 export { closeOnSignals, startServices, type ServicesHandle } from "./run-services.js";
 export { checkPlatform, type DependencyHealth, type HealthServer, type HealthyBody, startHealthServer } from "./health-server.js";
+export { deploymentMetrics } from "./metrics/deployment-metrics.js";
+export { METRICS_CONTENT_TYPE, metricsText } from "./metrics/metrics-text.js";
