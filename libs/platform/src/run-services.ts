@@ -15,12 +15,13 @@ export interface ServicesHandle {
 }
 
 /**
- * Sets the process's log format (`TASKER_LOG_FORMAT`, logs naming service `name`), opens the platform
+ * Sets the process's log format (`TASKER_LOG_FORMAT`), opens the platform
  * and starts `definitions` on it, in order, then (when `HEALTH_PORT` is set) the `/health` and
  * `/metrics` server on `HOST:HEALTH_PORT`; stops what started if one fails.
  */
 export async function startServices(config: TaskerConfig, definitions: readonly ServiceDefinition[], name: string): Promise<ServicesHandle> {
-  useLogFormat(config.TASKER_LOG_FORMAT, name);
+  // A process running one service is that service in its logs (`tasker start executor`); several, `name`.
+  useLogFormat(config.TASKER_LOG_FORMAT, definitions.length === 1 ? definitions[0]!.name : name);
   const platform = await openPlatform(config, name);
   const services: RunningService[] = [];
   let health: HealthServer | undefined;

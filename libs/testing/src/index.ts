@@ -10,6 +10,7 @@ export * from "./hand-run.js";
 export * from "./history-check.js";
 export * from "./isolated-environment.js";
 export * from "./nats-server-process.js";
+export * from "./prometheus-text.js";
 export * from "./random-name.js";
 export * from "./random-run.js";
 export * from "./resident-memory.js";
