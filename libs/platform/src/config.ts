@@ -79,7 +79,7 @@ const Environment = z.object({
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
   /**
    * `on`: the gateway (HTTP and gRPC) requires an API key (`Authorization: Bearer <key>`) on every
-   * route but `/health`, and a request is in its key's namespace; `off`: open, every request in
+   * route but `/health` and `/metrics`, and a request is in its key's namespace; `off`: open, every request in
    * namespace `default` (for `tasker dev` on loopback).
    */
   TASKER_AUTH: z.enum(["off", "on"], "must be off or on").default("off"),
