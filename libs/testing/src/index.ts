@@ -9,6 +9,7 @@ export * from "./guard-values.js";
 export * from "./hand-run.js";
 export * from "./history-check.js";
 export * from "./isolated-environment.js";
+export * from "./metric-value.js";
 export * from "./nats-server-process.js";
 export * from "./prometheus-text.js";
 export * from "./random-name.js";

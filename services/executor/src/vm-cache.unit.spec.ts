@@ -1,4 +1,5 @@
 import { SandboxPool } from "@tasker/sandbox";
+import { metricValue } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vmCacheEntries, vmCacheEvictions } from "./executor-metrics.js";
 import { VmSecrets } from "./vm-secrets.js";
@@ -39,17 +40,15 @@ describe("the live-VM cache", () => {
   });
 
   it("counts its VMs and its evictions in the executor's metrics", async () => {
-    const value = async (metric: typeof vmCacheEntries | typeof vmCacheEvictions, labels: Record<string, string> = {}) =>
-      (await metric.get()).values.find((sample) => Object.entries(labels).every(([key, label]) => (sample.labels as Record<string, unknown>)[key] === label))?.value ?? 0;
-    const [entries, evictions] = [await value(vmCacheEntries), await value(vmCacheEvictions, { reason: "lru" })];
+    const [entries, evictions] = [await metricValue(vmCacheEntries), await metricValue(vmCacheEvictions, { reason: "lru" })];
     const cache = new VmCache(1, 1024 ** 3);
     cache.put(await suspended("m1"));
-    expect(await value(vmCacheEntries)).toBe(entries + 1);
+    expect(await metricValue(vmCacheEntries)).toBe(entries + 1);
     cache.put(await suspended("m2"));
-    expect(await value(vmCacheEntries)).toBe(entries + 1);
-    expect(await value(vmCacheEvictions, { reason: "lru" })).toBe(evictions + 1);
+    expect(await metricValue(vmCacheEntries)).toBe(entries + 1);
+    expect(await metricValue(vmCacheEvictions, { reason: "lru" })).toBe(evictions + 1);
     cache.clear();
-    expect(await value(vmCacheEntries)).toBe(entries);
+    expect(await metricValue(vmCacheEntries)).toBe(entries);
   });
 
   it("evicts by bytes, and keeps nothing at size 0", async () => {
