@@ -43,6 +43,8 @@ const noLoadEvent: LoadEvent = () => {
  * transient → retried in process, then nak'ed with backoff; terminal or validation → given up on at
  * once; anything else → nak'ed with backoff until `maxDeliveries`, then given up on. Giving up calls
  * `onGiveUp`, sends the message with its error to `<prefix>.dlq.<service>`, and terminates it.
+ * A message's handler runs as the handling of its run (`runHandling`: what the logs written meanwhile
+ * name); redeliveries and dead letters are counted (`tasker_redeliveries_total`, `tasker_dead_letters_total`).
  */
 export class JetStreamTransport extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
