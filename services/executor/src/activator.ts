@@ -1,3 +1,4 @@
+import { handlingOf, runHandling } from "@tasker/bus";
 import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
@@ -230,15 +231,19 @@ export class Activator {
     return { live, since };
   }
 
-  /** Starts the nested tasks just admitted (not refused or cancelled at once), and resumes decided for VMs held here, without a trip through the bus. */
+  /**
+   * Starts the nested tasks just admitted (not refused or cancelled at once), and resumes decided for
+   * VMs held here, without a trip through the bus; each as the handling of its own stack run (for the logs).
+   */
   private dispatchLocally(recorded: Recorded | undefined, namespace: string): void {
     for (const event of recorded?.events ?? []) {
       if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
         const created = event as RecordedEvent<StackCreated>;
-        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(created, 1), startShareOf(created, namespace));
+        this.work.offer(startKey(event.data.stackRunId), () => runHandling(handlingOf("executor", created), () => this.startNow(created, 1)), startShareOf(created, namespace));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
-        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), "urgent");
+        const resume = event as RecordedEvent<ResumeRequested>;
+        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => runHandling(handlingOf("executor", resume), () => this.resumeNow(resume)), "urgent");
       }
     }
   }
