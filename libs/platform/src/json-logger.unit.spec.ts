@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { type Context, context, type ContextManager, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { runHandling } from "@tasker/bus";
 import { describe, expect, it, vi } from "vitest";
 import { JsonLogger } from "./json-logger.js";
@@ -34,5 +36,27 @@ describe("JsonLogger", () => {
     expect(others).toEqual([]);
     expect(line).toMatchObject({ level: "error", service: "executor", message: "it broke", context: "Server", taskRunId: "run-1", stackRunId: "stack-1" });
     expect(line!["stack"]).toContain("at somewhere");
+  });
+
+  it("carries the trace id of the active span", () => {
+    // What the OpenTelemetry SDK's AsyncLocalStorage context manager does, without the SDK.
+    const storage = new AsyncLocalStorage<Context>();
+    const manager: ContextManager = {
+      active: () => storage.getStore() ?? ROOT_CONTEXT,
+      with: (active, fn, thisArg, ...args) => storage.run(active, () => fn.call(thisArg, ...args)),
+      bind: (_active, target) => target,
+      enable: () => manager,
+      disable: () => manager,
+    };
+    context.setGlobalContextManager(manager);
+    try {
+      const traceId = "0af7651916cd43dd8448eb211c80319c";
+      const span = trace.wrapSpanContext({ traceId, spanId: "b7ad6b7169203331", traceFlags: 1 });
+      const logger = new JsonLogger("executor");
+      const [line] = printed("stdout", () => context.with(trace.setSpan(context.active(), span), () => logger.warn("in a span")));
+      expect(line).toMatchObject({ message: "in a span", traceId });
+    } finally {
+      context.disable();
+    }
   });
 });
