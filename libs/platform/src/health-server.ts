@@ -1,7 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { deploymentMetrics } from "./metrics/deployment-metrics.js";
-import { METRICS_CONTENT_TYPE, metricsText } from "./metrics/metrics-text.js";
+import { metricsEndpoint } from "./metrics/metrics-endpoint.js";
 import type { Platform } from "./platform.js";
 import { withinMs } from "./within-ms.js";
 
@@ -47,16 +46,16 @@ export async function checkPlatform(platform: Platform): Promise<{ postgres: Dep
  * Serves `GET /health` on `port` of `host` for the services `name` runs on `platform`: 200 with a
  * `HealthyBody` when PostgreSQL and NATS answer; 503 with `{ error: { code: "UNHEALTHY", message } }`
  * naming each dependency down and why (the gateway's error shape). `GET /metrics`: the process's and
- * the deployment's metrics in Prometheus text (see `metricsText`). 404 for any other route.
+ * the deployment's metrics in Prometheus text (see `metricsEndpoint`). 404 for any other route.
  */
 export async function startHealthServer(platform: Platform, name: string, host: string, port: number): Promise<HealthServer> {
-  const deployment = deploymentMetrics(platform);
+  const metrics = metricsEndpoint(platform);
   const server: Server = createServer((request, response) => {
     const send = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     const route = request.method === "GET" ? request.url?.split("?")[0] : undefined;
     if (route === "/metrics") {
-      metricsText(deployment).then(
-        (text) => response.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(text),
+      metrics.scrape().then(
+        (text) => response.writeHead(200, { "content-type": metrics.contentType }).end(text),
         (error: unknown) => send(500, { error: { code: "INTERNAL", message: `metrics: ${error instanceof Error ? error.message : String(error)}` } }),
       );
       return;

@@ -30,7 +30,7 @@ function queried<T>(platform: Platform, text: string): Promise<T[]> {
  * look within 2 s: task runs by status (`task_runs`, every status present, 0 when none), unpublished
  * events (`outbox`), and per durable consumer of the event stream its messages not yet delivered and
  * delivered but not acknowledged (JetStream's consumer info). Every process of a deployment answers
- * the same values: aggregate them with `max`, not `sum`. A registry of its own, one per platform.
+ * the same values: aggregate them with `max`, not `sum`. A registry of its own, one per `/metrics` server.
  */
 export function deploymentMetrics(platform: Platform): Registry {
   const registry = new Registry();

@@ -1,6 +1,7 @@
-import { Controller, Get, Header, Inject } from "@nestjs/common";
+import type { ServerResponse } from "node:http";
+import { Controller, Get, Inject, Res } from "@nestjs/common";
 import { ApiOperation, ApiProduces, ApiTags } from "@nestjs/swagger";
-import { deploymentMetrics, METRICS_CONTENT_TYPE, metricsText, type Platform } from "@tasker/platform";
+import { type MetricsEndpoint, metricsEndpoint, type Platform } from "@tasker/platform";
 import { Requires } from "../auth/access.decorators.js";
 import { PLATFORM } from "../platform.token.js";
 
@@ -9,17 +10,18 @@ import { PLATFORM } from "../platform.token.js";
 @Controller("metrics")
 @Requires("public")
 export class MetricsController {
-  private readonly deployment: ReturnType<typeof deploymentMetrics>;
+  private readonly metrics: MetricsEndpoint;
 
   constructor(@Inject(PLATFORM) platform: Platform) {
-    this.deployment = deploymentMetrics(platform);
+    this.metrics = metricsEndpoint(platform);
   }
 
   @Get()
-  @Header("content-type", METRICS_CONTENT_TYPE)
-  @ApiProduces(METRICS_CONTENT_TYPE)
-  @ApiOperation({ summary: "This process's and the deployment's metrics in Prometheus text format (the README's Metrics section lists them)" })
-  scrape(): Promise<string> {
-    return metricsText(this.deployment);
+  @ApiProduces("text/plain")
+  @ApiOperation({ summary: "This process's and the deployment's metrics in Prometheus text format (the README's Metrics and logs section lists them)" })
+  async scrape(@Res({ passthrough: true }) response: ServerResponse): Promise<string> {
+    const text = await this.metrics.scrape();
+    response.setHeader("content-type", this.metrics.contentType);
+    return text;
   }
 }
