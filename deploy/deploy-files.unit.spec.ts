@@ -174,7 +174,7 @@ describe("deploy/ (kustomize)", () => {
     expect(existsSync(join(DEPLOY, "production", "kustomization.yaml"))).toBe(true);
   });
 
-  it.each(KNOWN_SERVICES)("runs %s: Deployment, Service, PodDisruptionBudget, readiness on /health (the gateway: /health/ready) and liveness on /health/live, resources, the image's entry point", (name) => {
+  it.each(KNOWN_SERVICES)("runs %s: Deployment, Service, PodDisruptionBudget, readiness on /health (the gateway: /health/ready) and liveness on /health/live, scraped on /metrics, resources, the image's entry point", (name) => {
     const deployment = find("Deployment", name)!;
     expect(deployment, `no Deployment ${name}`).toBeDefined();
     const labels = deployment["spec"]["template"]["metadata"]["labels"];
@@ -210,6 +210,12 @@ describe("deploy/ (kustomize)", () => {
       const named = container!["ports"].find((candidate: Doc) => candidate["name"] === check["port"] || candidate["containerPort"] === check["port"]);
       expect(named?.["containerPort"], `${name}: ${probe} on the port /health answers`).toBe(port);
     }
+    // /metrics is served where /health is.
+    expect(deployment["spec"]["template"]["metadata"]["annotations"], `${name}: Prometheus scrape annotations`).toEqual({
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": String(port),
+      "prometheus.io/path": "/metrics",
+    });
     const autoscaled = name === "executor" || name.endsWith("-proxy");
     expect(find("HorizontalPodAutoscaler", name)?.["spec"]["scaleTargetRef"]).toEqual(autoscaled ? { apiVersion: "apps/v1", kind: "Deployment", name } : undefined);
   });

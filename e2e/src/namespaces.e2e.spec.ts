@@ -80,8 +80,9 @@ describe.each(["1000", "0"])("namespaces and API keys (TASKER_AUTH=on), through 
     await tasker?.stop();
   });
 
-  it("asks for a key everywhere but /health: 401 without one or with an unknown one, over HTTP and gRPC", async () => {
+  it("asks for a key everywhere but /health and /metrics: 401 without one or with an unknown one, over HTTP and gRPC", async () => {
     expect((await as(undefined)("GET", "/health")).status).toBe(200);
+    expect((await fetch(`${tasker.url}/metrics`)).status).toBe(200);
     for (const path of ["/task-functions", `/tasks/${UNKNOWN_RUN}`, "/keys", "/auth/keys", "/docs-json"]) {
       const missing = await as(undefined)("GET", path);
       expect(missing.status, path).toBe(401);

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AckPolicy } from "@nats-io/jetstream";
 import { type TaskerErrorInfo, patterns, type RecordedEvent, TaskerError } from "@tasker/contracts";
-import { Behaviour, eventually, sampleEvent as event, TEST_NATS_URL, useBusTestBed } from "@tasker/testing";
+import { Behaviour, eventually, metricValue, sampleEvent as event, TEST_NATS_URL, useBusTestBed } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
+import { deadLetters, redeliveries } from "./bus-metrics.js";
 import { connectNats } from "./connection.js";
 import { consumerName } from "./consumer-name.js";
 import { deadLetterSubject } from "./dead-letter.js";
@@ -80,6 +81,10 @@ describe("giving up on a message", () => {
     expect(behaviour.seen.map((seen) => seen.delivery)).toEqual([1, 2]);
     expect(settled).toEqual([{ event: work, error: expect.objectContaining({ code: "BAD_ARGUMENTS" }), lettersBefore: 0 }]);
     expect(letter).toMatchObject({ deliveries: 2, error: { code: "BAD_ARGUMENTS" } });
+    // Counted for /metrics: the second delivery, and the one dead letter.
+    expect(await metricValue(redeliveries, { consumer: consumerName("settling", gapiCalls) })).toBe(1);
+    // Counted once the bus confirmed the dead letter, which the subscriber may see first.
+    await eventually(async () => (await metricValue(deadLetters, { service: "settling", code: "BAD_ARGUMENTS" })) === 1, "the dead letter was counted");
   });
 
   it("writes a dead letter that fits on the bus, cutting the payload of a message near the limit", async () => {

@@ -13,3 +13,4 @@ export { createJetStreamMicroservice } from "./microservice.js";
 export { subscribeToRunEnds } from "./run-ends.js";
 export { findStalledConsumers, type StalledConsumer } from "./stalled-consumers.js";
 export { isTransient } from "./transient-error.js";
+export { currentHandling, type Handling, handlingOf, runHandling } from "./handling-context.js";

@@ -3,12 +3,14 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from "@nest
 import { type TaskerErrorInfo, type RecordedEvent, TaskerError, toErrorInfo } from "@tasker/contracts";
 import { isObservable, lastValueFrom } from "rxjs";
 import { exponentialBackoff } from "./backoff.js";
+import { deadLetters, redeliveries } from "./bus-metrics.js";
 import { consumerName } from "./consumer-name.js";
 import { deadLetterSubject, sendToDeadLetter } from "./dead-letter.js";
 import { ensureDurableConsumer } from "./durable-consumer.js";
 import { decodeEventMessage, type LoadEvent } from "./event-message.js";
 import { ensureEventStream } from "./event-stream.js";
 import { failurePolicy } from "./failure-policy.js";
+import { handlingOf, runHandling } from "./handling-context.js";
 import { JetStreamContext } from "./jetstream-context.js";
 import type { JetStreamTransportOptions } from "./jetstream-transport-options.js";
 import { maxPayloadOf } from "./max-payload.js";
@@ -41,6 +43,8 @@ const noLoadEvent: LoadEvent = () => {
  * transient → retried in process, then nak'ed with backoff; terminal or validation → given up on at
  * once; anything else → nak'ed with backoff until `maxDeliveries`, then given up on. Giving up calls
  * `onGiveUp`, sends the message with its error to `<prefix>.dlq.<service>`, and terminates it.
+ * A message's handler runs as the handling of its run (`runHandling`: what the logs written meanwhile
+ * name); redeliveries and dead letters are counted (`tasker_redeliveries_total`, `tasker_dead_letters_total`).
  */
 export class JetStreamTransport extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
@@ -102,7 +106,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         ...(perInstance ? { inactiveMs: INSTANCE_CONSUMER_TTL_MS } : {}),
       });
       const consumer = await this.js.consumers.get(stream, durable);
-      this.loops.push(this.consume(consumer, handler));
+      this.loops.push(this.consume(consumer, handler, durable));
     }
   }
 
@@ -113,7 +117,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
    * With `shareOf`, a share's messages beyond `concurrency` do not count (up to
    * `MAX_HELD_WITH_SHARES` in all), and a freed handler goes to the share with the fewest running.
    */
-  private async consume(consumer: Consumer, handler: MessageHandler): Promise<void> {
+  private async consume(consumer: Consumer, handler: MessageHandler, durable: string): Promise<void> {
     const concurrency = this.options.concurrency ?? 16;
     const shared = this.options.shareOf !== undefined;
     const size = concurrency * TAKEN_PER_HANDLER;
@@ -127,6 +131,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
     const taken = new Set<Promise<void>>();
     for await (const msg of messages) {
       const held = window.take();
+      if (msg.info.deliveryCount > 1) redeliveries.inc({ consumer: durable });
       const handling = this.handle(msg, handler, slots, held).finally(() => {
         held.release();
         taken.delete(handling);
@@ -148,7 +153,8 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       }
       const share = this.options.shareOf?.(event) ?? "";
       held.assign(share);
-      await slots.run(() => this.settle(msg, event, handler), share);
+      // Logs written while handling it name its run (see `currentHandling`).
+      await runHandling(handlingOf(this.options.service, event), () => slots.run(() => this.settle(msg, event, handler), share));
     } finally {
       clearInterval(keepAlive);
     }
@@ -206,6 +212,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       if (event && settle) await this.retryTransient(msg, () => settle(event, error));
       await sendToDeadLetter(this.js, deadLetterSubject(this.options.prefix, this.options.service), msg, error, maxPayloadOf(this.options.connection));
       msg.term(); // without a reason: servers before 2.10.4 ignore a term that has one, and redeliver
+      deadLetters.inc({ service: this.options.service, code: error.code });
       this.logger.error(`${msg.subject}: ${error.code}: ${error.message} (delivery ${delivery}, dead-lettered)`);
     } catch (failure) {
       const { code, message } = toErrorInfo(failure);

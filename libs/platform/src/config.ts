@@ -25,6 +25,12 @@ const Environment = z.object({
    * `HOST`; for the services without HTTP of their own (orchestrators' probes). Unset: none. 0: any free port.
    */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535, "must be a port number").optional(),
+  /**
+   * How services write their logs: `text`, human lines (`[Nest] pid - time LEVEL [context] message`);
+   * `json`, one JSON object per line (`time`, `level`, `service`, `message`, `context`, and when known
+   * `taskRunId`, `stackRunId`, `traceId`).
+   */
+  TASKER_LOG_FORMAT: z.enum(["text", "json"], "must be text or json").default("text"),
   TASKER_MAX_DELIVERIES: int(5, 1),
   /** How long a message may go unacknowledged (its handler's process died) before the bus redelivers it. */
   TASKER_ACK_WAIT_MS: int(30_000, 100),
@@ -78,7 +84,7 @@ const Environment = z.object({
   TASKER_MAX_BODY_BYTES: int(1024 * 1024, 1),
   /**
    * `on`: the gateway (HTTP and gRPC) requires an API key (`Authorization: Bearer <key>`) on every
-   * route but `/health`, and a request is in its key's namespace; `off`: open, every request in
+   * route but `/health` and `/metrics`, and a request is in its key's namespace; `off`: open, every request in
    * namespace `default` (for `tasker dev` on loopback).
    */
   TASKER_AUTH: z.enum(["off", "on"], "must be off or on").default("off"),

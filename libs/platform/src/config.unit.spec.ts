@@ -24,3 +24,14 @@ describe("TASKER_RETENTION_DAYS", () => {
     for (const bad of ["0", "-3", "forever"]) expect(() => loadConfig({ TASKER_RETENTION_DAYS: bad })).toThrow(/^invalid configuration: TASKER_RETENTION_DAYS: must be a/);
   });
 });
+
+describe("TASKER_LOG_FORMAT", () => {
+  it("is text unless set to json", () => {
+    expect(loadConfig({}).TASKER_LOG_FORMAT).toBe("text");
+    expect(loadConfig({ TASKER_LOG_FORMAT: "json" }).TASKER_LOG_FORMAT).toBe("json");
+  });
+
+  it("refuses anything but text or json, naming the variable", () => {
+    expect(() => loadConfig({ TASKER_LOG_FORMAT: "yaml" })).toThrow("invalid configuration: TASKER_LOG_FORMAT: must be text or json");
+  });
+});

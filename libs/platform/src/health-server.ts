@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { metricsEndpoint } from "./metrics/metrics-endpoint.js";
 import type { Platform } from "./platform.js";
+import { withinMs } from "./within-ms.js";
 
 /** How long one dependency may take to answer before it counts as down (as the gateway's `/health`). */
 const CHECK_TIMEOUT_MS = 2000;
@@ -15,24 +17,18 @@ export interface HealthyBody {
   readonly info: { readonly postgres: DependencyHealth; readonly nats: DependencyHealth };
 }
 
-/** A `/health` server of a process without HTTP of its own; `close()` stops it. Owned by `startServices`. */
+/** A `/health` and `/metrics` server of a process without HTTP of its own; `close()` stops it. Owned by `startServices`. */
 export interface HealthServer {
   readonly port: number;
   close(): Promise<void>;
 }
 
 async function check(probe: () => Promise<number | void>): Promise<DependencyHealth> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
   try {
-    const rttMs = await Promise.race([probe(), timeout]);
+    const rttMs = await withinMs(probe(), CHECK_TIMEOUT_MS, `no answer in ${CHECK_TIMEOUT_MS} ms`);
     return typeof rttMs === "number" ? { status: "up", rttMs } : { status: "up" };
   } catch (error) {
     return { status: "down", message: error instanceof Error ? error.message : String(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -51,18 +47,27 @@ export async function checkPlatform(platform: Platform): Promise<{ postgres: Dep
  * `HealthyBody` when PostgreSQL and NATS answer; 503 with `{ error: { code: "UNHEALTHY", message } }`
  * naming each dependency down and why (the gateway's error shape). `GET /health/live` (liveness):
  * 200 `{ status: "ok", service }` whenever the process answers, whatever its dependencies do.
- * 404 for any other route.
+ * `GET /metrics`: the process's and the deployment's metrics in Prometheus text (see
+ * `metricsEndpoint`). 404 for any other route.
  */
 export async function startHealthServer(platform: Platform, name: string, host: string, port: number): Promise<HealthServer> {
+  const metrics = metricsEndpoint(platform);
   const server: Server = createServer((request, response) => {
     const send = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    const path = request.url?.split("?")[0];
-    if (request.method === "GET" && path === "/health/live") {
+    const route = request.method === "GET" ? request.url?.split("?")[0] : undefined;
+    if (route === "/health/live") {
       send(200, { status: "ok", service: name });
       return;
     }
-    if (request.method !== "GET" || path !== "/health") {
-      send(404, { error: { code: "NOT_FOUND", message: `${request.method} ${request.url}: only GET /health and /health/live are served here` } });
+    if (route === "/metrics") {
+      metrics.scrape().then(
+        (text) => response.writeHead(200, { "content-type": metrics.contentType }).end(text),
+        (error: unknown) => send(500, { error: { code: "INTERNAL", message: `metrics: ${error instanceof Error ? error.message : String(error)}` } }),
+      );
+      return;
+    }
+    if (route !== "/health") {
+      send(404, { error: { code: "NOT_FOUND", message: `${request.method} ${request.url}: only GET /health, /health/live and /metrics are served here` } });
       return;
     }
     // checkPlatform never rejects: a failing probe is a dependency down.

@@ -5,3 +5,4 @@ export { openPlatform, type Platform } from "./platform.js";
 export type { RunningService, ServiceDefinition } from "./service.js";
 export { closeOnSignals, startServices, type ServicesHandle } from "./run-services.js";
 export { checkPlatform, type DependencyHealth, type HealthServer, type HealthyBody, startHealthServer } from "./health-server.js";
+export { type MetricsEndpoint, metricsEndpoint } from "./metrics/metrics-endpoint.js";

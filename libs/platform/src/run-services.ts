@@ -1,4 +1,6 @@
+import { Logger } from "@nestjs/common";
 import type { TaskerConfig } from "./config.js";
+import { useLogFormat } from "./log-format.js";
 import { type HealthServer, startHealthServer } from "./health-server.js";
 import { openPlatform, type Platform } from "./platform.js";
 import type { RunningService, ServiceDefinition } from "./service.js";
@@ -6,17 +8,20 @@ import type { RunningService, ServiceDefinition } from "./service.js";
 export interface ServicesHandle {
   readonly platform: Platform;
   readonly services: readonly RunningService[];
-  /** The `/health` server, when `HEALTH_PORT` is set. */
+  /** The `/health` and `/metrics` server, when `HEALTH_PORT` is set. */
   readonly health?: HealthServer;
   /** Stops the services (in reverse start order, each finishing what it took), then the platform. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the platform and starts `definitions` on it, in order, then (when `HEALTH_PORT` is set) the
- * `/health` server on `HOST:HEALTH_PORT`; stops what started if one fails.
+ * Sets the process's log format (`TASKER_LOG_FORMAT`), opens the platform
+ * and starts `definitions` on it, in order, then (when `HEALTH_PORT` is set) the `/health` and
+ * `/metrics` server on `HOST:HEALTH_PORT`; stops what started if one fails.
  */
 export async function startServices(config: TaskerConfig, definitions: readonly ServiceDefinition[], name: string): Promise<ServicesHandle> {
+  // A process running one service is that service in its logs (`tasker start executor`); several, `name`.
+  useLogFormat(config.TASKER_LOG_FORMAT, definitions.length === 1 ? definitions[0]!.name : name);
   const platform = await openPlatform(config, name);
   const services: RunningService[] = [];
   let health: HealthServer | undefined;
@@ -39,15 +44,16 @@ export async function startServices(config: TaskerConfig, definitions: readonly 
 
 /** Closes `handle` on SIGINT/SIGTERM, then exits; a second signal exits at once. */
 export function closeOnSignals(handle: ServicesHandle): void {
+  const logger = new Logger("tasker");
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) process.exit(130);
     closing = true;
-    console.error(`tasker: ${signal}: finishing work in progress (again to force)`);
+    logger.warn(`${signal}: finishing work in progress (again to force)`);
     handle.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(error);
+        logger.error(error);
         process.exit(1);
       },
     );

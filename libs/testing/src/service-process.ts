@@ -12,6 +12,8 @@ export interface ServiceProcess {
   readonly pid: number;
   /** The gateway's URL, when the process runs the gateway. */
   readonly gatewayUrl: string | undefined;
+  /** Where its `/health` and `/metrics` server listens (`http://host:port`), when `HEALTH_PORT` is set. */
+  readonly healthUrl: string | undefined;
   /** Everything the process printed so far. */
   output(): string;
   /** Its resident set (`VmRSS` of `/proc/<pid>/status`, Linux), in bytes. */
@@ -20,7 +22,10 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `tasker start <names...>` with `env` and waits until it printed `started <name>` for each. */
+/**
+ * Starts `tasker start <names...>` with `env` and waits until it printed `started <name>` for each
+ * (and, with `HEALTH_PORT`, where its health server listens).
+ */
 export async function startServiceProcess(names: readonly string[], env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(process.execPath, [TASKER_CLI, "start", ...names], {
     env: { ...process.env, ...env },
@@ -30,7 +35,8 @@ export async function startServiceProcess(names: readonly string[], env: Record<
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const ready = () => names.every((name) => new RegExp(`^started ${name}\\b`, "m").test(output));
+  const serving = env.HEALTH_PORT === undefined ? () => true : () => /^health on \S+\/health$/m.test(output);
+  const ready = () => names.every((name) => new RegExp(`^started ${name}\\b`, "m").test(output)) && serving();
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -43,6 +49,7 @@ export async function startServiceProcess(names: readonly string[], env: Record<
     names,
     pid: child.pid!,
     gatewayUrl: /^started gateway on (\S+)/m.exec(output)?.[1],
+    healthUrl: /^health on (\S+)\/health$/m.exec(output)?.[1],
     output: () => output,
     rssBytes: () => residentBytes(child.pid!),
     async kill(signal: NodeJS.Signals = "SIGTERM") {

@@ -1,3 +1,4 @@
+import { handlingOf, runHandling } from "@tasker/bus";
 import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
@@ -5,6 +6,7 @@ import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import type { CallLimits } from "./activation-append.js";
 import { claimStart } from "./claims.js";
+import { type ActivationKind, noteActivation } from "./executor-metrics.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
@@ -138,6 +140,7 @@ export class Activator {
     const running = performance.now();
     const { vm, report } = await this.sandbox.start({ stackRunId, namespace: state.namespace, taskName: String(taskName), code, input, at }, share);
     this.startDurations.note(taskVersion!, performance.now() - running);
+    noteActivation("start", running, report.outcome.kind);
     let claimed: boolean;
     try {
       claimed = await claim;
@@ -161,7 +164,7 @@ export class Activator {
     const cached = this.cache.take(stackRunId, activation - 1);
     if (cached) {
       try {
-        await this.deliver(event, { ...cached, pending: new Set(cached.pending) });
+        await this.deliver(event, { ...cached, pending: new Set(cached.pending) }, "cache", performance.now());
         this.stats.resumesFromCache++;
         return;
       } catch (error) {
@@ -169,21 +172,25 @@ export class Activator {
         if (!(hasCode(error) && error.code === "VM_LOST")) throw error;
       }
     }
-    const live = await this.replay(event);
-    if (live) await this.deliver(event, live);
+    const replayed = await this.replay(event);
+    if (replayed) await this.deliver(event, replayed.live, "replay", replayed.since);
   }
 
-  /** Runs the resume's activation on `live` and records it. */
-  private async deliver(event: RecordedEvent<ResumeRequested>, live: Live): Promise<void> {
+  /** Runs the resume's activation on `live` (got by `kind`, since `since`: `performance.now()`) and records it. */
+  private async deliver(event: RecordedEvent<ResumeRequested>, live: Live, kind: ActivationKind, since: number): Promise<void> {
     const { activation, results } = event.data;
     const at = Date.now();
     for (const result of results) live.pending.delete(result.seq);
     const report = await live.vm.resume({ at, results: live.secrets.open(results.map(toSandboxResult)) }, live.share);
+    noteActivation(kind, since, report.outcome.kind);
     this.dispatchLocally(await this.recorder.record(event, activation, at, live, report), live.share.namespace);
   }
 
-  /** Rebuilds the VM of a stack run from its journal, ready for the resume's activation; undefined when moot. */
-  private async replay(resume: RecordedEvent<ResumeRequested>): Promise<Live | undefined> {
+  /**
+   * Rebuilds the VM of a stack run from its journal, ready for the resume's activation, with when the
+   * rebuilding began (`performance.now()`); undefined when moot.
+   */
+  private async replay(resume: RecordedEvent<ResumeRequested>): Promise<{ live: Live; since: number } | undefined> {
     const { stackRunId, activation } = resume.data;
     const streamId = resume.metadata.streamId;
     const events = await this.store.readStream(streamId);
@@ -199,6 +206,7 @@ export class Activator {
     const { code, uses } = await this.catalog.published(namespace, String(taskName), taskVersion);
     const pinned = await Promise.all([...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(namespace, name, version) }] as const));
     const share = shareOf(resume, namespace, String(taskName), taskVersion);
+    const since = performance.now();
     const { vm, report } = await this.sandbox.replay(
       {
         stackRunId,
@@ -216,21 +224,26 @@ export class Activator {
     const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets, caller: { task: String(taskName), uses }, usesSeen: history.usesSeen };
     if (report.outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
+      noteActivation("replay", since, report.outcome.kind);
       this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report), namespace);
       return undefined;
     }
-    return live;
+    return { live, since };
   }
 
-  /** Starts the nested tasks just admitted (not refused or cancelled at once), and resumes decided for VMs held here, without a trip through the bus. */
+  /**
+   * Starts the nested tasks just admitted (not refused or cancelled at once), and resumes decided for
+   * VMs held here, without a trip through the bus; each as the handling of its own stack run (for the logs).
+   */
   private dispatchLocally(recorded: Recorded | undefined, namespace: string): void {
     for (const event of recorded?.events ?? []) {
       if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
         const created = event as RecordedEvent<StackCreated>;
-        this.work.offer(startKey(event.data.stackRunId), () => this.startNow(created, 1), startShareOf(created, namespace));
+        this.work.offer(startKey(event.data.stackRunId), () => runHandling(handlingOf("executor", created), () => this.startNow(created, 1)), startShareOf(created, namespace));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
-        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => this.resumeNow(event as RecordedEvent<ResumeRequested>), "urgent");
+        const resume = event as RecordedEvent<ResumeRequested>;
+        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => runHandling(handlingOf("executor", resume), () => this.resumeNow(resume)), "urgent");
       }
     }
   }

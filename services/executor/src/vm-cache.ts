@@ -1,5 +1,6 @@
 import type { Caller } from "@tasker/run-model";
 import type { PooledVm, Share } from "@tasker/sandbox";
+import { vmCacheBytes, vmCacheEntries, vmCacheEvictions } from "./executor-metrics.js";
 import type { VmSecrets } from "./vm-secrets.js";
 
 /** A suspended VM kept alive, with what resuming it needs. */
@@ -27,7 +28,7 @@ export interface CachedVm {
 /**
  * Suspended VMs, bounded by count and bytes, least recently used evicted first (and disposed). A VM
  * is taken out while it runs, so no two activations of one stack run share it; `maxEntries` 0 keeps
- * none (every resume replays).
+ * none (every resume replays). Its size and evictions are in the `tasker_vm_cache_*` metrics.
  */
 export class VmCache {
   private readonly entries = new Map<string, CachedVm>();
@@ -62,6 +63,7 @@ export class VmCache {
 
   put(entry: CachedVm): void {
     if (this.maxEntries === 0 || entry.bytes > this.maxBytes) {
+      if (this.maxEntries > 0) vmCacheEvictions.inc({ reason: "too_large" });
       entry.vm.dispose();
       return;
     }
@@ -69,8 +71,11 @@ export class VmCache {
     if (previous) this.drop(previous);
     this.entries.set(entry.stackRunId, entry);
     this.bytes += entry.bytes;
+    vmCacheEntries.inc();
+    vmCacheBytes.inc(entry.bytes);
     for (const oldest of this.entries.values()) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      vmCacheEvictions.inc({ reason: "lru" });
       this.drop(oldest);
     }
   }
@@ -98,5 +103,7 @@ export class VmCache {
   private remove(entry: CachedVm): void {
     this.entries.delete(entry.stackRunId);
     this.bytes -= entry.bytes;
+    vmCacheEntries.dec();
+    vmCacheBytes.dec(entry.bytes);
   }
 }

@@ -1,5 +1,7 @@
 import { SandboxPool } from "@tasker/sandbox";
+import { metricValue } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { vmCacheEntries, vmCacheEvictions } from "./executor-metrics.js";
 import { VmSecrets } from "./vm-secrets.js";
 import { type CachedVm, VmCache } from "./vm-cache.js";
 
@@ -35,6 +37,18 @@ describe("the live-VM cache", () => {
     expect(cache.take("c", 1)).toBe(c);
     b.vm.dispose();
     c.vm.dispose();
+  });
+
+  it("counts its VMs and its evictions in the executor's metrics", async () => {
+    const [entries, evictions] = [await metricValue(vmCacheEntries), await metricValue(vmCacheEvictions, { reason: "lru" })];
+    const cache = new VmCache(1, 1024 ** 3);
+    cache.put(await suspended("m1"));
+    expect(await metricValue(vmCacheEntries)).toBe(entries + 1);
+    cache.put(await suspended("m2"));
+    expect(await metricValue(vmCacheEntries)).toBe(entries + 1);
+    expect(await metricValue(vmCacheEvictions, { reason: "lru" })).toBe(evictions + 1);
+    cache.clear();
+    expect(await metricValue(vmCacheEntries)).toBe(entries);
   });
 
   it("evicts by bytes, and keeps nothing at size 0", async () => {

@@ -10,6 +10,7 @@ import { apiKeyStoreProvider } from "./auth/api-key-store.provider.js";
 import { AuthKeysController } from "./auth/auth-keys.controller.js";
 import { RequestAuthenticator } from "./auth/request-authenticator.js";
 import { HealthController } from "./health/health.controller.js";
+import { MetricsController } from "./health/metrics.controller.js";
 import { ApiExceptionFilter } from "./http/api-exception.filter.js";
 import { ZodValidationPipe } from "./http/zod-validation.pipe.js";
 import { KeysController } from "./keys/keys.controller.js";
@@ -36,7 +37,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [TaskFunctionsController, TasksController, KeysController, AuthKeysController, SignalsController, RunEventsController, HealthController],
+      controllers: [TaskFunctionsController, TasksController, KeysController, AuthKeysController, SignalsController, RunEventsController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM, useValue: platform },
         { provide: READ_MODELS, useValue: pooledSql(platform.dataSource) },

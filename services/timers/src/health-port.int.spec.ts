@@ -30,7 +30,7 @@ describe("HEALTH_PORT of a service without HTTP of its own", () => {
     const { status, body } = await health();
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: "ok", service: "timers", info: { postgres: { status: "up" }, nats: { status: "up" } } });
-    expect((await health("/metrics")).status).toBe(404);
+    expect((await health("/elsewhere")).status).toBe(404);
   });
 
   it("answers 503 naming NATS while NATS is down (/health/live still 200), and 200 again once it is back", async () => {

@@ -21,7 +21,7 @@ describe("health, API docs and unknown routes", () => {
     const { status, body } = await gateway.request("GET", "/docs-json");
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/health/live", "/health/ready", "/keys", "/keys/{name}", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/events", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
+      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/health/live", "/health/ready", "/keys", "/keys/{name}", "/metrics", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/events", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
     );
     const signal = body.paths["/tasks/{taskRunId}/signals/{name}"].post;
     expect(JSON.stringify(signal.requestBody)).toContain("payload");

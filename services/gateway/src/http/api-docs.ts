@@ -6,7 +6,7 @@ import { errorResponse } from "./error-response.js";
 
 /**
  * Serves the OpenAPI document: the UI at `/docs`, the JSON at `/docs-json`; with `TASKER_AUTH=on`,
- * to requests with a key only (any role), as every route but `/health`.
+ * to requests with a key only (any role), as every route but `/health` and `/metrics`.
  */
 export function serveApiDocs(app: INestApplication, authenticator: RequestAuthenticator): void {
   if (authenticator.enabled) {

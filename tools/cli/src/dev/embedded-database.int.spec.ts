@@ -6,7 +6,7 @@ import { type GatewayHandle, gatewayService } from "@tasker/gateway";
 import { loadConfig, type ServicesHandle, startServices } from "@tasker/platform";
 import { stackProcessorService } from "@tasker/stack-processor";
 import { timersService } from "@tasker/timers";
-import { createTestSubjects, TEST_NATS_URL, type TestSubjects } from "@tasker/testing";
+import { createTestSubjects, parsePrometheusText, sampleSum, TEST_NATS_URL, type TestSubjects } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../memory-io.js";
 import { runCli } from "../run-cli.js";
@@ -49,5 +49,11 @@ describe("Tasker on the embedded database (no PostgreSQL server)", () => {
     const ran = await tasker("run", "--task", "sleepy-reminder", "--input", '{"steps":2,"sleepMs":300}', "--poll");
     expect(ran.code).toBe(0);
     expect(JSON.parse(ran.stdout)).toMatchObject({ steps: 2, wokeAt: [expect.any(String), expect.any(String)] });
+  });
+
+  it("answers /metrics, counting the runs in the embedded database", async () => {
+    const samples = parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+    expect(sampleSum(samples, "tasker_runs", { status: "completed" })).toBe(2);
+    expect(sampleSum(samples, "tasker_activations_total")).toBeGreaterThan(0);
   });
 });
