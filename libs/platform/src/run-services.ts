@@ -1,3 +1,4 @@
+import { shutdownTracing } from "@tasker/telemetry";
 import type { TaskerConfig } from "./config.js";
 import { type HealthServer, startHealthServer } from "./health-server.js";
 import { openPlatform, type Platform } from "./platform.js";
@@ -37,14 +38,14 @@ export async function startServices(config: TaskerConfig, definitions: readonly 
   return { platform, services, close, ...(health ? { health } : {}) };
 }
 
-/** Closes `handle` on SIGINT/SIGTERM, then exits; a second signal exits at once. */
+/** Closes `handle` on SIGINT/SIGTERM, exports the spans still buffered, then exits; a second signal exits at once. */
 export function closeOnSignals(handle: ServicesHandle): void {
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) process.exit(130);
     closing = true;
     console.error(`tasker: ${signal}: finishing work in progress (again to force)`);
-    handle.close().then(
+    handle.close().then(shutdownTracing).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

@@ -1,9 +1,10 @@
-import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
+import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
 import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import type { CallLimits } from "./activation-append.js";
+import { inActivationSpan } from "./activation-span.js";
 import { claimStart } from "./claims.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
@@ -123,6 +124,14 @@ export class Activator {
     if (state.taskRunId === null) throw unknownRunError(event.metadata.streamId, this.options.prefix);
     // A call settled before it started (its caller ended and cancelled it), or whose run ended, is not run.
     if (!canRecordActivation(state, stackRunId, 1)) return;
+    const traceparent = state.stackRuns.get(stackRunId)?.traceparent ?? null;
+    const traced = { taskRunId: state.taskRunId, stackRunId, taskName: String(taskName), traceparent };
+    await inActivationSpan(traced, 1, "start", () => this.runStart(event, attempt, state.namespace, traceparent));
+  }
+
+  private async runStart(event: RecordedEvent<StackCreated>, attempt: number, namespace: string, traceparent: string | null): Promise<void> {
+    const { stackRunId, parentStackRunId, seq, depth, taskVersion, args } = event.data;
+    const [taskName, input] = args;
     const started = { worker: this.options.worker, attempt, leaseUntil: new Date(Date.now() + this.options.leaseMs).toISOString() };
     // A root is claimed while its VM runs (its run reads processing meanwhile, and a start recorded
     // already, or whose run ended, is refused), unless its task starts quickly. A nested task's start,
@@ -132,11 +141,11 @@ export class Activator {
     claim.catch(() => undefined);
     // The claim's statement goes out before the VM takes the thread.
     if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
-    const { code, uses } = await this.catalog.published(state.namespace, String(taskName), taskVersion!);
-    const share = shareOf(event, state.namespace, String(taskName), taskVersion!);
+    const { code, uses } = await this.catalog.published(namespace, String(taskName), taskVersion!);
+    const share = shareOf(event, namespace, String(taskName), taskVersion!);
     const at = Date.now();
     const running = performance.now();
-    const { vm, report } = await this.sandbox.start({ stackRunId, namespace: state.namespace, taskName: String(taskName), code, input, at }, share);
+    const { vm, report } = await this.sandbox.start({ stackRunId, namespace: namespace, taskName: String(taskName), code, input, at }, share);
     this.startDurations.note(taskVersion!, performance.now() - running);
     let claimed: boolean;
     try {
@@ -152,7 +161,7 @@ export class Activator {
     }
     this.stats.starts++;
     const caller = { task: String(taskName), uses };
-    const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys), caller, usesSeen: new Set<string>() };
+    const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys), caller, usesSeen: new Set<string>(), traceparent };
     this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, claimFirst ? undefined : started), share.namespace);
   }
 
@@ -161,7 +170,8 @@ export class Activator {
     const cached = this.cache.take(stackRunId, activation - 1);
     if (cached) {
       try {
-        await this.deliver(event, { ...cached, pending: new Set(cached.pending) });
+        const traced = { taskRunId: cached.taskRunId, stackRunId, taskName: cached.caller.task, traceparent: cached.traceparent };
+        await inActivationSpan(traced, activation, "resume", () => this.deliver(event, { ...cached, pending: new Set(cached.pending) }));
         this.stats.resumesFromCache++;
         return;
       } catch (error) {
@@ -169,8 +179,13 @@ export class Activator {
         if (!(hasCode(error) && error.code === "VM_LOST")) throw error;
       }
     }
-    const live = await this.replay(event);
-    if (live) await this.deliver(event, live);
+    const { streamId, streamVersion } = event.metadata;
+    const traceparent = (await this.runs.latest(streamId, streamVersion)).stackRuns.get(stackRunId)?.traceparent ?? null;
+    const traced = { taskRunId: taskRunIdOf(streamId), stackRunId, traceparent };
+    await inActivationSpan(traced, activation, "replay", async () => {
+      const live = await this.replay(event, traceparent);
+      if (live) await this.deliver(event, live);
+    });
   }
 
   /** Runs the resume's activation on `live` and records it. */
@@ -183,7 +198,7 @@ export class Activator {
   }
 
   /** Rebuilds the VM of a stack run from its journal, ready for the resume's activation; undefined when moot. */
-  private async replay(resume: RecordedEvent<ResumeRequested>): Promise<Live | undefined> {
+  private async replay(resume: RecordedEvent<ResumeRequested>, traceparent: string | null): Promise<Live | undefined> {
     const { stackRunId, activation } = resume.data;
     const streamId = resume.metadata.streamId;
     const events = await this.store.readStream(streamId);
@@ -213,7 +228,7 @@ export class Activator {
     );
     this.stats.replays++;
     const { depth, parentStackRunId, seq } = history.created;
-    const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets, caller: { task: String(taskName), uses }, usesSeen: history.usesSeen };
+    const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets, caller: { task: String(taskName), uses }, usesSeen: history.usesSeen, traceparent };
     if (report.outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
       this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report), namespace);

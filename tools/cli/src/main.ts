@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-import { processIo } from "./io.js";
-import { exitQuietlyWhenReaderGoes } from "./reader-gone.js";
-import { runCli } from "./run-cli.js";
+import { startTracing } from "@tasker/telemetry";
+import { tracedProcessName } from "./traced-process.js";
+
+// Before anything imports pg, http or gRPC: the instrumentations hook their loading.
+const traced = tracedProcessName(process.argv.slice(2));
+if (traced !== undefined) await startTracing(traced);
+const [{ processIo }, { exitQuietlyWhenReaderGoes }, { runCli }] = await Promise.all([import("./io.js"), import("./reader-gone.js"), import("./run-cli.js")]);
 
 // `tasker ... | head`: the reader of stdout may leave before the command ends.
 exitQuietlyWhenReaderGoes(process.stdout);
