@@ -1,17 +1,21 @@
-import { type Context, context, propagation, ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
+import { type Context, context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, trace, TraceFlags } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { stackRunSpanId } from "./span-ids.js";
 import { activeTracing } from "./tracer.js";
 
+/** W3C trace context, whatever propagators the process configured: what event metadata holds. */
+const w3c = new W3CTraceContextPropagator();
+
 /** The context a W3C `traceparent` names (a remote parent); the root context for none. */
 export function contextOf(traceparent: string | null | undefined): Context {
-  return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+  return traceparent ? w3c.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter) : ROOT_CONTEXT;
 }
 
 /** The W3C `traceparent` of the span active in `ctx` (by default, now); null when none is, or this process does not trace. */
 export function traceparentOf(ctx: Context = context.active()): string | null {
   if (!activeTracing() || !trace.getSpanContext(ctx)) return null;
   const carrier: { traceparent?: string } = {};
-  propagation.inject(ctx, carrier);
+  w3c.inject(ctx, carrier, defaultTextMapSetter);
   return carrier.traceparent ?? null;
 }
 

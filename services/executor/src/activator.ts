@@ -97,8 +97,8 @@ export class Activator {
   }
 
   private async startNow(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
-    const { stackRunId, parentStackRunId, seq, depth, taskVersion, method, args } = event.data;
-    const [taskName, input] = args;
+    const { stackRunId, depth, taskVersion, method, args } = event.data;
+    const [taskName] = args;
     // The same rule that admitted the call when its parent made it: a refused call was recorded as
     // failed then (and its guard taken), so this append only conflicts; a root is refused here alone.
     // A tasks call needs no `@uses`: the caller's declarations are not weighed here.

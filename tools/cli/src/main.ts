@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 import { startTracing } from "@tasker/telemetry";
+import { EXIT_FAILURE } from "./cli-error.js";
 import { tracedProcessName } from "./traced-process.js";
 
 // Before anything imports pg, http or gRPC: the instrumentations hook their loading.
 const traced = tracedProcessName(process.argv.slice(2));
-if (traced !== undefined) await startTracing(traced);
+const tracing = traced === undefined ? Promise.resolve(false) : startTracing(traced);
+// A bad OTEL_* value, as the other configuration errors: one line naming the variable.
+await tracing.catch((error: unknown) => {
+  console.error(`tasker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(EXIT_FAILURE);
+});
 const [{ processIo }, { exitQuietlyWhenReaderGoes }, { runCli }] = await Promise.all([import("./io.js"), import("./reader-gone.js"), import("./run-cli.js")]);
 
 // `tasker ... | head`: the reader of stdout may leave before the command ends.
