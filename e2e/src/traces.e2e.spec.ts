@@ -8,13 +8,14 @@ const exec = promisify(execFile);
 
 /**
  * One task run is one trace: every service in its own process exports over OTLP/HTTP to a receiver
- * of the test's; a root calls the keystore, a child task (which calls a task of its own), waits for
- * a signal while its executor is replaced by a new process, then calls a second child. Every span of
+ * of the test's; a root calls the keystore, sleeps, calls a child task (which calls a task of its
+ * own), waits for a signal while its executor is replaced by a new process, then calls a second child. Every span of
  * the run is in one trace, in the run's call tree, and none carries the input, a result or the secret.
  */
 const ROOT = `/** @uses keystore */
 module.exports = async (input, { tools }) => {
   const token = await tools.keystore.get("api-token");
+  await tools.sleep(1);
   const child = await tools.tasks.execute("traced-child", { word: input.word });
   await tools.signals.wait("go");
   const second = await tools.tasks.execute("traced-leaf", { word: input.word });
@@ -76,12 +77,15 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
 
     const ofRun = () => receiver.spans().filter((span) => span.attributes["tasker.task_run.id"] === taskRunId);
     const named = (name: string) => ofRun().filter((span) => span.name === name);
-    await eventually(() => named("task traced-root").length === 1 && named("task traced-leaf").length === 2 && named("task traced-child").length === 1, "the stack runs' spans arrived");
+    await eventually(
+      () => named("task traced-root").length === 1 && named("task traced-leaf").length === 2 && named("task traced-child").length === 1 && named("call sleep.sleep").length === 1,
+      "the stack runs' spans arrived",
+    );
     const [root] = named("task traced-root");
     const traceId = root!.traceId;
     const trace = () => receiver.spans().filter((span) => span.traceId === traceId);
     const ofRoot = () => trace().filter((span) => span.name.startsWith("activation ") && span.attributes["tasker.stack_run.id"] === root!.attributes["tasker.stack_run.id"]);
-    await eventually(() => ofRoot().length === 5, "the root's five activations' spans arrived");
+    await eventually(() => ofRoot().length === 6, "the root's six activations' spans arrived");
 
     // One trace: every span about the run is in it.
     expect(ofRun().filter((span) => span.traceId !== traceId)).toEqual([]);
@@ -98,7 +102,8 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
     expect(root!.startMs).toBeLessThanOrEqual(submit.endMs);
     expect(root!.endMs).toBeGreaterThanOrEqual(Math.max(...trace().filter((span) => span.name.startsWith("task traced-")).map((span) => span.endMs)));
 
-    // The call tree: root → child → leaf, root → second leaf, root → the keystore call → its attempt.
+    // The call tree: root → child → leaf, root → second leaf, root → the keystore call → its attempt,
+    // root → the sleep (its span recorded by the timers process that fired it).
     const [child] = named("task traced-child");
     expect(child!.parentSpanId).toBe(root!.spanId);
     const leaves = named("task traced-leaf");
@@ -106,6 +111,7 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
     const [call] = named("call keystore.get");
     expect(call).toMatchObject({ parentSpanId: root!.spanId, service: "tasker-keystore" });
     expect(trace().find((span) => span.name === "keystore/get")).toMatchObject({ parentSpanId: call!.spanId, kind: CLIENT, attributes: { "tasker.attempt": 1 } });
+    expect(named("call sleep.sleep")).toMatchObject([{ parentSpanId: root!.spanId, service: "tasker-timers", attributes: { "tasker.outcome": "completed" } }]);
 
     // The root's activations are children of its span: a start, a resume per batch from the cached VM;
     // after the executor was replaced, the new process rebuilt the VM by replay, in the same trace.
@@ -115,8 +121,9 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
       [1, "activation start"],
       [2, "activation resume"],
       [3, "activation resume"],
-      [4, "activation replay"],
-      [5, "activation resume"],
+      [4, "activation resume"],
+      [5, "activation replay"],
+      [6, "activation resume"],
     ]);
 
     // The bus and the database are in it: publishes, consumes, appends and their statements (pg's spans).

@@ -144,6 +144,7 @@ class Draft {
       retry: null,
       dueAt: data.dueAt ?? null,
       signalName: data.service === "signals" && typeof data.args[0] === "string" ? data.args[0] : null,
+      taskName: data.service === "tasks" && typeof data.args[0] === "string" ? data.args[0] : null,
       createdAt: metadata?.recordedAt ?? null,
       traceparent: metadata?.traceparent ?? null,
     });

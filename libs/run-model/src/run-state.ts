@@ -44,6 +44,8 @@ export interface StackRunState {
   readonly dueAt: string | null;
   /** For a `signals.wait`: the name waited for. */
   readonly signalName: string | null;
+  /** For a task (service `tasks`): the name of the task it runs. */
+  readonly taskName: string | null;
   /** Its `stack.created`'s `recordedAt` (ISO-8601): where its span starts. Null while being decided. */
   readonly createdAt: string | null;
   /**

@@ -1,6 +1,6 @@
 import type { RecordedEvent, StackCreated } from "@tasker/contracts";
 import type { Outcome, StackRunState } from "@tasker/run-model";
-import { recordStackRunSpan, SpanKind, SpanStatusCode, stackRunContext, withSpan } from "@tasker/telemetry";
+import { recordStackRunSpan, SpanKind, SpanStatusCode, stackRunContext, stackRunSpanName, withSpan } from "@tasker/telemetry";
 
 /** What the spans of a wrapped-service call say about it: the run, the call, the service and method. */
 function callAttributes(event: RecordedEvent<StackCreated>): Record<string, string | number> {
@@ -44,13 +44,13 @@ export function inAttemptSpan<T extends { ok: boolean; failure?: { code: string 
 
 /** Records the span of the call `event` created, which just settled with `outcome`, from its creation on. */
 export function recordCallSpan(event: RecordedEvent<StackCreated>, attempt: number, outcome: Outcome): void {
-  const { stackRunId, parentStackRunId, service, method } = event.data;
+  const { stackRunId, parentStackRunId } = event.data;
   recordStackRunSpan({
     stackRunId,
     parentStackRunId,
     traceparent: event.metadata.traceparent,
     createdAt: event.metadata.recordedAt,
-    name: `call ${service}.${method.join(".")}`,
+    name: stackRunSpanName(event.data),
     attributes: { ...callAttributes(event), "tasker.attempt": attempt },
     outcome: outcome.ok ? { ok: true } : { ok: false, code: String(outcome.error.code) },
   });

@@ -14,7 +14,7 @@ export interface EndedStackRun {
   readonly traceparent: string | null;
   /** Its `stack.created`'s `recordedAt` (ISO-8601): the span's start; null (not known): no span. */
   readonly createdAt: string | null;
-  /** `task <name>` for a task, `call <service>.<method>` for a wrapped-service call. */
+  /** Its span's name: `stackRunSpanName`. */
   readonly name: string;
   readonly attributes: Attributes;
   /** Its outcome: `completed`, or the error code it failed with. */

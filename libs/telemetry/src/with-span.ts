@@ -16,12 +16,12 @@ export interface SpanSpec {
 }
 
 /**
- * Runs `work` inside span `name` (`specified`, or made by it: only when tracing), active meanwhile (its logs and the spans of its database queries
- * and requests are its children); the span ends when `work` settles, with status ERROR and
- * `error.type` (the error's `code`, else its name, never its message) when it throws. Without
- * tracing, just runs `work`.
+ * Runs `work` inside span `name` (`specified`, or what it makes: called only when tracing), active
+ * meanwhile (its logs and the spans of its database queries and requests are its children); the span
+ * ends when `work` settles, with status ERROR and `error.type` (the error's `code`, else its class
+ * name, never its message) when it throws. Without tracing, just calls `work`: one check.
  */
-export async function withSpan<T>(name: string, specified: SpanSpec | (() => SpanSpec), work: (span: Span | undefined) => Promise<T>): Promise<T> {
+export function withSpan<T>(name: string, specified: SpanSpec | (() => SpanSpec), work: (span: Span | undefined) => Promise<T>): Promise<T> {
   const tracing = activeTracing();
   if (!tracing) return work(undefined);
   const spec = typeof specified === "function" ? specified() : specified;
@@ -29,8 +29,12 @@ export async function withSpan<T>(name: string, specified: SpanSpec | (() => Spa
   const parent = spec.parent ?? context.active();
   if (spec.requireParent && !trace.getSpan(parent)) return work(undefined);
   const span = tracing.tracer.startSpan(name, { kind: spec.kind ?? SpanKind.INTERNAL, ...(spec.attributes && { attributes: spec.attributes }), ...(spec.startTime !== undefined && { startTime: spec.startTime }) }, parent);
+  return inSpan(span, trace.setSpan(parent, span), work);
+}
+
+async function inSpan<T>(span: Span, active: Context, work: (span: Span) => Promise<T>): Promise<T> {
   try {
-    return await context.with(trace.setSpan(parent, span), () => work(span));
+    return await context.with(active, () => work(span));
   } catch (error) {
     span.setAttribute("error.type", errorType(error));
     span.setStatus({ code: SpanStatusCode.ERROR });

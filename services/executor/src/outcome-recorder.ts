@@ -3,7 +3,7 @@ import { appendDecision, CountExceededError, type EventStore, isConcurrencyError
 import { type Caller, canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
-import { recordStackRunSpan, traceparentOf } from "@tasker/telemetry";
+import { recordStackRunSpan, stackRunSpanName, traceparentOf } from "@tasker/telemetry";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
 import { recordedArgs, type VmSecrets } from "./vm-secrets.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -228,7 +228,7 @@ function recordTaskSpan(stackRunId: string, live: Live, state: RunState, outcome
     parentStackRunId: live.parentStackRunId,
     traceparent: live.traceparent,
     createdAt: state.stackRuns.get(stackRunId)?.createdAt ?? null,
-    name: `task ${live.caller.task}`,
+    name: stackRunSpanName({ service: "tasks", method: ["execute"], taskName: live.caller.task }),
     attributes: {
       "tasker.task_run.id": state.taskRunId ?? "",
       "tasker.stack_run.id": stackRunId,

@@ -1,6 +1,7 @@
 import { causedBy, runStreamId } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError, type Sql } from "@tasker/event-store";
-import { decideTimer, type RunStates } from "@tasker/run-model";
+import { decideTimer, type RunState, type RunStates } from "@tasker/run-model";
+import { recordStackRunSpan, stackRunSpanName, stackRunTraceparent } from "@tasker/telemetry";
 import type { ClaimedTimer } from "./sql/claim-due-timers.js";
 import { deleteTimer } from "./sql/delete-timer.js";
 import { releaseTimer } from "./sql/release-timer.js";
@@ -34,7 +35,6 @@ export class TimerFirer {
 
   async fire(timer: ClaimedTimer): Promise<Firing> {
     const streamId = runStreamId(timer.taskRunId);
-    const metadata = causedBy(null, timer.taskRunId);
     for (let attempt = 1; ; attempt++) {
       const state = await this.states.read(streamId);
       const now = Date.now();
@@ -49,12 +49,37 @@ export class TimerFirer {
         return "spent";
       }
       const { decision } = answer;
+      const run = state.stackRuns.get(timer.stackRunId)!;
+      // What the timer settles belongs to the timed stack run's span.
+      const metadata = { ...causedBy(null, timer.taskRunId), traceparent: stackRunTraceparent(run.traceparent, run.stackRunId) };
       try {
         await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));
+        recordTimedSpan(state, timer.stackRunId, decision.events);
         return "fired";
       } catch (error) {
         if (!isConcurrencyError(error) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   }
+}
+
+/** Records the span of the stack run a timer settled (a sleep that completed, a call or run that timed out). */
+function recordTimedSpan(state: RunState, stackRunId: string, events: readonly { type: string; data: unknown }[]): void {
+  const run = state.stackRuns.get(stackRunId)!;
+  const failed = events.find((event) => event.type === "stack.failed")?.data as { error?: { code?: string } } | undefined;
+  recordStackRunSpan({
+    stackRunId,
+    parentStackRunId: run.parentStackRunId,
+    traceparent: run.traceparent,
+    createdAt: run.createdAt,
+    name: stackRunSpanName(run),
+    attributes: {
+      "tasker.task_run.id": state.taskRunId ?? "",
+      "tasker.stack_run.id": stackRunId,
+      "tasker.service": run.service,
+      "tasker.method": run.method.join("."),
+      ...(run.seq !== null && { "tasker.seq": run.seq }),
+    },
+    outcome: failed ? { ok: false, code: failed.error?.code ?? "TIMEOUT" } : { ok: true },
+  });
 }
