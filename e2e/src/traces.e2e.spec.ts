@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { eventually, type OtlpReceiver, type ReceivedSpan, startOtlpReceiver, TASKER_CLI, TaskerSystem } from "@tasker/testing";
+import { eventually, freePort, type OtlpReceiver, type ReceivedSpan, startOtlpReceiver, TASKER_CLI, TaskerSystem, type TasksGrpcClient, tasksGrpcClient } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const exec = promisify(execFile);
@@ -41,10 +41,14 @@ function textsOf(span: ReceivedSpan): string[] {
 describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) => {
   let receiver: OtlpReceiver;
   let tasker: TaskerSystem;
+  let grpc: TasksGrpcClient;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
+    const grpcPort = await freePort();
+    grpc = tasksGrpcClient(`127.0.0.1:${grpcPort}`);
     tasker = await TaskerSystem.start({
+      GRPC_PORT: String(grpcPort),
       TASKER_MASTER_KEY: randomBytes(32).toString("base64"),
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
@@ -57,6 +61,7 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
   }, 60_000);
 
   afterAll(async () => {
+    grpc?.close();
     await tasker?.stop();
     await receiver?.close();
   });
@@ -139,5 +144,20 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
     const leaking = receiver.spans().filter((span) => textsOf(span).some((text) => FORBIDDEN.some((forbidden) => text.includes(forbidden))));
     expect(leaking.map((span) => span.name)).toEqual([]);
     expect(new Set(receiver.contentTypes())).toEqual(new Set([protocol === "http/json" ? "application/json" : "application/x-protobuf"]));
+  });
+
+  it("starts the trace of a run submitted over gRPC under the gRPC instrumentation's server span", async () => {
+    const { response, error } = await grpc.call("SubmitTask", { taskName: "traced-leaf", inputJson: JSON.stringify({ word: WORD }) });
+    expect(error).toBeUndefined();
+    const taskRunId = response!.taskRunId as string;
+    expect((await tasker.result(taskRunId)).status).toBe("completed");
+    const leaf = () => receiver.spans().find((span) => span.name === "task traced-leaf" && span.attributes["tasker.task_run.id"] === taskRunId);
+    await eventually(() => leaf() !== undefined, "the run's root span arrived");
+    const submit = receiver.spans().find((span) => span.spanId === leaf()!.parentSpanId);
+    expect(submit).toMatchObject({ name: "submit traced-leaf", traceId: leaf()!.traceId });
+    const server = receiver.spans().find((span) => span.spanId === submit!.parentSpanId);
+    expect(server).toMatchObject({ kind: SERVER, service: "tasker-gateway", traceId: leaf()!.traceId });
+    expect(server!.name).toContain("SubmitTask");
+    expect(receiver.spans().filter((span) => textsOf(span).some((text) => FORBIDDEN.some((forbidden) => text.includes(forbidden)))).map((span) => span.name)).toEqual([]);
   });
 });
