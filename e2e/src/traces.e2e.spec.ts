@@ -108,7 +108,8 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
     expect(root!.endMs).toBeGreaterThanOrEqual(Math.max(...trace().filter((span) => span.name.startsWith("task traced-")).map((span) => span.endMs)));
 
     // The call tree: root → child → leaf, root → second leaf, root → the keystore call → its attempt,
-    // root → the sleep (its span recorded by the timers process that fired it).
+    // root → the sleep (its span recorded by the timers process that fired it), root → the signal wait
+    // (recorded by whoever answered it with the signal).
     const [child] = named("task traced-child");
     expect(child!.parentSpanId).toBe(root!.spanId);
     const leaves = named("task traced-leaf");
@@ -117,6 +118,8 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
     expect(call).toMatchObject({ parentSpanId: root!.spanId, service: "tasker-keystore" });
     expect(trace().find((span) => span.name === "keystore/get")).toMatchObject({ parentSpanId: call!.spanId, kind: CLIENT, attributes: { "tasker.attempt": 1 } });
     expect(named("call sleep.sleep")).toMatchObject([{ parentSpanId: root!.spanId, service: "tasker-timers", attributes: { "tasker.outcome": "completed" } }]);
+    await eventually(() => named("call signals.wait").length === 1, "the signal wait's span arrived");
+    expect(named("call signals.wait")).toMatchObject([{ parentSpanId: root!.spanId, attributes: { "tasker.outcome": "completed" } }]);
 
     // The root's activations are children of its span: a start, a resume per batch from the cached VM;
     // after the executor was replaced, the new process rebuilt the VM by replay, in the same trace.

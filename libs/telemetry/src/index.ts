@@ -7,3 +7,4 @@ export { errorType, type SpanSpec, withSpan } from "./with-span.js";
 export { type EndedStackRun, recordStackRunSpan } from "./stack-run-span.js";
 export { type NamedStackRun, stackRunSpanName, stackRunTraceparent } from "./stack-run-names.js";
 export { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+export { type KnownStackRun, recordSettledStackRuns } from "./settled-stack-runs.js";

@@ -3,7 +3,7 @@ import { appendDecision, CountExceededError, type EventStore, isConcurrencyError
 import { type Caller, canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
-import { recordStackRunSpan, stackRunSpanName, traceparentOf } from "@tasker/telemetry";
+import { recordSettledStackRuns, recordStackRunSpan, stackRunSpanName, traceparentOf } from "@tasker/telemetry";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
 import { recordedArgs, type VmSecrets } from "./vm-secrets.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -184,9 +184,11 @@ export class OutcomeRecorder {
   private async decideAgain(cause: RecordedEvent, recorded: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
     const { streamId } = cause.metadata;
     const taken: RecordedEvent[] = [];
-    for (const decision of decideWakes(await this.runs.read(streamId), recorded, Date.now())) {
+    const state = await this.runs.read(streamId);
+    for (const decision of decideWakes(state, recorded, Date.now())) {
       const appended = await appendDecision(this.store, cause, decision, this.options.prefix);
       if (appended) {
+        recordSettledStackRuns(state, appended);
         this.runs.absorb(streamId, appended);
         taken.push(...appended);
       }

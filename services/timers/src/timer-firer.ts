@@ -1,7 +1,7 @@
 import { causedBy, runStreamId } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError, type Sql } from "@tasker/event-store";
-import { decideTimer, type RunState, type RunStates } from "@tasker/run-model";
-import { recordStackRunSpan, stackRunSpanName, stackRunTraceparent } from "@tasker/telemetry";
+import { decideTimer, type RunStates } from "@tasker/run-model";
+import { recordSettledStackRuns, stackRunTraceparent } from "@tasker/telemetry";
 import type { ClaimedTimer } from "./sql/claim-due-timers.js";
 import { deleteTimer } from "./sql/delete-timer.js";
 import { releaseTimer } from "./sql/release-timer.js";
@@ -54,32 +54,11 @@ export class TimerFirer {
       const metadata = { ...causedBy(null, timer.taskRunId), traceparent: stackRunTraceparent(run.traceparent, run.stackRunId) };
       try {
         await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));
-        recordTimedSpan(state, timer.stackRunId, decision.events);
+        recordSettledStackRuns(state, decision.events);
         return "fired";
       } catch (error) {
         if (!isConcurrencyError(error) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   }
-}
-
-/** Records the span of the stack run a timer settled (a sleep that completed, a call or run that timed out). */
-function recordTimedSpan(state: RunState, stackRunId: string, events: readonly { type: string; data: unknown }[]): void {
-  const run = state.stackRuns.get(stackRunId)!;
-  const failed = events.find((event) => event.type === "stack.failed")?.data as { error?: { code?: string } } | undefined;
-  recordStackRunSpan({
-    stackRunId,
-    parentStackRunId: run.parentStackRunId,
-    traceparent: run.traceparent,
-    createdAt: run.createdAt,
-    name: stackRunSpanName(run),
-    attributes: {
-      "tasker.task_run.id": state.taskRunId ?? "",
-      "tasker.stack_run.id": stackRunId,
-      "tasker.service": run.service,
-      "tasker.method": run.method.join("."),
-      ...(run.seq !== null && { "tasker.seq": run.seq }),
-    },
-    outcome: failed ? { ok: false, code: failed.error?.code ?? "TIMEOUT" } : { ok: true },
-  });
 }
