@@ -45,7 +45,7 @@ export function inAttemptSpan<T extends { ok: boolean; failure?: { code: string 
 /** Records the span of the call `event` created, which just settled with `outcome`, from its creation on. */
 export function recordCallSpan(event: RecordedEvent<StackCreated>, attempt: number, outcome: Outcome): void {
   const { stackRunId, parentStackRunId } = event.data;
-  recordStackRunSpan({
+  recordStackRunSpan(() => ({
     stackRunId,
     parentStackRunId,
     traceparent: event.metadata.traceparent,
@@ -53,5 +53,5 @@ export function recordCallSpan(event: RecordedEvent<StackCreated>, attempt: numb
     name: stackRunSpanName(event.data),
     attributes: { ...callAttributes(event), "tasker.attempt": attempt },
     outcome: outcome.ok ? { ok: true } : { ok: false, code: String(outcome.error.code) },
-  });
+  }));
 }

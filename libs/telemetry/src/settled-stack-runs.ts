@@ -1,4 +1,5 @@
 import { recordStackRunSpan } from "./stack-run-span.js";
+import { activeTracing } from "./tracer.js";
 import { type NamedStackRun, stackRunSpanName } from "./stack-run-names.js";
 
 /** What a run's state knows of a stack run that its span needs (`StackRunState` of `@tasker/run-model`). */
@@ -20,12 +21,13 @@ export function recordSettledStackRuns(
   state: { readonly taskRunId: string | null; readonly stackRuns: ReadonlyMap<string, KnownStackRun> },
   events: readonly { readonly type: string; readonly data: unknown }[],
 ): void {
+  if (!activeTracing()) return;
   for (const event of events) {
     if (event.type !== "stack.completed" && event.type !== "stack.failed") continue;
     const { stackRunId, error } = event.data as { stackRunId: string; error?: { code?: unknown } };
     const run = state.stackRuns.get(stackRunId);
     if (!run) continue;
-    recordStackRunSpan({
+    recordStackRunSpan(() => ({
       stackRunId,
       parentStackRunId: run.parentStackRunId,
       traceparent: run.traceparent,
@@ -40,6 +42,6 @@ export function recordSettledStackRuns(
         ...(run.seq !== null && { "tasker.seq": run.seq }),
       },
       outcome: event.type === "stack.completed" ? { ok: true } : { ok: false, code: String(error?.code ?? "ERROR") },
-    });
+    }));
   }
 }

@@ -22,15 +22,18 @@ export interface EndedStackRun {
 }
 
 /**
- * Records the span of a stack run that just ended, from its creation to now, with id
+ * Records the span of a stack run that just ended (what `describe` says: called only when tracing),
+ * from its creation to now, with id
  * `stackRunSpanId(stackRunId)` (which its activations, attempts and children named as their parent
  * meanwhile) under its parent stack run's span, or, for a root, under the span its `stack.created`
  * names. Called once, by whichever process records the end. Nothing without tracing.
  */
-export function recordStackRunSpan(run: EndedStackRun, endTime = Date.now()): void {
+export function recordStackRunSpan(describe: () => EndedStackRun, endTime = Date.now()): void {
   const tracing = activeTracing();
+  if (!tracing) return;
+  const run = describe();
   const { traceparent, createdAt } = run;
-  if (!tracing || !traceparent || !createdAt) return;
+  if (!traceparent || !createdAt) return;
   const parent = run.parentStackRunId ? stackRunContext(traceparent, run.parentStackRunId)! : contextOf(traceparent);
   const attributes = { ...run.attributes, "tasker.outcome": run.outcome.ok ? "completed" : "failed", ...(!run.outcome.ok && { "error.type": run.outcome.code }) };
   const span = tracing.ids.withSpanId(stackRunSpanId(run.stackRunId), () =>

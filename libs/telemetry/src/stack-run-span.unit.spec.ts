@@ -32,10 +32,10 @@ describe("a stack run's span", () => {
   it("is the parent its activations named before it was recorded, from its creation to its end, under its parent stack run's", async () => {
     await withSpan("activation start", { parent: stackRunContext(SUBMISSION, "child") }, async () => undefined);
     recordStackRunSpan(
-      { stackRunId: "child", parentStackRunId: "root", traceparent: SUBMISSION, createdAt: "2026-01-01T00:00:00.000Z", name: "task child", attributes: {}, outcome: { ok: false, code: "BOOM" } },
+      () => ({ stackRunId: "child", parentStackRunId: "root", traceparent: SUBMISSION, createdAt: "2026-01-01T00:00:00.000Z", name: "task child", attributes: {}, outcome: { ok: false, code: "BOOM" } }),
       Date.parse("2026-01-01T00:00:02.000Z"),
     );
-    recordStackRunSpan({ stackRunId: "root", parentStackRunId: null, traceparent: SUBMISSION, createdAt: "2026-01-01T00:00:00.000Z", name: "task root", attributes: {}, outcome: { ok: true } });
+    recordStackRunSpan(() => ({ stackRunId: "root", parentStackRunId: null, traceparent: SUBMISSION, createdAt: "2026-01-01T00:00:00.000Z", name: "task root", attributes: {}, outcome: { ok: true } }));
     await provider.forceFlush();
     const [activation, child, root] = exporter.getFinishedSpans();
     expect(activation!.parentSpanContext?.spanId).toBe(stackRunSpanId("child"));
@@ -49,7 +49,7 @@ describe("a stack run's span", () => {
 
   it("is not recorded, nor are its activations, for a run that is not traced", async () => {
     await withSpan("activation start", { parent: stackRunContext(null, "child") }, async (span) => expect(span).toBeUndefined());
-    recordStackRunSpan({ stackRunId: "root", parentStackRunId: null, traceparent: null, createdAt: "2026-01-01T00:00:00.000Z", name: "task root", attributes: {}, outcome: { ok: true } });
+    recordStackRunSpan(() => ({ stackRunId: "root", parentStackRunId: null, traceparent: null, createdAt: "2026-01-01T00:00:00.000Z", name: "task root", attributes: {}, outcome: { ok: true } }));
     await provider.forceFlush();
     expect(exporter.getFinishedSpans()).toEqual([]);
     expect(trace.getActiveSpan()).toBeUndefined();

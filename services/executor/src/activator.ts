@@ -3,6 +3,7 @@ import { appendDecision, type EventStore } from "@tasker/event-store";
 import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
 import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
+import { activeTracing } from "@tasker/telemetry";
 import type { CallLimits } from "./activation-append.js";
 import { inActivationSpan } from "./activation-span.js";
 import { claimStart } from "./claims.js";
@@ -145,7 +146,7 @@ export class Activator {
     const share = shareOf(event, namespace, String(taskName), taskVersion!);
     const at = Date.now();
     const running = performance.now();
-    const { vm, report } = await this.sandbox.start({ stackRunId, namespace: namespace, taskName: String(taskName), code, input, at }, share);
+    const { vm, report } = await this.sandbox.start({ stackRunId, namespace, taskName: String(taskName), code, input, at }, share);
     this.startDurations.note(taskVersion!, performance.now() - running);
     let claimed: boolean;
     try {
@@ -180,7 +181,8 @@ export class Activator {
       }
     }
     const { streamId, streamVersion } = event.metadata;
-    const traceparent = (await this.runs.latest(streamId, streamVersion)).stackRuns.get(stackRunId)?.traceparent ?? null;
+    // Its trace is read before the replay, whose span covers it; not traced, nothing more is read.
+    const traceparent = activeTracing() ? ((await this.runs.latest(streamId, streamVersion)).stackRuns.get(stackRunId)?.traceparent ?? null) : null;
     const traced = { taskRunId: taskRunIdOf(streamId), stackRunId, traceparent };
     await inActivationSpan(traced, activation, "replay", async () => {
       const live = await this.replay(event, traceparent);

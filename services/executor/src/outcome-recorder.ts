@@ -225,7 +225,7 @@ export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: rea
 
 /** Records the span of a task's stack run that just ended (`outcome`), from its `stack.created` on. */
 function recordTaskSpan(stackRunId: string, live: Live, state: RunState, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
-  recordStackRunSpan({
+  recordStackRunSpan(() => ({
     stackRunId,
     parentStackRunId: live.parentStackRunId,
     traceparent: live.traceparent,
@@ -239,7 +239,7 @@ function recordTaskSpan(stackRunId: string, live: Live, state: RunState, outcome
       ...(live.seq !== null && { "tasker.seq": live.seq }),
     },
     outcome: outcome.kind === "completed" ? { ok: true } : { ok: false, code: String(outcome.error.code ?? "ERROR") },
-  });
+  }));
 }
 
 // PostgreSQL's data exceptions (22xxx: a string a `text` column refuses) and program limits (54xxx: nested too deep).

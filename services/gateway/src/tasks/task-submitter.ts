@@ -31,7 +31,8 @@ export class TaskSubmitter {
    * events name as their `traceparent`, so the root stack run's span is its child.
    */
   submit(namespace: string, request: SubmitTaskRequest): Promise<RunStatus> {
-    return withSpan(`submit ${request.taskName}`, { attributes: { "tasker.task.name": request.taskName, "tasker.namespace": namespace } }, async (span) => {
+    const spec = () => ({ attributes: { "tasker.task.name": request.taskName, "tasker.namespace": namespace } });
+    return withSpan(`submit ${request.taskName}`, spec, async (span) => {
       const status = await this.submitNow(namespace, request);
       span?.setAttribute("tasker.task_run.id", status.taskRunId);
       return status;
