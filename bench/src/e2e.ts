@@ -1,9 +1,13 @@
 // `npm run bench -- e2e`: four workloads through the HTTP API (waiting with `?wait=`), with the
 // gateway, the executor and the stack-processor each in its own process. One JSON line per workload.
-import { TaskerSystem } from "@tasker/testing";
+// `BENCH_TRACING=1`: every process traces, exporting over OTLP/HTTP protobuf to a receiver the
+// benchmark starts (which decodes every request); each line says `tracing: on` or `off`.
+import { startOtlpReceiver, TaskerSystem } from "@tasker/testing";
 import { percentile, report, round } from "./_stats.js";
 
-const tasker = await TaskerSystem.start();
+const receiver = process.env.BENCH_TRACING === "1" ? await startOtlpReceiver() : undefined;
+const tasker = await TaskerSystem.start(receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : {});
+const tracing = receiver ? "on" : "off";
 try {
   await tasker.publish("bench-echo", "module.exports = async (input) => input;");
   await tasker.publish("bench-square", "module.exports = async (input) => input.x * input.x;");
@@ -37,16 +41,16 @@ try {
 
   await sequentially(20, "bench-echo", { hello: "world" });
   const w1 = await sequentially(200, "bench-echo", { hello: "world" });
-  report({ peer: "tasker", workload: "W1", n: w1.length, p50_ms: round(percentile(w1, 50)), p99_ms: round(percentile(w1, 99)) });
+  report({ peer: "tasker", tracing, workload: "W1", n: w1.length, p50_ms: round(percentile(w1, 50)), p99_ms: round(percentile(w1, 99)) });
 
   await sequentially(3, "bench-sequential", { n: 20 });
   const w2 = await sequentially(30, "bench-sequential", { n: 20 });
   const w2p50 = percentile(w2, 50);
-  report({ peer: "tasker", workload: "W2", n: w2.length, p50_ms: round(w2p50), p99_ms: round(percentile(w2, 99)), per_child_p50_ms: round(w2p50 / 20) });
+  report({ peer: "tasker", tracing, workload: "W2", n: w2.length, p50_ms: round(w2p50), p99_ms: round(percentile(w2, 99)), per_child_p50_ms: round(w2p50 / 20) });
 
   await sequentially(3, "bench-parallel", { n: 20 });
   const w3 = await sequentially(30, "bench-parallel", { n: 20 });
-  report({ peer: "tasker", workload: "W3", n: w3.length, p50_ms: round(percentile(w3, 50)), p99_ms: round(percentile(w3, 99)) });
+  report({ peer: "tasker", tracing, workload: "W3", n: w3.length, p50_ms: round(percentile(w3, 50)), p99_ms: round(percentile(w3, 99)) });
 
   let best = 0;
   for (let round_ = 0; round_ < 3; round_++) {
@@ -54,7 +58,8 @@ try {
     await Promise.all(Array.from({ length: 500 }, (_, i) => timed("bench-echo", { i })));
     best = Math.max(best, 500 / ((performance.now() - start) / 1000));
   }
-  report({ peer: "tasker", workload: "W4", n: 500, runs_per_s: round(best, 1) });
+  report({ peer: "tasker", tracing, workload: "W4", n: 500, runs_per_s: round(best, 1), ...(receiver && { spans_received: receiver.spans().length }) });
 } finally {
   await tasker.stop();
+  await receiver?.close();
 }

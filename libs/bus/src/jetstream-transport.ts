@@ -1,6 +1,7 @@
 import { type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type CustomTransportStrategy, type MessageHandler, Server } from "@nestjs/microservices";
 import { type TaskerErrorInfo, type RecordedEvent, TaskerError, toErrorInfo } from "@tasker/contracts";
+import { withSpan } from "@tasker/telemetry";
 import { isObservable, lastValueFrom } from "rxjs";
 import { exponentialBackoff } from "./backoff.js";
 import { deadLetters, redeliveries } from "./bus-metrics.js";
@@ -14,6 +15,7 @@ import { handlingOf, runHandling } from "./handling-context.js";
 import { JetStreamContext } from "./jetstream-context.js";
 import type { JetStreamTransportOptions } from "./jetstream-transport-options.js";
 import { maxPayloadOf } from "./max-payload.js";
+import { consumeSpan } from "./message-spans.js";
 import { Slots } from "./slots.js";
 import { type Held, TakeWindow } from "./take-window.js";
 import { retryWhileTransient } from "./transient-retry.js";
@@ -167,15 +169,18 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       const message = `delivered ${msg.info.deliveryCount} times without being acknowledged`;
       return this.giveUp(msg, { code: "DELIVERY_LIMIT", message }, event);
     }
-    try {
-      await this.retryTransient(msg, async () => {
-        const result = await handler(event, new JetStreamContext([msg]));
-        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-      });
-      msg.ack();
-    } catch (error) {
-      await this.failed(msg, error, event);
-    }
+    const span = () => consumeSpan(event, msg.subject, msg.headers?.get("traceparent") || undefined, msg.info.consumer);
+    await withSpan(`consume ${event.type}`, span, async () => {
+      try {
+        await this.retryTransient(msg, async () => {
+          const result = await handler(event, new JetStreamContext([msg]));
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        });
+        msg.ack();
+      } catch (error) {
+        await this.failed(msg, error, event);
+      }
+    });
   }
 
   private async failed(msg: JsMsg, error: unknown, event: RecordedEvent | undefined): Promise<void> {

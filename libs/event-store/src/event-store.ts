@@ -1,6 +1,8 @@
 import type { NewEvent, RecordedEvent } from "@tasker/contracts";
+import { withSpan } from "@tasker/telemetry";
 import type { DataSource, QueryRunner } from "typeorm";
 import { append } from "./append.js";
+import { appendSpan } from "./append-span.js";
 import { projectClause } from "./append-sql.js";
 import type { ExpectedVersion } from "./expected-version.js";
 import { type EventPublisher, Outbox, type OutboxOptions } from "./outbox.js";
@@ -53,7 +55,7 @@ export class EventStore {
    * `InvalidEventError` (naming the field) and write nothing. Published to the bus after commit.
    */
   async append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
-    const recorded = await append(pooledSql(this.dataSource), this.projections, streamId, expected, events);
+    const recorded = await withSpan("append", () => appendSpan(streamId, events), () => append(pooledSql(this.dataSource), this.projections, streamId, expected, events));
     this.outbox?.afterCommit(recorded);
     return { nextExpectedVersion: recorded.at(-1)!.metadata.streamVersion, events: recorded };
   }

@@ -1,4 +1,5 @@
 import { Logger } from "@nestjs/common";
+import { shutdownTracing } from "@tasker/telemetry";
 import type { TaskerConfig } from "./config.js";
 import { useLogFormat } from "./log-format.js";
 import { type HealthServer, startHealthServer } from "./health-server.js";
@@ -42,7 +43,7 @@ export async function startServices(config: TaskerConfig, definitions: readonly 
   return { platform, services, close, ...(health ? { health } : {}) };
 }
 
-/** Closes `handle` on SIGINT/SIGTERM, then exits; a second signal exits at once. */
+/** Closes `handle` on SIGINT/SIGTERM, exports the spans still buffered, then exits; a second signal exits at once. */
 export function closeOnSignals(handle: ServicesHandle): void {
   const logger = new Logger("tasker");
   let closing = false;
@@ -50,7 +51,7 @@ export function closeOnSignals(handle: ServicesHandle): void {
     if (closing) process.exit(130);
     closing = true;
     logger.warn(`${signal}: finishing work in progress (again to force)`);
-    handle.close().then(
+    handle.close().then(shutdownTracing).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error(error);

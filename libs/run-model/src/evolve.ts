@@ -67,7 +67,7 @@ class Draft {
         for (const run of this.read().values()) if (!isOver(run)) this.change(run.stackRunId).status = "cancelled";
         return;
       case "stack.created":
-        return this.created(event.data);
+        return this.created(event.data, "metadata" in event ? event.metadata : null);
       case "stack.started": {
         const { attempt, leaseUntil } = event.data;
         return this.whileNotOver(event.data.stackRunId, (run) => {
@@ -125,7 +125,7 @@ class Draft {
     this.state.ended = true;
   }
 
-  private created(data: Created): void {
+  private created(data: Created, metadata: RecordedEvent["metadata"] | null): void {
     if (this.read().has(data.stackRunId)) return;
     this.write().set(data.stackRunId, {
       stackRunId: data.stackRunId,
@@ -144,6 +144,9 @@ class Draft {
       retry: null,
       dueAt: data.dueAt ?? null,
       signalName: data.service === "signals" && typeof data.args[0] === "string" ? data.args[0] : null,
+      taskName: data.service === "tasks" && typeof data.args[0] === "string" ? data.args[0] : null,
+      createdAt: metadata?.recordedAt ?? null,
+      traceparent: metadata?.traceparent ?? null,
     });
     this.owned.add(data.stackRunId);
     this.ownedResults.add(data.stackRunId);

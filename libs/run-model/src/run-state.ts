@@ -44,6 +44,15 @@ export interface StackRunState {
   readonly dueAt: string | null;
   /** For a `signals.wait`: the name waited for. */
   readonly signalName: string | null;
+  /** For a task (service `tasks`): the name of the task it runs. */
+  readonly taskName: string | null;
+  /** Its `stack.created`'s `recordedAt` (ISO-8601): where its span starts. Null while being decided. */
+  readonly createdAt: string | null;
+  /**
+   * Its `stack.created`'s `traceparent`: the trace of its span (a root's: the gateway's submission,
+   * its parent). Null when its run is not traced, or while being decided.
+   */
+  readonly traceparent: string | null;
 }
 
 /** The signals a run received under one name, in order, and how many of them waits were given. */

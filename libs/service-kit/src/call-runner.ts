@@ -3,6 +3,7 @@ import { type CallUsage, jsonBytes, type JsonValue, type RecordedEvent, RetryLat
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { type Decision, decideClaim, decideRetry, type Outcome, type RunStates, settleCall, stackGuardVersion } from "@tasker/run-model";
 import { callError } from "./call-error.js";
+import { inAttemptSpan, recordCallSpan } from "./call-spans.js";
 import { classifyError } from "./classify-error.js";
 import type { CallContext } from "./method-table.js";
 import { ServiceCallError, ServiceCodes } from "./service-error.js";
@@ -65,7 +66,7 @@ export class CallRunner<Client> {
       if (claim.kind === "skip") return;
       if (claim.kind === "wait") throw new RetryLaterError(`call ${stackRunId}: ${claim.why}`, Math.max(1, claim.untilMs - now));
       if (!(await appendDecision(store, event, claim.decision, prefix))) continue; // taken or changed meanwhile: look again
-      const outcome = await this.attempt(event, claim.attempt, state.namespace);
+      const outcome = await inAttemptSpan(event, state.stackRuns.get(stackRunId), claim.attempt, () => this.attempt(event, claim.attempt, state.namespace));
       if (outcome.ok) return this.settle(event, claim.attempt, outcome);
       const failure = outcome.failure;
       const waitMs = Math.max(retryDelay(claim.attempt), failure.retryAfterMs ?? 0);
@@ -132,7 +133,7 @@ export class CallRunner<Client> {
   private async settle(event: RecordedEvent<StackCreated>, attempt: number, outcome: Outcome): Promise<void> {
     const decision: Decision = settleCall(event.data.stackRunId, attempt, outcome);
     // False: another instance took the call over, a timeout or a cancel settled it: this outcome is dropped.
-    await appendDecision(this.options.store, event, decision, this.options.prefix);
+    if (await appendDecision(this.options.store, event, decision, this.options.prefix)) recordCallSpan(event, attempt, outcome);
   }
 }
 

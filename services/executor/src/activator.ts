@@ -1,10 +1,12 @@
 import { handlingOf, runHandling } from "@tasker/bus";
-import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, unknownRunError } from "@tasker/contracts";
+import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
 import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
+import { activeTracing } from "@tasker/telemetry";
 import type { CallLimits } from "./activation-append.js";
+import { inActivationSpan } from "./activation-span.js";
 import { claimStart } from "./claims.js";
 import { type ActivationKind, noteActivation } from "./executor-metrics.js";
 import { VmSecrets } from "./vm-secrets.js";
@@ -98,8 +100,8 @@ export class Activator {
   }
 
   private async startNow(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
-    const { stackRunId, parentStackRunId, seq, depth, taskVersion, method, args } = event.data;
-    const [taskName, input] = args;
+    const { stackRunId, depth, taskVersion, method, args } = event.data;
+    const [taskName] = args;
     // The same rule that admitted the call when its parent made it: a refused call was recorded as
     // failed then (and its guard taken), so this append only conflicts; a root is refused here alone.
     // A tasks call needs no `@uses`: the caller's declarations are not weighed here.
@@ -125,6 +127,14 @@ export class Activator {
     if (state.taskRunId === null) throw unknownRunError(event.metadata.streamId, this.options.prefix);
     // A call settled before it started (its caller ended and cancelled it), or whose run ended, is not run.
     if (!canRecordActivation(state, stackRunId, 1)) return;
+    const traceparent = state.stackRuns.get(stackRunId)?.traceparent ?? null;
+    const traced = { taskRunId: state.taskRunId, stackRunId, taskName: String(taskName), traceparent };
+    await inActivationSpan(traced, 1, "start", () => this.runStart(event, attempt, state.namespace, traceparent));
+  }
+
+  private async runStart(event: RecordedEvent<StackCreated>, attempt: number, namespace: string, traceparent: string | null): Promise<void> {
+    const { stackRunId, parentStackRunId, seq, depth, taskVersion, args } = event.data;
+    const [taskName, input] = args;
     const started = { worker: this.options.worker, attempt, leaseUntil: new Date(Date.now() + this.options.leaseMs).toISOString() };
     // A root is claimed while its VM runs (its run reads processing meanwhile, and a start recorded
     // already, or whose run ended, is refused), unless its task starts quickly. A nested task's start,
@@ -134,11 +144,11 @@ export class Activator {
     claim.catch(() => undefined);
     // The claim's statement goes out before the VM takes the thread.
     if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
-    const { code, uses } = await this.catalog.published(state.namespace, String(taskName), taskVersion!);
-    const share = shareOf(event, state.namespace, String(taskName), taskVersion!);
+    const { code, uses } = await this.catalog.published(namespace, String(taskName), taskVersion!);
+    const share = shareOf(event, namespace, String(taskName), taskVersion!);
     const at = Date.now();
     const running = performance.now();
-    const { vm, report } = await this.sandbox.start({ stackRunId, namespace: state.namespace, taskName: String(taskName), code, input, at }, share);
+    const { vm, report } = await this.sandbox.start({ stackRunId, namespace, taskName: String(taskName), code, input, at }, share);
     this.startDurations.note(taskVersion!, performance.now() - running);
     noteActivation("start", running, report.outcome.kind);
     let claimed: boolean;
@@ -155,7 +165,7 @@ export class Activator {
     }
     this.stats.starts++;
     const caller = { task: String(taskName), uses };
-    const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys), caller, usesSeen: new Set<string>() };
+    const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys), caller, usesSeen: new Set<string>(), traceparent };
     this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, claimFirst ? undefined : started), share.namespace);
   }
 
@@ -164,7 +174,8 @@ export class Activator {
     const cached = this.cache.take(stackRunId, activation - 1);
     if (cached) {
       try {
-        await this.deliver(event, { ...cached, pending: new Set(cached.pending) }, "cache", performance.now());
+        const traced = { taskRunId: cached.taskRunId, stackRunId, taskName: cached.caller.task, traceparent: cached.traceparent };
+        await inActivationSpan(traced, activation, "resume", () => this.deliver(event, { ...cached, pending: new Set(cached.pending) }, "cache", performance.now()));
         this.stats.resumesFromCache++;
         return;
       } catch (error) {
@@ -172,8 +183,14 @@ export class Activator {
         if (!(hasCode(error) && error.code === "VM_LOST")) throw error;
       }
     }
-    const replayed = await this.replay(event);
-    if (replayed) await this.deliver(event, replayed.live, "replay", replayed.since);
+    const { streamId, streamVersion } = event.metadata;
+    // Its trace is read before the replay, whose span covers it; not traced, nothing more is read.
+    const traceparent = activeTracing() ? ((await this.runs.latest(streamId, streamVersion)).stackRuns.get(stackRunId)?.traceparent ?? null) : null;
+    const traced = { taskRunId: taskRunIdOf(streamId), stackRunId, traceparent };
+    await inActivationSpan(traced, activation, "replay", async () => {
+      const replayed = await this.replay(event, traceparent);
+      if (replayed) await this.deliver(event, replayed.live, "replay", replayed.since);
+    });
   }
 
   /** Runs the resume's activation on `live` (got by `kind`, since `since`: `performance.now()`) and records it. */
@@ -187,10 +204,10 @@ export class Activator {
   }
 
   /**
-   * Rebuilds the VM of a stack run from its journal, ready for the resume's activation, with when the
-   * rebuilding began (`performance.now()`); undefined when moot.
+   * Rebuilds the VM of a stack run from its journal (its spans under `traceparent`), ready for the
+   * resume's activation, with when the rebuilding began (`performance.now()`); undefined when moot.
    */
-  private async replay(resume: RecordedEvent<ResumeRequested>): Promise<{ live: Live; since: number } | undefined> {
+  private async replay(resume: RecordedEvent<ResumeRequested>, traceparent: string | null): Promise<{ live: Live; since: number } | undefined> {
     const { stackRunId, activation } = resume.data;
     const streamId = resume.metadata.streamId;
     const events = await this.store.readStream(streamId);
@@ -221,7 +238,7 @@ export class Activator {
     );
     this.stats.replays++;
     const { depth, parentStackRunId, seq } = history.created;
-    const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets, caller: { task: String(taskName), uses }, usesSeen: history.usesSeen };
+    const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets, caller: { task: String(taskName), uses }, usesSeen: history.usesSeen, traceparent };
     if (report.outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
       noteActivation("replay", since, report.outcome.kind);

@@ -3,6 +3,7 @@ import { appendDecision, CountExceededError, type EventStore, isConcurrencyError
 import { type Caller, canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
+import { recordSettledStackRuns, recordStackRunSpan, stackRunSpanName, traceparentOf } from "@tasker/telemetry";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
 import { recordedArgs, type VmSecrets } from "./vm-secrets.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -25,6 +26,8 @@ export interface Live {
   caller: Caller;
   /** What its calls needed declaring so far: each undeclared one was warned about once. */
   usesSeen: ReadonlySet<string>;
+  /** Its `stack.created`'s `traceparent` (null: its run is not traced). */
+  traceparent: string | null;
 }
 
 export interface RecorderOptions {
@@ -119,6 +122,7 @@ export class OutcomeRecorder {
       // racing so, the later one sees the other's events: it decides, without waiting for the
       // stack-processor's hop.
       if (!this.runs.absorb(streamId, events)) events = [...events, ...(await this.decideAgain(cause, events))];
+      if (plan.outcome.kind !== "suspended") recordTaskSpan(cause.data.stackRunId, live, state, plan.outcome);
       if (plan.outcome.kind === "suspended") {
         this.cache.put({ ...live, pending: plan.pending, usesSeen: plan.usesSeen, taskRunId: taskRunIdOf(streamId), stackRunId: cause.data.stackRunId, activation, bytes: live.vm.memoryBytes });
       } else {
@@ -180,9 +184,11 @@ export class OutcomeRecorder {
   private async decideAgain(cause: RecordedEvent, recorded: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
     const { streamId } = cause.metadata;
     const taken: RecordedEvent[] = [];
-    for (const decision of decideWakes(await this.runs.read(streamId), recorded, Date.now())) {
+    const state = await this.runs.read(streamId);
+    for (const decision of decideWakes(state, recorded, Date.now())) {
       const appended = await appendDecision(this.store, cause, decision, this.options.prefix);
       if (appended) {
+        recordSettledStackRuns(state, appended);
         this.runs.absorb(streamId, appended);
         taken.push(...appended);
       }
@@ -207,10 +213,33 @@ export class OutcomeRecorder {
   }
 }
 
-/** Stamps events with what caused them: the event handled, the run (one trace: its traceparent). */
+/**
+ * Stamps events with what caused them: the event handled, the run (one trace: the activation's span,
+ * active now, as their traceparent; else the cause's).
+ */
 export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: readonly NewEvent[]) => NewEvent[] {
-  const metadata = causedBy(cause, taskRunId);
+  const here = traceparentOf();
+  const metadata = here ? { ...causedBy(cause, taskRunId), traceparent: here } : causedBy(cause, taskRunId);
   return (events) => events.map((event) => ({ ...event, metadata }));
+}
+
+/** Records the span of a task's stack run that just ended (`outcome`), from its `stack.created` on. */
+function recordTaskSpan(stackRunId: string, live: Live, state: RunState, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
+  recordStackRunSpan(() => ({
+    stackRunId,
+    parentStackRunId: live.parentStackRunId,
+    traceparent: live.traceparent,
+    createdAt: state.stackRuns.get(stackRunId)?.createdAt ?? null,
+    name: stackRunSpanName({ service: "tasks", method: ["execute"], taskName: live.caller.task }),
+    attributes: {
+      "tasker.task_run.id": state.taskRunId ?? "",
+      "tasker.stack_run.id": stackRunId,
+      "tasker.task.name": live.caller.task,
+      "tasker.service": "tasks",
+      ...(live.seq !== null && { "tasker.seq": live.seq }),
+    },
+    outcome: outcome.kind === "completed" ? { ok: true } : { ok: false, code: String(outcome.error.code ?? "ERROR") },
+  }));
 }
 
 // PostgreSQL's data exceptions (22xxx: a string a `text` column refuses) and program limits (54xxx: nested too deep).

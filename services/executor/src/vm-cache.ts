@@ -22,6 +22,8 @@ export interface CachedVm {
   readonly usesSeen: ReadonlySet<string>;
   /** Calls waiting for results. */
   readonly pending: ReadonlySet<number>;
+  /** Its `stack.created`'s `traceparent`: the trace its activations' spans join (null: not traced). */
+  readonly traceparent: string | null;
   readonly bytes: number;
 }
 

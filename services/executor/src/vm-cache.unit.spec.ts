@@ -21,7 +21,7 @@ async function suspended(stackRunId: string, taskRunId = "run-1"): Promise<Cache
   const share = shareOf(taskRunId);
   const { vm, report } = await sandbox.start({ stackRunId, namespace: "default", taskName: "waiting", code: WAITING, input: {}, at: 0 }, share);
   expect(report.outcome.kind).toBe("suspended");
-  return { vm, share, taskRunId, stackRunId, activation: 1, depth: 0, parentStackRunId: null, seq: null, secrets: new VmSecrets(undefined), caller: { task: "waiting", uses: [] }, usesSeen: new Set(), pending: new Set([0]), bytes: vm.memoryBytes };
+  return { vm, share, taskRunId, stackRunId, activation: 1, depth: 0, parentStackRunId: null, seq: null, secrets: new VmSecrets(undefined), caller: { task: "waiting", uses: [] }, usesSeen: new Set(), pending: new Set([0]), traceparent: null, bytes: vm.memoryBytes };
 }
 
 describe("the live-VM cache", () => {

@@ -1,5 +1,8 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
-import { gatewayService } from "./index.js";
+import { startTracing } from "@tasker/telemetry";
 
-const handle = await startServices(loadConfig(), [gatewayService], "gateway");
-closeOnSignals(handle);
+// First: the instrumentations hook the loading of pg, http and gRPC, which the rest imports.
+await startTracing("gateway");
+const { closeOnSignals, loadConfig, startServices } = await import("@tasker/platform");
+const { gatewayService } = await import("./index.js");
+
+closeOnSignals(await startServices(loadConfig(), [gatewayService], "gateway"));

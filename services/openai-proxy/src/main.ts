@@ -1,4 +1,8 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
-import { openAiProxyService } from "./openai-proxy-service.js";
+import { startTracing } from "@tasker/telemetry";
+
+// First: the instrumentations hook the loading of pg, http and gRPC, which the rest imports.
+await startTracing("openai-proxy");
+const { closeOnSignals, loadConfig, startServices } = await import("@tasker/platform");
+const { openAiProxyService } = await import("./openai-proxy-service.js");
 
 closeOnSignals(await startServices(loadConfig(), [openAiProxyService], "openai-proxy"));

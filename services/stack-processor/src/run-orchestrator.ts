@@ -1,6 +1,7 @@
 import { causedBy, type RecordedEvent, runStreamId, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
 import { type Decision, decideAll, decideWakes, type RunState, RunStates, whatWakes } from "@tasker/run-model";
+import { recordSettledStackRuns } from "@tasker/telemetry";
 
 /** Decisions read from a run's state; several may be due at once (e.g. resumes of different stack runs). */
 type Rule = (state: RunState) => (Decision | null)[];
@@ -61,6 +62,7 @@ export class RunOrchestrator {
       try {
         for (const decision of decisions) {
           await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));
+          recordSettledStackRuns(state, decision.events);
           taken.push(decision);
         }
         return taken;

@@ -1,6 +1,7 @@
 import { causedBy, runStreamId } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError, type Sql } from "@tasker/event-store";
 import { decideTimer, type RunStates } from "@tasker/run-model";
+import { recordSettledStackRuns, stackRunTraceparent } from "@tasker/telemetry";
 import type { ClaimedTimer } from "./sql/claim-due-timers.js";
 import { deleteTimer } from "./sql/delete-timer.js";
 import { releaseTimer } from "./sql/release-timer.js";
@@ -34,7 +35,6 @@ export class TimerFirer {
 
   async fire(timer: ClaimedTimer): Promise<Firing> {
     const streamId = runStreamId(timer.taskRunId);
-    const metadata = causedBy(null, timer.taskRunId);
     for (let attempt = 1; ; attempt++) {
       const state = await this.states.read(streamId);
       const now = Date.now();
@@ -49,8 +49,12 @@ export class TimerFirer {
         return "spent";
       }
       const { decision } = answer;
+      const run = state.stackRuns.get(timer.stackRunId)!;
+      // What the timer settles belongs to the timed stack run's span.
+      const metadata = { ...causedBy(null, timer.taskRunId), traceparent: stackRunTraceparent(run.traceparent, run.stackRunId) };
       try {
         await this.store.append(streamId, decision.expected, decision.events.map((event) => ({ ...event, metadata })));
+        recordSettledStackRuns(state, decision.events);
         return "fired";
       } catch (error) {
         if (!isConcurrencyError(error) || attempt >= MAX_ATTEMPTS) throw error;

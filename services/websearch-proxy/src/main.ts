@@ -1,4 +1,8 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
-import { websearchProxyService } from "./websearch-proxy-service.js";
+import { startTracing } from "@tasker/telemetry";
+
+// First: the instrumentations hook the loading of pg, http and gRPC, which the rest imports.
+await startTracing("websearch-proxy");
+const { closeOnSignals, loadConfig, startServices } = await import("@tasker/platform");
+const { websearchProxyService } = await import("./websearch-proxy-service.js");
 
 closeOnSignals(await startServices(loadConfig(), [websearchProxyService], "websearch-proxy"));

@@ -1,7 +1,17 @@
 #!/usr/bin/env node
-import { processIo } from "./io.js";
-import { exitQuietlyWhenReaderGoes } from "./reader-gone.js";
-import { runCli } from "./run-cli.js";
+import { startTracing } from "@tasker/telemetry";
+import { EXIT_FAILURE } from "./cli-error.js";
+import { tracedProcessName } from "./traced-process.js";
+
+// Before anything imports pg, http or gRPC: the instrumentations hook their loading.
+const traced = tracedProcessName(process.argv.slice(2));
+const tracing = traced === undefined ? Promise.resolve(false) : startTracing(traced);
+// A bad OTEL_* value, as the other configuration errors: one line naming the variable.
+await tracing.catch((error: unknown) => {
+  console.error(`tasker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(EXIT_FAILURE);
+});
+const [{ processIo }, { exitQuietlyWhenReaderGoes }, { runCli }] = await Promise.all([import("./io.js"), import("./reader-gone.js"), import("./run-cli.js")]);
 
 // `tasker ... | head`: the reader of stdout may leave before the command ends.
 exitQuietlyWhenReaderGoes(process.stdout);

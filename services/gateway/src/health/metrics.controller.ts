@@ -18,7 +18,7 @@ export class MetricsController {
 
   @Get()
   @ApiProduces("text/plain")
-  @ApiOperation({ summary: "This process's and the deployment's metrics in Prometheus text format (the README's Metrics and logs section lists them)" })
+  @ApiOperation({ summary: "This process's and the deployment's metrics in Prometheus text format (the README's section Metrics, logs and traces lists them)" })
   async scrape(@Res({ passthrough: true }) response: ServerResponse): Promise<string> {
     const text = await this.metrics.scrape();
     response.setHeader("content-type", this.metrics.contentType);

@@ -3,6 +3,7 @@ import { Inject, Injectable } from "@nestjs/common";
 import { type JsonValue, namespaceField, newId, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
 import { isConcurrencyError } from "@tasker/event-store";
 import type { Platform } from "@tasker/platform";
+import { traceparentOf, withSpan } from "@tasker/telemetry";
 import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import { TaskFunctionCatalog } from "../task-functions/task-function-catalog.js";
@@ -26,8 +27,19 @@ export class TaskSubmitter {
    * compared as values: the order of keys does not matter). With `timeoutMs` (at most
    * `TASKER_MAX_TIMER_MS`, else `400` naming it), the root carries a `dueAt` that many milliseconds
    * from now: the run fails with `TIMEOUT` if it has not ended by then.
+   * Traced, this mints the run's trace: span `submit <task>` (under the request's span), which both
+   * events name as their `traceparent`, so the root stack run's span is its child.
    */
-  async submit(namespace: string, request: SubmitTaskRequest): Promise<RunStatus> {
+  submit(namespace: string, request: SubmitTaskRequest): Promise<RunStatus> {
+    const spec = () => ({ attributes: { "tasker.task.name": request.taskName, "tasker.namespace": namespace } });
+    return withSpan(`submit ${request.taskName}`, spec, async (span) => {
+      const status = await this.submitNow(namespace, request);
+      span?.setAttribute("tasker.task_run.id", status.taskRunId);
+      return status;
+    });
+  }
+
+  private async submitNow(namespace: string, request: SubmitTaskRequest): Promise<RunStatus> {
     const key = request.idempotencyKey ?? null;
     const maxTimerMs = this.platform.config.TASKER_MAX_TIMER_MS;
     if (request.timeoutMs !== undefined && request.timeoutMs > maxTimerMs) {
@@ -42,7 +54,7 @@ export class TaskSubmitter {
       throw new ApiError(404, "TASK_NOT_FOUND", `no task function named "${request.taskName}" was published; publish it with POST /task-functions first`, "taskName");
     }
     const taskRunId = newId();
-    const metadata = { correlationId: taskRunId };
+    const metadata = { correlationId: taskRunId, traceparent: traceparentOf() };
     const timer = request.timeoutMs === undefined ? {} : { dueAt: new Date(Date.now() + request.timeoutMs).toISOString() };
     try {
       await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
