@@ -33,3 +33,4 @@ export { FAKE_EMBEDDING_DIMENSIONS, FAKE_OPENAI_MODELS, fakeEmbedding, fakeReply
 export { type FakeOpenAi, type FakeOpenAiFault, type FakeOpenAiRequest, startFakeOpenAi } from "./fakes/fake-openai.js";
 export { OPENAI_CALLS_TASK, OPENAI_LAYOUT, startOpenAiSystem } from "./fakes/openai-system.js";
 export { type EventStreamAnswer, openEventStream, type ServerSentEvent } from "./event-stream-client.js";
+export * from "./stalling-proxy.js";
