@@ -24,7 +24,7 @@ describe("GET /metrics while PostgreSQL has stopped answering", () => {
     await env?.cleanup();
   });
 
-  it("answers within seconds with what it has: the process's metrics and the consumers' lag, the database's gauges left out", async () => {
+  it("answers within seconds with what it has: the process's metrics, the database's gauges left out", async () => {
     proxy.stall();
     const started = Date.now();
     const response = await fetch(`http://127.0.0.1:${handle.health!.port}/metrics`, { signal: AbortSignal.timeout(15_000) });
@@ -32,7 +32,6 @@ describe("GET /metrics while PostgreSQL has stopped answering", () => {
     const samples = parsePrometheusText(await response.text());
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(samplesOf(samples, "process_cpu_user_seconds_total")).toHaveLength(1);
-    expect(samplesOf(samples, "tasker_consumer_lag_messages").length).toBeGreaterThan(0);
     expect(samplesOf(samples, "tasker_runs")).toHaveLength(0);
     expect(samplesOf(samples, "tasker_outbox_events")).toHaveLength(0);
   }, 30_000);
