@@ -14,6 +14,8 @@ const logger = new Logger("metrics");
 /** Runs `fill`; when it fails (a server down, too slow) the gauge is left empty and the reason logged. */
 async function filled(gauge: Gauge, name: string, fill: () => Promise<void>): Promise<void> {
   gauge.reset();
+  // A gauge without labels holds 0 once reset, which would claim an empty outbox: left out instead until filled.
+  gauge.remove({});
   await fill().catch((error: unknown) => logger.warn(`${name}: ${error instanceof Error ? error.message : String(error)}`));
 }
 
