@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { databaseProxyService } from "./database-service.js";
 
-closeOnSignals(await startServices(loadConfig(), [databaseProxyService], "database-proxy"));
+await serviceMain([databaseProxyService], "database-proxy");

@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { executorService } from "./index.js";
 
-closeOnSignals(await startServices(loadConfig(), [executorService], "executor"));
+await serviceMain([executorService], "executor");

@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { gapiProxyService } from "./gapi-proxy-service.js";
 
-closeOnSignals(await startServices(loadConfig(), [gapiProxyService], "gapi-proxy"));
+await serviceMain([gapiProxyService], "gapi-proxy");

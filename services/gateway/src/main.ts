@@ -1,5 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { gatewayService } from "./index.js";
 
-const handle = await startServices(loadConfig(), [gatewayService], "gateway");
-closeOnSignals(handle);
+await serviceMain([gatewayService], "gateway");

@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { keystoreService } from "./index.js";
 
-closeOnSignals(await startServices(loadConfig(), [keystoreService], "keystore"));
+await serviceMain([keystoreService], "keystore");

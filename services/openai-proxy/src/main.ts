@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { openAiProxyService } from "./openai-proxy-service.js";
 
-closeOnSignals(await startServices(loadConfig(), [openAiProxyService], "openai-proxy"));
+await serviceMain([openAiProxyService], "openai-proxy");

@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { stackProcessorService } from "./index.js";
 
-closeOnSignals(await startServices(loadConfig(), [stackProcessorService], "stack-processor"));
+await serviceMain([stackProcessorService], "stack-processor");

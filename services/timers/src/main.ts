@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { timersService } from "./index.js";
 
-closeOnSignals(await startServices(loadConfig(), [timersService], "timers"));
+await serviceMain([timersService], "timers");

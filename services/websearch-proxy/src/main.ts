@@ -1,4 +1,4 @@
-import { closeOnSignals, loadConfig, startServices } from "@tasker/platform";
+import { serviceMain } from "@tasker/platform";
 import { websearchProxyService } from "./websearch-proxy-service.js";
 
-closeOnSignals(await startServices(loadConfig(), [websearchProxyService], "websearch-proxy"));
+await serviceMain([websearchProxyService], "websearch-proxy");
