@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { newId, runStreamId } from "@tasker/contracts";
-import { eventually, startServiceProcess, TaskerSystem } from "@tasker/testing";
+import { eventually, startServiceProcess, TASKER_CLI, TaskerSystem } from "@tasker/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** `TASKER_LOG_FORMAT=json`: services log one JSON object per line, naming the run they were handling. */
@@ -62,6 +64,28 @@ describe("TASKER_LOG_FORMAT=json", () => {
     const aboutRun = logs.find((log) => log.message.includes(taskRunId));
     expect(aboutRun).toMatchObject({ level: "error", service: "executor", taskRunId, stackRunId });
     expect(logs.some((log) => log.service === "executor" && log.message.includes("SIGTERM"))).toBe(true);
+  });
+
+  it("says in one JSON line why a service cannot start, through tasker start and through its own main.js: a server down, a bad variable", () => {
+    const executorMain = fileURLToPath(new URL("../../services/executor/dist/main.js", import.meta.url));
+    const base = { DATABASE_URL: tasker.env.databaseUrl, NATS_URL: tasker.env.natsUrl, TASKER_SUBJECT_PREFIX: tasker.env.prefix, TASKER_LOG_FORMAT: "json" };
+    const failures = [
+      { env: { ...base, DATABASE_URL: "postgres://postgres@127.0.0.1:1/tasker" }, names: /127\.0\.0\.1:1|ECONNREFUSED/ },
+      { env: { ...base, HEALTH_PORT: "not-a-port" }, names: /HEALTH_PORT/ },
+    ];
+    for (const { env, names } of failures) {
+      for (const argv of [[TASKER_CLI, "start", "executor"], [executorMain]]) {
+        const child = spawnSync(process.execPath, argv, { env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 });
+        const lines = `${child.stdout}${child.stderr}`.split("\n").filter((line) => line !== "");
+        const what = `${argv.join(" ")} with ${JSON.stringify(env)}:\n${lines.join("\n")}`;
+        expect(child.status, what).toBe(1);
+        expect(lines, what).toHaveLength(1);
+        expect(() => JSON.parse(lines[0]!), what).not.toThrow();
+        const log = JSON.parse(lines[0]!) as LogLine;
+        expect(log, what).toMatchObject({ level: "fatal", service: "executor" });
+        expect(log.message, what).toMatch(names);
+      }
+    }
   });
 
   it("refuses another value at start, naming TASKER_LOG_FORMAT", async () => {

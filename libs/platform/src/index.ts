@@ -6,3 +6,5 @@ export type { RunningService, ServiceDefinition } from "./service.js";
 export { closeOnSignals, startServices, type ServicesHandle } from "./run-services.js";
 export { checkPlatform, type DependencyHealth, type HealthServer, type HealthyBody, startHealthServer } from "./health-server.js";
 export { type MetricsEndpoint, metricsEndpoint } from "./metrics/metrics-endpoint.js";
+export { serviceMain } from "./service-main.js";
+export { logStartFailure } from "./start-failure.js";

@@ -35,3 +35,4 @@ export { OPENAI_CALLS_TASK, OPENAI_LAYOUT, startOpenAiSystem } from "./fakes/ope
 export { type EventStreamAnswer, openEventStream, type ServerSentEvent } from "./event-stream-client.js";
 export { type OtlpReceiver, startOtlpReceiver } from "./otlp/otlp-receiver.js";
 export type { ReceivedSpan } from "./otlp/otlp-span.js";
+export * from "./stalling-proxy.js";

@@ -2,7 +2,7 @@ import { startTracing } from "@tasker/telemetry";
 
 // First: the instrumentations hook the loading of pg, http and gRPC, which the rest imports.
 await startTracing("gateway");
-const { closeOnSignals, loadConfig, startServices } = await import("@tasker/platform");
+const { serviceMain } = await import("@tasker/platform");
 const { gatewayService } = await import("./index.js");
 
-closeOnSignals(await startServices(loadConfig(), [gatewayService], "gateway"));
+await serviceMain([gatewayService], "gateway");

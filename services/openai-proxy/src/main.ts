@@ -2,7 +2,7 @@ import { startTracing } from "@tasker/telemetry";
 
 // First: the instrumentations hook the loading of pg, http and gRPC, which the rest imports.
 await startTracing("openai-proxy");
-const { closeOnSignals, loadConfig, startServices } = await import("@tasker/platform");
+const { serviceMain } = await import("@tasker/platform");
 const { openAiProxyService } = await import("./openai-proxy-service.js");
 
-closeOnSignals(await startServices(loadConfig(), [openAiProxyService], "openai-proxy"));
+await serviceMain([openAiProxyService], "openai-proxy");

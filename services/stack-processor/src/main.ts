@@ -2,7 +2,7 @@ import { startTracing } from "@tasker/telemetry";
 
 // First: the instrumentations hook the loading of pg, http and gRPC, which the rest imports.
 await startTracing("stack-processor");
-const { closeOnSignals, loadConfig, startServices } = await import("@tasker/platform");
+const { serviceMain } = await import("@tasker/platform");
 const { stackProcessorService } = await import("./index.js");
 
-closeOnSignals(await startServices(loadConfig(), [stackProcessorService], "stack-processor"));
+await serviceMain([stackProcessorService], "stack-processor");

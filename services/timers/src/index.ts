@@ -47,7 +47,7 @@ export const timersService: ServiceDefinition = {
       retentionDays === undefined
         ? undefined
         : new RetentionSweeper({
-            sweep: (now) => sweepEndedRuns(platform.dataSource, { retentionDays, now }),
+            sweep: (now, signal) => sweepEndedRuns(platform.dataSource, { retentionDays, now, signal }),
             onSwept: (outcome) => {
               if (!outcome.skipped && outcome.runs > 0) logger.log(`retention: deleted ${outcome.runs} runs that ended over ${retentionDays} days ago (${outcome.events} events)`);
             },

@@ -2,7 +2,7 @@ import { startTracing } from "@tasker/telemetry";
 
 // First: the instrumentations hook the loading of pg, http and gRPC, which the rest imports.
 await startTracing("websearch-proxy");
-const { closeOnSignals, loadConfig, startServices } = await import("@tasker/platform");
+const { serviceMain } = await import("@tasker/platform");
 const { websearchProxyService } = await import("./websearch-proxy-service.js");
 
-closeOnSignals(await startServices(loadConfig(), [websearchProxyService], "websearch-proxy"));
+await serviceMain([websearchProxyService], "websearch-proxy");

@@ -6,11 +6,16 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_CANCELLED = 3;
 
-/** An error the CLI reports as one line (`tasker: <message>`) before exiting with `exitCode`. */
+/**
+ * An error the CLI reports as one line (`tasker: <message>`) before exiting with `exitCode`; when
+ * `logged`, it was reported already as a log line (`tasker start` with `TASKER_LOG_FORMAT=json`) and
+ * the CLI prints nothing more.
+ */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT_FAILURE,
+    readonly logged = false,
   ) {
     super(message);
     this.name = "CliError";

@@ -128,6 +128,14 @@ describe("tasker dlq", () => {
     expect(await listed()).toEqual([letter]);
   });
 
+  it("says on one line that no stream of its prefix is at NATS_URL, naming TASKER_SUBJECT_PREFIX, when no service of that prefix ever started", async () => {
+    for (const argv of [["dlq", "list"], ["dlq", "replay", "5"]]) {
+      const io = memoryIo({ DATABASE_URL: database.url, NATS_URL: TEST_NATS_URL, TASKER_SUBJECT_PREFIX: `${bed.prefix}_typo` });
+      expect(await runCli(argv, io), argv.join(" ")).toBe(1);
+      expect(io.stderr).toBe(`tasker: NATS at ${new URL(TEST_NATS_URL).host} (NATS_URL) has no stream ${bed.prefix}_typo_events: no service with TASKER_SUBJECT_PREFIX=${bed.prefix}_typo has started there\n`);
+    }
+  });
+
   it("answers an unknown id as not found, and a malformed one as a usage error", async () => {
     const unknown = await cli("dlq", "replay", "999999");
     expect(unknown).toEqual({ code: 1, stdout: "", stderr: "tasker: DEAD_LETTER_NOT_FOUND: there is no dead letter 999999 (tasker dlq list shows them)\n" });

@@ -17,7 +17,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (error instanceof CliError) {
-      io.err(`tasker: ${error.message}\n`);
+      if (!error.logged) io.err(`tasker: ${error.message}\n`);
       return error.exitCode;
     }
     io.err(`tasker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

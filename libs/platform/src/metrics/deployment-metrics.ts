@@ -14,15 +14,22 @@ const logger = new Logger("metrics");
 /** Runs `fill`; when it fails (a server down, too slow) the gauge is left empty and the reason logged. */
 async function filled(gauge: Gauge, name: string, fill: () => Promise<void>): Promise<void> {
   gauge.reset();
+  // A gauge without labels holds 0 once reset, which would claim an empty outbox: left out instead until filled.
+  gauge.remove({});
   await fill().catch((error: unknown) => logger.warn(`${name}: ${error instanceof Error ? error.message : String(error)}`));
 }
 
-/** Rows of `text`, under a statement timeout: a slow database slows no scrape for long. */
+/**
+ * Rows of `text`, under a statement timeout, and waited for 2 s at most: a slow database slows no
+ * scrape for long, nor does one that answers nothing (its timeout is the server's), nor a pool whose
+ * connections are all taken.
+ */
 function queried<T>(platform: Platform, text: string): Promise<T[]> {
-  return platform.dataSource.transaction(async (manager) => {
+  const rows = platform.dataSource.transaction(async (manager) => {
     await manager.query(`SET LOCAL statement_timeout = ${SCRAPE_TIMEOUT_MS}`);
     return (await manager.query(text)) as T[];
   });
+  return withinMs(rows, SCRAPE_TIMEOUT_MS, `PostgreSQL gave no answer in ${SCRAPE_TIMEOUT_MS} ms`);
 }
 
 /**

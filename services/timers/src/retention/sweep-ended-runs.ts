@@ -15,6 +15,8 @@ export interface SweepOptions {
   readonly now: Date;
   /** Runs deleted per transaction. */
   readonly batchSize?: number;
+  /** Once aborted, the sweep ends after the batch under way: the runs left wait for the next sweep. */
+  readonly signal?: AbortSignal;
 }
 
 /** What one sweep did: `skipped` when another instance held the lock (and swept meanwhile). */
@@ -24,7 +26,8 @@ export type SweepOutcome = { skipped: true } | { skipped: false; runs: number; e
  * Deletes the runs that ended more than `retentionDays` before `now`, everything kept of them
  * (`deleteRuns`), one transaction per batch of `batchSize` runs, until none is left. One instance at
  * a time: the sweep holds a session advisory lock on its own connection, and an instance that finds it
- * taken skips its sweep. Database errors are thrown (runs deleted by earlier batches stay deleted).
+ * taken skips its sweep. `signal` ends it early, between batches. Database errors are thrown (runs
+ * deleted by earlier batches stay deleted).
  */
 export async function sweepEndedRuns(dataSource: DataSource, options: SweepOptions): Promise<SweepOutcome> {
   const horizon = new Date(options.now.getTime() - options.retentionDays * MS_PER_DAY);
@@ -38,7 +41,8 @@ export async function sweepEndedRuns(dataSource: DataSource, options: SweepOptio
     try {
       let runs = 0;
       let events = 0;
-      for (let batch = await endedRunsBefore(sql, horizon, batchSize); batch.length > 0; batch = await endedRunsBefore(sql, horizon, batchSize)) {
+      const next = async () => (options.signal?.aborted ? [] : endedRunsBefore(sql, horizon, batchSize));
+      for (let batch = await next(); batch.length > 0; batch = await next()) {
         await runner.startTransaction();
         try {
           events += await deleteRuns(sql, batch);

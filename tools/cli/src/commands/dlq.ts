@@ -1,7 +1,7 @@
-import { jetstreamManager } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Command } from "commander";
-import { connectNats } from "@tasker/bus";
+import { connectNats, eventStreamName } from "@tasker/bus";
 import { EventStore, eventStoreMigrations, openDatabase } from "@tasker/event-store";
 import type { TaskerConfig } from "@tasker/platform";
 import type { DataSource } from "typeorm";
@@ -17,7 +17,11 @@ async function withNats<T>(config: TaskerConfig, work: (nats: NatsConnection) =>
     throw new CliError(`cannot reach NATS at ${endpointOf(config.NATS_URL)} (NATS_URL)`);
   });
   try {
-    return await work(nats);
+    return await work(nats).catch((error: unknown) => {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+      const prefix = config.TASKER_SUBJECT_PREFIX;
+      throw new CliError(`NATS at ${endpointOf(config.NATS_URL)} (NATS_URL) has no stream ${eventStreamName(prefix)}: no service with TASKER_SUBJECT_PREFIX=${prefix} has started there`);
+    });
   } finally {
     await nats.close();
   }

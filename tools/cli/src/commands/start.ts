@@ -1,4 +1,6 @@
+import { logStartFailure } from "@tasker/platform";
 import type { Command } from "commander";
+import { CliError } from "../cli-error.js";
 import { loadServices } from "../services/known-services.js";
 import { configFrom, runServices } from "../services/run-services.js";
 import type { CommandContext } from "./command-context.js";
@@ -10,7 +12,14 @@ export function registerStart(program: Command, context: CommandContext): void {
     .argument("<service...>", "the services to run")
     .action(async (names: string[]) => {
       const definitions = await loadServices(names);
-      const config = configFrom(context.io.env);
-      await runServices(config, definitions, `tasker-${names.join("-")}`, context.io);
+      const name = `tasker-${names.join("-")}`;
+      try {
+        await runServices(configFrom(context.io.env), definitions, name, context.io);
+      } catch (error) {
+        // With TASKER_LOG_FORMAT=json the reason is a log line as the services' are: the container's log is JSON only.
+        if (!(error instanceof CliError) || context.io.env["TASKER_LOG_FORMAT"] !== "json") throw error;
+        logStartFailure(context.io.env, names.length === 1 ? names[0]! : name, error.message);
+        throw new CliError(error.message, error.exitCode, true);
+      }
     });
 }
