@@ -66,6 +66,20 @@ describe.each(backends)("the event store on $name", (backend) => {
     return stream;
   }
 
+  it("keeps an acknowledged append when another connection's transaction open meanwhile rolls back (a retention batch, a secret's write, a scrape)", async () => {
+    const { streamId, stackRunId } = newStream();
+    const other = dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await store.append(streamId, "no_stream", [log(stackRunId, "acknowledged")]);
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
+    }
+    expect(messages(await store.readStream(streamId))).toEqual(["acknowledged"]);
+  });
+
   function messages(events: readonly RecordedEvent[]): string[] {
     return events.map((event) => (event.data as { message: string }).message);
   }
