@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type JsonValue, newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { createTestDatabase } from "@tasker/testing";
 import type { DataSource } from "typeorm";
@@ -66,17 +67,20 @@ describe.each(backends)("the event store on $name", (backend) => {
     return stream;
   }
 
-  it("keeps an acknowledged append when another connection's transaction open meanwhile rolls back (a retention batch, a secret's write, a scrape)", async () => {
+  it("keeps an append made while another connection's transaction was open when that transaction rolls back (a retention batch, a secret's write, a scrape)", async () => {
     const { streamId, stackRunId } = newStream();
     const other = dataSource.createQueryRunner();
     await other.connect();
     await other.startTransaction();
+    const appended = store.append(streamId, "no_stream", [log(stackRunId, "acknowledged")]);
     try {
-      await store.append(streamId, "no_stream", [log(stackRunId, "acknowledged")]);
+      // Time for the append to run, where it could run inside this transaction (PGlite's one session, shared).
+      await sleep(200);
     } finally {
       await other.rollbackTransaction();
       await other.release();
     }
+    await appended;
     expect(messages(await store.readStream(streamId))).toEqual(["acknowledged"]);
   });
 
