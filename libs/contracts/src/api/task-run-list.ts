@@ -8,8 +8,14 @@ export const MAX_RUN_PAGE_SIZE = 500;
 /** The `status` query parameter of `GET /tasks`: one run status, as `GET /tasks/:taskRunId` answers them. */
 export const RunListStatus = TaskRunStatus.optional();
 
-/** The `since` query parameter: ISO-8601 with a zone (`2026-12-01T00:00:00Z`); runs created at or after it. */
-export const RunListSince = z.iso.datetime({ offset: true, message: "must be an ISO-8601 date and time with a zone, e.g. 2026-12-01T00:00:00Z" }).optional();
+/**
+ * The `since` query parameter: ISO-8601, a time with a zone (`2026-12-01T08:00:00+01:00`) or a date
+ * (`2026-12-01`, midnight UTC); runs created at or after it. A date is given its time: `2026-12-01T00:00:00Z`.
+ */
+export const RunListSince = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { message: "must be an ISO-8601 date (2026-12-01) or date and time with a zone (2026-12-01T00:00:00Z)" })
+  .transform((text) => (text.includes("T") ? text : `${text}T00:00:00Z`))
+  .optional();
 
 /** The `limit` query parameter: 1 to `MAX_RUN_PAGE_SIZE` runs per page; `DEFAULT_RUN_PAGE_SIZE` when left out. */
 export const RunListLimit = z.coerce

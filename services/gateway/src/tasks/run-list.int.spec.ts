@@ -65,6 +65,8 @@ describe("listing runs over HTTP (GET /tasks)", () => {
     const since = all[2].createdAt;
     expect(await ids(`?since=${encodeURIComponent(since)}`)).toEqual(all.filter((item: { createdAt: string }) => item.createdAt >= since).map((item: { taskRunId: string }) => item.taskRunId));
     expect(await ids("?since=2999-01-01T00:00:00Z")).toEqual([]);
+    expect(await ids("?since=2999-01-01")).toEqual([]);
+    expect(await ids("?since=2000-01-01")).toEqual(all.map((item: { taskRunId: string }) => item.taskRunId));
   });
 
   it.each([

@@ -54,7 +54,7 @@ export class TasksController {
   @ApiOperation({ summary: "The caller's namespace's runs, newest first, a page at a time (keyset: pass `nextCursor` back as `cursor`)" })
   @ApiQuery({ name: "status", required: false, enum: TaskRunStatus.options, description: "only runs with this status" })
   @ApiQuery({ name: "taskName", required: false, description: "only runs of this task" })
-  @ApiQuery({ name: "since", required: false, description: "only runs created at or after this time (ISO-8601 with a zone)" })
+  @ApiQuery({ name: "since", required: false, description: "only runs created at or after this time: ISO-8601, a date and time with a zone (2026-12-01T08:00:00Z) or a date (2026-12-01, midnight UTC)" })
   @ApiQuery({ name: "limit", required: false, description: `runs per page, 1 to ${MAX_RUN_PAGE_SIZE} (default ${DEFAULT_RUN_PAGE_SIZE})` })
   @ApiQuery({ name: "cursor", required: false, description: "the `nextCursor` of the page before" })
   @ApiResponse({ status: 200, description: "a page of runs; `nextCursor` when more follow", standardSchema: TaskRunList })
