@@ -26,6 +26,7 @@ import { RunEventsController } from "./tasks/run-events.controller.js";
 import { RunWaiter } from "./tasks/run-waiter.js";
 import { SignalSender } from "./tasks/signal-sender.js";
 import { SignalsController } from "./tasks/signals.controller.js";
+import { RunListReader } from "./tasks/run-list-reader.js";
 import { TaskRunReader } from "./tasks/task-run-reader.js";
 import { TaskSubmitter } from "./tasks/task-submitter.js";
 import { TasksController } from "./tasks/tasks.controller.js";
@@ -52,6 +53,7 @@ export class GatewayModule {
         TaskFunctionCatalog,
         TaskSubmitter,
         TaskRunReader,
+        RunListReader,
         RunWaiter,
         RunCanceller,
         RunEventFeed,

@@ -5,4 +5,5 @@ export * from "./signals.js";
 export * from "./storable-json.js";
 export * from "./task-functions.js";
 export * from "./tasks.js";
+export * from "./task-run-list.js";
 export * from "./task-run-events.js";

@@ -2,18 +2,29 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from "@nestj
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from "@nestjs/swagger";
 import {
   ApiErrorBody,
+  ApiTaskName,
   CancelTaskRequest,
   CancelTaskResponse,
   ResultWaitSeconds,
+  RunListCursorText,
+  RunListLimit,
+  RunListSince,
+  RunListStatus,
   SubmitTaskRequest,
   SubmitTaskResponse,
+  DEFAULT_RUN_PAGE_SIZE,
+  MAX_RUN_PAGE_SIZE,
   TaskRunIdParam,
+  TaskRunList,
+  TaskRunStatus,
   TaskRunView,
 } from "@tasker/contracts";
 import type { Caller } from "../auth/access-rule.js";
 import { CurrentCaller, Requires } from "../auth/access.decorators.js";
 import { runNotFound } from "../http/api-error.js";
 import { RunCanceller } from "./run-canceller.js";
+import { decodeRunListCursor } from "./run-list-cursor.js";
+import { RunListReader } from "./run-list-reader.js";
 import { RunWaiter } from "./run-waiter.js";
 import { TaskRunReader } from "./task-run-reader.js";
 import { TaskSubmitter } from "./task-submitter.js";
@@ -32,7 +43,28 @@ export class TasksController {
     private readonly runs: TaskRunReader,
     private readonly waiter: RunWaiter,
     private readonly canceller: RunCanceller,
+    private readonly list: RunListReader,
   ) {}
+
+  @Get()
+  @Requires("runs.read")
+  @ApiOperation({ summary: "The caller's namespace's runs, newest first, a page at a time (keyset: pass `nextCursor` back as `cursor`)" })
+  @ApiQuery({ name: "status", required: false, enum: TaskRunStatus.options, description: "only runs with this status" })
+  @ApiQuery({ name: "taskName", required: false, description: "only runs of this task" })
+  @ApiQuery({ name: "since", required: false, description: "only runs created at or after this time (ISO-8601 with a zone)" })
+  @ApiQuery({ name: "limit", required: false, description: `runs per page, 1 to ${MAX_RUN_PAGE_SIZE} (default ${DEFAULT_RUN_PAGE_SIZE})` })
+  @ApiQuery({ name: "cursor", required: false, description: "the `nextCursor` of the page before" })
+  @ApiResponse({ status: 200, description: "a page of runs; `nextCursor` when more follow", standardSchema: TaskRunList })
+  listRuns(
+    @CurrentCaller() caller: Caller,
+    @Query("status", { schema: RunListStatus }) status: TaskRunStatus | undefined,
+    @Query("taskName", { schema: ApiTaskName.optional() }) taskName: string | undefined,
+    @Query("since", { schema: RunListSince }) since: string | undefined,
+    @Query("limit", { schema: RunListLimit }) limit: number,
+    @Query("cursor", { schema: RunListCursorText }) cursor: string | undefined,
+  ): Promise<TaskRunList> {
+    return this.list.list(caller.namespace, { status, taskName, since, limit, ...(cursor === undefined ? {} : { after: decodeRunListCursor(cursor) }) });
+  }
 
   @Post()
   @Requires("runs.submit")
