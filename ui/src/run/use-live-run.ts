@@ -39,17 +39,17 @@ export function useLiveRun(taskRunId: string): LiveRun {
     const read = async () => {
       if (reading) return void (again = true);
       reading = true;
+      // Each on its own: a run whose tree cannot be read still shows, and the other way round.
+      const [nextRun, nextTree] = await Promise.allSettled([
+        api<TaskRunView>(`/tasks/${segment(taskRunId)}`, { signal: stop.signal }),
+        api<StackRunNode>(`/tasks/${segment(taskRunId)}/tree`, { signal: stop.signal }),
+      ]);
       try {
-        const [nextRun, nextTree] = await Promise.all([
-          api<TaskRunView>(`/tasks/${segment(taskRunId)}`, { signal: stop.signal }),
-          api<StackRunNode>(`/tasks/${segment(taskRunId)}/tree`, { signal: stop.signal }),
-        ]);
         if (stop.signal.aborted) return;
-        setRun(nextRun);
-        setTree(nextTree);
-        setError(undefined);
-      } catch (failure) {
-        if (!stop.signal.aborted) setError(failure as Error);
+        if (nextRun.status === "fulfilled") setRun(nextRun.value);
+        if (nextTree.status === "fulfilled") setTree(nextTree.value);
+        const failed = [nextRun, nextTree].find((answer) => answer.status === "rejected");
+        setError(failed === undefined ? undefined : (failed.reason as Error));
       } finally {
         reading = false;
         if (again && !stop.signal.aborted) {
