@@ -44,4 +44,5 @@ export {
 export { RunStates, type StreamReader } from "./run-states.js";
 export { passesSecret, returnsSecret } from "./secret-calls.js";
 export { decideAll, decideWake, decideWakes, type Wake, whatWakes } from "./wakes.js";
+export { runTree } from "./run-tree.js";
 export { type StackRunHistory, stackRunHistory, toSandboxResult } from "./stack-run-history.js";

@@ -7,6 +7,8 @@ import { type Activation, activationAppend, type CallLimits } from "./activation
 
 const limits: CallLimits = { maxDepth: 3, maxPendingCalls: 4, maxStackRuns: 10_000, maxTimerMs: 60_000, canSealSecrets: true, enforceUses: false };
 const taskVersions = new Map([["known", "v-known"]]);
+/** How the activations recorded here ran: what only the run's tree reads. */
+const timing = { kind: "cache" as const, durationMs: 2 };
 /** The task running, declaring what the random calls use: a warning is tested on its own. */
 const declared = { caller: { task: "t", uses: ["gapi"] }, usesSeen: new Set<string>() };
 
@@ -35,7 +37,7 @@ function callsUnderWay(state: RunState, stackRunId: string): string[] {
 /** The activation `due` ending with `outcome`, as the sandbox would hand it over. */
 function activationOf(due: DueActivation, outcome: Outcome): Activation {
   const { stackRunId, activation, depth, waitingBefore } = due;
-  return { stackRunId, activation, at: 1000, depth, worker: "executor-9", logs: [], outcome, waitingBefore, taskVersions, ...declared };
+  return { stackRunId, activation, at: 1000, depth, worker: "executor-9", timing, logs: [], outcome, waitingBefore, taskVersions, ...declared };
 }
 
 /** What the stack-processor decides, event by event, once `events` are recorded after `history`. */
@@ -100,7 +102,7 @@ describe("recording an activation on a run state that lags behind", () => {
 });
 
 describe("an activation's calls", () => {
-  const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", logs: [], waitingBefore: new Set([0]), taskVersions, ...declared };
+  const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", timing, logs: [], waitingBefore: new Set([0]), taskVersions, ...declared };
   const r = runEvents();
   const state = foldRun(record(r.taskRunId, r.submitted()));
 
@@ -133,7 +135,7 @@ describe("an activation's calls", () => {
 describe("an activation's calls of services it does not declare", () => {
   const r = runEvents();
   const state = foldRun(record(r.taskRunId, r.submitted()));
-  const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", logs: [], waitingBefore: new Set([0]), taskVersions, caller: { task: "brief", uses: [] } };
+  const base = { stackRunId: newId(), activation: 2, at: 1000, depth: 1, worker: "w", timing, logs: [], waitingBefore: new Set([0]), taskVersions, caller: { task: "brief", uses: [] } };
   const calls: ToolCall[] = [
     { seq: 1, service: "openai", method: ["models", "list"], args: [] },
     { seq: 2, service: "openai", method: ["models", "list"], args: [] },
@@ -171,7 +173,7 @@ describe("a task that ended with calls pending", () => {
   it("records the calls it made, then cancels those admitted, with a warning each, before the run's end", () => {
     const r = runEvents();
     const state = foldRun(record(r.taskRunId, r.submitted()));
-    const root = { stackRunId: r.rootId, activation: 1, at: 7000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
+    const root = { stackRunId: r.rootId, activation: 1, at: 7000, depth: 0, worker: "w", timing, logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
     const plan = activationAppend({ ...root, outcome: { kind: "completed", result: "done", calls: [call(0, "known"), call(1, "nope")] } }, limits, state);
     expect(plan.events.map((event) => event.type)).toEqual(["stack.created", "stack.created", "stack.failed", "stack.completed", "log.appended", "stack.failed", "run.completed"]);
     const [admitted, refused] = plan.events.filter((event) => event.type === "stack.created").map((event) => event.data.stackRunId);
@@ -224,6 +226,6 @@ describe("a task that ended with calls pending", () => {
   });
 
   function base(stackRunId: string) {
-    return { stackRunId, activation: 2, at: 8000, depth: 0, worker: "w", logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
+    return { stackRunId, activation: 2, at: 8000, depth: 0, worker: "w", timing, logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
   }
 });

@@ -1,6 +1,12 @@
-import { type ErrorInfo, newId, type TaskerEvent } from "@tasker/contracts";
+import { type ActivationKind, type ErrorInfo, newId, type TaskerEvent } from "@tasker/contracts";
 import type { LogLine, Outcome } from "@tasker/sandbox";
 import { callDueAt, type Start } from "@tasker/run-model";
+
+/** How an activation got its VM (a new one, the cached one, a replayed one) and its wall time in ms: what a run's tree shows of it. */
+export interface ActivationTiming {
+  kind: ActivationKind;
+  durationMs: number;
+}
 
 /** One activation of a stack run, as it is to be recorded. */
 export interface ActivationRecord {
@@ -8,6 +14,7 @@ export interface ActivationRecord {
   /** 1 for the start; k for the resume that delivered the k-th batch. */
   activation: number;
   at: number;
+  timing: ActivationTiming;
   depth: number;
   worker: string;
   /** Storable and bounded already: the sandbox cuts and cleans log lines. */
@@ -37,9 +44,10 @@ export interface ActivationRecord {
  */
 export function activationEvents(record: ActivationRecord): TaskerEvent[] {
   const { stackRunId, activation, at, outcome } = record;
+  const { durationMs } = record.timing;
   const events: TaskerEvent[] = [];
   if (record.started) events.push({ type: "stack.started", data: { stackRunId, ...record.started } });
-  if (activation > 1) events.push({ type: "vm.resumed", data: { stackRunId, activation, at } });
+  if (activation > 1) events.push({ type: "vm.resumed", data: { stackRunId, activation, at, ...(record.timing.kind === "start" ? {} : { kind: record.timing.kind }) } });
   for (const line of record.logs) {
     events.push({ type: "log.appended", data: { stackRunId: line.stackRunId, level: line.level, message: line.message, at: new Date(line.at).toISOString() } });
   }
@@ -65,10 +73,10 @@ export function activationEvents(record: ActivationRecord): TaskerEvent[] {
   }
   switch (outcome.kind) {
     case "completed":
-      events.push({ type: "stack.completed", data: { stackRunId, result: (outcome.result ?? null) as never } });
+      events.push({ type: "stack.completed", data: { stackRunId, result: (outcome.result ?? null) as never, durationMs } });
       break;
     case "failed":
-      events.push({ type: "stack.failed", data: { stackRunId, error: outcome.error } });
+      events.push({ type: "stack.failed", data: { stackRunId, error: outcome.error, durationMs } });
       break;
     case "suspended":
       events.push({
@@ -80,6 +88,7 @@ export function activationEvents(record: ActivationRecord): TaskerEvent[] {
           waitingOn: [...record.pending].sort((a, b) => a - b),
           worker: record.worker,
           ...(record.modules ? { modules: record.modules } : {}),
+          durationMs,
         },
       });
       break;

@@ -1,5 +1,5 @@
 import { handlingOf, runHandling } from "@tasker/bus";
-import { type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, taskRunIdOf, unknownRunError } from "@tasker/contracts";
+import { type ActivationKind, type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
 import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
 import { hasCode, type SandboxPool } from "@tasker/sandbox";
@@ -8,7 +8,7 @@ import { activeTracing } from "@tasker/telemetry";
 import type { CallLimits } from "./activation-append.js";
 import { inActivationSpan } from "./activation-span.js";
 import { claimStart } from "./claims.js";
-import { type ActivationKind, noteActivation } from "./executor-metrics.js";
+import { noteActivation } from "./executor-metrics.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
@@ -150,7 +150,7 @@ export class Activator {
     const running = performance.now();
     const { vm, report } = await this.sandbox.start({ stackRunId, namespace, taskName: String(taskName), code, input, at }, share);
     this.startDurations.note(taskVersion!, performance.now() - running);
-    noteActivation("start", running, report.outcome.kind);
+    const timing = noteActivation("start", running, report.outcome.kind);
     let claimed: boolean;
     try {
       claimed = await claim;
@@ -166,7 +166,7 @@ export class Activator {
     this.stats.starts++;
     const caller = { task: String(taskName), uses };
     const live = { vm, share, pending: new Set<number>(), depth, parentStackRunId, seq, secrets: new VmSecrets(this.options.keys), caller, usesSeen: new Set<string>(), traceparent };
-    this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, claimFirst ? undefined : started), share.namespace);
+    this.dispatchLocally(await this.recorder.record(event, 1, at, live, report, timing, claimFirst ? undefined : started), share.namespace);
   }
 
   private async resumeNow(event: RecordedEvent<ResumeRequested>): Promise<void> {
@@ -199,8 +199,8 @@ export class Activator {
     const at = Date.now();
     for (const result of results) live.pending.delete(result.seq);
     const report = await live.vm.resume({ at, results: live.secrets.open(results.map(toSandboxResult)) }, live.share);
-    noteActivation(kind, since, report.outcome.kind);
-    this.dispatchLocally(await this.recorder.record(event, activation, at, live, report), live.share.namespace);
+    const timing = noteActivation(kind, since, report.outcome.kind);
+    this.dispatchLocally(await this.recorder.record(event, activation, at, live, report, timing), live.share.namespace);
   }
 
   /**
@@ -241,8 +241,8 @@ export class Activator {
     const live = { vm, share, pending: history.pending, depth, parentStackRunId, seq, secrets, caller: { task: String(taskName), uses }, usesSeen: history.usesSeen, traceparent };
     if (report.outcome.kind !== "suspended") {
       // The code did not retrace its journal (non-determinism, a limit): that is this activation's outcome.
-      noteActivation("replay", since, report.outcome.kind);
-      this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report), namespace);
+      const timing = noteActivation("replay", since, report.outcome.kind);
+      this.dispatchLocally(await this.recorder.record(resume, activation, Date.now(), live, report, timing), namespace);
       return undefined;
     }
     return { live, since };

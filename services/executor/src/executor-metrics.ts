@@ -1,7 +1,6 @@
+import type { ActivationKind } from "@tasker/contracts";
 import { Counter, Gauge, Histogram } from "prom-client";
-
-/** How an activation got its VM: a first `start`, a resume on a VM from the `cache`, or a resume on a VM rebuilt by `replay`. */
-export type ActivationKind = "start" | "cache" | "replay";
+import type { ActivationTiming } from "./activation-events.js";
 
 /** Activations run, by `kind` and `outcome` (the VM's: `completed`, `failed`, `suspended`). In the process's default registry. */
 export const activations = new Counter({
@@ -37,8 +36,13 @@ export const vmCacheEvictions = new Counter({
   labelNames: ["reason"] as const,
 });
 
-/** Counts an activation of `kind` that ended in `outcome`, and its duration since `since` (`performance.now()`). */
-export function noteActivation(kind: ActivationKind, since: number, outcome: "completed" | "failed" | "suspended"): void {
+/**
+ * Counts an activation of `kind` (how it got its VM) that ended in `outcome`, and its duration since
+ * `since` (`performance.now()`); returns what it counted, to be recorded with the activation.
+ */
+export function noteActivation(kind: ActivationKind, since: number, outcome: "completed" | "failed" | "suspended"): ActivationTiming {
+  const durationMs = performance.now() - since;
   activations.inc({ kind, outcome });
-  activationDuration.observe({ kind }, (performance.now() - since) / 1000);
+  activationDuration.observe({ kind }, durationMs / 1000);
+  return { kind, durationMs: Math.round(durationMs * 10) / 10 };
 }

@@ -59,7 +59,7 @@ describe("a stack run's history", () => {
 });
 
 describe("the events of an activation", () => {
-  const base = { stackRunId: newId(), at: 5000, depth: 2, worker: "w1", logs: [], pending: new Set([0, 1]), taskVersions: new Map([["child", "v9"]]), refused: new Map() };
+  const base = { stackRunId: newId(), at: 5000, depth: 2, worker: "w1", timing: { kind: "start" as const, durationMs: 3 }, logs: [], pending: new Set([0, 1]), taskVersions: new Map([["child", "v9"]]), refused: new Map() };
 
   it("records new calls, pinning the version of a task call, then the suspension", () => {
     const events = activationEvents({
@@ -70,19 +70,22 @@ describe("the events of an activation", () => {
     expect(events.map((event) => event.type)).toEqual(["stack.created", "stack.created", "vm.suspended"]);
     expect(events[0]!.data).toMatchObject({ parentStackRunId: base.stackRunId, seq: 0, depth: 3, taskVersion: "v9" });
     expect(events[1]!.data).toMatchObject({ service: "gapi", taskVersion: null });
-    expect(events[2]!.data).toEqual({ stackRunId: base.stackRunId, activation: 1, at: 5000, waitingOn: [0, 1], worker: "w1" });
+    expect(events[2]!.data).toEqual({ stackRunId: base.stackRunId, activation: 1, at: 5000, waitingOn: [0, 1], worker: "w1", durationMs: 3 });
   });
 
-  it("starts a resume with vm.resumed, keeps log lines, and records a refused call as failed at once", () => {
+  it("starts a resume with vm.resumed saying how it got its VM, keeps log lines, and records a refused call as failed at once", () => {
     const refusal = { code: "TASK_NOT_FOUND", name: "Error", message: "no task" };
     const events = activationEvents({
       ...base,
       activation: 3,
+      timing: { kind: "replay", durationMs: 12.5 },
       logs: [{ level: "warn", message: "careful", at: 5000, stackRunId: base.stackRunId }],
       outcome: { kind: "suspended", calls: [{ seq: 4, service: "tasks", method: ["execute"], args: ["nope", {}] }] },
       refused: new Map([[4, refusal]]),
     });
     expect(events.map((event) => event.type)).toEqual(["vm.resumed", "log.appended", "stack.created", "stack.failed", "vm.suspended"]);
+    expect(events[0]!.data).toEqual({ stackRunId: base.stackRunId, activation: 3, at: 5000, kind: "replay" });
+    expect(events[4]!.data).toMatchObject({ activation: 3, durationMs: 12.5 });
     expect(events[1]!.data).toMatchObject({ level: "warn", message: "careful", at: new Date(5000).toISOString() });
     expect(events[3]!.data).toEqual({ stackRunId: (events[2]!.data as { stackRunId: string }).stackRunId, error: refusal });
   });
@@ -92,8 +95,8 @@ describe("the events of an activation", () => {
     const completed = activationEvents({ ...base, activation: 1, outcome: { kind: "completed", result: { ok: 1 }, calls: [call] } });
     expect(completed.map((event) => event.type)).toEqual(["stack.created", "stack.completed"]);
     expect(completed[0]!.data).toMatchObject({ parentStackRunId: base.stackRunId, seq: 2, taskVersion: "v9" });
-    expect(completed.at(-1)).toEqual({ type: "stack.completed", data: { stackRunId: base.stackRunId, result: { ok: 1 } } });
+    expect(completed.at(-1)).toEqual({ type: "stack.completed", data: { stackRunId: base.stackRunId, result: { ok: 1 }, durationMs: 3 } });
     const failed = activationEvents({ ...base, activation: 2, outcome: { kind: "failed", error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" }, calls: [] } });
-    expect(failed.at(-1)).toEqual({ type: "stack.failed", data: { stackRunId: base.stackRunId, error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" } } });
+    expect(failed.at(-1)).toEqual({ type: "stack.failed", data: { stackRunId: base.stackRunId, error: { code: "TASK_ERROR", name: "TypeError", message: "x is not a function" }, durationMs: 3 } });
   });
 });

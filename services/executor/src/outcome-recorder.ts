@@ -5,6 +5,7 @@ import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox
 import type { MasterKeys } from "@tasker/secrets";
 import { recordSettledStackRuns, recordStackRunSpan, stackRunSpanName, traceparentOf } from "@tasker/telemetry";
 import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
+import type { ActivationTiming } from "./activation-events.js";
 import { recordedArgs, type VmSecrets } from "./vm-secrets.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
@@ -74,7 +75,7 @@ export class OutcomeRecorder {
 
   /**
    * Records activation `activation` of the stack run `cause` (its stack.created or resume.requested) is
-   * about; `started`: a start not claimed before it ran, recorded with it.
+   * about; `timing`: how it got its VM and how long it ran; `started`: a start not claimed before it ran, recorded with it.
    */
   async record(
     cause: RecordedEvent<StackCreated | ResumeRequested>,
@@ -82,6 +83,7 @@ export class OutcomeRecorder {
     at: number,
     live: Live,
     report: ActivationReport,
+    timing: ActivationTiming,
     started?: Activation["started"],
   ): Promise<Recorded | undefined> {
     const { streamId } = cause.metadata;
@@ -98,6 +100,7 @@ export class OutcomeRecorder {
         stackRunId: cause.data.stackRunId,
         activation,
         at,
+        timing,
         depth: live.depth,
         worker: this.options.worker,
         logs: live.secrets.redact(report.logs),

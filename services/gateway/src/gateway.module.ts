@@ -27,6 +27,7 @@ import { RunWaiter } from "./tasks/run-waiter.js";
 import { SignalSender } from "./tasks/signal-sender.js";
 import { SignalsController } from "./tasks/signals.controller.js";
 import { RunListReader } from "./tasks/run-list-reader.js";
+import { RunTreeReader } from "./tasks/run-tree-reader.js";
 import { TaskRunReader } from "./tasks/task-run-reader.js";
 import { TaskSubmitter } from "./tasks/task-submitter.js";
 import { TasksController } from "./tasks/tasks.controller.js";
@@ -54,6 +55,7 @@ export class GatewayModule {
         TaskSubmitter,
         TaskRunReader,
         RunListReader,
+        RunTreeReader,
         RunWaiter,
         RunCanceller,
         RunEventFeed,

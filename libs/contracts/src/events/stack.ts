@@ -3,6 +3,7 @@ import { MAX_METHOD_PART_CHARS, MAX_METHOD_PARTS, MAX_SERVICE_NAME_CHARS } from 
 import { ErrorInfo, JsonValue } from "../json.js";
 import { Namespace } from "../namespace.js";
 import { defineEvent } from "./define.js";
+import { ActivationDurationMs } from "./vm.js";
 
 const stackRunId = z.uuid();
 
@@ -90,9 +91,11 @@ export type CallUsage = z.infer<typeof CallUsage>;
 /**
  * A call settled with `result`. `usage`: what the call cost upstream in tokens, for a service that
  * meters them (openai); absent for every other call and in events recorded before it existed.
+ * `durationMs`: for a task's stack run, the wall time of the activation that ended it.
  */
-export const StackCompleted = defineEvent("stack.completed", z.object({ stackRunId, result: JsonValue, usage: CallUsage.optional() }));
+export const StackCompleted = defineEvent("stack.completed", z.object({ stackRunId, result: JsonValue, usage: CallUsage.optional(), durationMs: ActivationDurationMs }));
 export type StackCompleted = z.infer<typeof StackCompleted>;
 
-export const StackFailed = defineEvent("stack.failed", z.object({ stackRunId, error: ErrorInfo }));
+/** A call failed with `error`. `durationMs`: for a task's stack run failed by its code, the wall time of the activation that ended it. */
+export const StackFailed = defineEvent("stack.failed", z.object({ stackRunId, error: ErrorInfo, durationMs: ActivationDurationMs }));
 export type StackFailed = z.infer<typeof StackFailed>;

@@ -9,6 +9,12 @@ export const WorkerId = z.string().regex(/^[A-Za-z0-9_-]+$/, "a worker id is let
 /** Activations of a stack run are numbered 1, 2, ...: the first start, then one per resume. */
 const activation = z.int().positive();
 
+/**
+ * The wall time (ms) of the activation the event ends, from taking its VM (a replay's rebuilding
+ * included) to the VM idle, as the executor measured it. Absent in events recorded before it was.
+ */
+export const ActivationDurationMs = z.number().nonnegative().optional();
+
 /** An activation ended with the VM idle, waiting on the calls listed by `seq`. */
 export const VmSuspended = defineEvent(
   "vm.suspended",
@@ -25,12 +31,17 @@ export const VmSuspended = defineEvent(
      * whatever was published since (the task's own code is pinned the same way, by its version).
      */
     modules: z.record(z.string(), z.string()).optional(),
+    durationMs: ActivationDurationMs,
   }),
 );
 export type VmSuspended = z.infer<typeof VmSuspended>;
 
-/** An activation began by delivering a batch of call results to a suspended VM. */
-export const VmResumed = defineEvent("vm.resumed", z.object({ stackRunId, activation, at: z.int().nonnegative() }));
+/**
+ * An activation began by delivering a batch of call results to a suspended VM. `kind`: how the
+ * executor got the VM, the one it kept in its cache or one rebuilt by replaying the journal (absent in
+ * events recorded before it was said).
+ */
+export const VmResumed = defineEvent("vm.resumed", z.object({ stackRunId, activation, at: z.int().nonnegative(), kind: z.enum(["cache", "replay"]).optional() }));
 export type VmResumed = z.infer<typeof VmResumed>;
 
 /** The settled outcome of one call, as delivered to the VM that made it. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from "@nestjs/common";
-import { type ErrorInfo, type JsonValue, MAX_VIEW_LOG_LINES, type TaskErrorView, type TaskRunLogLine, type TaskRunStatus, type TaskRunView, type WaitingOnCall } from "@tasker/contracts";
+import { type ErrorInfo, type JsonValue, MAX_VIEW_LOG_LINES, type TaskRunLogLine, type TaskRunStatus, type TaskRunView, toErrorView, type WaitingOnCall } from "@tasker/contracts";
 import { READ_MODELS, type ReadModelsSql } from "../platform.token.js";
 
 interface RunRow {
@@ -38,21 +38,6 @@ export interface KeyedRun extends RunStatus {
 function errorOf(run: RunRow): ErrorInfo | undefined {
   if (run.status === "cancelled") return { code: "CANCELLED", message: run.ended?.reason ?? "cancelled" };
   return run.status === "failed" ? run.ended?.error : undefined;
-}
-
-/**
- * The API's form of a recorded error: every level named (errors recorded before every error had a
- * name are `Error`s; a cancelled run's, which has none, is a `CancelledError`).
- */
-function toErrorView(error: ErrorInfo, name = error.name ?? "Error"): TaskErrorView {
-  return {
-    code: error.code,
-    message: error.message,
-    name,
-    ...(error.stack ? { stack: error.stack } : {}),
-    ...(error.cause ? { cause: toErrorView(error.cause) } : {}),
-    ...(error.details ? { details: error.details } : {}),
-  };
 }
 
 function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): TaskRunView {

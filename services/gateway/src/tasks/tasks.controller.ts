@@ -18,6 +18,7 @@ import {
   TaskRunList,
   TaskRunStatus,
   TaskRunView,
+  StackRunTreeNode,
 } from "@tasker/contracts";
 import type { Caller } from "../auth/access-rule.js";
 import { CurrentCaller, Requires } from "../auth/access.decorators.js";
@@ -25,6 +26,7 @@ import { runNotFound } from "../http/api-error.js";
 import { RunCanceller } from "./run-canceller.js";
 import { decodeRunListCursor } from "./run-list-cursor.js";
 import { RunListReader } from "./run-list-reader.js";
+import { RunTreeReader } from "./run-tree-reader.js";
 import { RunWaiter } from "./run-waiter.js";
 import { TaskRunReader } from "./task-run-reader.js";
 import { TaskSubmitter } from "./task-submitter.js";
@@ -44,6 +46,7 @@ export class TasksController {
     private readonly waiter: RunWaiter,
     private readonly canceller: RunCanceller,
     private readonly list: RunListReader,
+    private readonly trees: RunTreeReader,
   ) {}
 
   @Get()
@@ -89,6 +92,19 @@ export class TasksController {
     const run = await this.runs.read(caller.namespace, taskRunId);
     if (!run) throw runNotFound(taskRunId);
     return run;
+  }
+
+  @Get(":taskRunId/tree")
+  @Requires("runs.read")
+  @ApiOperation({
+    summary: "A run's stack runs as a tree, built from its events: each with its service and method, status, times, activations (start, cache, replay) and attempts, its calls as children",
+  })
+  @ApiResponse({ status: 200, description: "the root stack run, its calls as children", standardSchema: StackRunTreeNode })
+  @ApiResponse({ status: 404, description: "no such run", standardSchema: ApiErrorBody })
+  async tree(@CurrentCaller() caller: Caller, @Param("taskRunId", { schema: TaskRunIdParam }) taskRunId: string): Promise<StackRunTreeNode> {
+    const tree = await this.trees.tree(caller.namespace, taskRunId);
+    if (!tree) throw runNotFound(taskRunId);
+    return tree;
   }
 
   @Get(":taskRunId/result")
