@@ -107,7 +107,7 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     expect(await levelOne.locator(".call").allInnerTexts()).toEqual(["tasks.execute nested-with-pauses"]);
     await levelOne.getByRole("button", { name: "Expand tasks.execute nested-with-pauses" }).first().click();
     await eventually(async () => (await levelOne.locator(".call").count()) === 3, "the expanded node shows its calls", WAIT_MS);
-    expect(await levelOne.locator(".call").allInnerTexts()).toEqual(["tasks.execute nested-with-pauses", "sleep", "tasks.execute nested-with-pauses"]);
+    expect(await levelOne.locator(".call").allInnerTexts()).toEqual(["tasks.execute nested-with-pauses", "sleep.sleep", "tasks.execute nested-with-pauses"]);
 
     const logs = page.locator("table.logs tbody tr");
     expect(await logs.allInnerTexts()).toHaveLength(3);

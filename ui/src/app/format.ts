@@ -19,8 +19,8 @@ export function formatTime(iso: string): string {
   return date.toDateString() === new Date().toDateString() ? time : `${date.toLocaleDateString()} ${time}`;
 }
 
-/** The first 8 characters of an id (the whole id is in the element's title). */
-export const shortId = (id: string): string => id.slice(0, 8);
+/** The last 8 characters of an id (ours are UUIDv7: their first ones are a timestamp, alike for ids made together). */
+export const shortId = (id: string): string => id.slice(-8);
 
 /** A JSON value, indented for reading. */
 export const pretty = (value: unknown): string => JSON.stringify(value, null, 2) ?? "undefined";

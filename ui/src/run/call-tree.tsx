@@ -1,11 +1,11 @@
 import { useState } from "preact/hooks";
-import type { StackRunNode } from "../api/types";
+import type { StackRunTreeNode } from "../api/types";
 import { elapsed, formatDuration, shortId } from "../app/format";
 import { StatusBadge } from "../app/status-badge";
 import { stackRunLabel, waitingOn } from "./stack-run-label";
 
 /** The run's stack runs as an expandable tree: each with its call, status, duration, attempts, error and what it waits on now. */
-export function CallTree({ root }: { root: StackRunNode }) {
+export function CallTree({ root }: { root: StackRunTreeNode }) {
   return (
     <ul class="tree" aria-label="Call tree">
       <TreeNode node={root} depth={0} />
@@ -13,7 +13,7 @@ export function CallTree({ root }: { root: StackRunNode }) {
   );
 }
 
-function TreeNode({ node, depth }: { node: StackRunNode; depth: number }) {
+function TreeNode({ node, depth }: { node: StackRunTreeNode; depth: number }) {
   // The root and its calls show at first; deeper calls open on demand.
   const [open, setOpen] = useState(depth === 0);
   const waits = waitingOn(node);
@@ -31,7 +31,7 @@ function TreeNode({ node, depth }: { node: StackRunNode; depth: number }) {
           <span class="toggle-space" aria-hidden="true" />
         )}
         <span class="call mono">{stackRunLabel(node)}</span>
-        <span class="seq">#{node.seq}</span>
+        {node.seq !== null && <span class="seq">#{node.seq}</span>}
         <StatusBadge status={node.status} />
         <span class="number">{formatDuration(elapsed(started, node.endedAt))}</span>
         {node.children.length > 0 && <span class="muted">{node.children.length} calls</span>}

@@ -1,4 +1,4 @@
-import type { StackRunNode } from "../api/types";
+import type { StackRunTreeNode } from "../api/types";
 import { formatDuration, formatTime } from "../app/format";
 import { flatten, stackRunLabel } from "./stack-run-label";
 
@@ -14,7 +14,7 @@ interface Segment {
  * (`active`: the VM ran; a wrapped service's call is active from its start to its end) and the time
  * between (`suspended`: waiting on its calls).
  */
-function segmentsOf(node: StackRunNode, now: number): Segment[] {
+function segmentsOf(node: StackRunTreeNode, now: number): Segment[] {
   const created = Date.parse(node.createdAt);
   const end = node.endedAt === undefined ? now : Date.parse(node.endedAt);
   const firstActivation = node.activations[0];
@@ -36,7 +36,7 @@ function segmentsOf(node: StackRunNode, now: number): Segment[] {
 }
 
 /** A horizontal bar per stack run on one time axis: its waits to start, activations and suspended time. */
-export function Timeline({ root, live }: { root: StackRunNode; live: boolean }) {
+export function Timeline({ root, live }: { root: StackRunTreeNode; live: boolean }) {
   const now = Date.now();
   const rows = flatten(root);
   const start = Date.parse(root.createdAt);

@@ -1,12 +1,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, segment } from "../api/client";
 import { readRunEvents, type StreamedEvent } from "../api/run-event-stream";
-import type { StackRunNode, TaskRunView } from "../api/types";
+import type { StackRunTreeNode, TaskRunView } from "../api/types";
 
 /** A run as the page shows it: the run, its call tree, its raw events so far, and whether it is still followed live. */
 export interface LiveRun {
   run: TaskRunView | undefined;
-  tree: StackRunNode | undefined;
+  tree: StackRunTreeNode | undefined;
   events: StreamedEvent[];
   live: boolean;
   error: Error | undefined;
@@ -25,7 +25,7 @@ const END_EVENTS = new Set(["run.completed", "run.failed", "run.cancelled"]);
  */
 export function useLiveRun(taskRunId: string): LiveRun {
   const [run, setRun] = useState<TaskRunView | undefined>();
-  const [tree, setTree] = useState<StackRunNode | undefined>();
+  const [tree, setTree] = useState<StackRunTreeNode | undefined>();
   const [events, setEvents] = useState<StreamedEvent[]>([]);
   const [live, setLive] = useState(true);
   const [error, setError] = useState<Error | undefined>();
@@ -42,7 +42,7 @@ export function useLiveRun(taskRunId: string): LiveRun {
       // Each on its own: a run whose tree cannot be read still shows, and the other way round.
       const [nextRun, nextTree] = await Promise.allSettled([
         api<TaskRunView>(`/tasks/${segment(taskRunId)}`, { signal: stop.signal }),
-        api<StackRunNode>(`/tasks/${segment(taskRunId)}/tree`, { signal: stop.signal }),
+        api<StackRunTreeNode>(`/tasks/${segment(taskRunId)}/tree`, { signal: stop.signal }),
       ]);
       try {
         if (stop.signal.aborted) return;

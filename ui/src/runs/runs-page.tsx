@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, segment } from "../api/client";
 import type { TaskFunctionSummary, TaskRunList, TaskRunView } from "../api/types";
-import { elapsed, ENDED, formatDuration, formatTime, shortId } from "../app/format";
+import { elapsed, ENDED, formatDuration, formatTime } from "../app/format";
 import { Link, navigate, paths } from "../app/router";
 import { StatusBadge } from "../app/status-badge";
 import { usePolled } from "../app/use-polled";
@@ -96,7 +96,7 @@ export function RunsPage() {
                 <tr key={run.taskRunId} data-run-id={run.taskRunId}>
                   <td>
                     <Link href={paths.run(run.taskRunId)} class="mono">
-                      <span title={run.taskRunId}>{shortId(run.taskRunId)}</span>
+                      {run.taskRunId}
                     </Link>
                   </td>
                   <td>{run.taskName}</td>
