@@ -119,6 +119,7 @@ describe("read models", () => {
     expect(live.task_functions).toHaveLength(2);
     expect(live.task_functions).toContainEqual(expect.objectContaining({ name: "parent", version: latest }));
     expect(live.task_function_versions).toHaveLength(3);
+    expect(live.task_function_versions).toContainEqual(expect.objectContaining({ name: "shared/gapi-helper", description: "shared/gapi-helper does things", params: [] }));
 
     const replayed = await store.rebuildProjections();
     expect(replayed).toBe(Number((await dataSource.query("SELECT count(*) AS n FROM events"))[0].n));
@@ -148,5 +149,30 @@ describe("read models", () => {
     await submit("first");
     await submit("second");
     await expect(submit("first")).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+});
+
+describe("read models v6", () => {
+  it("give the versions published before it their description and params, from their events", async () => {
+    const own = await createIsolatedEnvironment();
+    const before = await openDatabase({ url: own.databaseUrl, migrations: [...eventStoreMigrations, ...readModelMigrations.slice(0, -1)] });
+    try {
+      const params = [{ name: "who", type: "string", description: "whom", optional: false }];
+      const code = "module.exports = 1";
+      const version = createHash("sha256").update(code).digest("hex");
+      await new EventStore({ dataSource: before, projections: [readModelsProjection] }).append(taskFunctionStreamId("old"), "any", [
+        { type: "task.published", data: { name: "old", version, code, description: "from before", params } },
+      ]);
+      await before.destroy();
+      const after = await openDatabase({ url: own.databaseUrl, migrations: [...eventStoreMigrations, ...readModelMigrations] });
+      try {
+        expect(await after.query("SELECT name, version, description, params FROM task_function_versions")).toEqual([{ name: "old", version, description: "from before", params }]);
+      } finally {
+        await after.destroy();
+      }
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      await own.cleanup();
+    }
   });
 });

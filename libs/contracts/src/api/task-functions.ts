@@ -38,3 +38,22 @@ export type TaskFunctionSummary = z.infer<typeof TaskFunctionSummary>;
 
 export const TaskFunctionList = z.array(TaskFunctionSummary);
 export type TaskFunctionList = z.infer<typeof TaskFunctionList>;
+
+/** A version in a path (`/task-functions/:name/versions/:version`): the SHA-256 (hex) of its code, as publishing answered it. */
+export const TaskVersionParam = z.string().regex(/^[0-9a-f]{64}$/, "must be a version: the SHA-256 of the code, 64 lower-case hex digits");
+
+/** One entry of `GET /task-functions/:name/versions`: a published version, when it was first published, and its description. */
+export const TaskFunctionVersionSummary = z.object({
+  version: z.string(),
+  publishedAt: z.iso.datetime(),
+  description: z.string(),
+});
+export type TaskFunctionVersionSummary = z.infer<typeof TaskFunctionVersionSummary>;
+
+/** `GET /task-functions/:name/versions`: every version of a task function, newest first. */
+export const TaskFunctionVersionList = z.array(TaskFunctionVersionSummary);
+export type TaskFunctionVersionList = z.infer<typeof TaskFunctionVersionList>;
+
+/** `GET /task-functions/:name/versions/:version`: one version, with its code and what its JSDoc said. */
+export const TaskFunctionVersionView = TaskFunctionSummary.extend({ code: z.string() });
+export type TaskFunctionVersionView = z.infer<typeof TaskFunctionVersionView>;

@@ -21,7 +21,7 @@ describe("health, API docs and unknown routes", () => {
     const { status, body } = await gateway.request("GET", "/docs-json");
     expect(status).toBe(200);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/health/live", "/health/ready", "/keys", "/keys/{name}", "/metrics", "/task-functions", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/events", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}"].sort(),
+      ["/auth/keys", "/auth/keys/{keyId}", "/health", "/health/live", "/health/ready", "/keys", "/keys/{name}", "/metrics", "/task-functions", "/task-functions/{name}/versions", "/task-functions/{name}/versions/{version}", "/tasks", "/tasks/{taskRunId}", "/tasks/{taskRunId}/cancel", "/tasks/{taskRunId}/events", "/tasks/{taskRunId}/result", "/tasks/{taskRunId}/signals/{name}", "/tasks/{taskRunId}/tree"].sort(),
     );
     const signal = body.paths["/tasks/{taskRunId}/signals/{name}"].post;
     expect(JSON.stringify(signal.requestBody)).toContain("payload");
@@ -30,6 +30,10 @@ describe("health, API docs and unknown routes", () => {
     const events = body.paths["/tasks/{taskRunId}/events"].get;
     expect(Object.keys(events.responses["200"].content)).toEqual(["text/event-stream"]);
     expect(events.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(["Last-Event-ID", "after", "taskRunId"]);
+    expect(Object.keys(body.paths["/tasks"]).sort()).toEqual(["get", "post"]);
+    expect(body.paths["/tasks"].get.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(["cursor", "limit", "since", "status", "taskName"]);
+    expect(JSON.stringify(body.paths["/tasks"].get.responses["200"])).toContain("nextCursor");
+    expect(JSON.stringify(body.paths["/tasks/{taskRunId}/tree"].get.responses["200"])).toContain("activations");
     const submit = body.paths["/tasks"].post;
     expect(JSON.stringify(submit.requestBody)).toContain("taskName");
     expect(JSON.stringify(submit.requestBody)).toContain("timeoutMs");

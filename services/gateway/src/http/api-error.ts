@@ -18,3 +18,11 @@ export class ApiError extends TaskerError {
 export function runNotFound(taskRunId: string): ApiError {
   return new ApiError(404, "TASK_RUN_NOT_FOUND", `no task run ${taskRunId}`, "taskRunId");
 }
+
+export function taskNotFound(name: string): ApiError {
+  return new ApiError(404, "TASK_NOT_FOUND", `no task function named "${name}" was published`, "name");
+}
+
+export function taskVersionNotFound(name: string, version: string): ApiError {
+  return new ApiError(404, "TASK_VERSION_NOT_FOUND", `task function "${name}" has no version ${version}`, "version");
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import type { Subscription } from "@nats-io/nats-core";
-import { functionKey, namespaceOf, patterns, type RecordedEvent, type TaskFunctionSummary } from "@tasker/contracts";
+import { functionKey, namespaceOf, patterns, type RecordedEvent, type TaskFunctionSummary, type TaskFunctionVersionSummary, type TaskFunctionVersionView } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM, READ_MODELS, type ReadModelsSql } from "../platform.token.js";
 
@@ -41,6 +41,24 @@ export class TaskFunctionCatalog implements OnModuleInit, OnModuleDestroy {
   /** The current version of every task function of `namespace`, sorted by name (byte order, as `sort()` would). */
   list(namespace: string): Promise<TaskFunctionSummary[]> {
     return this.sql.rows<TaskFunctionSummary>(`SELECT name, version, description, params, uses FROM task_functions WHERE namespace = $1 ORDER BY name COLLATE "C"`, [namespace]);
+  }
+
+  /** Every version of `name` in `namespace`, newest first (by first publication); empty when none was published there. */
+  async listVersions(namespace: string, name: string): Promise<TaskFunctionVersionSummary[]> {
+    const rows = await this.sql.rows<{ version: string; published_at: Date; description: string }>(
+      `SELECT version, published_at, description FROM task_function_versions WHERE namespace = $1 AND name = $2 ORDER BY published_at DESC, version`,
+      [namespace, name],
+    );
+    return rows.map((row) => ({ version: row.version, publishedAt: row.published_at.toISOString(), description: row.description }));
+  }
+
+  /** Version `version` of `name` in `namespace` with its code and JSDoc, or undefined when there is none. */
+  async readVersion(namespace: string, name: string, version: string): Promise<TaskFunctionVersionView | undefined> {
+    const [row] = await this.sql.rows<TaskFunctionVersionView>(
+      `SELECT name, version, code, description, params, uses FROM task_function_versions WHERE namespace = $1 AND name = $2 AND version = $3`,
+      [namespace, name, version],
+    );
+    return row;
   }
 
   /** The current version of `name` in `namespace`, or undefined when no such task function was published there. */
