@@ -155,7 +155,8 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     await page.getByRole("link", { name: "Tasks", exact: true }).click();
     await page.getByRole("link", { name: "nested-with-pauses" }).click();
     const detail = page.locator(".task-detail");
-    await detail.getByText("Logs its level, sleeps").waitFor({ timeout: WAIT_MS });
+    await detail.locator("table.params").waitFor({ timeout: WAIT_MS });
+    expect(await detail.locator("p").first().innerText()).toBe("Logs its level, sleeps, and calls itself one level down until level 0.");
     expect(await detail.locator("table.params").innerText()).toContain("input.depth");
     const versions = detail.locator(".versions li");
     await eventually(async () => (await versions.count()) === 2, "both versions are listed", WAIT_MS);

@@ -8,24 +8,10 @@ export type {
   StackRunTreeNode,
   TaskErrorView,
   TaskFunctionSummary,
+  TaskFunctionVersionSummary,
+  TaskFunctionVersionView,
   TaskRunList,
   TaskRunLogLine,
   TaskRunSummary,
   TaskRunView,
 } from "@tasker/contracts";
-/** `GET /task-functions/:name/versions`. */
-export interface TaskFunctionVersionSummary {
-  version: string;
-  publishedAt: string;
-  description: string;
-}
-
-/** `GET /task-functions/:name/versions/:version`. */
-export interface TaskFunctionVersion {
-  name: string;
-  version: string;
-  code: string;
-  description: string;
-  params: { name: string; type: string; description: string; optional: boolean }[];
-  uses: string[];
-}

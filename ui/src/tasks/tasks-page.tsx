@@ -1,24 +1,8 @@
-import { useEffect, useState } from "preact/hooks";
-import { api, segment } from "../api/client";
-import type { TaskFunctionSummary, TaskFunctionVersion, TaskFunctionVersionSummary } from "../api/types";
+import { segment } from "../api/client";
+import type { TaskFunctionSummary, TaskFunctionVersionSummary, TaskFunctionVersionView } from "../api/types";
 import { formatTime, shortId } from "../app/format";
 import { Link, paths } from "../app/router";
-
-/** Loads `path` whenever it changes (`undefined`: nothing), with its error. */
-function useRead<T>(path: string | undefined): { value: T | undefined; error: Error | undefined } {
-  const [state, setState] = useState<{ value: T | undefined; error: Error | undefined }>({ value: undefined, error: undefined });
-  useEffect(() => {
-    setState({ value: undefined, error: undefined });
-    if (path === undefined) return;
-    const stop = new AbortController();
-    api<T>(path, { signal: stop.signal }).then(
-      (value) => setState({ value, error: undefined }),
-      (error: Error) => !stop.signal.aborted && setState({ value: undefined, error }),
-    );
-    return () => stop.abort();
-  }, [path]);
-  return state;
-}
+import { useRead } from "../app/use-read";
 
 /** The published task functions of the namespace; one's description, params, `@uses`, versions and the code of any version. */
 export function TasksPage({ name, version }: { name?: string; version?: string }) {
@@ -59,7 +43,7 @@ export function TasksPage({ name, version }: { name?: string; version?: string }
 
 function TaskDetail({ name, version, latest }: { name: string; version: string | undefined; latest: string | undefined }) {
   const versions = useRead<TaskFunctionVersionSummary[]>(`/task-functions/${segment(name)}/versions`);
-  const shown = useRead<TaskFunctionVersion>(version === undefined ? undefined : `/task-functions/${segment(name)}/versions/${segment(version)}`);
+  const shown = useRead<TaskFunctionVersionView>(version === undefined ? undefined : `/task-functions/${segment(name)}/versions/${segment(version)}`);
   const task = shown.value;
   return (
     <article class="task-detail" aria-labelledby="task-title">
