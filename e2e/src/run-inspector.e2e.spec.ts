@@ -17,7 +17,7 @@ const ADMIN_TOKEN = randomBytes(24).toString("base64url");
 /** Generous: CI's machine is shared and loaded. */
 const WAIT_MS = 20_000;
 
-/** A nested run slow enough to watch: each level logs, sleeps 700 ms, then calls the next level down. */
+/** A nested run slow enough to watch: each level logs, sleeps 1.5 s, then calls the next level down. */
 const NESTED = `/**
  * @task nested-with-pauses
  * @description Logs its level, sleeps, and calls itself one level down until level 0.
@@ -26,7 +26,7 @@ const NESTED = `/**
  */
 export default async function (input, tools) {
   console.log(\`level \${input.depth}\`);
-  await tools.sleep(700);
+  await tools.sleep(1500);
   if (input.depth === 0) return { depth: 0 };
   return { depth: input.depth, nested: await tools.tasks.execute("nested-with-pauses", { depth: input.depth - 1 }) };
 }`;
@@ -37,6 +37,8 @@ let tasker: TaskerSystem;
 let browser: Browser;
 let page: Page;
 const keys: Record<string, string> = {};
+/** What the page threw and did not catch, and what the content security policy refused: none expected. */
+const pageFaults: string[] = [];
 
 async function as<T>(namespace: string, method: string, path: string, body?: unknown): Promise<T> {
   const { status, body: answer } = await tasker.request<T>(method, path, body, { authorization: `Bearer ${keys[namespace]}` });
@@ -64,6 +66,8 @@ beforeAll(async () => {
   await as("team-b", "POST", "/task-functions", { name: "nested-calls-test", code: await readFile(new URL("../../tasks/nested-calls-test.js", import.meta.url), "utf8") });
   await mkdir(SCREENSHOTS, { recursive: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (error) => pageFaults.push(error.message));
+  page.on("console", (message) => message.text().includes("Content Security Policy") && pageFaults.push(message.text()));
 });
 
 afterAll(async () => {
@@ -78,7 +82,10 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
   it("asks for an API key, then lists the runs of the key's namespace only", async () => {
     otherTeamsRun = await submit("team-b", "nested-calls-test", { depth: 1 });
     nestedRun = await submit("team-a", "nested-with-pauses", { depth: 2 });
-    await page.goto(`${tasker.url}/ui/`);
+    // The page itself needs no key; it loads nothing but the gateway's own files.
+    const answer = await page.goto(`${tasker.url}/ui/`);
+    expect(answer?.status()).toBe(200);
+    expect(answer?.headers()["content-security-policy"]).toContain("default-src 'self'");
     await page.getByLabel("API key").fill("tsk_not-a-key");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").filter({ hasText: "not valid" }).waitFor({ timeout: WAIT_MS });
@@ -112,14 +119,21 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     const logs = page.locator("table.logs tbody tr");
     expect(await logs.allInnerTexts()).toHaveLength(3);
     await page.getByLabel("Text").fill("level 0");
-    expect(await logs.count()).toBe(1);
+    await eventually(async () => (await logs.count()) === 1, "the text filter leaves one line", WAIT_MS);
     expect(await logs.first().innerText()).toMatch(/info\s+\w{8}\s+level 0/);
 
     const ended = page.locator(".events details", { hasText: "run.completed" });
     await ended.locator("summary").click();
     expect(JSON.parse(await ended.locator("pre").innerText())).toMatchObject({ type: "run.completed", metadata: { streamVersion: expect.any(Number) } });
     await page.getByLabel("Text").fill("");
+    await page.getByLabel("Text").blur();
     await page.screenshot({ path: `${SCREENSHOTS}run.png`, fullPage: true });
+
+    // On a phone the panels stack in one column, and nothing is wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${SCREENSHOTS}run-phone.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it("cancels a running run from its page, which then shows it cancelled", async () => {
@@ -163,5 +177,9 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     await detail.locator('.versions a:not([aria-current="page"])').click();
     await eventually(async () => (await detail.locator("pre.code").innerText()).includes("An older version: logs its level"), "the older version's code shows", WAIT_MS);
     await page.screenshot({ path: `${SCREENSHOTS}tasks.png`, fullPage: true });
+  });
+
+  it("threw nothing on any page, and loaded nothing the content security policy refused", () => {
+    expect(pageFaults).toEqual([]);
   });
 });

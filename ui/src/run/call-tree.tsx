@@ -34,7 +34,7 @@ function TreeNode({ node, depth }: { node: StackRunTreeNode; depth: number }) {
         {node.seq !== null && <span class="seq">#{node.seq}</span>}
         <StatusBadge status={node.status} />
         <span class="number">{formatDuration(elapsed(started, node.endedAt))}</span>
-        {node.children.length > 0 && <span class="muted">{node.children.length} calls</span>}
+        {node.children.length > 0 && <span class="muted">{node.children.length === 1 ? "1 call" : `${node.children.length} calls`}</span>}
         {node.attempts > 1 && <span class="muted">{node.attempts} attempts</span>}
         <span class="muted mono" title={node.stackRunId}>
           {shortId(node.stackRunId)}

@@ -10,7 +10,7 @@ interface Segment {
 }
 
 /**
- * A stack run's time, in milliseconds since epoch: waiting to start (`pending`), each activation
+ * A stack run's time, in milliseconds since epoch: waiting to be taken (`pending`; a sleep waits for its timer), each activation
  * (`active`: the VM ran; a wrapped service's call is active from its start to its end) and the time
  * between (`suspended`: waiting on its calls).
  */
@@ -19,7 +19,7 @@ function segmentsOf(node: StackRunTreeNode, now: number): Segment[] {
   const end = node.endedAt === undefined ? now : Date.parse(node.endedAt);
   const firstActivation = node.activations[0];
   const started = node.startedAt !== undefined ? Date.parse(node.startedAt) : firstActivation !== undefined ? Date.parse(firstActivation.at) : end;
-  const segments: Segment[] = [{ kind: "pending", from: created, to: started, title: `waiting to start ${formatDuration(started - created)}` }];
+  const segments: Segment[] = [{ kind: "pending", from: created, to: started, title: `waiting ${formatDuration(started - created)}` }];
   if (node.activations.length === 0) {
     if (node.startedAt !== undefined) segments.push({ kind: "active", from: started, to: end, title: `running ${formatDuration(end - started)}` });
     return segments;
@@ -46,7 +46,7 @@ export function Timeline({ root, live }: { root: StackRunTreeNode; live: boolean
   return (
     <div class="timeline">
       <div class="legend" aria-hidden="true">
-        <span class="seg-pending swatch" /> waiting to start <span class="seg-active swatch" /> running <span class="seg-suspended swatch" /> suspended
+        <span class="seg-pending swatch" /> waiting (to be taken, or for its timer) <span class="seg-active swatch" /> running <span class="seg-suspended swatch" /> suspended
       </div>
       <div class="axis">
         <span>0</span>
