@@ -112,7 +112,9 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     // The root's calls show; the nested run's own calls open on demand.
     const levelOne = tree.locator(":scope > li > ul > li").nth(1);
     expect(await levelOne.locator(".call").allInnerTexts()).toEqual(["tasks.execute nested-with-pauses"]);
-    await levelOne.getByRole("button", { name: "Expand tasks.execute nested-with-pauses" }).first().click();
+    // By keyboard: the toggle is a real button.
+    await levelOne.getByRole("button", { name: "Expand tasks.execute nested-with-pauses" }).first().focus();
+    await page.keyboard.press("Enter");
     await eventually(async () => (await levelOne.locator(".call").count()) === 3, "the expanded node shows its calls", WAIT_MS);
     expect(await levelOne.locator(".call").allInnerTexts()).toEqual(["tasks.execute nested-with-pauses", "sleep.sleep", "tasks.execute nested-with-pauses"]);
 
@@ -159,6 +161,11 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     await page.getByLabel("Task").selectOption("");
     await eventually(async () => (await rows.count()) === 3, "every run of team-a is listed", WAIT_MS);
     await page.screenshot({ path: `${SCREENSHOTS}runs.png`, fullPage: true });
+
+    // A run submitted now appears at the top, and its status changes, with no reload.
+    const newRun = await submit("team-a", "nested-with-pauses", { depth: 0 });
+    await eventually(async () => (await rows.first().getAttribute("data-run-id")) === newRun, "the new run is listed first", WAIT_MS);
+    await eventually(async () => (await rows.first().locator(".status").innerText()) === "completed", "the new run is listed completed", WAIT_MS);
 
     await page.getByLabel("Run id").fill(nestedRun);
     await page.getByRole("button", { name: "Open" }).click();
