@@ -13,6 +13,7 @@ import { TaskFunctionCatalog } from "./task-functions/task-function-catalog.js";
 import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.js";
 import { RunCanceller } from "./tasks/run-canceller.js";
 import { RunEventFeed } from "./tasks/run-event-feed.js";
+import { RunListReader } from "./tasks/run-list-reader.js";
 import { TaskRunReader } from "./tasks/task-run-reader.js";
 import { TaskSubmitter } from "./tasks/task-submitter.js";
 
@@ -51,6 +52,7 @@ export async function startGateway(platform: Platform): Promise<GatewayHandle> {
       const services = {
         submitter: app.get(TaskSubmitter),
         runs: app.get(TaskRunReader),
+        list: app.get(RunListReader),
         canceller: app.get(RunCanceller),
         feed: app.get(RunEventFeed),
         publisher: app.get(TaskFunctionPublisher),

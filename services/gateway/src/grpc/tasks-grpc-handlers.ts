@@ -1,9 +1,14 @@
 import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import {
+  ApiTaskName,
   CancelTaskRequest,
   EventStreamCursor,
   PublishTaskFunctionRequest,
   type RecordedEvent,
+  RunListCursorText,
+  RunListLimit,
+  RunListSince,
+  RunListStatus,
   SubmitTaskRequest,
   type TaskErrorView,
   TaskRunIdParam,
@@ -17,6 +22,8 @@ import type { TaskFunctionCatalog } from "../task-functions/task-function-catalo
 import type { TaskFunctionPublisher } from "../task-functions/task-function-publisher.js";
 import type { RunCanceller } from "../tasks/run-canceller.js";
 import type { RunEventFeed } from "../tasks/run-event-feed.js";
+import { decodeRunListCursor } from "../tasks/run-list-cursor.js";
+import type { RunListReader } from "../tasks/run-list-reader.js";
 import type { TaskRunReader } from "../tasks/task-run-reader.js";
 import type { TaskSubmitter } from "../tasks/task-submitter.js";
 import { serverStream, unary } from "./grpc-calls.js";
@@ -26,6 +33,15 @@ interface SubmitTaskMessage {
   inputJson: string;
   idempotencyKey?: string;
   timeoutMs?: number;
+}
+
+/** `ListTasksRequest`: every field optional, unset ones absent (`oneofs: true`). */
+interface ListTasksMessage {
+  status?: string;
+  taskName?: string;
+  since?: string;
+  limit?: number;
+  cursor?: string;
 }
 
 function parseInputJson(text: string): unknown {
@@ -76,6 +92,7 @@ async function* toTaskEventMessages(events: AsyncIterable<RecordedEvent>) {
 export interface TasksGrpcServices {
   readonly submitter: TaskSubmitter;
   readonly runs: TaskRunReader;
+  readonly list: RunListReader;
   readonly canceller: RunCanceller;
   readonly feed: RunEventFeed;
   readonly publisher: TaskFunctionPublisher;
@@ -88,7 +105,7 @@ export interface TasksGrpcServices {
  * `/tasks` and `/task-functions`. `closing` aborts when the server stops: every `WatchTask` stream ends.
  */
 export function tasksGrpcHandlers(services: TasksGrpcServices, closing: AbortSignal): UntypedServiceImplementation {
-  const { submitter, runs, canceller, feed, publisher, catalog, authenticator } = services;
+  const { submitter, runs, list, canceller, feed, publisher, catalog, authenticator } = services;
   return {
     SubmitTask: unary(authenticator, "runs.submit", async (caller, message: SubmitTaskMessage) => {
       const request = parseRequest(
@@ -103,6 +120,16 @@ export function tasksGrpcHandlers(services: TasksGrpcServices, closing: AbortSig
       const run = await runs.read(caller.namespace, taskRunId);
       if (!run) throw runNotFound(taskRunId);
       return toTaskRunMessage(run);
+    }),
+    ListTasks: unary(authenticator, "runs.read", async (caller, message: ListTasksMessage) => {
+      const cursor = parseRequest(RunListCursorText, message.cursor, () => "cursor");
+      return list.list(caller.namespace, {
+        status: parseRequest(RunListStatus, message.status, () => "status"),
+        taskName: parseRequest(ApiTaskName.optional(), message.taskName, () => "taskName"),
+        since: parseRequest(RunListSince, message.since, () => "since"),
+        limit: parseRequest(RunListLimit, message.limit, () => "limit"),
+        ...(cursor === undefined ? {} : { after: decodeRunListCursor(cursor) }),
+      });
     }),
     WatchTask: serverStream(authenticator, "runs.read", closing, async (caller, message: { taskRunId: string; afterVersion: number }, signal) => {
       const taskRunId = parseRequest(TaskRunIdParam, message.taskRunId, () => "taskRunId");

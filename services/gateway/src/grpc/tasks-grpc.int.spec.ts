@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOCUMENTED_TASK, type GatewayEnv, startGatewayEnv } from "../../test/gateway-env.js";
 
 type Unary = (request: object, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void;
-type TasksClient = Client & { SubmitTask: Unary; GetTask: Unary };
+type TasksClient = Client & { SubmitTask: Unary; GetTask: Unary; ListTasks: Unary };
 
-function call(client: TasksClient, method: "SubmitTask" | "GetTask", request: object): Promise<{ response?: Record<string, unknown>; error?: ServiceError }> {
+function call(client: TasksClient, method: "SubmitTask" | "GetTask" | "ListTasks", request: object): Promise<{ response?: Record<string, unknown>; error?: ServiceError }> {
   return new Promise((resolve) => client[method](request, (error, response) => resolve(error ? { error } : { response })));
 }
 
@@ -102,5 +102,19 @@ describe("the gRPC task API", () => {
     expect(unknownTask.error).toMatchObject({ code: status.NOT_FOUND, details: expect.stringMatching(/^TASK_NOT_FOUND:/) });
     expect((await call(client, "GetTask", { taskRunId: "nope" })).error).toMatchObject({ code: status.INVALID_ARGUMENT });
     expect((await call(client, "GetTask", { taskRunId: "0193a8f2-7c1e-7000-8000-000000000000" })).error).toMatchObject({ code: status.NOT_FOUND });
+  });
+
+  it("lists runs as GET /tasks does, a page at a time, and names a bad field", async () => {
+    const submitted: string[] = [];
+    for (let i = 0; i < 3; i++) submitted.push((await call(client, "SubmitTask", { taskName: "greet" })).response!.taskRunId as string);
+    const first = await call(client, "ListTasks", { limit: 2 });
+    const http = (await gateway.request("GET", "/tasks?limit=2")).body;
+    expect(first.response).toMatchObject({ items: http.items, nextCursor: http.nextCursor });
+    expect((first.response!.items as { taskRunId: string }[]).map((item) => item.taskRunId)).toEqual(submitted.slice(-2).reverse());
+    const next = await call(client, "ListTasks", { limit: 2, cursor: first.response!.nextCursor });
+    expect((next.response!.items as { taskRunId: string }[])[0]!.taskRunId).toBe(submitted[0]);
+    const bad = await call(client, "ListTasks", { status: "sleeping" });
+    expect(bad.error).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(bad.error!.metadata.get("tasker-error-field")).toEqual(["status"]);
   });
 });
