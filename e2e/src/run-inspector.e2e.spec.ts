@@ -63,6 +63,7 @@ beforeAll(async () => {
   await as("team-a", "POST", "/task-functions", { name: "nested-with-pauses", code: NESTED.replace("Logs its level", "An older version: logs its level") });
   await as("team-a", "POST", "/task-functions", { name: "nested-with-pauses", code: NESTED });
   await as("team-a", "POST", "/task-functions", { name: "waits-for-go", code: WAITS });
+  await as("team-a", "POST", "/task-functions", { name: "noop", code: "module.exports = async () => null;" });
   await as("team-b", "POST", "/task-functions", { name: "nested-calls-test", code: await readFile(new URL("../../tasks/nested-calls-test.js", import.meta.url), "utf8") });
   await mkdir(SCREENSHOTS, { recursive: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -184,6 +185,20 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     await detail.locator('.versions a:not([aria-current="page"])').click();
     await eventually(async () => (await detail.locator("pre.code").innerText()).includes("An older version: logs its level"), "the older version's code shows", WAIT_MS);
     await page.screenshot({ path: `${SCREENSHOTS}tasks.png`, fullPage: true });
+  });
+
+  it("pages through the runs, 25 a page", async () => {
+    for (let i = 0; i < 26; i++) await submit("team-a", "noop", { i });
+    await page.getByRole("link", { name: "Runs", exact: true }).click();
+    const rows = page.locator("table.runs tbody tr");
+    await page.getByLabel("Task").selectOption("noop");
+    await eventually(async () => (await rows.count()) === 25, "the first page holds 25 runs", WAIT_MS);
+    const newest = await rows.first().getAttribute("data-run-id");
+    await page.getByRole("button", { name: "Older" }).click();
+    await eventually(async () => (await rows.count()) === 1, "the second page holds the oldest run", WAIT_MS);
+    expect(await page.getByRole("button", { name: "Older" }).isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "Newer" }).click();
+    await eventually(async () => (await rows.first().getAttribute("data-run-id")) === newest, "back on the first page", WAIT_MS);
   });
 
   it("threw nothing on any page, and loaded nothing the content security policy refused", () => {
