@@ -108,6 +108,10 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     await eventually(async () => (await lanes.count()) === 6, "the timeline has a bar per stack run", WAIT_MS);
     expect(seenLive.lanes).toBeLessThan(6);
     expect(await page.locator(".run-header .values").innerText()).toContain('"depth": 2');
+    // The root ran three times (its start, its resume after the sleep, its resume with the nested result), suspended between.
+    const rootLane = lanes.first();
+    expect(await rootLane.locator(".seg-active").count()).toBe(3);
+    expect(await rootLane.locator(".seg-suspended").count()).toBeGreaterThan(0);
 
     const tree = page.getByRole("list", { name: "Call tree" });
     // The root's calls show; the nested run's own calls open on demand.
@@ -143,6 +147,7 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     const taskRunId = await submit("team-a", "waits-for-go", {});
     await page.goto(`${tasker.url}/ui/runs/${taskRunId}`);
     await eventually(async () => (await headerStatus()) === "suspended", "the run waits for its signal", WAIT_MS);
+    await eventually(async () => (await page.locator(".tree .waits").allInnerTexts()).join() === "waits on #0 signals.wait", "the tree says what the run waits on", WAIT_MS);
     await page.getByRole("button", { name: "Cancel run" }).click();
     await eventually(async () => (await headerStatus()) === "cancelled", "the page shows the run cancelled", WAIT_MS);
     expect(await page.locator(".run-header .error-code").innerText()).toBe("CANCELLED");
