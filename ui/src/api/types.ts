@@ -12,6 +12,7 @@ export type {
   TaskFunctionVersionView,
   TaskRunList,
   TaskRunLogLine,
+  TaskRunStatus,
   TaskRunSummary,
   TaskRunView,
 } from "@tasker/contracts";

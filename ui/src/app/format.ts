@@ -25,5 +25,8 @@ export const shortId = (id: string): string => id.slice(-8);
 /** A JSON value, indented for reading. */
 export const pretty = (value: unknown): string => JSON.stringify(value, null, 2) ?? "undefined";
 
-/** The statuses a run never leaves. */
-export const ENDED = new Set(["completed", "failed", "cancelled"]);
+/**
+ * The statuses a run never leaves: the contracts' `ENDED_STATUSES`, restated because the page imports
+ * only types from `@tasker/contracts` (a value import would bundle zod and every schema).
+ */
+export const ENDED: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);

@@ -1,12 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, segment } from "../api/client";
-import type { TaskFunctionSummary, TaskRunList, TaskRunView } from "../api/types";
+import type { TaskFunctionSummary, TaskRunList, TaskRunStatus, TaskRunView } from "../api/types";
 import { elapsed, ENDED, formatDuration, formatTime } from "../app/format";
 import { Link, navigate, paths } from "../app/router";
 import { StatusBadge } from "../app/status-badge";
 import { usePolled } from "../app/use-polled";
 
-const STATUSES = ["queued", "processing", "suspended", "completed", "failed", "cancelled"];
+/** The contracts' `TaskRunStatus` values, in a run's order (checked against it at build time). */
+const STATUSES = ["queued", "processing", "suspended", "completed", "failed", "cancelled"] as const satisfies readonly TaskRunStatus[];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How often the list is read again: new runs appear and statuses change within this. */
 const REFRESH_MS = 2000;
