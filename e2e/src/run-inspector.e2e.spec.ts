@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { eventually, TaskerSystem } from "@tasker/testing";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { eventually, launchChromium, TaskerSystem } from "@tasker/testing";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -11,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * whole Tasker with `TASKER_AUTH=on`: a person signs in with a key of namespace `team-a` and works
  * with that namespace's runs only. Screenshots of each page go to docs/screenshots/ (the README shows them).
  */
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const ADMIN_TOKEN = randomBytes(24).toString("base64url");
 /** Generous: CI's machine is shared and loaded. */
@@ -51,11 +49,7 @@ const submit = async (namespace: string, taskName: string, input: unknown) => (a
 const headerStatus = () => page.locator(".run-header .status").innerText({ timeout: WAIT_MS });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does)`);
-  [tasker, browser] = await Promise.all([
-    TaskerSystem.start({ TASKER_AUTH: "on", TASKER_ADMIN_TOKEN: ADMIN_TOKEN }),
-    chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] }),
-  ]);
+  [tasker, browser] = await Promise.all([TaskerSystem.start({ TASKER_AUTH: "on", TASKER_ADMIN_TOKEN: ADMIN_TOKEN }), launchChromium()]);
   for (const namespace of ["team-a", "team-b"]) {
     const made = await tasker.request<{ key: string }>("POST", "/auth/keys", { namespace, role: "publish" }, { authorization: `Bearer ${ADMIN_TOKEN}` });
     keys[namespace] = made.body.key;
