@@ -245,6 +245,6 @@ describe("executor", () => {
       { type: "resume.requested", data: { stackRunId: root, activation: 2, results: [{ seq: 0, stackRunId: call.data.stackRunId, ok: true, value: ["x.example"] }], worker } },
     ]);
     events = await until(handle, streamId, ended(root));
-    expect(resultOf(events, root)).toEqual({ stackRunId: root, result: { first: "hello a", second: "hello b", domains: ["x.example"] } });
+    expect(resultOf(events, root)).toEqual({ stackRunId: root, result: { first: "hello a", second: "hello b", domains: ["x.example"] }, durationMs: expect.any(Number) });
   });
 });

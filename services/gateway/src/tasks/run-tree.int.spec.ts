@@ -64,6 +64,24 @@ describe("a run's tree over HTTP (GET /tasks/:taskRunId/tree)", () => {
     ]);
   });
 
+  it("answers for a run of thousands of stack runs", async () => {
+    const { taskRunId } = (await gateway.request("POST", "/tasks", { taskName: "greet" }, operator)).body;
+    const root = (await gateway.request("GET", `/tasks/${taskRunId}/tree`, undefined, operator)).body.stackRunId as string;
+    const calls = Array.from({ length: 3000 }, () => newId());
+    await gateway.platform.store.append(runStreamId(taskRunId), "any", [
+      ...calls.map((stackRunId, seq) => ({ type: "stack.created" as const, data: { stackRunId, parentStackRunId: root, seq, service: "sleep", method: ["sleep"], args: [1], depth: 1, taskVersion: null } })),
+      { type: "vm.suspended", data: { stackRunId: root, activation: 1, at: Date.now(), waitingOn: calls.map((_, seq) => seq), worker: "w1", durationMs: 40 } },
+    ]);
+    await gateway.platform.store.append(runStreamId(taskRunId), "any", calls.map((stackRunId) => ({ type: "stack.completed" as const, data: { stackRunId, result: null } })));
+    const started = performance.now();
+    const { status, body } = await gateway.request("GET", `/tasks/${taskRunId}/tree`, undefined, operator);
+    expect(status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(body.children).toHaveLength(3000);
+    expect(body.children.map((node: { seq: number }) => node.seq)).toEqual(calls.map((_, seq) => seq));
+    expect(body.children.every((node: { status: string }) => node.status === "completed")).toBe(true);
+  });
+
   it("answers 404 for a run of another namespace or none, and 400 for what is not a run id", async () => {
     const { taskRunId } = (await gateway.request("POST", "/tasks", { taskName: "greet" }, operator)).body;
     const made = await gateway.request("POST", "/auth/keys", { namespace: "team-b", role: "run" }, operator);
