@@ -58,6 +58,7 @@ beforeAll(async () => {
   await as("team-a", "POST", "/task-functions", { name: "nested-with-pauses", code: NESTED });
   await as("team-a", "POST", "/task-functions", { name: "waits-for-go", code: WAITS });
   await as("team-a", "POST", "/task-functions", { name: "noop", code: "module.exports = async () => null;" });
+  await as("team-a", "POST", "/task-functions", { name: "fan-out", code: "module.exports = async (input, { tools }) => (await Promise.all(Array.from({ length: 120 }, () => tools.sleep(1)))).length;" });
   await as("team-b", "POST", "/task-functions", { name: "nested-calls-test", code: await readFile(new URL("../../tasks/nested-calls-test.js", import.meta.url), "utf8") });
   await mkdir(SCREENSHOTS, { recursive: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -184,6 +185,16 @@ describe("the run inspector at /ui (TASKER_AUTH=on)", () => {
     await detail.locator('.versions a:not([aria-current="page"])').click();
     await eventually(async () => (await detail.locator("pre.code").innerText()).includes("An older version: logs its level"), "the older version's code shows", WAIT_MS);
     await page.screenshot({ path: `${SCREENSHOTS}tasks.png`, fullPage: true });
+  });
+
+  it("shows a run of many calls a hundred at a time in the tree", async () => {
+    const taskRunId = await submit("team-a", "fan-out", {});
+    await page.goto(`${tasker.url}/ui/runs/${taskRunId}`);
+    await eventually(async () => (await headerStatus()) === "completed", "the run completed", WAIT_MS);
+    const calls = page.locator(".tree > li > ul > li[data-stack-run-id]");
+    await eventually(async () => (await calls.count()) === 100, "the tree lists 100 calls", WAIT_MS);
+    await page.getByRole("button", { name: "Show 20 more calls" }).click();
+    await eventually(async () => (await calls.count()) === 120, "the tree lists every call", WAIT_MS);
   });
 
   it("pages through the runs, 25 a page", async () => {

@@ -4,6 +4,9 @@ import { elapsed, formatDuration, shortId } from "../app/format";
 import { StatusBadge } from "../app/status-badge";
 import { stackRunLabel, waitingOn } from "./stack-run-label";
 
+/** A node lists this many of its calls until asked for all (a run may make thousands). */
+const CALLS_SHOWN = 100;
+
 /** The run's stack runs as an expandable tree: each with its call, status, duration, attempts, error and what it waits on now. */
 export function CallTree({ root }: { root: StackRunTreeNode }) {
   return (
@@ -16,6 +19,8 @@ export function CallTree({ root }: { root: StackRunTreeNode }) {
 function TreeNode({ node, depth }: { node: StackRunTreeNode; depth: number }) {
   // The root and its calls show at first; deeper calls open on demand.
   const [open, setOpen] = useState(depth === 0);
+  const [all, setAll] = useState(false);
+  const shown = all ? node.children : node.children.slice(0, CALLS_SHOWN);
   const waits = waitingOn(node);
   const started = node.startedAt ?? node.createdAt;
   const childrenId = `children-${node.stackRunId}`;
@@ -48,9 +53,16 @@ function TreeNode({ node, depth }: { node: StackRunTreeNode; depth: number }) {
       </div>
       {node.children.length > 0 && open && (
         <ul id={childrenId}>
-          {node.children.map((child) => (
+          {shown.map((child) => (
             <TreeNode key={child.stackRunId} node={child} depth={depth + 1} />
           ))}
+          {shown.length < node.children.length && (
+            <li>
+              <button type="button" class="quiet" onClick={() => setAll(true)}>
+                Show {node.children.length - shown.length} more calls
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </li>

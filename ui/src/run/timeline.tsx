@@ -35,6 +35,9 @@ function segmentsOf(node: StackRunTreeNode, now: number): Segment[] {
   return segments;
 }
 
+/** The timeline draws this many stack runs, depth first (the call tree has them all). */
+const LANES_SHOWN = 200;
+
 /** A horizontal bar per stack run on one time axis: its waits to start, activations and suspended time. */
 export function Timeline({ root, live }: { root: StackRunTreeNode; live: boolean }) {
   const now = Date.now();
@@ -53,7 +56,7 @@ export function Timeline({ root, live }: { root: StackRunTreeNode; live: boolean
         <span>{formatDuration(end - start)}</span>
       </div>
       <ol class="lanes">
-        {rows.map(({ node, depth }) => (
+        {rows.slice(0, LANES_SHOWN).map(({ node, depth }) => (
           <li key={node.stackRunId} class="lane">
             <span class="lane-label mono" style={{ paddingLeft: `${depth * 0.8}rem` }} title={node.stackRunId}>
               {stackRunLabel(node)}
@@ -66,6 +69,7 @@ export function Timeline({ root, live }: { root: StackRunTreeNode; live: boolean
           </li>
         ))}
       </ol>
+      {rows.length > LANES_SHOWN && <p class="muted">The first {LANES_SHOWN} of {rows.length} stack runs; the call tree has them all.</p>}
     </div>
   );
 }

@@ -12,16 +12,18 @@ export interface LiveRun {
   error: Error | undefined;
 }
 
-/** At most one re-read of the run and its tree per this many milliseconds while events pour in. */
+/** At least this long between two reads of the run and its tree while events pour in (longer when a read takes longer: a large run). */
 const REFRESH_MS = 400;
+/** Events arriving within this long are shown together (a long history arrives at once). */
+const EVENT_BATCH_MS = 100;
 /** How long to wait before following again when the event stream broke off before the run's end. */
 const RECONNECT_MS = 1000;
 const END_EVENTS = new Set(["run.completed", "run.failed", "run.cancelled"]);
 
 /**
- * Follows a run: reads it and its tree, then its events over SSE (`GET /tasks/:id/events`), re-reading
- * the run and the tree after events arrive (throttled) until the run's end event; a stream that breaks
- * off is resumed after the last version received.
+ * Follows a run: reads it and its tree, then its events over SSE (`GET /tasks/:id/events`), reading
+ * the run and the tree again after events arrive (throttled) until the run's end event; a stream that
+ * breaks off is resumed after the last version received.
  */
 export function useLiveRun(taskRunId: string): LiveRun {
   const [run, setRun] = useState<TaskRunView | undefined>();
@@ -32,58 +34,73 @@ export function useLiveRun(taskRunId: string): LiveRun {
 
   useEffect(() => {
     const stop = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let reading = false;
-    let again = false;
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const later = (ms: number, action: () => void) => {
+      const timer = setTimeout(() => (timers.delete(timer), action()), ms);
+      timers.add(timer);
+    };
 
+    let reading = false;
+    let readAgain = false;
+    let readScheduled = false;
+    let lastReadMs = 0;
     const read = async () => {
-      if (reading) return void (again = true);
+      if (reading) return void (readAgain = true);
       reading = true;
+      const started = performance.now();
       // Each on its own: a run whose tree cannot be read still shows, and the other way round.
       const [nextRun, nextTree] = await Promise.allSettled([
         api<TaskRunView>(`/tasks/${segment(taskRunId)}`, { signal: stop.signal }),
         api<StackRunTreeNode>(`/tasks/${segment(taskRunId)}/tree`, { signal: stop.signal }),
       ]);
-      try {
-        if (stop.signal.aborted) return;
-        if (nextRun.status === "fulfilled") setRun(nextRun.value);
-        if (nextTree.status === "fulfilled") setTree(nextTree.value);
-        const failed = [nextRun, nextTree].find((answer) => answer.status === "rejected");
-        setError(failed === undefined ? undefined : (failed.reason as Error));
-      } finally {
-        reading = false;
-        if (again && !stop.signal.aborted) {
-          again = false;
-          void read();
-        }
+      lastReadMs = performance.now() - started;
+      reading = false;
+      if (stop.signal.aborted) return;
+      if (nextRun.status === "fulfilled") setRun(nextRun.value);
+      if (nextTree.status === "fulfilled") setTree(nextTree.value);
+      const failed = [nextRun, nextTree].find((answer) => answer.status === "rejected");
+      setError(failed === undefined ? undefined : (failed.reason as Error));
+      if (readAgain) {
+        readAgain = false;
+        void read();
       }
     };
     const readSoon = () => {
-      if (timer === undefined) timer = setTimeout(() => ((timer = undefined), void read()), REFRESH_MS);
+      if (readScheduled) return;
+      readScheduled = true;
+      later(Math.max(REFRESH_MS, 2 * lastReadMs), () => ((readScheduled = false), void read()));
+    };
+
+    let arrived: StreamedEvent[] = [];
+    const show = (streamed: StreamedEvent) => {
+      if (arrived.length === 0)
+        later(EVENT_BATCH_MS, () => {
+          const batch = arrived;
+          arrived = [];
+          setEvents((previous) => previous.concat(batch));
+        });
+      arrived.push(streamed);
     };
 
     const follow = async () => {
       let after = 0;
       let ended = false;
+      const onEvent = (streamed: StreamedEvent) => {
+        after = streamed.version;
+        if (END_EVENTS.has(streamed.event.type)) ended = true;
+        show(streamed);
+        readSoon();
+      };
       while (!ended && !stop.signal.aborted) {
         try {
-          await readRunEvents(
-            taskRunId,
-            after,
-            (streamed) => {
-              after = streamed.version;
-              if (END_EVENTS.has(streamed.event.type)) ended = true;
-              setEvents((previous) => [...previous, streamed]);
-              readSoon();
-            },
-            stop.signal,
-          );
+          await readRunEvents(taskRunId, after, onEvent, stop.signal);
         } catch (failure) {
           if (stop.signal.aborted) return;
           setError(failure as Error);
+          // The gateway refused the stream (an unknown run, a key no longer valid): following again would not help.
           if ((failure as { status?: number }).status !== undefined) return;
         }
-        if (!ended) await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS));
+        if (!ended) await new Promise((resolve) => later(RECONNECT_MS, () => resolve(undefined)));
       }
       if (!stop.signal.aborted) {
         setLive(false);
@@ -95,7 +112,7 @@ export function useLiveRun(taskRunId: string): LiveRun {
     void follow();
     return () => {
       stop.abort();
-      clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
     };
   }, [taskRunId]);
 
