@@ -1,5 +1,7 @@
 import type { ComponentChildren } from "preact";
+import { ApiError } from "../api/client";
 import { Link, paths } from "../app/router";
+import { useTicker } from "../app/use-ticker";
 import { CallTree } from "./call-tree";
 import { EventsPanel } from "./events-panel";
 import { LogsPanel } from "./logs-panel";
@@ -10,6 +12,7 @@ import { useLiveRun } from "./use-live-run";
 /** One run: its header, call tree, timeline, logs and events, all following the run live until it ends. */
 export function RunPage({ taskRunId }: { taskRunId: string }) {
   const { run, tree, events, live, error } = useLiveRun(taskRunId);
+  useTicker(live);
   return (
     <main class="run">
       <p class="crumbs">
@@ -17,7 +20,7 @@ export function RunPage({ taskRunId }: { taskRunId: string }) {
       </p>
       {error && (
         <p class="problem" role="alert">
-          {(error as { status?: number }).status === 404 ? `No run ${taskRunId} here.` : `Could not read the run: ${error.message}`}
+          {error instanceof ApiError && error.status === 404 ? `No run ${taskRunId} here.` : `Could not read the run: ${error.message}`}
         </p>
       )}
       {run === undefined ? (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, segment } from "../api/client";
+import { api, ApiError, segment } from "../api/client";
 import { readRunEvents, type StreamedEvent } from "../api/run-event-stream";
 import type { StackRunTreeNode, TaskRunView } from "../api/types";
 
@@ -98,7 +98,7 @@ export function useLiveRun(taskRunId: string): LiveRun {
           if (stop.signal.aborted) return;
           setError(failure as Error);
           // The gateway refused the stream (an unknown run, a key no longer valid): following again would not help.
-          if ((failure as { status?: number }).status !== undefined) return;
+          if (failure instanceof ApiError) return;
         }
         if (!ended) await new Promise((resolve) => later(RECONNECT_MS, () => resolve(undefined)));
       }
