@@ -30,6 +30,8 @@ export default tseslint.config(
             { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib", "type:service"] },
             { sourceTag: "type:bench", onlyDependOnLibsWithTags: ["type:lib"] },
             { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib"] },
+            // The run inspector's page reads the API's shapes from the contracts (types only, erased from the bundle).
+            { sourceTag: "type:ui", onlyDependOnLibsWithTags: ["type:lib"] },
           ],
         },
       ],

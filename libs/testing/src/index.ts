@@ -36,3 +36,4 @@ export { type EventStreamAnswer, openEventStream, type ServerSentEvent } from ".
 export { type OtlpReceiver, startOtlpReceiver } from "./otlp/otlp-receiver.js";
 export type { ReceivedSpan } from "./otlp/otlp-span.js";
 export * from "./stalling-proxy.js";
+export * from "./headless-chromium.js";

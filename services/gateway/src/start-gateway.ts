@@ -8,6 +8,7 @@ import { tasksGrpcHandlers } from "./grpc/tasks-grpc-handlers.js";
 import { RequestAuthenticator } from "./auth/request-authenticator.js";
 import { serveApiDocs } from "./http/api-docs.js";
 import { lastResponsesCloseConnections } from "./http/close-connections.js";
+import { serveInspector } from "./http/serve-inspector.js";
 import { TaskFunctionCatalog } from "./task-functions/task-function-catalog.js";
 import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.js";
 import { RunCanceller } from "./tasks/run-canceller.js";
@@ -41,6 +42,7 @@ export async function startGateway(platform: Platform): Promise<GatewayHandle> {
   app.disable("x-powered-by");
   const authenticator = app.get(RequestAuthenticator);
   serveApiDocs(app, authenticator);
+  serveInspector(app);
   const { HOST, PORT, GRPC_PORT } = platform.config;
   const closeAfterResponses = lastResponsesCloseConnections(app.getHttpServer());
   await app.listen(PORT, HOST);

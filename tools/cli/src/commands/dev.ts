@@ -59,6 +59,7 @@ export function registerDev(program: Command, context: CommandContext): void {
           "Try, in another terminal:",
           `  ${prefix}npx tasker run --task nested-calls-test --input '{"depth":3}' --poll`,
           `  ${prefix}npx tasker list`,
+          `and watch the runs in the run inspector: ${url}/ui`,
           "Ctrl-C stops it.",
           "",
         ].join("\n"),
