@@ -78,6 +78,11 @@ describe("listing runs over HTTP (GET /tasks)", () => {
     ["taskName=no%20spaces", "taskName"],
     ["cursor=not-a-cursor", "cursor"],
     [`cursor=${Buffer.from(JSON.stringify(["2026-01-01T00:00:00Z", "x"])).toString("base64url")}`, "cursor"],
+    ["since=0000-01-01", "since"],
+    ...["1", "-1", "Jan 1 2026 10:00 GMT+0100", "2026-02-30T00:00:00.000000Z", "0000-01-01T00:00:00.000000Z"].map((createdAt) => [
+      `cursor=${Buffer.from(JSON.stringify([createdAt, "0193a8f2-7c1e-7000-8000-000000000000"])).toString("base64url")}`,
+      "cursor",
+    ]),
   ])("answers 400 naming the field for %s", async (query, field) => {
     const { status, body } = await list(`?${query}`);
     expect(status).toBe(400);
