@@ -1,4 +1,4 @@
-import { ValidationError } from "@tasker/contracts";
+import { RunListCursorTime, ValidationError } from "@tasker/contracts";
 import { z } from "zod";
 
 /**
@@ -11,7 +11,7 @@ export interface RunListCursor {
   readonly taskRunId: string;
 }
 
-const parts = z.tuple([z.string().min(1).max(64), z.uuid()]);
+const parts = z.tuple([RunListCursorTime, z.uuid()]);
 
 /** The `nextCursor` for the page after the one ending with `last`. */
 export function encodeRunListCursor(last: RunListCursor): string {
@@ -27,6 +27,6 @@ export function decodeRunListCursor(text: string): RunListCursor {
     decoded = undefined;
   }
   const parsed = parts.safeParse(decoded);
-  if (!parsed.success || Number.isNaN(Date.parse(parsed.data[0]))) throw new ValidationError("cursor: must be a nextCursor of an earlier page", "cursor");
+  if (!parsed.success) throw new ValidationError("cursor: must be a nextCursor of an earlier page", "cursor");
   return { createdAt: parsed.data[0], taskRunId: parsed.data[1] };
 }
