@@ -12,11 +12,11 @@ interface Segment {
 /**
  * A stack run's time, in milliseconds since epoch: waiting to be taken (`pending`; a sleep waits for its timer), each activation
  * (`active`: the VM ran; a wrapped service's call is active from its start to its end) and the time
- * between (`suspended`: waiting on its calls).
+ * between (`suspended`: waiting on its calls). A stack run not ended lasts until `axisEnd`.
  */
-function segmentsOf(node: StackRunTreeNode, now: number): Segment[] {
+function segmentsOf(node: StackRunTreeNode, axisEnd: number): Segment[] {
   const created = Date.parse(node.createdAt);
-  const end = node.endedAt === undefined ? now : Date.parse(node.endedAt);
+  const end = node.endedAt === undefined ? axisEnd : Date.parse(node.endedAt);
   const firstActivation = node.activations[0];
   const started = node.startedAt !== undefined ? Date.parse(node.startedAt) : firstActivation !== undefined ? Date.parse(firstActivation.at) : end;
   const segments: Segment[] = [{ kind: "pending", from: created, to: started, title: `waiting ${formatDuration(started - created)}` }];
@@ -38,7 +38,11 @@ function segmentsOf(node: StackRunTreeNode, now: number): Segment[] {
 /** The timeline draws this many stack runs, depth first (the call tree has them all). */
 const LANES_SHOWN = 200;
 
-/** A horizontal bar per stack run on one time axis: its waits to start, activations and suspended time. */
+/**
+ * A horizontal bar per stack run on one time axis: its waits to start, activations and suspended time.
+ * The axis ends now while the run is live, else at the last recorded end: a call left unsettled by
+ * the run's end (one made by an unawaited call) is drawn up to there, not on to the clock.
+ */
 export function Timeline({ root, live }: { root: StackRunTreeNode; live: boolean }) {
   const now = Date.now();
   const rows = flatten(root);
@@ -62,7 +66,7 @@ export function Timeline({ root, live }: { root: StackRunTreeNode; live: boolean
               {stackRunLabel(node)}
             </span>
             <span class="track" role="img" aria-label={`${stackRunLabel(node)}: ${node.status}`}>
-              {segmentsOf(node, now).map((segment, index) => (
+              {segmentsOf(node, end).map((segment, index) => (
                 <span key={index} class={`seg seg-${segment.kind}`} style={{ left: at(segment.from), width: width(segment.from, segment.to) }} title={segment.title} />
               ))}
             </span>
