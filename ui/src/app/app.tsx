@@ -7,14 +7,19 @@ import { TasksPage } from "../tasks/tasks-page";
 import { Link, paths, useRoute } from "./router";
 import { SignIn } from "./sign-in";
 
-/** The run inspector: the navigation, and the page of the current route; the sign-in form whenever the gateway answers 401. */
+/** The run inspector: the navigation, and the page of the current route; the sign-in form (the refused key forgotten) whenever the gateway answers 401. */
 export function App() {
   const route = useRoute();
   const [needsKey, setNeedsKey] = useState(false);
   const [signedIn, setSignedIn] = useState(storedKey() !== null);
 
   useEffect(() => {
-    const ask = () => setNeedsKey(true);
+    // A key the gateway refuses (revoked, or from before a restart with other keys) is forgotten, not sent again.
+    const ask = () => {
+      storeKey(null);
+      setSignedIn(false);
+      setNeedsKey(true);
+    };
     authEvents.addEventListener("unauthorized", ask);
     return () => authEvents.removeEventListener("unauthorized", ask);
   }, []);
