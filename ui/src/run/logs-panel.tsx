@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { TaskRunLogLine } from "../api/types";
+import { AnySelect } from "../app/any-select";
 import { formatTime, shortId } from "../app/format";
 
 const LEVELS = ["debug", "info", "warn", "error"];
@@ -16,28 +17,8 @@ export function LogsPanel({ logs, omitted }: { logs: TaskRunLogLine[]; omitted: 
   return (
     <div>
       <div class="toolbar">
-        <label>
-          Level{" "}
-          <select name="log-level" value={level} onChange={(event) => setLevel(event.currentTarget.value)}>
-            <option value="">any</option>
-            {LEVELS.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Stack run{" "}
-          <select name="log-stack-run" value={stackRun} onChange={(event) => setStackRun(event.currentTarget.value)}>
-            <option value="">any</option>
-            {stackRuns.map((id) => (
-              <option key={id} value={id}>
-                {shortId(id)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AnySelect label="Level" name="log-level" value={level} choices={LEVELS.map((value) => ({ value }))} onChoose={setLevel} />
+        <AnySelect label="Stack run" name="log-stack-run" value={stackRun} choices={stackRuns.map((id) => ({ value: id, text: shortId(id) }))} onChoose={setStackRun} />
         <label>
           Text <input name="log-text" type="search" value={text} onInput={(event) => setText(event.currentTarget.value)} />
         </label>

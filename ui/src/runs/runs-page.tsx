@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, segment } from "../api/client";
+import { AnySelect } from "../app/any-select";
 import type { TaskFunctionSummary, TaskRunList, TaskRunStatus, TaskRunView } from "../api/types";
 import { elapsed, ENDED, formatDuration, formatTime } from "../app/format";
 import { Link, navigate, paths } from "../app/router";
@@ -47,28 +48,8 @@ export function RunsPage() {
     <main>
       <h1>Runs</h1>
       <div class="toolbar">
-        <label>
-          Status{" "}
-          <select name="status" value={status} onChange={(event) => filter(() => setStatus(event.currentTarget.value))}>
-            <option value="">any</option>
-            {STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Task{" "}
-          <select name="taskName" value={taskName} onChange={(event) => filter(() => setTaskName(event.currentTarget.value))}>
-            <option value="">any</option>
-            {tasks.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AnySelect label="Status" name="status" value={status} choices={STATUSES.map((value) => ({ value }))} onChoose={(value) => filter(() => setStatus(value))} />
+        <AnySelect label="Task" name="taskName" value={taskName} choices={tasks.map((value) => ({ value }))} onChoose={(value) => filter(() => setTaskName(value))} />
         <RunSearch />
       </div>
       {runs.error && (
