@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compareWithPeers, comparisonTable, parseFigureLines } from "./_peer-comparison.js";
+import { compareWithPeers, comparisonTable, type FigureLine, parseFigureLines } from "./_peer-comparison.js";
 import { runScript } from "./_run-script.js";
 import { report } from "./_stats.js";
 
@@ -20,7 +20,7 @@ if (missing.length > 0) {
 }
 
 const tasker = parseFigureLines(await runScript(process.execPath, [fileURLToPath(new URL("./e2e.js", import.meta.url))]), "bench e2e");
-const peers = [];
+const peers: FigureLine[] = [];
 for (const script of peerScripts) peers.push(...parseFigureLines(await runScript(join(peersDir, script)), script));
 
 const comparisons = compareWithPeers(tasker, peers);
