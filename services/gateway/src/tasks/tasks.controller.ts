@@ -13,6 +13,7 @@ import {
   SubmitTaskRequest,
   SubmitTaskResponse,
   DEFAULT_RUN_PAGE_SIZE,
+  ENDED_STATUSES,
   MAX_RUN_PAGE_SIZE,
   TaskRunIdParam,
   TaskRunList,
@@ -34,6 +35,18 @@ import { TaskSubmitter } from "./task-submitter.js";
 /** The part of the HTTP response a long wait needs: to learn that the client went away. */
 interface ClosableResponse {
   once(event: "close", listener: () => void): unknown;
+}
+
+/** A response a wait may answer with another status than the route's. */
+interface WaitingResponse extends ClosableResponse {
+  status(code: number): unknown;
+}
+
+/** Aborted when the client closes the connection: a wait for it ends there. */
+function clientGoneOf(response: ClosableResponse): AbortSignal {
+  const clientGone = new AbortController();
+  response.once("close", () => clientGone.abort());
+  return clientGone.signal;
 }
 
 @ApiTags("tasks")
@@ -73,14 +86,29 @@ export class TasksController {
   @Requires("runs.submit")
   @HttpCode(202)
   @ApiOperation({
-    summary: "Run the current version of a task of the caller's namespace; the same idempotencyKey (scoped to the namespace and task) with the same input answers with the same run",
+    summary:
+      "Run the current version of a task of the caller's namespace; the same idempotencyKey (scoped to the namespace and task) with the same input answers with the same run. With `wait`, answers 200 with the run as soon as it ends within that many seconds",
   })
-  @ApiResponse({ status: 202, description: "queued", standardSchema: SubmitTaskResponse })
+  @ApiQuery({ name: "wait", required: false, description: "seconds to wait for the run to end (0 to 60; 0, the default, answers 202 at once)" })
+  @ApiResponse({ status: 200, description: "the run ended within `wait`: as GET /tasks/{taskRunId} shows it", standardSchema: TaskRunView })
+  @ApiResponse({ status: 202, description: "queued (or, with `wait`, not ended by then: its status at that moment)", standardSchema: SubmitTaskResponse })
   @ApiResponse({ status: 404, description: "no such task function", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 409, description: "IDEMPOTENCY_CONFLICT: the idempotencyKey was used for this task with another input", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 413, description: "body too large", standardSchema: ApiErrorBody })
-  submit(@CurrentCaller() caller: Caller, @Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest): Promise<SubmitTaskResponse> {
-    return this.submitter.submit(caller.namespace, request);
+  async submit(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest,
+    @Query("wait", { schema: ResultWaitSeconds }) wait: number,
+    @Res({ passthrough: true }) response: WaitingResponse,
+  ): Promise<SubmitTaskResponse | TaskRunView> {
+    const submitted = await this.submitter.submit(caller.namespace, request);
+    if (wait === 0) return submitted;
+    const run = ENDED_STATUSES.includes(submitted.status)
+      ? await this.runs.read(caller.namespace, submitted.taskRunId)
+      : await this.waiter.waitForSubmitted(caller.namespace, submitted.taskRunId, wait, clientGoneOf(response));
+    if (!run || !ENDED_STATUSES.includes(run.status)) return { taskRunId: submitted.taskRunId, status: run?.status ?? submitted.status };
+    response.status(200);
+    return run;
   }
 
   @Get(":taskRunId")
@@ -119,9 +147,7 @@ export class TasksController {
     @Query("wait", { schema: ResultWaitSeconds }) wait: number,
     @Res({ passthrough: true }) response: ClosableResponse,
   ): Promise<TaskRunView> {
-    const clientGone = new AbortController();
-    response.once("close", () => clientGone.abort());
-    const run = await this.waiter.waitForEnd(caller.namespace, taskRunId, wait, clientGone.signal);
+    const run = await this.waiter.waitForEnd(caller.namespace, taskRunId, wait, clientGoneOf(response));
     if (!run) throw runNotFound(taskRunId);
     return run;
   }
