@@ -13,7 +13,6 @@ import {
   SubmitTaskRequest,
   SubmitTaskResponse,
   DEFAULT_RUN_PAGE_SIZE,
-  ENDED_STATUSES,
   MAX_RUN_PAGE_SIZE,
   TaskRunIdParam,
   TaskRunList,
@@ -29,8 +28,9 @@ import { decodeRunListCursor } from "./run-list-cursor.js";
 import { RunListReader } from "./run-list-reader.js";
 import { RunTreeReader } from "./run-tree-reader.js";
 import { RunWaiter } from "./run-waiter.js";
+import { SubmitAndWait } from "./submit-and-wait.js";
 import { TaskRunReader } from "./task-run-reader.js";
-import { TaskSubmitter } from "./task-submitter.js";
+
 
 /** The part of the HTTP response a long wait needs: to learn that the client went away. */
 interface ClosableResponse {
@@ -54,7 +54,7 @@ function clientGoneOf(response: ClosableResponse): AbortSignal {
 @ApiResponse({ status: 400, description: "invalid request: the error names the field", standardSchema: ApiErrorBody })
 export class TasksController {
   constructor(
-    private readonly submitter: TaskSubmitter,
+    private readonly submitAndWait: SubmitAndWait,
     private readonly runs: TaskRunReader,
     private readonly waiter: RunWaiter,
     private readonly canceller: RunCanceller,
@@ -101,14 +101,10 @@ export class TasksController {
     @Query("wait", { schema: ResultWaitSeconds }) wait: number,
     @Res({ passthrough: true }) response: WaitingResponse,
   ): Promise<SubmitTaskResponse | TaskRunView> {
-    const submitted = await this.submitter.submit(caller.namespace, request);
-    if (wait === 0) return submitted;
-    const run = ENDED_STATUSES.includes(submitted.status)
-      ? await this.runs.read(caller.namespace, submitted.taskRunId)
-      : await this.waiter.waitForSubmitted(caller.namespace, submitted.taskRunId, wait, clientGoneOf(response));
-    if (!run || !ENDED_STATUSES.includes(run.status)) return { taskRunId: submitted.taskRunId, status: run?.status ?? submitted.status };
+    const answer = await this.submitAndWait.submit(caller.namespace, request, wait, clientGoneOf(response));
+    if ("pending" in answer) return answer.pending;
     response.status(200);
-    return run;
+    return answer.ended;
   }
 
   @Get(":taskRunId")
