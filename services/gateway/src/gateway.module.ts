@@ -24,6 +24,7 @@ import { RunCanceller } from "./tasks/run-canceller.js";
 import { RunEventFeed } from "./tasks/run-event-feed.js";
 import { RunEventsController } from "./tasks/run-events.controller.js";
 import { RunWaiter } from "./tasks/run-waiter.js";
+import { SubmitAndWait } from "./tasks/submit-and-wait.js";
 import { SignalSender } from "./tasks/signal-sender.js";
 import { SignalsController } from "./tasks/signals.controller.js";
 import { RunListReader } from "./tasks/run-list-reader.js";
@@ -57,6 +58,7 @@ export class GatewayModule {
         RunListReader,
         RunTreeReader,
         RunWaiter,
+        SubmitAndWait,
         RunCanceller,
         RunEventFeed,
         secretStoreProvider,

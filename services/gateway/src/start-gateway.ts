@@ -14,8 +14,8 @@ import { TaskFunctionPublisher } from "./task-functions/task-function-publisher.
 import { RunCanceller } from "./tasks/run-canceller.js";
 import { RunEventFeed } from "./tasks/run-event-feed.js";
 import { RunListReader } from "./tasks/run-list-reader.js";
+import { SubmitAndWait } from "./tasks/submit-and-wait.js";
 import { TaskRunReader } from "./tasks/task-run-reader.js";
-import { TaskSubmitter } from "./tasks/task-submitter.js";
 
 /** The running API. */
 export interface GatewayHandle extends RunningService {
@@ -50,7 +50,7 @@ export async function startGateway(platform: Platform): Promise<GatewayHandle> {
   try {
     if (GRPC_PORT !== undefined) {
       const services = {
-        submitter: app.get(TaskSubmitter),
+        submitAndWait: app.get(SubmitAndWait),
         runs: app.get(TaskRunReader),
         list: app.get(RunListReader),
         canceller: app.get(RunCanceller),

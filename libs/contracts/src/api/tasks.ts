@@ -100,7 +100,7 @@ export const TaskRunView = z.object({
 });
 export type TaskRunView = z.infer<typeof TaskRunView>;
 
-/** The longest `GET /tasks/:taskRunId/result?wait=` the gateway holds a request open. */
+/** The longest `GET /tasks/:taskRunId/result?wait=` or `POST /tasks?wait=` the gateway holds a request open. */
 export const MAX_RESULT_WAIT_SECONDS = 60;
 
 /** The `wait` query parameter: seconds, 0 to 60, decimals allowed; 0 when left out. */

@@ -11,11 +11,18 @@ function authorizationOf(metadata: Metadata): string | undefined {
 
 /**
  * A unary handler from an async function, for a caller authorized for `action` by its
- * `authorization` metadata; its errors (401 and 403 included) become gRPC statuses.
+ * `authorization` metadata; its errors (401 and 403 included) become gRPC statuses. The signal
+ * `handle` receives aborts when the client cancels the call: a handler that waits stops there.
  */
-export function unary<Request, Response>(authenticator: RequestAuthenticator, action: GatewayAction, handle: (caller: Caller, request: Request) => Promise<Response>) {
+export function unary<Request, Response>(
+  authenticator: RequestAuthenticator,
+  action: GatewayAction,
+  handle: (caller: Caller, request: Request, signal: AbortSignal) => Promise<Response>,
+) {
   return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
-    authenticator.authorize(authorizationOf(call.metadata), action).then((caller) => handle(caller, call.request)).then(
+    const clientGone = new AbortController();
+    call.once("cancelled", () => clientGone.abort());
+    authenticator.authorize(authorizationOf(call.metadata), action).then((caller) => handle(caller, call.request, clientGone.signal)).then(
       (response) => callback(null, response),
       (error: unknown) => callback(toGrpcError(error)),
     );

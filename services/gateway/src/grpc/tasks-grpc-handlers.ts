@@ -9,6 +9,7 @@ import {
   RunListLimit,
   RunListSince,
   RunListStatus,
+  ResultWaitSeconds,
   SubmitTaskRequest,
   type TaskErrorView,
   TaskRunIdParam,
@@ -24,8 +25,8 @@ import type { RunCanceller } from "../tasks/run-canceller.js";
 import type { RunEventFeed } from "../tasks/run-event-feed.js";
 import { decodeRunListCursor } from "../tasks/run-list-cursor.js";
 import type { RunListReader } from "../tasks/run-list-reader.js";
+import type { SubmitAndWait } from "../tasks/submit-and-wait.js";
 import type { TaskRunReader } from "../tasks/task-run-reader.js";
-import type { TaskSubmitter } from "../tasks/task-submitter.js";
 import { serverStream, unary } from "./grpc-calls.js";
 
 interface SubmitTaskMessage {
@@ -33,6 +34,7 @@ interface SubmitTaskMessage {
   inputJson: string;
   idempotencyKey?: string;
   timeoutMs?: number;
+  waitSeconds?: number;
 }
 
 /** `ListTasksRequest`: every field optional, unset ones absent (`oneofs: true`). */
@@ -90,7 +92,7 @@ async function* toTaskEventMessages(events: AsyncIterable<RecordedEvent>) {
 
 /** The gateway's services that `tasker.v1.Tasks` calls, as the HTTP controllers do. */
 export interface TasksGrpcServices {
-  readonly submitter: TaskSubmitter;
+  readonly submitAndWait: SubmitAndWait;
   readonly runs: TaskRunReader;
   readonly list: RunListReader;
   readonly canceller: RunCanceller;
@@ -105,15 +107,18 @@ export interface TasksGrpcServices {
  * `/tasks` and `/task-functions`. `closing` aborts when the server stops: every `WatchTask` stream ends.
  */
 export function tasksGrpcHandlers(services: TasksGrpcServices, closing: AbortSignal): UntypedServiceImplementation {
-  const { submitter, runs, list, canceller, feed, publisher, catalog, authenticator } = services;
+  const { submitAndWait, runs, list, canceller, feed, publisher, catalog, authenticator } = services;
   return {
-    SubmitTask: unary(authenticator, "runs.submit", async (caller, message: SubmitTaskMessage) => {
+    SubmitTask: unary(authenticator, "runs.submit", async (caller, message: SubmitTaskMessage, signal) => {
       const request = parseRequest(
         SubmitTaskRequest,
         { taskName: message.taskName, input: parseInputJson(message.inputJson), idempotencyKey: message.idempotencyKey, timeoutMs: message.timeoutMs },
         fieldOf,
       );
-      return submitter.submit(caller.namespace, request);
+      const wait = parseRequest(ResultWaitSeconds, message.waitSeconds, () => "waitSeconds");
+      const answer = await submitAndWait.submit(caller.namespace, request, wait, AbortSignal.any([signal, closing]));
+      if ("pending" in answer) return answer.pending;
+      return { taskRunId: answer.ended.taskRunId, status: answer.ended.status, run: toTaskRunMessage(answer.ended) };
     }),
     GetTask: unary(authenticator, "runs.read", async (caller, message: { taskRunId: string }) => {
       const taskRunId = parseRequest(TaskRunIdParam, message.taskRunId, () => "taskRunId");

@@ -79,6 +79,23 @@ describe("the gRPC task API", () => {
     expect(conflicting.error).toMatchObject({ code: status.ALREADY_EXISTS, details: expect.stringMatching(/^IDEMPOTENCY_CONFLICT: /) });
   });
 
+  it("with waitSeconds, answers the run a key found once it ends, as GetTask shows it; the status alone when the wait runs out; and names a bad wait", async () => {
+    const taskRunId = (await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-wait" })).response!.taskRunId as string;
+    const started = performance.now();
+    const timedOut = await call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-wait", waitSeconds: 0.5 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect(timedOut.response).toEqual({ taskRunId, status: "queued" });
+    const answer = call(client, "SubmitTask", { taskName: "greet", idempotencyKey: "grpc-wait", waitSeconds: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await gateway.platform.store.append(runStreamId(taskRunId), { guard: "run", version: 0 }, [{ type: "run.completed", data: { taskRunId, result: "done" } }]);
+    const { response } = await answer;
+    expect(response).toMatchObject({ taskRunId, status: "completed", run: (await call(client, "GetTask", { taskRunId })).response });
+    expect((response!.run as Record<string, unknown>)["resultJson"]).toBe('"done"');
+    const bad = await call(client, "SubmitTask", { taskName: "greet", waitSeconds: 61 });
+    expect(bad.error).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(bad.error!.metadata.get("tasker-error-field")).toEqual(["waitSeconds"]);
+  });
+
   it("gives the root of a run submitted with timeoutMs its due time, and refuses a timeoutMs of 0", async () => {
     const before = Date.now();
     const taskRunId = (await call(client, "SubmitTask", { taskName: "greet", timeoutMs: 5000 })).response!.taskRunId as string;

@@ -5,6 +5,7 @@ import { ENDED_STATUSES, type TaskRunView } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM } from "../platform.token.js";
 import { firstOf } from "./first-of.js";
+import { RecentRunEnds } from "./recent-run-ends.js";
 import { TaskRunReader } from "./task-run-reader.js";
 
 /**
@@ -16,6 +17,7 @@ export class RunWaiter implements OnModuleInit, OnModuleDestroy {
   /** Aborted when the app closes: every wait answers with the state it has. */
   private readonly closing = new AbortController();
   private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly recentEnds = new RecentRunEnds();
   private subscription: Subscription | undefined;
 
   constructor(
@@ -27,6 +29,7 @@ export class RunWaiter implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     const { nats, config } = this.platform;
     this.subscription = subscribeToRunEnds(nats, config.TASKER_SUBJECT_PREFIX, (ended) => {
+      this.recentEnds.add(ended);
       for (const wake of this.waiting.get(ended) ?? []) wake();
     });
     await nats.flush();
@@ -37,24 +40,49 @@ export class RunWaiter implements OnModuleInit, OnModuleDestroy {
    * the client went away); undefined when there is no such run in `namespace`. The wait is registered before the
    * state is read, so an end between the read and the wait is not missed.
    */
-  async waitForEnd(namespace: string, taskRunId: string, seconds: number, signal: AbortSignal): Promise<TaskRunView | undefined> {
-    let wake = () => {};
-    const ended = new Promise<void>((resolve) => (wake = resolve));
-    const wakes = this.waiting.get(taskRunId) ?? new Set<() => void>();
-    this.waiting.set(taskRunId, wakes.add(wake));
-    try {
+  waitForEnd(namespace: string, taskRunId: string, seconds: number, signal: AbortSignal): Promise<TaskRunView | undefined> {
+    return this.held(taskRunId, async (ended) => {
       const run = await this.runs.read(namespace, taskRunId);
       if (!run || ENDED_STATUSES.includes(run.status) || seconds === 0) return run;
-      await firstOf(seconds * 1000, ended, AbortSignal.any([signal, this.closing.signal]));
+      await firstOf(seconds * 1000, ended, this.until(signal));
       return await this.runs.read(namespace, taskRunId);
-    } finally {
-      wakes.delete(wake);
-      if (wakes.size === 0) this.waiting.delete(taskRunId);
-    }
+    });
+  }
+
+  /**
+   * The run `taskRunId` the caller has just submitted (or found by its idempotency key, not ended when
+   * it looked), read once: as soon as the bus announces its end, or after `seconds` (or when `signal`
+   * aborts); undefined when there is no such run in `namespace`. Nothing is read before the wait: an
+   * end announced between the submit and this call is remembered (`RecentRunEnds`), and a missed
+   * announcement costs only the wait, never a wrong answer.
+   */
+  waitForSubmitted(namespace: string, taskRunId: string, seconds: number, signal: AbortSignal): Promise<TaskRunView | undefined> {
+    return this.held(taskRunId, async (ended) => {
+      if (!this.recentEnds.has(taskRunId)) await firstOf(seconds * 1000, ended, this.until(signal));
+      return await this.runs.read(namespace, taskRunId);
+    });
   }
 
   onModuleDestroy(): void {
     this.closing.abort();
     this.subscription?.unsubscribe();
+  }
+
+  private until(signal: AbortSignal): AbortSignal {
+    return AbortSignal.any([signal, this.closing.signal]);
+  }
+
+  /** Runs `wait` with a promise resolved when the bus announces the run's end; the registration lives exactly as long as `wait`. */
+  private async held<T>(taskRunId: string, wait: (ended: Promise<void>) => Promise<T>): Promise<T> {
+    let wake = () => {};
+    const ended = new Promise<void>((resolve) => (wake = resolve));
+    const wakes = this.waiting.get(taskRunId) ?? new Set<() => void>();
+    this.waiting.set(taskRunId, wakes.add(wake));
+    try {
+      return await wait(ended);
+    } finally {
+      wakes.delete(wake);
+      if (wakes.size === 0) this.waiting.delete(taskRunId);
+    }
   }
 }

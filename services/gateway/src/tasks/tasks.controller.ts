@@ -28,12 +28,25 @@ import { decodeRunListCursor } from "./run-list-cursor.js";
 import { RunListReader } from "./run-list-reader.js";
 import { RunTreeReader } from "./run-tree-reader.js";
 import { RunWaiter } from "./run-waiter.js";
+import { SubmitAndWait } from "./submit-and-wait.js";
 import { TaskRunReader } from "./task-run-reader.js";
-import { TaskSubmitter } from "./task-submitter.js";
+
 
 /** The part of the HTTP response a long wait needs: to learn that the client went away. */
 interface ClosableResponse {
   once(event: "close", listener: () => void): unknown;
+}
+
+/** A response a wait may answer with another status than the route's. */
+interface WaitingResponse extends ClosableResponse {
+  status(code: number): unknown;
+}
+
+/** Aborted when the client closes the connection: a wait for it ends there. */
+function clientGoneOf(response: ClosableResponse): AbortSignal {
+  const clientGone = new AbortController();
+  response.once("close", () => clientGone.abort());
+  return clientGone.signal;
 }
 
 @ApiTags("tasks")
@@ -41,7 +54,7 @@ interface ClosableResponse {
 @ApiResponse({ status: 400, description: "invalid request: the error names the field", standardSchema: ApiErrorBody })
 export class TasksController {
   constructor(
-    private readonly submitter: TaskSubmitter,
+    private readonly submitAndWait: SubmitAndWait,
     private readonly runs: TaskRunReader,
     private readonly waiter: RunWaiter,
     private readonly canceller: RunCanceller,
@@ -73,14 +86,25 @@ export class TasksController {
   @Requires("runs.submit")
   @HttpCode(202)
   @ApiOperation({
-    summary: "Run the current version of a task of the caller's namespace; the same idempotencyKey (scoped to the namespace and task) with the same input answers with the same run",
+    summary:
+      "Run the current version of a task of the caller's namespace; the same idempotencyKey (scoped to the namespace and task) with the same input answers with the same run. With `wait`, answers 200 with the run as soon as it ends within that many seconds",
   })
-  @ApiResponse({ status: 202, description: "queued", standardSchema: SubmitTaskResponse })
+  @ApiQuery({ name: "wait", required: false, description: "seconds to wait for the run to end (0 to 60; 0, the default, answers 202 at once)" })
+  @ApiResponse({ status: 200, description: "the run ended within `wait`: as GET /tasks/{taskRunId} shows it", standardSchema: TaskRunView })
+  @ApiResponse({ status: 202, description: "queued (or, with `wait`, not ended by then: its status at that moment)", standardSchema: SubmitTaskResponse })
   @ApiResponse({ status: 404, description: "no such task function", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 409, description: "IDEMPOTENCY_CONFLICT: the idempotencyKey was used for this task with another input", standardSchema: ApiErrorBody })
   @ApiResponse({ status: 413, description: "body too large", standardSchema: ApiErrorBody })
-  submit(@CurrentCaller() caller: Caller, @Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest): Promise<SubmitTaskResponse> {
-    return this.submitter.submit(caller.namespace, request);
+  async submit(
+    @CurrentCaller() caller: Caller,
+    @Body({ schema: SubmitTaskRequest }) request: SubmitTaskRequest,
+    @Query("wait", { schema: ResultWaitSeconds }) wait: number,
+    @Res({ passthrough: true }) response: WaitingResponse,
+  ): Promise<SubmitTaskResponse | TaskRunView> {
+    const answer = await this.submitAndWait.submit(caller.namespace, request, wait, clientGoneOf(response));
+    if ("pending" in answer) return answer.pending;
+    response.status(200);
+    return answer.ended;
   }
 
   @Get(":taskRunId")
@@ -119,9 +143,7 @@ export class TasksController {
     @Query("wait", { schema: ResultWaitSeconds }) wait: number,
     @Res({ passthrough: true }) response: ClosableResponse,
   ): Promise<TaskRunView> {
-    const clientGone = new AbortController();
-    response.once("close", () => clientGone.abort());
-    const run = await this.waiter.waitForEnd(caller.namespace, taskRunId, wait, clientGone.signal);
+    const run = await this.waiter.waitForEnd(caller.namespace, taskRunId, wait, clientGoneOf(response));
     if (!run) throw runNotFound(taskRunId);
     return run;
   }

@@ -1,0 +1,81 @@
+import { TaskerSystem } from "@tasker/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * `POST /tasks?wait=SECONDS`: one request submits a run and answers 200 with the run as `GET /tasks/:id`
+ * shows it once it ends within the wait, else 202 `{taskRunId, status}` as without a wait.
+ */
+let tasker: TaskerSystem;
+
+beforeAll(async () => {
+  tasker = await TaskerSystem.start();
+  await tasker.publish(
+    "quick",
+    `module.exports = async (input, { tools }) => { console.log("hello", input.name); return { greeting: "hello " + input.name }; };`,
+  );
+  await tasker.publish("broken", `module.exports = async () => { throw new Error("it broke"); };`);
+  await tasker.publish("slow", `module.exports = async (input, { tools }) => { await tools.sleep(input.ms); return "slept"; };`);
+});
+
+afterAll(async () => {
+  await tasker?.stop();
+});
+
+const submit = <T>(wait: string, body: unknown) => tasker.request<T>("POST", `/tasks?wait=${wait}`, body);
+
+describe("submitting and waiting in one request", () => {
+  it("answers a quick run with 200 and the same body as a following GET /tasks/:id, logs included", async () => {
+    const { status, body } = await submit<{ taskRunId: string }>("10", { taskName: "quick", input: { name: "Ada" } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: "completed", result: { greeting: "hello Ada" }, logs: [{ level: "info", message: "hello Ada" }] });
+    const read = await tasker.request("GET", `/tasks/${body.taskRunId}`);
+    expect(body).toEqual(read.body);
+  });
+
+  it("answers a failing run with 200 and its error", async () => {
+    const { status, body } = await submit<{ taskRunId: string }>("10", { taskName: "broken" });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: "failed", error: { message: "it broke" } });
+    expect(body).not.toHaveProperty("result");
+    expect(body).toEqual((await tasker.request("GET", `/tasks/${body.taskRunId}`)).body);
+  });
+
+  it("answers 202 with the run's status after about the wait when the run takes longer", async () => {
+    const started = performance.now();
+    const { status, body } = await submit<{ taskRunId: string; status: string }>("1", { taskName: "slow", input: { ms: 30_000 } });
+    const elapsed = performance.now() - started;
+    expect(status).toBe(202);
+    expect(body).toEqual({ taskRunId: expect.any(String), status: expect.stringMatching(/^(queued|processing|suspended)$/) });
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(6000);
+    await tasker.request("POST", `/tasks/${body.taskRunId}/cancel`);
+  });
+
+  it("answers 202 at once, as without a wait, for wait=0", async () => {
+    const { status, body } = await submit("0", { taskName: "slow", input: { ms: 30_000 } });
+    expect(status).toBe(202);
+    expect(body).toEqual({ taskRunId: expect.any(String), status: "queued" });
+  });
+
+  it("waits on the existing run when an idempotency key is submitted again", async () => {
+    const request = { taskName: "slow", input: { ms: 1500 }, idempotencyKey: "once" };
+    const first = await submit<{ taskRunId: string; status: string }>("0", request);
+    expect(first.status).toBe(202);
+    const again = await submit<{ taskRunId: string; status: string }>("20", request);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ taskRunId: first.body.taskRunId, status: "completed", result: "slept" });
+    const ended = await submit<{ taskRunId: string }>("20", request);
+    expect(ended.status).toBe(200);
+    expect(ended.body).toEqual(again.body);
+  });
+
+  it("answers 100 concurrent waiters each with its own run", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => submit<{ input: { name: string }; result: unknown }>("30", { taskName: "quick", input: { name: `n${i}` } })),
+    );
+    answers.forEach(({ status, body }, i) => {
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: "completed", input: { name: `n${i}` }, result: { greeting: `hello n${i}` } });
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import { Injectable } from "@nestjs/common";
+import { ENDED_STATUSES, type SubmitTaskRequest, type TaskRunView } from "@tasker/contracts";
+import { RunWaiter } from "./run-waiter.js";
+import { type RunStatus, TaskRunReader } from "./task-run-reader.js";
+import { TaskSubmitter } from "./task-submitter.js";
+
+/** What a submit with a wait answers: the run once it ended within the wait, else its id and status at that moment. */
+export type SubmitAndWaitAnswer = { readonly ended: TaskRunView } | { readonly pending: RunStatus };
+
+/** Submits a run and holds the request until it ends (`POST /tasks?wait=`, gRPC `SubmitTask` with `wait_seconds`). */
+@Injectable()
+export class SubmitAndWait {
+  constructor(
+    private readonly submitter: TaskSubmitter,
+    private readonly runs: TaskRunReader,
+    private readonly waiter: RunWaiter,
+  ) {}
+
+  /**
+   * Submits as `TaskSubmitter.submit` does (same errors), then waits up to `seconds` (0 to 60; 0: not
+   * at all, the answer is the submit's) for the run to end, or until `signal` aborts (the client went
+   * away). A run found by its idempotency key is waited on the same way; one that had already ended is
+   * read at once. The run is read once, after the wait, as `GET /tasks/:taskRunId` shows it.
+   */
+  async submit(namespace: string, request: SubmitTaskRequest, seconds: number, signal: AbortSignal): Promise<SubmitAndWaitAnswer> {
+    const submitted = await this.submitter.submit(namespace, request);
+    if (seconds === 0) return { pending: submitted };
+    const run = ENDED_STATUSES.includes(submitted.status)
+      ? await this.runs.read(namespace, submitted.taskRunId)
+      : await this.waiter.waitForSubmitted(namespace, submitted.taskRunId, seconds, signal);
+    if (run && ENDED_STATUSES.includes(run.status)) return { ended: run };
+    return { pending: { taskRunId: submitted.taskRunId, status: run?.status ?? submitted.status } };
+  }
+}
