@@ -1,0 +1,162 @@
+// `npm run bench -- profile`: where W1 and W4's time goes. Runs the e2e benchmark's W1 (one trivial run at
+// a time) and W4 (500 at once) on a Tasker whose every service process runs with `node --cpu-prof`
+// (through NODE_OPTIONS), then prints, per process and workload, the top functions and packages by self
+// time over the workload's window; the split of a W1 run's latency by hop (from its events' `recorded_at`);
+// `POST /tasks` alone against `GET /health`; and per workload, each process's CPU (/proc/<pid>/stat) and the
+// PostgreSQL commits (pg_stat_database) per run. The load average (/proc/loadavg) stands beside each figure.
+// Profiles are kept in PROFILE_DIR (default: a new folder under the system's temporary folder).
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TaskerSystem } from "@tasker/testing";
+import { profileTop, type TopRow } from "./_cpuprofile-top.js";
+import { percentile, round } from "./_stats.js";
+
+const dir = process.env.PROFILE_DIR ?? mkdtempSync(join(tmpdir(), "tasker-profile-"));
+const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+/** Microseconds on the monotonic clock, the clock of a `.cpuprofile`'s sample times. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+/** Milliseconds since the epoch with microsecond resolution, to compare with PostgreSQL's `now()`. */
+const epochMs = () => performance.timeOrigin + performance.now();
+
+const tasker = await TaskerSystem.start({ NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+const labels = new Map([...tasker.processes].map(([label, process]) => [process.pid, label]));
+const windows: { name: string; from: number; to: number }[] = [];
+const lines: string[] = [];
+const say = (line: string) => {
+  lines.push(line);
+  console.log(line);
+};
+
+interface Timing {
+  taskRunId: string;
+  sent: number;
+  accepted: number;
+  answered: number;
+}
+
+async function timed(input: unknown): Promise<Timing> {
+  const sent = epochMs();
+  const taskRunId = await tasker.submit("bench-echo", input);
+  const accepted = epochMs();
+  const run = await tasker.result(taskRunId, 60);
+  if (run.status !== "completed") throw new Error(`bench-echo ${run.status}`);
+  return { taskRunId, sent, accepted, answered: epochMs() };
+}
+
+/**
+ * Transactions committed in the system's database so far (`pg_stat_database`). A backend reports its
+ * counts when idle, at most once a second and within 10 s, hence the wait before reading.
+ */
+async function commits(): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const [row] = await tasker.sql<{ xact_commit: string }>("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+  return Number(row!.xact_commit);
+}
+
+/** CPU milliseconds (user + system, all threads) each service process used so far, from /proc/<pid>/stat (Linux, 100 ticks a second). */
+function cpuMs(): Map<string, number> {
+  return new Map(
+    [...tasker.processes].map(([label, { pid }]) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return [label, (Number(fields[11]) + Number(fields[12])) * 10];
+    }),
+  );
+}
+
+/** Commits per second with no work submitted (the services' own polling), measured once before the windows. */
+let background = 0;
+
+/** Runs `work` as the window `name` of the profiles; says how many transactions it committed per run, background deducted. */
+async function window<T>(name: string, runs: number, work: () => Promise<T>): Promise<T> {
+  const before = await commits();
+  const cpuBefore = cpuMs();
+  const from = monotonicUs();
+  const result = await work();
+  const to = monotonicUs();
+  const cpu = [...cpuMs()].map(([label, ms]) => `${label} ${round((ms - cpuBefore.get(label)!) / runs, 2)}`);
+  say(`${name}: CPU ms per run: ${cpu.join(", ")} (load ${load()})`);
+  windows.push({ name, from, to });
+  const committed = (await commits()) - before - 1 - background * ((to - from) / 1e6 + 11);
+  say(`${name}: ${round(committed / runs, 2)} PostgreSQL commits per run (background ${round(background, 1)}/s deducted)`);
+  return result;
+}
+
+const stats = (samples: number[]) => `p50 ${round(percentile(samples, 50), 2)} ms, p90 ${round(percentile(samples, 90), 2)} ms`;
+
+let hops: Map<string, number[]>;
+try {
+  await tasker.publish("bench-echo", "module.exports = async (input) => input;");
+  for (let i = 0; i < 20; i++) await timed({ hello: "world" });
+  const idleFrom = await commits();
+  background = ((await commits()) - idleFrom - 1) / 11;
+
+  const health: number[] = [];
+  await window("health", 200, async () => {
+    for (let i = 0; i < 200; i++) {
+      const start = performance.now();
+      const { status } = await tasker.request("GET", "/health");
+      if (status !== 200) throw new Error(`GET /health ${status}`);
+      health.push(performance.now() - start);
+    }
+  });
+  say(`GET /health: ${stats(health)} (load ${load()})`);
+
+  const w1: Timing[] = [];
+  await window("W1", 200, async () => {
+    for (let i = 0; i < 200; i++) w1.push(await timed({ hello: "world" }));
+  });
+  say(`W1 whole: ${stats(w1.map((t) => t.answered - t.sent))}; POST /tasks: ${stats(w1.map((t) => t.accepted - t.sent))}; wait for result: ${stats(w1.map((t) => t.answered - t.accepted))} (load ${load()})`);
+
+  await window("W4", 1500, async () => {
+    for (let round_ = 0; round_ < 3; round_++) {
+      const start = performance.now();
+      await Promise.all(Array.from({ length: 500 }, (_, i) => timed({ i })));
+      say(`W4 round ${round_ + 1}: ${round(500 / ((performance.now() - start) / 1000), 1)} runs/s (load ${load()})`);
+    }
+  });
+
+  const ids = w1.map((t) => `run:${t.taskRunId}`);
+  const rows = await tasker.sql<{ stream_id: string; type: string; at: number }>(
+    `SELECT stream_id, type, extract(epoch FROM recorded_at) * 1000 AS at FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, version`,
+    [ids],
+  );
+  hops = new Map();
+  const add = (hop: string, ms: number) => hops.set(hop, [...(hops.get(hop) ?? []), ms]);
+  for (const timing of w1) {
+    const events = rows.filter((row) => row.stream_id === `run:${timing.taskRunId}`);
+    let previous = { name: "POST sent", at: timing.sent };
+    for (const event of events) {
+      const at = Number(event.at);
+      add(`${previous.name} → ${event.type}`, at - previous.at);
+      previous = { name: event.type, at };
+    }
+    add(`${events[0]!.type} → POST answered`, timing.accepted - Number(events[0]!.at));
+    add(`${previous.name} → result answered`, timing.answered - previous.at);
+  }
+} finally {
+  await tasker.stop();
+}
+
+say(`\nW1 hops (recorded_at: transaction start of each append; same-append events show 0):`);
+for (const [hop, samples] of hops) say(`  ${hop}: ${stats(samples)}`);
+
+const row = (r: TopRow) => `    ${String(r.percent).padStart(5)}%  ${String(r.ms).padStart(8)} ms  ${r.name}`;
+for (const file of readdirSync(dir).filter((name) => name.endsWith(".cpuprofile")).sort()) {
+  const [, , , pid, thread] = file.split(".");
+  const label = `${labels.get(Number(pid)) ?? `pid ${pid}`}${thread === "0" ? "" : ` thread ${thread}`}`;
+  for (const { name, from, to } of windows.filter((w) => w.name !== "health")) {
+    const top = profileTop(join(dir, file), 15, from, to);
+    if (top.windowMs === 0 || top.busyPercent < 1) continue;
+    say(`\n== ${label}, ${name}: ${top.windowMs} ms sampled, busy ${top.busyPercent}% (${file})`);
+    say("  by function (self):");
+    top.byFunction.forEach((r) => say(row(r)));
+    say("  by package (self):");
+    top.byPackage.forEach((r) => say(row(r)));
+    say("  ours, inclusive (callees included):");
+    top.oursInclusive.forEach((r) => say(row(r)));
+  }
+}
+say(`\nprofiles in ${dir}`);
+writeFileSync(join(dir, "windows.json"), JSON.stringify(windows));
+writeFileSync(join(dir, "summary.txt"), `${lines.join("\n")}\n`);
