@@ -1,3 +1,4 @@
+import { ENDED_STATUSES } from "@tasker/contracts";
 import type { Sql } from "@tasker/event-store";
 
 /**
@@ -8,9 +9,9 @@ import type { Sql } from "@tasker/event-store";
 export async function endedRunsBefore(sql: Sql, horizon: Date, limit: number): Promise<string[]> {
   const rows = await sql.rows<{ task_run_id: string }>(
     `SELECT task_run_id FROM task_runs
-     WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < $1 AND ended_position IS NOT NULL
+     WHERE status = ANY($3) AND updated_at < $1 AND ended_position IS NOT NULL
      ORDER BY updated_at LIMIT $2`,
-    [horizon, limit],
+    [horizon, limit, ENDED_STATUSES],
   );
   return rows.map((row) => row.task_run_id);
 }
