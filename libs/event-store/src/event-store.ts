@@ -42,6 +42,7 @@ export class EventStore {
         sweepIntervalMs: 1000,
         graceMs: 2000,
         batchSize: 500,
+        confirmBatchMs: 100,
         onError: () => undefined,
         isTransient: () => false,
         ...options.outbox,

@@ -14,6 +14,12 @@ export interface OutboxOptions {
   /** How old an unconfirmed event must be before the sweeper takes it from the live publisher (ms). */
   graceMs: number;
   batchSize: number;
+  /**
+   * How long confirmed events gather before one DELETE takes them all out of the outbox (ms): one
+   * statement for every event confirmed in that window instead of one per commit. Well under `graceMs`,
+   * or the sweeper republishes events that were only waiting to be deleted (harmless, but wasted).
+   */
+  confirmBatchMs: number;
   onError(error: unknown): void;
   /**
    * Whether a publish failure is the bus's rather than the event's (NATS down, a timeout): the sweep
@@ -34,6 +40,8 @@ export class Outbox {
   private readonly inFlight = new Set<Promise<void>>();
   private confirmed: string[] = [];
   private flushing: Promise<void> | undefined;
+  /** Ends the current batch's wait at once (on stop). */
+  private flushNow: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
 
@@ -68,7 +76,10 @@ export class Outbox {
     this.timer = undefined;
     await this.sweeping;
     await Promise.all(this.inFlight);
-    while (this.flushing) await this.flushing;
+    while (this.flushing) {
+      this.flushNow?.();
+      await this.flushing;
+    }
   }
 
   private async publishAll(events: readonly RecordedEvent[]): Promise<void> {
@@ -82,13 +93,21 @@ export class Outbox {
     if (failure) throw failure.reason;
   }
 
-  /** Deletes confirmed events in batches: one statement for whatever was confirmed meanwhile. */
+  /** Deletes confirmed events in batches: one statement for whatever was confirmed within `confirmBatchMs`. */
   private scheduleFlush(): void {
-    this.flushing ??= new Promise((resolve) => setImmediate(resolve))
+    this.flushing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.confirmBatchMs);
+      timer.unref();
+      this.flushNow = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    })
       .then(() => this.flush())
       .catch(this.options.onError)
       .finally(() => {
         this.flushing = undefined;
+        this.flushNow = undefined;
         if (this.confirmed.length > 0) this.scheduleFlush();
       });
   }
