@@ -148,6 +148,14 @@ describe("tools.database / tools.supabase: a supabase-style builder that is plai
     expect(calls.map((call) => call.args[0])).toEqual([{ table: "notes", action: "select", columns: "*", filters: [{ column: "id", op: "in", value: [1, 2] }], order: [{ column: "id", ascending: true }] }]);
   });
 
+  it("is one frozen object under both names, made once in a VM", async () => {
+    const code = source(`export default async function (input, tools) {
+      const first = tools.database;
+      return [first === tools.supabase, first === tools.database, Object.isFrozen(first), Object.isFrozen(first.from("notes"))];
+    }`);
+    expect(resultOf((await runLive(sandbox.current, code)).outcome)).toEqual([true, true, true, true]);
+  });
+
   it("replays to the same calls: no clock, no randomness in the query", async () => {
     const code = source(`export default async function (input, tools) {
       const inserted = await tools.supabase.from("notes").insert({ title: "x" }).select().single();

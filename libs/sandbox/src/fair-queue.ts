@@ -41,7 +41,15 @@ interface Usage {
   running: number;
 }
 
+interface SpaceQueue<T> extends Usage {
+  /** Every run remembered: those with items waiting, running, or whose usage is not yet forgotten. */
+  readonly runs: Map<string, RunQueue<T>>;
+  /** Its runs with items waiting: the only ones a take looks at. */
+  readonly queued: Set<RunQueue<T>>;
+}
+
 interface RunQueue<T> extends Usage {
+  readonly space: SpaceQueue<T>;
   readonly entries: Entry<T>[];
   /** When one of its items was last taken: of two runs otherwise equal, the one served longer ago goes first. */
   servedAt: number;
@@ -66,7 +74,9 @@ const COST_WEIGHT = 0.5;
  * before any is charged interleave too. Within a run, items keep the order they came in.
  */
 export class FairQueue<T> {
-  private readonly namespaces = new Map<string, Usage & { readonly runs: Map<string, RunQueue<T>> }>();
+  private readonly namespaces = new Map<string, SpaceQueue<T>>();
+  /** The namespaces with items waiting. */
+  private readonly queued = new Set<SpaceQueue<T>>();
   private readonly costs = new Map<string, number>();
   private readonly halfLifeMs: number;
   private readonly agingPerMs: number;
@@ -77,6 +87,7 @@ export class FairQueue<T> {
   private readonly now: () => number;
   private waiting = 0;
   private served = 0;
+  private forgottenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FairQueueOptions = {}) {
     this.halfLifeMs = options.halfLifeMs ?? 5000;
@@ -94,7 +105,10 @@ export class FairQueue<T> {
   }
 
   push(item: T, share: Share): void {
-    this.runOf(share).entries.push({ item, share, pushedAt: this.now() });
+    const run = this.runOf(share);
+    run.entries.push({ item, share, pushedAt: this.now() });
+    run.space.queued.add(run);
+    this.queued.add(run.space);
     this.waiting++;
   }
 
@@ -105,12 +119,12 @@ export class FairQueue<T> {
    */
   take(eligible: (item: T) => boolean = () => true): T | undefined {
     const at = this.now();
+    this.forgetIdle(at);
     let best: { entry: Entry<T>; run: RunQueue<T>; score: number } | undefined;
-    for (const [namespace, space] of this.namespaces) {
-      const spaceUsed = space.used.valueAt(at);
-      if (space.runs.size === 0 && space.running === 0 && spaceUsed < FORGOTTEN_MS) this.namespaces.delete(namespace);
+    for (const space of this.queued) {
       if (space.running >= this.maxRunningPerNamespace) continue;
-      const inside = this.bestRunOf(space.runs, eligible, at);
+      const spaceUsed = space.used.valueAt(at);
+      const inside = this.bestRunOf(space.queued, eligible, at);
       if (!inside) continue;
       // Between namespaces, usage of the namespace; inside one, usage of the run: a namespace of many
       // fresh runs gets no more than one of a single run.
@@ -119,11 +133,9 @@ export class FairQueue<T> {
     }
     if (!best) return undefined;
     const { entry, run } = best;
-    run.entries.splice(run.entries.indexOf(entry), 1);
-    this.waiting--;
+    this.remove(run, run.entries.indexOf(entry));
     run.servedAt = ++this.served;
-    const space = this.namespaces.get(entry.share.namespace)!;
-    for (const usage of [space, run]) {
+    for (const usage of [run.space, run]) {
       usage.running++;
       usage.used.add(this.expectedCost(entry.share.costKey), at);
     }
@@ -152,12 +164,11 @@ export class FairQueue<T> {
 
   /** Removes a waiting item (it was done another way); whether it was waiting. */
   delete(item: T): boolean {
-    for (const space of this.namespaces.values()) {
-      for (const run of space.runs.values()) {
+    for (const space of this.queued) {
+      for (const run of space.queued) {
         const index = run.entries.findIndex((entry) => entry.item === item);
         if (index < 0) continue;
-        run.entries.splice(index, 1);
-        this.waiting--;
+        this.remove(run, index);
         return true;
       }
     }
@@ -169,25 +180,46 @@ export class FairQueue<T> {
     const depths = new Map<string, number>();
     for (const [namespace, space] of this.namespaces) {
       let depth = 0;
-      for (const run of space.runs.values()) depth += run.entries.length;
+      for (const run of space.queued) depth += run.entries.length;
       if (depth > 0) depths.set(namespace, depth);
     }
     return depths;
   }
 
-  /** The entry of `runs` to take next (least usage, cost and waiting), and the best claim of its namespace's entries (cost and waiting only). */
-  private bestRunOf(runs: Map<string, RunQueue<T>>, eligible: (item: T) => boolean, at: number): { entry: Entry<T>; run: RunQueue<T>; claim: number } | undefined {
+  private remove(run: RunQueue<T>, index: number): void {
+    run.entries.splice(index, 1);
+    this.waiting--;
+    if (run.entries.length > 0) return;
+    run.space.queued.delete(run);
+    if (run.space.queued.size === 0) this.queued.delete(run.space);
+  }
+
+  /**
+   * Forgets the runs and namespaces idle long enough that their usage no longer counts, once per
+   * half-life: a take looks only at those with items waiting, and this sweep keeps the rest bounded.
+   */
+  private forgetIdle(at: number): void {
+    if (at - this.forgottenAt < this.halfLifeMs) return;
+    this.forgottenAt = at;
+    for (const [namespace, space] of this.namespaces) {
+      for (const [taskRunId, run] of space.runs) {
+        if (run.entries.length === 0 && run.running === 0 && run.used.valueAt(at) < FORGOTTEN_MS) space.runs.delete(taskRunId);
+      }
+      if (space.runs.size === 0 && space.running === 0 && space.used.valueAt(at) < FORGOTTEN_MS) this.namespaces.delete(namespace);
+    }
+  }
+
+  /** The entry of `runs` (those with items waiting) to take next (least usage, cost and waiting), and the best claim of its namespace's entries (cost and waiting only). */
+  private bestRunOf(runs: Set<RunQueue<T>>, eligible: (item: T) => boolean, at: number): { entry: Entry<T>; run: RunQueue<T>; claim: number } | undefined {
     let best: { entry: Entry<T>; run: RunQueue<T>; score: number } | undefined;
     let claim = Number.POSITIVE_INFINITY;
-    for (const [taskRunId, run] of runs) {
-      const runUsed = run.used.valueAt(at);
-      if (run.entries.length === 0 && run.running === 0 && runUsed < FORGOTTEN_MS) runs.delete(taskRunId);
+    for (const run of runs) {
       if (run.running >= this.maxRunningPerRun) continue;
       const entry = run.entries.find((candidate) => eligible(candidate.item));
       if (!entry) continue;
       const own = this.expectedCost(entry.share.costKey) - (at - entry.pushedAt) * this.agingPerMs;
       claim = Math.min(claim, own);
-      const score = runUsed + own;
+      const score = run.used.valueAt(at) + own;
       if (!best || score < best.score || (score === best.score && run.servedAt < best.run.servedAt)) best = { entry, run, score };
     }
     return best && { entry: best.entry, run: best.run, claim };
@@ -200,9 +232,9 @@ export class FairQueue<T> {
 
   private runOf(share: Share): RunQueue<T> {
     let space = this.namespaces.get(share.namespace);
-    if (!space) this.namespaces.set(share.namespace, (space = { used: new DecayingSum(this.halfLifeMs), running: 0, runs: new Map() }));
+    if (!space) this.namespaces.set(share.namespace, (space = { used: new DecayingSum(this.halfLifeMs), running: 0, runs: new Map(), queued: new Set() }));
     let run = space.runs.get(share.taskRunId);
-    if (!run) space.runs.set(share.taskRunId, (run = { used: new DecayingSum(this.halfLifeMs), running: 0, entries: [], servedAt: 0 }));
+    if (!run) space.runs.set(share.taskRunId, (run = { space, used: new DecayingSum(this.halfLifeMs), running: 0, entries: [], servedAt: 0 }));
     return run;
   }
 }

@@ -116,3 +116,43 @@ describe("non-deterministic APIs", () => {
     expect(resultOf(live.outcome)).toBe(live.journal[1]!.at);
   });
 });
+
+describe("the parts of the prelude compiled on first use", () => {
+  it("use the intrinsics captured before the task ran, whatever the task replaced before needing them", async () => {
+    const code = source(`export default async function (input, tools) {
+      const define = Object.defineProperty, assign = Object.assign, E = Error;
+      const trap = function () { throw new E("replaced"); };
+      // Every name a part reads from what it is handed, and every export it returns.
+      const names = ["settings", "chars", "codedError", "cut", "format", "callHostTool", "stringify", "isArray", "keysOf", "isFiniteNumber",
+        "isInteger", "freeze", "defineProperty", "apply", "promiseThen", "ErrorCtor", "TypeErrorCtor", "databaseTools", "errorRecord", "rebuilt"];
+      for (const name of names) define(Object.prototype, name, { get: trap, configurable: true });
+      Object.keys = trap; Object.freeze = trap; Object.defineProperty = trap; Number.isInteger = trap; Number.isFinite = trap;
+      JSON.stringify = trap; Array.isArray = trap; Reflect.apply = trap;
+      for (const name of ["Object", "Number", "JSON", "Array", "Reflect", "Error", "TypeError", "RangeError", "String", "Promise"]) globalThis[name] = undefined;
+      const { data } = await tools.database.from("notes").select("id").in("id", [1, 2]).limit(2);
+      let rejected;
+      try { await tools.gapi.users.get({ id: 1 }); } catch (error) { rejected = [error instanceof E, error.code, error.message, error.status]; }
+      throw new AggregateError([new E("a")], "m", { cause: assign(new E("c"), { code: 7, data, rejected }) });
+    }`);
+    const calls: string[] = [];
+    const live = await runLive(sandbox, code, (call) => {
+      calls.push(`${call.service}.${call.method.join(".")}`);
+      if (call.service === "database") return { seq: call.seq, ok: true, value: { data: call.args[0], error: null } };
+      return { seq: call.seq, ok: false, error: { code: "NOT_FOUND", name: "ServiceError", message: "no such user", details: { status: 404 } } };
+    });
+    expect(calls).toEqual(["database.query", "gapi.users.get"]);
+    expect(errorOf(live.outcome)).toMatchObject({
+      name: "AggregateError",
+      message: "m",
+      details: { errors: [{ message: "a" }] },
+      cause: {
+        message: "c",
+        code: 7,
+        details: {
+          data: { table: "notes", action: "select", columns: "id", filters: [{ column: "id", op: "in", value: [1, 2] }], limit: 2 },
+          rejected: [true, "NOT_FOUND", "no such user", 404],
+        },
+      },
+    });
+  });
+});

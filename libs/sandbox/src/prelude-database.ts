@@ -1,5 +1,6 @@
 /**
- * VM-side source, between the two halves of the prelude: `databaseTools`, the object both
+ * VM-side source of a part of the prelude compiled on first use (see `PRELUDE_PARTS`): a function of
+ * the values the prelude captured that returns `{ databaseTools }`, the object both
  * `tools.database` and `tools.supabase` are. `from(table)` starts a supabase-js v2 style builder
  * whose state is a plain query object (the `DatabaseQuery` of `@tasker/database-proxy`); awaiting
  * it makes one call, `database.query(query)`, through `callHostTool`. Each method checks its own
@@ -7,9 +8,9 @@
  * intrinsic the task may have replaced (no Array.prototype method, a captured Promise then). No
  * randomness and no clock: the same code makes the same call in a replay.
  */
-export const PRELUDE_DATABASE = String.raw`
-  const promiseThen = PromiseCtor.prototype.then;
-  const isInteger = Number.isInteger;
+export const PRELUDE_DATABASE = String.raw`0 || function (captured) {
+  "use strict";
+  const { codedError, callHostTool, TypeErrorCtor, isArray, isInteger, freeze, apply, promiseThen } = captured;
   function badArgument(method, message) { return codedError(TypeErrorCtor, "INVALID_ARGUMENT", method + ": " + message); }
   function isRow(value) { return value !== null && typeof value === "object" && !isArray(value); }
   function checkColumn(method, column) {
@@ -155,4 +156,5 @@ export const PRELUDE_DATABASE = String.raw`
       return queryBuilder(table);
     },
   });
-`;
+  return { databaseTools };
+}`;

@@ -12,6 +12,7 @@ import {
 } from "@tasker/contracts";
 import type { SandboxLimits } from "./limits.js";
 import { PRELUDE_DATABASE } from "./prelude-database.js";
+import { PRELUDE_ERRORS } from "./prelude-errors.js";
 import { PRELUDE_GLOBALS } from "./prelude-globals.js";
 import { PRELUDE_TOOLS } from "./prelude-tools.js";
 
@@ -20,7 +21,7 @@ import { PRELUDE_TOOLS } from "./prelude-tools.js";
  * per VM before any task code; `control.configure(seed, taskName)` then binds the VM to its run. It
  * captures the intrinsics it needs before the task can replace them, and the host functions it
  * receives stay in its closure: the task reaches the host only through `__callHostTool__`, `require`
- * and `console`. Every string it hands the host is JSON (a raw string would lose everything after a
+ * and `console` (and, by using `tools.database` or failing, the prelude's own `host.part`). Every string it hands the host is JSON (a raw string would lose everything after a
  * `\u0000` on its way out of the VM) and bounded: a longer one is cut first, so that no huge string
  * is copied out of the VM only to be refused.
  *
@@ -30,12 +31,13 @@ import { PRELUDE_TOOLS } from "./prelude-tools.js";
 export const PRELUDE_SOURCE = compact(String.raw`0 || function (host, settingsJson) {
   "use strict";
   const g = globalThis;
-  const hostCall = host.call, hostLog = host.log, hostResolve = host.resolve, hostLoad = host.load, hostFinish = host.finish;
+  const hostCall = host.call, hostLog = host.log, hostResolve = host.resolve, hostLoad = host.load, hostFinish = host.finish, hostPart = host.part;
   const stringify = JSON.stringify, parse = JSON.parse, isArray = Array.isArray;
-  const freeze = Object.freeze, defineProperty = Object.defineProperty;
+  const freeze = Object.freeze, defineProperty = Object.defineProperty, keysOf = Object.keys;
+  const isInteger = Number.isInteger, isFiniteNumber = Number.isFinite;
   const apply = Reflect.apply, sliceString = String.prototype.slice, charCodeAt = String.prototype.charCodeAt;
   const ErrorCtor = Error, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError, InternalErrorCtor = InternalError;
-  const PromiseCtor = Promise, MapCtor = Map, SetCtor = Set, ProxyCtor = Proxy;
+  const PromiseCtor = Promise, MapCtor = Map, SetCtor = Set, ProxyCtor = Proxy, promiseThen = Promise.prototype.then;
   const settings = parse(settingsJson), chars = settings.chars;
   const config = { taskName: "" };
   let now = 0;
@@ -51,9 +53,20 @@ export const PRELUDE_SOURCE = compact(String.raw`0 || function (host, settingsJs
     return apply(sliceString, text, [0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max]);
   }
 ${PRELUDE_GLOBALS}
-${PRELUDE_DATABASE}
 ${PRELUDE_TOOLS}
 }`);
+
+/** The name of a part of the prelude compiled in a VM on first use; see `PRELUDE_PARTS`. */
+export type PreludePart = "database" | "errors";
+
+/**
+ * The parts of the prelude most runs never use (the database query builder, the reading of a thrown
+ * error), compiled in a VM only when its task first needs one, through the prelude's `host.part(name)`:
+ * compiling the whole prelude is most of the cost of a VM. Each is a script whose value is a function
+ * `(captured) => exports` that names no global: the prelude hands it the intrinsics it captured
+ * before any task code ran, so a part compiled after the task replaced some still uses the originals.
+ */
+export const PRELUDE_PARTS: Readonly<Record<PreludePart, string>> = { database: compact(PRELUDE_DATABASE), errors: compact(PRELUDE_ERRORS) };
 
 /** Characters of each kind of string the prelude sends the host at most; see `preludeSettings`. */
 export type PreludeChars = Record<"errorName" | "errorMessage" | "errorStack" | "errorCode" | "errorDetails" | "logLine" | "serviceName" | "methodPart", number>;

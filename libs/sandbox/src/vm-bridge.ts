@@ -1,5 +1,7 @@
-import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import type { QuickJSContext, QuickJSHandle, VmCallResult } from "quickjs-emscripten-core";
 import { isHostStackOverflow } from "./host-trap.js";
+import { PRELUDE_FILE_NAME } from "./prelude-name.js";
+import { PRELUDE_PARTS, type PreludePart } from "./prelude.js";
 import { commonJsWrapper, isEsModule, type ModuleRegistry } from "./module-registry.js";
 import type { SandboxError } from "./types.js";
 
@@ -32,14 +34,15 @@ export interface BridgeHandlers {
 
 /**
  * Builds the `host` object handed to the prelude. The caller owns the returned handle; the functions
- * it holds are owned by the object.
+ * it holds are owned by the object. Besides the handlers, `part(name)` compiles a part of the prelude
+ * (`PRELUDE_PARTS`) in the VM and returns its function, or throws what compiling it threw in the VM.
  */
 export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers & { readonly registry: ModuleRegistry }): QuickJSHandle {
   const str = (handle: QuickJSHandle): string => context.getString(handle);
   const optionalStr = (handle: QuickJSHandle | undefined): string | undefined =>
     handle === undefined || context.typeof(handle) !== "string" ? undefined : context.getString(handle);
 
-  const functions: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {
+  const functions: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | VmCallResult<QuickJSHandle> | undefined> = {
     call: (service, method, args) => {
       const seq = handlers.call(str(service!), str(method!), str(args!));
       return typeof seq === "number" ? context.newNumber(seq) : context.newString(JSON.stringify(seq));
@@ -55,6 +58,10 @@ export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers 
       const name = handlers.registry.resolve(str(specifier!), str(fromName!));
       return name === undefined ? undefined : context.newString(name);
     },
+    part: (name) => {
+      const result = context.evalCode(preludePart(str(name!)), PRELUDE_FILE_NAME);
+      return result.error === undefined ? result.value : { error: result.error };
+    },
     load: (name) => {
       handlers.compiling(true);
       try {
@@ -66,7 +73,7 @@ export function newHostObject(context: QuickJSContext, handlers: BridgeHandlers 
   };
   const host = context.newObject();
   for (const [name, fn] of Object.entries(functions)) {
-    const reporting = (...args: QuickJSHandle[]): QuickJSHandle | undefined => {
+    const reporting = (...args: QuickJSHandle[]): QuickJSHandle | VmCallResult<QuickJSHandle> | undefined => {
       try {
         return fn(...args);
       } catch (error) {
@@ -102,6 +109,12 @@ function loadModule(context: QuickJSContext, registry: ModuleRegistry, name: str
   setString(context, record, "kind", esm ? "esm" : "cjs");
   result.value.consume((value) => context.setProp(record, "value", value));
   return record;
+}
+
+/** The source of a part of the prelude; a name the prelude never asks for is a bug of ours. */
+function preludePart(name: string): string {
+  if (!Object.hasOwn(PRELUDE_PARTS, name)) throw new Error(`no part of the prelude is named ${JSON.stringify(name)}`);
+  return PRELUDE_PARTS[name as PreludePart];
 }
 
 const LOAD_ERROR_CODES: Record<string, string> = { SyntaxError: "SYNTAX_ERROR", ModuleNotFoundError: "MODULE_NOT_FOUND" };
