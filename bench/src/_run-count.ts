@@ -21,8 +21,8 @@ export async function countRuns(tasker: TaskerSystem, taskName: string, status: 
 
 /**
  * Resolves with the milliseconds since `start` (a `performance.now()` reading) once `expected` runs
- * of `taskName` have `status`, polling every 250 ms and printing progress on stderr every 5 s. Throws
- * when one of them failed, or after `timeoutMs`.
+ * of `taskName` have `status`, polling every 500 ms (each poll lists them all, 500 a page) and
+ * printing progress on stderr every 5 s. Throws when one of them failed, or after `timeoutMs`.
  */
 export async function untilRunsHave(tasker: TaskerSystem, taskName: string, status: string, expected: number, start: number, timeoutMs: number): Promise<number> {
   let lastProgress = performance.now();
@@ -36,6 +36,6 @@ export async function untilRunsHave(tasker: TaskerSystem, taskName: string, stat
       console.error(`${taskName}: ${count} of ${expected} ${status} after ${Math.round((performance.now() - start) / 1000)} s`);
       lastProgress = performance.now();
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

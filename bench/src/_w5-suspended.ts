@@ -19,10 +19,13 @@ export async function benchSuspendedRuns(runs: number, settings: Record<string, 
     const ids: string[] = new Array<string>(runs);
     const timeoutMs = Math.max(60_000, runs * 100);
 
+    let submitted = 0;
     const submitStart = performance.now();
+    const submitProgress = everyFiveSeconds("submitted", runs, () => submitted);
     await forEachBounded(ids, IN_FLIGHT, async (_, i) => {
       ids[i] = await tasker.submit(TASK, { i });
-    });
+      submitted++;
+    }).finally(submitProgress);
     const submitMs = performance.now() - submitStart;
     const suspendMs = await untilRunsHave(tasker, TASK, "suspended", runs, submitStart, timeoutMs);
 
@@ -31,11 +34,14 @@ export async function benchSuspendedRuns(runs: number, settings: Record<string, 
     const peak = await peakResidentBytes(executor.pid);
     const metrics = parsePrometheusText(await (await fetch(`${executor.healthUrl}/metrics`)).text());
 
+    let signalled = 0;
     const signalStart = performance.now();
+    const signalProgress = everyFiveSeconds("signalled", runs, () => signalled);
     await forEachBounded(ids, IN_FLIGHT, async (taskRunId) => {
       const { status, body } = await tasker.request("POST", `/tasks/${taskRunId}/signals/go`, { payload: "go" });
       if (status !== 202) throw new Error(`signalling ${taskRunId}: ${status} ${JSON.stringify(body)}`);
-    });
+      signalled++;
+    }).finally(signalProgress);
     const signalMs = performance.now() - signalStart;
     const completeMs = await untilRunsHave(tasker, TASK, "completed", runs, signalStart, timeoutMs);
 
@@ -57,4 +63,11 @@ export async function benchSuspendedRuns(runs: number, settings: Record<string, 
   } finally {
     await tasker.stop();
   }
+}
+
+/** Prints `done()` of `total` `what` on stderr every 5 s; returns the function that stops it. */
+function everyFiveSeconds(what: string, total: number, done: () => number): () => void {
+  const start = performance.now();
+  const timer = setInterval(() => console.error(`W5: ${done()} of ${total} ${what} after ${Math.round((performance.now() - start) / 1000)} s`), 5_000);
+  return () => clearInterval(timer);
 }
