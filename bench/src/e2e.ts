@@ -1,14 +1,22 @@
-// `npm run bench -- e2e`: four workloads through the HTTP API, with the gateway, the executor and the
+// `npm run bench -- e2e`: workloads through the HTTP API, with the gateway, the executor and the
 // stack-processor each in its own process. One JSON line per workload. W1 and W4 submit and wait in
 // one request (`POST /tasks?wait=`, `"submit":"wait"` in their lines); W2 and W3 submit, then wait
-// with `GET /tasks/:id/result?wait=`.
+// with `GET /tasks/:id/result?wait=`. Then, each on a Tasker of its own: W5, `BENCH_W5_RUNS` runs
+// (default 10,000) suspended at once on a signal (_w5-suspended.ts); W6, the cold resume of a run
+// with 1,000 journaled calls (_w6-cold-resume.ts); and the start-up of the executor, the gateway and
+// the stack-processor (_startup.ts), one `"workload":"startup"` line each. Long phases print
+// progress on stderr.
 // `BENCH_TRACING=1`: every process traces, exporting over OTLP/HTTP protobuf to a receiver the
 // benchmark starts (which decodes every request); each line says `tracing: on` or `off`.
 import { type RunView, startOtlpReceiver, TaskerSystem } from "@tasker/testing";
 import { percentile, report, round } from "./_stats.js";
+import { benchStartup } from "./_startup.js";
+import { benchSuspendedRuns } from "./_w5-suspended.js";
+import { benchColdResume } from "./_w6-cold-resume.js";
 
 const receiver = process.env.BENCH_TRACING === "1" ? await startOtlpReceiver() : undefined;
-const tasker = await TaskerSystem.start(receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : {});
+const tracingSettings: Record<string, string> = receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : {};
+const tasker = await TaskerSystem.start(tracingSettings);
 const tracing = receiver ? "on" : "off";
 try {
   await tasker.publish("bench-echo", "module.exports = async (input) => input;");
@@ -71,5 +79,11 @@ try {
   report({ peer: "tasker", tracing, workload: "W4", submit: "wait", n: 500, runs_per_s: round(best, 1), ...(receiver && { spans_received: receiver.spans().length }) });
 } finally {
   await tasker.stop();
+}
+try {
+  await benchSuspendedRuns(Number(process.env.BENCH_W5_RUNS || 10_000), tracingSettings, tracing);
+  await benchColdResume(tracingSettings, tracing);
+  await benchStartup(tracingSettings, tracing);
+} finally {
   await receiver?.close();
 }

@@ -1,7 +1,8 @@
 // `npm run bench -- peers`: Tasker's e2e workloads (bench/src/e2e.ts, run as it is), then the shared
 // peer scripts for DBOS and Restate one after the other on the same machine, then one JSON line per
-// workload with Tasker's figure, each peer's, the best peer and the ratio (≥ 1: Tasker ahead), and a
-// table. `TASKER_PEERS_DIR` is the folder of run-dbos.sh and run-restate.sh (default ../shared/peers
+// compared workload (W1–W4) with Tasker's figure, each peer's, the best peer and the ratio (≥ 1:
+// Tasker ahead), and a table. W5, W6 and start-up have no peer figures: their lines are e2e's own,
+// passed through without a ratio. `TASKER_PEERS_DIR` is the folder of run-dbos.sh and run-restate.sh (default ../shared/peers
 // from the repository root); the peers' own knobs (see their README) pass through the environment.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
