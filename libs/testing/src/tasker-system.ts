@@ -62,11 +62,8 @@ export class TaskerSystem {
     return gateway.gatewayUrl!;
   }
 
-  /**
-   * Starts the process `label` (again), running the service its layout names, with `settings` over
-   * the system's (e.g. `TASKER_VM_CACHE_SIZE: "0"` for this process alone).
-   */
-  async startService(label: string, settings: Record<string, string> = {}): Promise<ServiceProcess> {
+  /** Starts the process `label` (again), running the service its layout names. */
+  async startService(label: string): Promise<ServiceProcess> {
     const service = this.layout[label] ?? label;
     const process = await startServiceProcess([service], {
       DATABASE_URL: this.env.databaseUrl,
@@ -78,7 +75,6 @@ export class TaskerSystem {
       // 100 connections: each process keeps a small pool unless a test asks for more.
       DATABASE_POOL_SIZE: "4",
       ...this.settings,
-      ...settings,
     });
     this.processes.set(label, process);
     return process;
