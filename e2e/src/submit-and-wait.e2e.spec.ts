@@ -15,6 +15,8 @@ beforeAll(async () => {
   );
   await tasker.publish("broken", `module.exports = async () => { throw new Error("it broke"); };`);
   await tasker.publish("slow", `module.exports = async (input, { tools }) => { await tools.sleep(input.ms); return "slept"; };`);
+  await tasker.publish("echo", "module.exports = async (input) => input;");
+  await tasker.publish("throws-object", `module.exports = async () => { throw { code: "E1", extra: 1 }; };`);
 });
 
 afterAll(async () => {
@@ -77,5 +79,46 @@ describe("submitting and waiting in one request", () => {
       expect(status).toBe(200);
       expect(body).toMatchObject({ status: "completed", input: { name: `n${i}` }, result: { greeting: `hello n${i}` } });
     });
+  });
+});
+
+describe("answering from the run's end", () => {
+  const ODD = "a\u0000b\ud800c\udfffd";
+
+  /** Sends a request and keeps the answer's bytes as they came. */
+  async function raw(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${tasker.url}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  /** Whether the run's end, as its writer recorded it, says the run logged nothing (run-model's `loggedNothing`). */
+  async function endSaysSilent(taskRunId: string): Promise<boolean> {
+    const end = (await tasker.events(`run:${taskRunId}`)).at(-1)!;
+    return (end.data as { silentThrough?: number }).silentThrough === end.metadata.streamVersion - 1;
+  }
+
+  it.each([
+    ["a completed run with NUL and lone surrogates in its input and result", "echo", { [ODD]: [ODD] }, "completed"],
+    ["a run that threw a non-Error", "throws-object", null, "failed"],
+  ])("answers %s byte for byte as a following GET /tasks/:id, its end recorded as silent", async (_name, taskName, input, status) => {
+    const answered = await raw("POST", "/tasks?wait=10", { taskName, input });
+    expect(answered.status).toBe(200);
+    const body = JSON.parse(answered.text) as { taskRunId: string; status: string; logs: unknown[] };
+    expect(body).toMatchObject({ status, logs: [] });
+    expect(answered.text).toBe((await raw("GET", `/tasks/${body.taskRunId}`)).text);
+    expect(await endSaysSilent(body.taskRunId)).toBe(true);
+  });
+
+  it("answers a wait for the result of a run cancelled meanwhile byte for byte as a following GET /tasks/:id", async () => {
+    const taskRunId = await tasker.submit("slow", { ms: 30_000 });
+    const answer = raw("GET", `/tasks/${taskRunId}/result?wait=20`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await tasker.request("POST", `/tasks/${taskRunId}/cancel`, { reason: "enough" })).status).toBeLessThan(300);
+    const answered = await answer;
+    expect(JSON.parse(answered.text)).toMatchObject({ status: "cancelled", error: { code: "CANCELLED" } });
+    expect(answered.text).toBe((await raw("GET", `/tasks/${taskRunId}`)).text);
   });
 });

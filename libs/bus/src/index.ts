@@ -10,7 +10,7 @@ export type { JetStreamTransportOptions } from "./jetstream-transport-options.js
 export { JetStreamTransport } from "./jetstream-transport.js";
 export { maxPayloadOf } from "./max-payload.js";
 export { createJetStreamMicroservice } from "./microservice.js";
-export { subscribeToRunEnds } from "./run-ends.js";
+export { type RunEnd, subscribeToRunEnds } from "./run-ends.js";
 export { findStalledConsumers, type StalledConsumer } from "./stalled-consumers.js";
 export { isTransient } from "./transient-error.js";
 export { currentHandling, type Handling, handlingOf, runHandling } from "./handling-context.js";

@@ -12,7 +12,7 @@ describe("decideRunEnd", () => {
     const r = runEvents();
     given(r.taskRunId, [...r.submitted(), r.completed(r.rootId, { ok: 1 })])
       .when(decideRunEnd)
-      .then([{ type: "run.completed", data: { taskRunId: r.taskRunId, result: { ok: 1 } } }], runGuard);
+      .then([{ type: "run.completed", data: { taskRunId: r.taskRunId, result: { ok: 1 }, silentThrough: 3 } }], runGuard);
   });
 
   it("fails the run with the root's error", () => {
@@ -20,7 +20,7 @@ describe("decideRunEnd", () => {
     const error = { code: "TASK_THREW", message: "boom" };
     given(r.taskRunId, [...r.submitted(), r.failed(r.rootId, error)])
       .when(decideRunEnd)
-      .then([{ type: "run.failed", data: { taskRunId: r.taskRunId, error } }], runGuard);
+      .then([{ type: "run.failed", data: { taskRunId: r.taskRunId, error, silentThrough: 3 } }], runGuard);
   });
 
   it("waits for the root: a child's completion does not end the run", () => {
@@ -56,7 +56,7 @@ describe("decideCancel", () => {
       const { r, history } = wideRun(width, levels);
       given(r.taskRunId, history)
         .when((state) => decideCancel(state, "user asked"))
-        .then([{ type: "run.cancelled", data: { taskRunId: r.taskRunId, reason: "user asked" } }], runGuard);
+        .then([{ type: "run.cancelled", data: { taskRunId: r.taskRunId, reason: "user asked", silentThrough: history.length } }], runGuard);
     }
   });
 

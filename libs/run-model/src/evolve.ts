@@ -1,4 +1,5 @@
 import { type CallResult, namespaceOf, type RecordedEvent, type TaskerEvent, taskRunIdOf } from "@tasker/contracts";
+import { silenceAfter } from "./silence.js";
 import { type ChildResult, initialRunState, isOver, type Outcome, type RunState, type StackRunState, type StackRunStatus } from "./run-state.js";
 
 /**
@@ -48,6 +49,7 @@ class Draft {
 
   apply(event: RecordedEvent | TaskerEvent): void {
     if (this.state.taskRunId === null && "metadata" in event) this.state.taskRunId = taskRunIdOf(event.metadata.streamId);
+    this.state.silentThrough = silenceAfter(this.state.silentThrough, event);
     switch (event.type) {
       case "run.submitted":
         this.state.namespace = namespaceOf(event.data);

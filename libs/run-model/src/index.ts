@@ -25,6 +25,7 @@ export { decideStart, type Start } from "./decisions/decide-start.js";
 export { ABANDONED_PREFIX, settleAbandoned, type Work } from "./decisions/settle-abandoned.js";
 export { type Caller, DECLARED_SERVICES, isDeclared, requiredUse, UNDECLARED_SERVICES, useEntryProblem, useRefusal, useWarnings } from "./decisions/uses.js";
 export { evolve, foldRun } from "./evolve.js";
+export { loggedNothing } from "./silence.js";
 export { combinedConditions, followUps } from "./follow-ups.js";
 export {
   activationsRecorded,

@@ -81,11 +81,16 @@ export interface RunState {
   readonly stackRuns: ReadonlyMap<string, StackRunState>;
   /** `signal.received` by name. */
   readonly signals: ReadonlyMap<string, SignalQueue>;
+  /**
+   * The stream version through which this state folded every event and no log line; null once it
+   * folded a log line, or cannot tell (see `silenceAfter`). A run's end carries it (`loggedNothing`).
+   */
+  readonly silentThrough: number | null;
 }
 
 /** The state of a run before any of its events. */
 export function initialRunState(): RunState {
-  return { taskRunId: null, namespace: DEFAULT_NAMESPACE, status: "new", ended: false, cancelRequested: null, rootStackRunId: null, stackRuns: new Map(), signals: new Map() };
+  return { taskRunId: null, namespace: DEFAULT_NAMESPACE, status: "new", ended: false, cancelRequested: null, rootStackRunId: null, stackRuns: new Map(), signals: new Map(), silentThrough: 0 };
 }
 
 /** Whether a stack run has settled (completed or failed). */

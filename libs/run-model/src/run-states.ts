@@ -1,6 +1,6 @@
 import type { RecordedEvent } from "@tasker/contracts";
 import { foldRun } from "./evolve.js";
-import type { RunState } from "./run-state.js";
+import { initialRunState, type RunState } from "./run-state.js";
 
 /** Where the events come from (the event store): a stream's events from a version on. */
 export interface StreamReader {
@@ -84,13 +84,14 @@ export class RunStates {
   /**
    * Learns a run from its root's `stack.created` alone, without a read: it is the second event of
    * every run, recorded with the `run.submitted` before it in one append, and that first event changes
-   * nothing the rules read that the root's creation does not (see `evolve`).
+   * nothing the rules read that the root's creation does not (see `evolve`), and logs nothing (so the
+   * state is silent through version 1).
    */
   absorbSubmission(rootCreated: RecordedEvent): void {
     const { streamId, streamVersion } = rootCreated.metadata;
     const isRoot = rootCreated.type === "stack.created" && rootCreated.data.parentStackRunId === null;
     if (!isRoot || streamVersion !== 2 || this.folded.has(streamId)) return;
-    this.keep(streamId, { state: foldRun([rootCreated]), version: 2, behind: false });
+    this.keep(streamId, { state: foldRun([rootCreated], { ...initialRunState(), silentThrough: 1 }), version: 2, behind: false });
   }
 
   private keep(streamId: string, latest: Folded): void {

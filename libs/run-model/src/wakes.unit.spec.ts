@@ -42,7 +42,7 @@ describe("decideWake", () => {
       .then([{ type: "resume.requested", data: { stackRunId: r.rootId, activation: 2, results: [{ seq: 0, stackRunId: child, ok: true, value: "x" }], worker: "executor-1" } }]);
     given(r.taskRunId, [...history, r.completed(r.rootId, "done")])
       .when((state) => decideWake(state, { kind: "settled", stackRunId: r.rootId }, 0))
-      .then([{ type: "run.completed", data: { taskRunId: r.taskRunId, result: "done" } }]);
+      .then([{ type: "run.completed", data: { taskRunId: r.taskRunId, result: "done", silentThrough: history.length + 1 } }]);
     given(r.taskRunId, history).when((state) => decideWake(state, { kind: "settled", stackRunId: newId() }, 0)).thenNothing();
   });
 });

@@ -23,10 +23,18 @@ export const RunSubmitted = defineEvent(
 );
 export type RunSubmitted = z.infer<typeof RunSubmitted>;
 
-export const RunCompleted = defineEvent("run.completed", z.object({ taskRunId, result: JsonValue }));
+/**
+ * On a run's end (`run.completed`, `run.failed`, `run.cancelled`): the stream version through which
+ * the state the end was decided on had seen every event and no `log.appended`; absent when it had
+ * seen a log line (or could not tell, and on ends recorded before this field). The run logged nothing
+ * at all exactly when it is the end's own version minus one (run-model's `loggedNothing`).
+ */
+const silentThrough = z.int().nonnegative().optional();
+
+export const RunCompleted = defineEvent("run.completed", z.object({ taskRunId, result: JsonValue, silentThrough }));
 export type RunCompleted = z.infer<typeof RunCompleted>;
 
-export const RunFailed = defineEvent("run.failed", z.object({ taskRunId, error: ErrorInfo }));
+export const RunFailed = defineEvent("run.failed", z.object({ taskRunId, error: ErrorInfo, silentThrough }));
 export type RunFailed = z.infer<typeof RunFailed>;
 
 /** A user asked to cancel; the run ends with `run.cancelled` once the rules have acted on it. */
@@ -36,5 +44,5 @@ export const RunCancelRequested = defineEvent(
 );
 export type RunCancelRequested = z.infer<typeof RunCancelRequested>;
 
-export const RunCancelled = defineEvent("run.cancelled", z.object({ taskRunId, reason: z.string().nullable() }));
+export const RunCancelled = defineEvent("run.cancelled", z.object({ taskRunId, reason: z.string().nullable(), silentThrough }));
 export type RunCancelled = z.infer<typeof RunCancelled>;

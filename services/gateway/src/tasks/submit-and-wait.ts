@@ -20,14 +20,15 @@ export class SubmitAndWait {
    * Submits as `TaskSubmitter.submit` does (same errors), then waits up to `seconds` (0 to 60; 0: not
    * at all, the answer is the submit's) for the run to end, or until `signal` aborts (the client went
    * away). A run found by its idempotency key is waited on the same way; one that had already ended is
-   * read at once. The run is read once, after the wait, as `GET /tasks/:taskRunId` shows it.
+   * read at once. The run is answered as `GET /tasks/:taskRunId` shows it: from its submission and
+   * its ending event when these tell all (`viewFromEnd`), else read once, after the wait.
    */
   async submit(namespace: string, request: SubmitTaskRequest, seconds: number, signal: AbortSignal): Promise<SubmitAndWaitAnswer> {
     const submitted = await this.submitter.submit(namespace, request);
-    if (seconds === 0) return { pending: submitted };
+    if (seconds === 0) return { pending: { taskRunId: submitted.taskRunId, status: submitted.status } };
     const run = ENDED_STATUSES.includes(submitted.status)
       ? await this.runs.read(namespace, submitted.taskRunId)
-      : await this.waiter.waitForSubmitted(namespace, submitted.taskRunId, seconds, signal);
+      : await this.waiter.waitForSubmitted(namespace, submitted.taskRunId, submitted.submission, seconds, signal);
     if (run && ENDED_STATUSES.includes(run.status)) return { ended: run };
     return { pending: { taskRunId: submitted.taskRunId, status: run?.status ?? submitted.status } };
   }

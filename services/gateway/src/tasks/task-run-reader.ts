@@ -1,6 +1,7 @@
 import { Inject, Injectable } from "@nestjs/common";
-import { type ErrorInfo, type JsonValue, MAX_VIEW_LOG_LINES, type TaskRunLogLine, type TaskRunStatus, type TaskRunView, toErrorView, type WaitingOnCall } from "@tasker/contracts";
+import { type JsonValue, MAX_VIEW_LOG_LINES, type TaskRunLogLine, type TaskRunStatus, type TaskRunView, type WaitingOnCall } from "@tasker/contracts";
 import { READ_MODELS, type ReadModelsSql } from "../platform.token.js";
+import { type EndedData, taskRunView } from "./task-run-view.js";
 
 interface RunRow {
   task_run_id: string;
@@ -9,7 +10,7 @@ interface RunRow {
   /** The data of the run's `run.submitted` event, as written. */
   submitted: { input: JsonValue };
   /** The data of the event that ended the run (`run.completed`, `run.failed` or `run.cancelled`), as written. */
-  ended: { result?: JsonValue; error?: ErrorInfo; reason?: string | null } | null;
+  ended: EndedData | null;
   waiting_on: WaitingOnCall[] | null;
   created_at: Date;
   updated_at: Date;
@@ -34,28 +35,19 @@ export interface KeyedRun extends RunStatus {
   readonly input: JsonValue;
 }
 
-/** How the run failed, or undefined when it did not. */
-function errorOf(run: RunRow): ErrorInfo | undefined {
-  if (run.status === "cancelled") return { code: "CANCELLED", message: run.ended?.reason ?? "cancelled" };
-  return run.status === "failed" ? run.ended?.error : undefined;
-}
-
 function toView(run: RunRow & { logs: readonly LogRow[]; log_count: string }): TaskRunView {
-  const omitted = Number(run.log_count) - run.logs.length;
-  const error = errorOf(run);
-  return {
+  return taskRunView({
     taskRunId: run.task_run_id,
     taskName: run.task_name,
     status: run.status,
     input: run.submitted.input,
-    ...(run.status === "completed" ? { result: run.ended?.result ?? null } : {}),
-    ...(error ? { error: toErrorView(error, error.name ?? (run.status === "cancelled" ? "CancelledError" : "Error")) } : {}),
+    ended: run.ended,
     logs: run.logs.map((log) => ({ at: new Date(log.at).toISOString(), level: log.level, message: log.message, stackRunId: log.stack_run_id })),
-    ...(omitted > 0 ? { logsOmitted: omitted } : {}),
-    ...(run.status === "suspended" && run.waiting_on ? { waitingOn: run.waiting_on } : {}),
+    logCount: Number(run.log_count),
+    waitingOn: run.waiting_on,
     createdAt: run.created_at.toISOString(),
     updatedAt: run.updated_at.toISOString(),
-  };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { Inject, Injectable } from "@nestjs/common";
-import { type JsonValue, namespaceField, newId, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
+import { type JsonValue, namespaceField, newId, type RecordedEvent, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
 import { isConcurrencyError } from "@tasker/event-store";
 import type { Platform } from "@tasker/platform";
 import { traceparentOf, withSpan } from "@tasker/telemetry";
@@ -8,6 +8,13 @@ import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import { TaskFunctionCatalog } from "../task-functions/task-function-catalog.js";
 import { type KeyedRun, type RunStatus, TaskRunReader } from "./task-run-reader.js";
+import type { RunSubmission } from "./view-from-end.js";
+
+/** What a submit answers: the run's id and status, and, for a run this submit started, its submission as recorded. */
+export interface SubmittedRun extends RunStatus {
+  /** Undefined for a run found by its idempotency key. */
+  readonly submission?: RunSubmission;
+}
 
 /** Starts task runs: the first events of a run's stream, at the current version of its task. */
 @Injectable()
@@ -30,7 +37,7 @@ export class TaskSubmitter {
    * Traced, this mints the run's trace: span `submit <task>` (under the request's span), which both
    * events name as their `traceparent`, so the root stack run's span is its child.
    */
-  submit(namespace: string, request: SubmitTaskRequest): Promise<RunStatus> {
+  submit(namespace: string, request: SubmitTaskRequest): Promise<SubmittedRun> {
     const spec = () => ({ attributes: { "tasker.task.name": request.taskName, "tasker.namespace": namespace } });
     return withSpan(`submit ${request.taskName}`, spec, async (span) => {
       const status = await this.submitNow(namespace, request);
@@ -39,7 +46,7 @@ export class TaskSubmitter {
     });
   }
 
-  private async submitNow(namespace: string, request: SubmitTaskRequest): Promise<RunStatus> {
+  private async submitNow(namespace: string, request: SubmitTaskRequest): Promise<SubmittedRun> {
     const key = request.idempotencyKey ?? null;
     const maxTimerMs = this.platform.config.TASKER_MAX_TIMER_MS;
     if (request.timeoutMs !== undefined && request.timeoutMs > maxTimerMs) {
@@ -56,21 +63,24 @@ export class TaskSubmitter {
     const taskRunId = newId();
     const metadata = { correlationId: taskRunId, traceparent: traceparentOf() };
     const timer = request.timeoutMs === undefined ? {} : { dueAt: new Date(Date.now() + request.timeoutMs).toISOString() };
+    let recorded: RecordedEvent;
     try {
-      await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
+      [recorded] = (await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
         { type: "run.submitted", data: { taskRunId, ...namespaceField(namespace), taskName: request.taskName, taskVersion, input, idempotencyKey: key }, metadata },
         {
           type: "stack.created",
           data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion, ...timer, ...namespaceField(namespace) },
           metadata,
         },
-      ]);
+      ])).events as [RecordedEvent];
     } catch (error) {
       const winner = key !== null && isConcurrencyError(error) ? await this.runs.byIdempotencyKey(namespace, request.taskName, key) : undefined;
       if (winner && key !== null) return sameSubmission(winner, input, key);
       throw error;
     }
-    return { taskRunId, status: "queued" };
+    // The input as the store recorded it (and `GET /tasks/:id` shows it), not as the request had it.
+    const submission = recorded.type === "run.submitted" ? { taskRunId, taskName: recorded.data.taskName, input: recorded.data.input, createdAt: recorded.metadata.recordedAt } : undefined;
+    return { taskRunId, status: "queued", ...(submission ? { submission } : {}) };
   }
 }
 
