@@ -13,7 +13,10 @@ export interface AppendStatement {
 export interface AppendBatchLimits {
   /** Statements (alone or batches) in flight at once; an append that finds fewer is sent at once. */
   inFlight: number;
-  /** Appends in one batch. */
+  /**
+   * Appends in one batch. At most 64: each is a subtransaction with its own transaction id, and a
+   * transaction with more than 64 of them makes every other session's snapshots slower (subxid overflow).
+   */
   maxCount: number;
   /** Characters of parameters in one batch (an append larger than this goes alone). */
   maxChars: number;

@@ -18,8 +18,6 @@ export interface EventStoreOptions {
   /** The bus; without one, events stay in the outbox until a store with a publisher sweeps them. */
   publisher?: EventPublisher;
   outbox?: Partial<OutboxOptions>;
-  /** How concurrent appends are gathered into one statement (`AppendBatcher`). */
-  appendBatch?: Partial<AppendBatchLimits>;
 }
 
 export interface AppendResult {
@@ -29,6 +27,9 @@ export interface AppendResult {
 }
 
 const REBUILD_PAGE = 1000;
+
+// A lone append, or a second one beside it, goes at once; what arrives behind two gathers into batches.
+const APPEND_BATCH: AppendBatchLimits = { inFlight: 2, maxCount: 64, maxChars: 1 << 20 };
 
 /** The append-only log of every stream, its read models, and its outbox to the bus. */
 export class EventStore {
@@ -40,7 +41,7 @@ export class EventStore {
   constructor(options: EventStoreOptions) {
     this.dataSource = options.dataSource;
     this.projections = options.projections ?? [];
-    this.batcher = new AppendBatcher(pooledSql(options.dataSource), { inFlight: 2, maxCount: 100, maxChars: 1 << 20, ...options.appendBatch });
+    this.batcher = new AppendBatcher(pooledSql(options.dataSource), APPEND_BATCH);
     this.outbox =
       options.publisher &&
       new Outbox(options.dataSource, options.publisher, {
