@@ -10,7 +10,8 @@ import type { Projection } from "./projection.js";
  * copies each document as written, where a `\u0000` or an unpaired surrogate escape would make the
  * parse refuse it. A version condition that does not hold yields no rows (the caller
  * turns that into a ConcurrencyError); guards and counts are taken by `tasker_take_conditions`, which
- * raises when one does not hold, so the statement rolls back whole.
+ * raises when one does not hold, so the statement rolls back whole. Every parameter is cast where it
+ * is read, so that `tasker_append_batch` can run the same text with its parameters given as text.
  */
 const ANY = `INSERT INTO streams (stream_id, version) VALUES ($1, $2::integer)
   ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`;
@@ -22,7 +23,7 @@ function streamClause(expected: ExpectedVersion): { cte: string; params: unknown
   }
   if (typeof expected === "number") {
     return {
-      cte: `stream AS (UPDATE streams SET version = version + $2::integer WHERE stream_id = $1 AND version = $5 RETURNING version)`,
+      cte: `stream AS (UPDATE streams SET version = version + $2::integer WHERE stream_id = $1 AND version = $5::integer RETURNING version)`,
       params: [expected],
     };
   }

@@ -1,4 +1,5 @@
 import { EVENT_SCHEMA_VERSION, newId, type NewEvent, parseEvent, type RecordedEvent } from "@tasker/contracts";
+import type { AppendStatement } from "./append-batcher.js";
 import { appendStatement } from "./append-sql.js";
 import { ConcurrencyError, CountExceededError, StreamNotFoundError } from "./errors.js";
 import { type EventRow, toRecordedEvent } from "./event-row.js";
@@ -49,13 +50,15 @@ function conditionError(error: unknown, streamId: string, expected: ExpectedVers
 }
 
 /**
- * Appends in one statement (its own transaction) with the projections' updates. Throws
+ * Appends in one statement with the projections' updates, in its own transaction or subtransaction
+ * (`send` runs it, alone or in a batch; `sql` reads the stream's version for the error). Throws
  * `ConcurrencyError` when the condition does not hold (`CountExceededError` for a counter),
  * `StreamNotFoundError` for guards on a stream that does not exist, and `InvalidEventError` for an
  * invalid event; in every case nothing is written.
  */
 export async function append(
   sql: Sql,
+  send: (statement: AppendStatement) => Promise<EventRow[]>,
   projections: readonly Projection[],
   streamId: string,
   expected: ExpectedVersion,
@@ -66,7 +69,7 @@ export async function append(
   const { text, extraParams } = appendStatement(expected, projections);
   let rows: EventRow[];
   try {
-    rows = await sql.rows<EventRow>(text, [streamId, events.length, eventRows, data, ...extraParams]);
+    rows = await send({ text, params: [streamId, events.length, eventRows, data, ...extraParams] });
   } catch (error) {
     throw conditionError(error, streamId, expected) ?? error;
   }

@@ -6,6 +6,7 @@ import { type JsonValue, newId, type NewEvent, type RecordedEvent, runStreamId }
 import { createTestDatabase } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendBatchSize } from "./append-batch-metrics.js";
 import { openDatabase } from "./database.js";
 import { ConcurrencyError, CountExceededError, StreamNotFoundError } from "./errors.js";
 import { EventStore } from "./event-store.js";
@@ -287,6 +288,54 @@ describe.each(backends)("the event store on $name", (backend) => {
       const read = await store.readStream(streamId);
       expect(read.map((event) => event.metadata.streamVersion)).toEqual(messages.map((_, i) => i + 1));
       expect(read.map((event) => (event.data as { message: string }).message).sort()).toEqual([...messages].sort());
+    });
+  });
+
+  describe("appends made at once", () => {
+    /** Appends sent in a statement with others so far in this process. */
+    async function gatheredAppends(): Promise<number> {
+      const { values } = await appendBatchSize.get();
+      const total = (suffix: string) => values.find((sample) => sample.metricName === `tasker_append_batch_size_${suffix}`)?.value ?? 0;
+      return total("sum") - total("count");
+    }
+
+    it("go to the database together, and each gets its own answer: the failures theirs, the others all stored in order", async () => {
+      const gatheredBefore = await gatheredAppends();
+      const versioned = await existingStream();
+      const guarded = await existingStream();
+      await store.append(guarded.streamId, { guard: "stack:g", version: 0 }, [log(guarded.stackRunId, "took g")]);
+      const counted = await existingStream();
+      const unstorable = await existingStream();
+      const fine = Array.from({ length: 40 }, newStream);
+      const appended = fine.map(({ streamId, stackRunId }, i) =>
+        store.append(streamId, "no_stream", ["a", "b", "c"].map((message) => log(stackRunId, `${message}${i}`))),
+      );
+      const failing = {
+        version: store.append(versioned.streamId, 5, [log(versioned.stackRunId, "at 5")]),
+        guard: store.append(guarded.streamId, { guard: "stack:g", version: 0 }, [log(guarded.stackRunId, "g again")]),
+        count: store.append(counted.streamId, { counter: "stack-runs", add: 2, max: 1 }, [log(counted.stackRunId, "two")]),
+        missing: store.append(runStreamId(newId()), { guard: "stack:g", version: 0 }, [log(newId(), "nowhere")]),
+        unstorable: store.append(unstorable.streamId, "any", [{ ...log(unstorable.stackRunId, "nul"), metadata: { correlationId: "a\u0000b" } }]),
+      };
+      const answers = await Promise.allSettled([...appended, ...Object.values(failing)]);
+
+      const reason = async (append: Promise<unknown>) => append.catch((error: unknown) => error);
+      expect(await reason(failing.version)).toMatchObject({ code: "CONCURRENCY", message: expect.stringContaining("expected version 5, found version 1") });
+      expect(await reason(failing.guard)).toMatchObject({ code: "CONCURRENCY", message: expect.stringContaining("found guard stack:g at 1") });
+      expect(await reason(failing.count)).toBeInstanceOf(CountExceededError);
+      expect(await reason(failing.count)).toMatchObject({ counter: "stack-runs", value: 0, max: 1 });
+      expect(await reason(failing.missing)).toBeInstanceOf(StreamNotFoundError);
+      expect(await reason(failing.unstorable)).toMatchObject({ driverError: { code: "22P05" } });
+      expect(answers.slice(0, fine.length).every((answer) => answer.status === "fulfilled")).toBe(true);
+      for (const [i, { streamId }] of fine.entries()) {
+        const stored = await store.readStream(streamId);
+        expect(messages(stored)).toEqual([`a${i}`, `b${i}`, `c${i}`]);
+        expect((await appended[i]!).events).toEqual(stored);
+      }
+      for (const stream of [versioned, counted, unstorable]) expect(messages(await store.readStream(stream.streamId))).toEqual(["created"]);
+      expect(messages(await store.readStream(guarded.streamId))).toEqual(["created", "took g"]);
+      expect(await guardsOf(counted.streamId)).toEqual({});
+      expect(await gatheredAppends()).toBeGreaterThan(gatheredBefore);
     });
   });
 

@@ -2,6 +2,7 @@ import type { NewEvent, RecordedEvent } from "@tasker/contracts";
 import { withSpan } from "@tasker/telemetry";
 import type { DataSource, QueryRunner } from "typeorm";
 import { append } from "./append.js";
+import { type AppendBatchLimits, AppendBatcher } from "./append-batcher.js";
 import { appendSpan } from "./append-span.js";
 import { projectClause } from "./append-sql.js";
 import type { ExpectedVersion } from "./expected-version.js";
@@ -27,15 +28,20 @@ export interface AppendResult {
 
 const REBUILD_PAGE = 1000;
 
+// A lone append, or a second one beside it, goes at once; what arrives behind two gathers into batches.
+const APPEND_BATCH: AppendBatchLimits = { inFlight: 2, maxCount: 64, maxChars: 1 << 20 };
+
 /** The append-only log of every stream, its read models, and its outbox to the bus. */
 export class EventStore {
   private readonly dataSource: DataSource;
   private readonly projections: readonly Projection[];
   private readonly outbox: Outbox | undefined;
+  private readonly batcher: AppendBatcher;
 
   constructor(options: EventStoreOptions) {
     this.dataSource = options.dataSource;
     this.projections = options.projections ?? [];
+    this.batcher = new AppendBatcher(pooledSql(options.dataSource), APPEND_BATCH);
     this.outbox =
       options.publisher &&
       new Outbox(options.dataSource, options.publisher, {
@@ -54,9 +60,13 @@ export class EventStore {
    * Appends `events` to `streamId` in one transaction with the projections' updates, if `expected`
    * holds; otherwise throws `ConcurrencyError` and writes nothing. Invalid events throw
    * `InvalidEventError` (naming the field) and write nothing. Published to the bus after commit.
+   * Appends made while others are under way go to the database together, each still all or nothing
+   * on its own (`AppendBatcher`).
    */
   async append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
-    const recorded = await withSpan("append", () => appendSpan(streamId, events), () => append(pooledSql(this.dataSource), this.projections, streamId, expected, events));
+    const recorded = await withSpan("append", () => appendSpan(streamId, events), () =>
+      append(pooledSql(this.dataSource), (statement) => this.batcher.send(statement), this.projections, streamId, expected, events),
+    );
     this.outbox?.afterCommit(recorded);
     return { nextExpectedVersion: recorded.at(-1)!.metadata.streamVersion, events: recorded };
   }
