@@ -58,13 +58,16 @@ export class ActivationGuard implements GrowthGate {
 
   /**
    * Called after the activation ran: a refused growth or a heap over budget fails it. The heap is
-   * measured every time: memory kept across awaits may have reused others' frees without any growth.
+   * measured every time (memory kept across awaits may have reused others' frees without any growth),
+   * except when `measureHeap` is false: a replay's steps before its last, which are no suspension the
+   * VM is kept across, and which would otherwise walk the heap once per journaled activation; the
+   * periodic measure (`shouldInterrupt`), the growth gate and QuickJS's own limit still hold there.
    */
-  end(): void {
+  end(measureHeap = true): void {
     this.active = false;
     if (this.fatal !== undefined) return;
     if (this.refusedGrowth) this.failMemory(this.refusal());
-    else this.checkHeap();
+    else if (measureHeap) this.checkHeap();
   }
 
   /** The bytes the VM holds, as far as can be told: its heap when last measured, or the growth it caused. */
@@ -91,11 +94,13 @@ export class ActivationGuard implements GrowthGate {
       this.failMemory(this.refusal());
       return true;
     }
-    if (threadCpuMicros() - this.startedCpuMicros > this.limits.cpuMsPerActivation * 1000) {
+    const now = performance.now();
+    // The thread's CPU time since `begin` is at most the wall-clock time since: it is read (a system
+    // call, made at every interrupt check before) only once the wall clock passed the CPU limit.
+    if (now - this.startedAtMs > this.limits.cpuMsPerActivation && threadCpuMicros() - this.startedCpuMicros > this.limits.cpuMsPerActivation * 1000) {
       this.fail(ErrorCodes.cpuTimeLimit, "CpuTimeLimitError", `the activation used more than ${this.limits.cpuMsPerActivation} ms of CPU time`);
       return true;
     }
-    const now = performance.now();
     if (now - this.startedAtMs > this.limits.wallMsPerActivation) {
       this.fail(ErrorCodes.wallTimeLimit, "WallTimeLimitError", `the activation ran longer than ${this.limits.wallMsPerActivation} ms of wall-clock time`);
       return true;

@@ -27,20 +27,22 @@ export function replayJournal(vm: TaskVmImpl, input: unknown, journal: JournalAc
     return same ? undefined : nonDeterminism(call.seq, want, call);
   };
   try {
-    let outcome: Outcome = vm.start(journal[0]!.at, input);
+    const last = journal.length - 1;
+    // The heap is measured once, after the last step: the steps before it are no suspension.
+    let outcome: Outcome = vm.start(journal[0]!.at, input, last === 0);
     for (;;) {
       const recorded = journal[current]!;
       if (outcome.kind === "failed") return { ...outcome, calls: [] };
       const made = new Set(vm.calls.activationCalls.map((call) => call.seq));
       const missing = recorded.calls.find((call) => !made.has(call.seq));
       if (missing !== undefined) return failWith(vm, nonDeterminism(missing.seq, missing, undefined));
-      if (current === journal.length - 1) return outcome;
+      if (current === last) return outcome;
       if (outcome.kind === "completed") {
         const message = `the task completed in activation ${current}, but the journal records ${journal.length} activations`;
         return { kind: "failed", error: sandboxError(ErrorCodes.nonDeterminism, message, "NonDeterminismError"), calls: [] };
       }
       current += 1;
-      outcome = vm.resume({ at: journal[current]!.at, results: journal[current]!.results });
+      outcome = vm.resume({ at: journal[current]!.at, results: journal[current]!.results }, current === last);
     }
   } catch (error) {
     vm.dispose();

@@ -96,16 +96,19 @@ export class TaskVmImpl implements TaskVm {
     return this.disposed ? 0 : this.guard.footprintBytes;
   }
 
-  /** The first activation: loads the task and calls its function with `input`. */
-  start(at: number, input: unknown): Outcome {
+  /**
+   * The first activation: loads the task and calls its function with `input`. `measureHeap`: false
+   * for a replay's step before its last (see `ActivationGuard.end`).
+   */
+  start(at: number, input: unknown, measureHeap = true): Outcome {
     const inputJson = input === undefined ? undefined : JSON.stringify(input);
-    return this.activate(at, () => (inputJson === undefined ? [] : [this.parts.context.newString(inputJson)]), this.parts.control.run);
+    return this.activate(at, () => (inputJson === undefined ? [] : [this.parts.context.newString(inputJson)]), this.parts.control.run, measureHeap);
   }
 
-  resume(batch: ActivationBatch): Outcome {
+  resume(batch: ActivationBatch, measureHeap = true): Outcome {
     this.assertRunnable();
     const json = this.calls.settle(batch.results);
-    return this.activate(batch.at, () => [this.parts.context.newString(json)], this.parts.control.deliver);
+    return this.activate(batch.at, () => [this.parts.context.newString(json)], this.parts.control.deliver, measureHeap);
   }
 
   dispose(): void {
@@ -123,7 +126,7 @@ export class TaskVmImpl implements TaskVm {
     }
   }
 
-  private activate(at: number, args: () => QuickJSHandle[], entry: QuickJSHandle): Outcome {
+  private activate(at: number, args: () => QuickJSHandle[], entry: QuickJSHandle, measureHeap: boolean): Outcome {
     this.assertRunnable();
     this.activations += 1;
     this.at = at;
@@ -143,7 +146,7 @@ export class TaskVmImpl implements TaskVm {
       this.compiling = false;
       this.activity.set(Activity.idle);
     }
-    this.guard.end();
+    this.guard.end(measureHeap);
     this.log.end(at, this.droppedInVm(), this.live);
     const outcome = this.decide();
     // Memory a VM over its budget held is not handed back to its module, where the VMs left on it
