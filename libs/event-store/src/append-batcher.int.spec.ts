@@ -130,4 +130,20 @@ describe("appends gathered into one statement, against other sessions' locks", (
     expect(await messages(first.streamId)).toEqual(["created", "in the batch"]);
     expect(await messages(second.streamId)).toEqual(["created", "in the batch"]);
   });
+
+  it("answers an append to another stream while the statements in flight wait on a lock held elsewhere", async () => {
+    const locked = await existingStream();
+    const holder = await lockedBy(locked.streamId);
+    try {
+      const waiting = [1, 2].map((n) => store.append(locked.streamId, "any", [log(locked.stackRunId, `waiting ${n}`)]));
+      const free = newStream();
+      const answer = store.append(free.streamId, "no_stream", [log(free.stackRunId, "free")]).then(() => "appended");
+      const held = new Promise((resolve) => setTimeout(() => resolve("held up"), 3000));
+      expect(await Promise.race([answer, held])).toBe("appended");
+      await end(holder, true);
+      await Promise.all(waiting);
+    } finally {
+      await end(holder, true);
+    }
+  });
 });
