@@ -115,8 +115,10 @@ describe("appends gathered into one statement, against other sessions' locks", (
     let batch: Promise<unknown>[] = [];
     try {
       batch = await together(() => [first, second].map(({ streamId, stackRunId }) => store.append(streamId, "any", [log(stackRunId, "in the batch")])));
-      await waitingOnLock();
-      // The batch holds first's row and waits for second's; the holder now asks for first's: a deadlock.
+      // The batch, or (once it gave up its wait) the append of second sent again alone.
+      await waitingOnLock(["%tasker_append_batch(%", "%INTO events%"]);
+      // The batch holds first's row and waits for second's; the holder now asks for first's: a deadlock
+      // (unless the batch's append of second gave up its wait first, and is to go again alone).
       holderGotFirst = await holder.query("SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE", [first.streamId]).then(
         () => "locked",
         (error: unknown) => error,
@@ -124,7 +126,7 @@ describe("appends gathered into one statement, against other sessions' locks", (
     } finally {
       await end(holder, true);
     }
-    // The batch waited first, so its deadlock timeout ran out first: it was the victim, and the holder got the row.
+    // The batch waited first, so its wait ended first: its append of second went again alone, and the holder got first's row.
     expect(holderGotFirst).toBe("locked");
     await Promise.all(batch);
     expect(await messages(first.streamId)).toEqual(["created", "in the batch"]);
@@ -142,6 +144,23 @@ describe("appends gathered into one statement, against other sessions' locks", (
       expect(await Promise.race([answer, held])).toBe("appended");
       await end(holder, true);
       await Promise.all(waiting);
+    } finally {
+      await end(holder, true);
+    }
+  });
+
+  it("stores the other appends of a batch while one of them waits on a lock held elsewhere, and that one once the lock is free", async () => {
+    const locked = await existingStream();
+    const others = [newStream(), newStream()];
+    const holder = await lockedBy(locked.streamId);
+    try {
+      const [waiting, ...free] = await together(() => [locked, ...others].map(({ streamId, stackRunId }) => store.append(streamId, "any", [log(stackRunId, "in the batch")])));
+      const held = new Promise((resolve) => setTimeout(() => resolve("held up"), 3000));
+      expect(await Promise.race([Promise.all(free).then(() => "appended"), held])).toBe("appended");
+      for (const { streamId } of others) expect(await messages(streamId)).toEqual(["in the batch"]);
+      await end(holder, true);
+      await waiting;
+      expect(await messages(locked.streamId)).toEqual(["created", "in the batch"]);
     } finally {
       await end(holder, true);
     }

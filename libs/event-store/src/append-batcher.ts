@@ -46,9 +46,10 @@ interface BatchRow extends EventRow {
 }
 
 const BATCH = "SELECT * FROM tasker_append_batch($1::json, $2::jsonb, $3::json)";
-// A deadlock between two batches (their appends take the stream rows in another order) is no
-// conflict of the append itself: it goes again, alone, as it would have gone unbatched.
-const DEADLOCK_DETECTED = "40P01";
+// A deadlock between two batches (their appends take the stream rows in another order), or a lock
+// another session held past the batch's lock_timeout (`BATCH_LOCK_TIMEOUT`), is no conflict of the
+// append itself: it goes again, alone, as it would have gone unbatched.
+const SEND_AGAIN_ALONE = new Set(["40P01", "55P03"]);
 
 /**
  * Sends append statements to the database: at once and alone while fewer than `inFlight` statements
@@ -145,7 +146,7 @@ export class AppendBatcher {
     for (const row of rows) answers[row.append_index]!.push(row);
     const again = ordered.filter((waiting, index) => {
       const [first] = answers[index]!;
-      if (first?.error_code === DEADLOCK_DETECTED) return true;
+      if (first?.error_code && SEND_AGAIN_ALONE.has(first.error_code)) return true;
       if (first?.error_code) waiting.reject(failure(waiting.statement, first));
       else waiting.resolve(answers[index]!.map(eventRow));
       return false;
