@@ -14,6 +14,14 @@ export interface AppendBatchLimits {
   /** Statements (alone or batches) in flight at once; an append that finds fewer is sent at once. */
   inFlight: number;
   /**
+   * Milliseconds an append waits for a statement in flight to end; past that, what waits goes in one
+   * statement more (up to `maxInFlight`): the statements in flight may be waiting on a lock another
+   * session holds, which says nothing of the streams of the appends behind them.
+   */
+  stallMs: number;
+  /** Statements in flight at most, those sent because the others stalled included. */
+  maxInFlight: number;
+  /**
    * Appends in one batch. At most 64: each is a subtransaction with its own transaction id, and a
    * transaction with more than 64 of them makes every other session's snapshots slower (subxid overflow).
    */
@@ -24,6 +32,8 @@ export interface AppendBatchLimits {
 
 interface Waiting {
   readonly statement: AppendStatement;
+  /** When `send` was called (`Date.now()`). */
+  readonly since: number;
   readonly resolve: (rows: EventRow[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -36,21 +46,25 @@ interface BatchRow extends EventRow {
 }
 
 const BATCH = "SELECT * FROM tasker_append_batch($1::json, $2::jsonb, $3::json)";
-// A deadlock between two batches (their appends take the stream rows in another order) is no
-// conflict of the append itself: it goes again, alone, as it would have gone unbatched.
-const DEADLOCK_DETECTED = "40P01";
+// A deadlock between two batches (their appends take the stream rows in another order), or a lock
+// another session held past the batch's lock_timeout (`BATCH_LOCK_TIMEOUT`), is no conflict of the
+// append itself: it goes again, alone, as it would have gone unbatched.
+const SEND_AGAIN_ALONE = new Set(["40P01", "55P03"]);
 
 /**
  * Sends append statements to the database: at once and alone while fewer than `inFlight` statements
  * are in flight (a lone append waits for nothing), else gathered with the appends that arrive
  * meanwhile into one `tasker_append_batch` call (one round trip, one transaction, each append in its
- * own subtransaction), sent as soon as a statement in flight ends. No timers. Each append resolves
+ * own subtransaction), sent as soon as a statement in flight ends, or once the oldest has waited
+ * `stallMs` (then in a statement more, up to `maxInFlight`). Each append resolves
  * to its statement's rows, or rejects with the error its statement alone would have raised (a
  * `QueryFailedError` whose `driverError` has the SQLSTATE `code`, `message` and `detail`).
  */
 export class AppendBatcher {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
+  /** Sends what waits once the oldest has waited `stallMs`; set while appends wait and fewer than `maxInFlight` statements are in flight. */
+  private stall: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sql: Sql,
@@ -60,21 +74,36 @@ export class AppendBatcher {
   /** The rows of `statement` (none when its version condition did not hold); rejects as the statement alone would. */
   send(statement: AppendStatement): Promise<EventRow[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ statement, resolve, reject });
+      this.waiting.push({ statement, since: Date.now(), resolve, reject });
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.inFlight < this.limits.inFlight && this.waiting.length > 0) {
-      const batch = this.take();
-      this.inFlight++;
-      appendBatchSize.observe(batch.length);
-      void (batch.length === 1 ? this.alone(batch[0]!) : this.together(batch)).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
+    while (this.inFlight < this.limits.inFlight && this.waiting.length > 0) this.sendNext();
+    this.watchStall();
+  }
+
+  private sendNext(): void {
+    const batch = this.take();
+    this.inFlight++;
+    appendBatchSize.observe(batch.length);
+    void (batch.length === 1 ? this.alone(batch[0]!) : this.together(batch)).finally(() => {
+      this.inFlight--;
+      this.pump();
+    });
+  }
+
+  private watchStall(): void {
+    const [oldest] = this.waiting;
+    if (this.stall !== undefined || oldest === undefined || this.inFlight >= this.limits.maxInFlight) return;
+    this.stall = setTimeout(() => {
+      this.stall = undefined;
+      const [first] = this.waiting;
+      if (first !== undefined && Date.now() - first.since >= this.limits.stallMs && this.inFlight < this.limits.maxInFlight) this.sendNext();
+      this.watchStall();
+    }, Math.max(0, oldest.since + this.limits.stallMs - Date.now()));
+    this.stall.unref();
   }
 
   /** The next batch: the appends waiting longest, within the bounds (at least one). */
@@ -117,7 +146,7 @@ export class AppendBatcher {
     for (const row of rows) answers[row.append_index]!.push(row);
     const again = ordered.filter((waiting, index) => {
       const [first] = answers[index]!;
-      if (first?.error_code === DEADLOCK_DETECTED) return true;
+      if (first?.error_code && SEND_AGAIN_ALONE.has(first.error_code)) return true;
       if (first?.error_code) waiting.reject(failure(waiting.statement, first));
       else waiting.resolve(answers[index]!.map(eventRow));
       return false;

@@ -337,6 +337,21 @@ describe.each(backends)("the event store on $name", (backend) => {
       expect(await guardsOf(counted.streamId)).toEqual({});
       expect(await gatheredAppends()).toBeGreaterThan(gatheredBefore);
     });
+
+    it("keep each one's data as written: \\u0000, unpaired surrogates and a __proto__ key", async () => {
+      const gatheredBefore = await gatheredAppends();
+      const odd = JSON.parse(String.raw`{"__proto__": "a\u0000b\ud800c", "k": ["\udfff", {"z": 1, "a": 2}]}`) as JsonValue;
+      const streams = Array.from({ length: 10 }, newStream);
+      const appended = await Promise.all(
+        streams.map(({ streamId, stackRunId }, i) => store.append(streamId, "no_stream", [{ type: "stack.completed", data: { stackRunId, result: [i, odd] } }])),
+      );
+      for (const [i, { streamId, stackRunId }] of streams.entries()) {
+        const stored = await store.readStream(streamId);
+        expect(JSON.stringify(stored[0]!.data)).toBe(JSON.stringify({ stackRunId, result: [i, odd] }));
+        expect(appended[i]!.events).toEqual(stored);
+      }
+      expect(await gatheredAppends()).toBeGreaterThan(gatheredBefore);
+    });
   });
 
   describe("validation", () => {

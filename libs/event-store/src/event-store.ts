@@ -28,8 +28,9 @@ export interface AppendResult {
 
 const REBUILD_PAGE = 1000;
 
-// A lone append, or a second one beside it, goes at once; what arrives behind two gathers into batches.
-const APPEND_BATCH: AppendBatchLimits = { inFlight: 2, maxCount: 64, maxChars: 1 << 20 };
+// A lone append, or a second one beside it, goes at once; what arrives behind two gathers into batches,
+// and goes in a statement more when those two have not ended in 100 ms (they may wait on a lock).
+const APPEND_BATCH: AppendBatchLimits = { inFlight: 2, stallMs: 100, maxInFlight: 8, maxCount: 64, maxChars: 1 << 20 };
 
 /** The append-only log of every stream, its read models, and its outbox to the bus. */
 export class EventStore {

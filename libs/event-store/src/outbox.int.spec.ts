@@ -56,6 +56,19 @@ describe("outbox", () => {
     expect(await outboxSize()).toBe(0);
   });
 
+  it("deletes on close what was confirmed, however long its batch had left to gather, and what was still publishing", async () => {
+    const publisher = jetStreamPublisher(nc, env.prefix, 500);
+    const store = new EventStore({ dataSource, publisher, outbox: { sweepIntervalMs: 60_000, graceMs: 60_000, confirmBatchMs: 60_000 } });
+    const confirmed = newId();
+    await store.append(runStreamId(confirmed), "no_stream", [submitted(confirmed)]);
+    await eventually(async () => (await messagesOnBus(confirmed)) === 1, "the event is on the bus");
+    const publishing = newId();
+    await store.append(runStreamId(publishing), "no_stream", [submitted(publishing)]);
+    await store.close();
+    expect(await messagesOnBus(publishing)).toBe(1);
+    expect(await outboxSize()).toBe(0);
+  });
+
   it("publishes an event committed while NATS was down once NATS is back", async () => {
     const store = storeWithBus();
     await nats.stop();

@@ -123,4 +123,32 @@ describe("non-determinism", () => {
     }`);
     expect(errorOf((await replay(more, live.journal)).outcome).message).toContain("the code made sleep.sleep");
   });
+
+  it("reaches the same outcome whether the prelude's parts were compiled in an earlier activation or in the replay", async () => {
+    // A failed call (the error part) and the database builder (its part) in the first activation, used again in the last.
+    const code = source(`export default async function (input, tools) {
+      let first;
+      try { await tools.gapi.users.get({ id: 1 }); } catch (error) { first = [error.name, error.code, error.message, error.status]; }
+      const db = tools.database;
+      const rows = await db.from("notes").select("id").eq("id", 1);
+      let second;
+      try { await tools.gapi.users.get({ id: 2 }); } catch (error) { second = [error.name, error.code, error instanceof Error]; }
+      return [first, second, rows, db === tools.supabase, Object.isFrozen(db)];
+    }`);
+    const respond = (call: { seq: number; service: string }) =>
+      call.service === "database"
+        ? { seq: call.seq, ok: true as const, value: { data: [{ id: 1 }], error: null } }
+        : { seq: call.seq, ok: false as const, error: { code: "NOT_FOUND", name: "ServiceError", message: "no such user", details: { status: 404 } } };
+    const live = await runLive(sandbox.current, code, respond);
+    const result = resultOf(live.outcome);
+    expect(result).toEqual([["ServiceError", "NOT_FOUND", "no such user", 404], ["ServiceError", "NOT_FOUND", true], { data: [{ id: 1 }], error: null }, true, true]);
+    expect(resultOf((await replay(code, live.journal)).outcome)).toEqual(result);
+    for (let suspended = 1; suspended < live.journal.length; suspended++) {
+      const rebuilt = await replay(code, live.journal.slice(0, suspended));
+      expect(rebuilt.outcome.kind).toBe("suspended");
+      let outcome = rebuilt.outcome;
+      for (const activation of live.journal.slice(suspended)) outcome = rebuilt.vm.resume({ at: activation.at, results: activation.results });
+      expect(resultOf(outcome)).toEqual(result);
+    }
+  });
 });

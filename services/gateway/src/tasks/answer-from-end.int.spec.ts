@@ -109,6 +109,24 @@ describe("answering a wait from the run's ending event", () => {
     expect(readBack).toBe(1);
   });
 
+  it.each<[string, (state: RunState) => Decision | null, string]>([
+    ["completed", decideRunEnd, "completed"],
+    ["cancelled", (state) => decideCancel(state, "enough"), "cancelled"],
+  ])("reads a run %s on a state that had not seen its last log line, and answers as GET /tasks/:id", async (_name, decide, status) => {
+    const { answered, get, readBack } = await submitAndEnd({ name: "Ed" }, async (id) => {
+      const streamId = runStreamId(id);
+      const root = (await runs.read(streamId)).rootStackRunId!;
+      await gateway.platform.store.append(streamId, "any", completes("done")(root));
+      const decision = decide(await runs.read(streamId))!;
+      // Another writer's line lands between the decision and its append (a child the root did not await).
+      await gateway.platform.store.append(streamId, "any", [{ type: "log.appended", data: { stackRunId: root, level: "info", message: "late", at: new Date().toISOString() } }]);
+      await gateway.platform.store.append(streamId, decision.expected, decision.events);
+    });
+    expect(JSON.parse(answered.text)).toMatchObject({ status, logs: [{ message: "late" }] });
+    expect(answered.text).toBe(get.text);
+    expect(readBack).toBe(1);
+  });
+
   it("reads a run whose end says nothing of its logs (an end recorded before silentThrough, or by hand)", async () => {
     const { answered, get, readBack } = await submitAndEnd({ name: "Cy" }, async (id) => {
       await gateway.platform.store.append(runStreamId(id), { guard: "run", version: 0 }, [{ type: "run.completed", data: { taskRunId: id, result: 1 } }]);
