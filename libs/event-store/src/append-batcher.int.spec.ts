@@ -1,10 +1,11 @@
-import { newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import type { RecordedEvent } from "@tasker/contracts";
 import { createTestDatabase, eventually, type TestDatabase } from "@tasker/testing";
 import type { DataSource, QueryRunner } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./database.js";
 import { EventStore } from "./event-store.js";
 import { eventStoreMigrations } from "./migrations/index.js";
+import { existingStream, log, newStream } from "./log-streams.spec.js";
 
 /**
  * Appends gathered into one `tasker_append_batch` statement when it meets another session's locks:
@@ -27,20 +28,6 @@ describe("appends gathered into one statement, against other sessions' locks", (
     await dataSource?.destroy();
     await database?.drop();
   });
-
-  function log(stackRunId: string, message: string): NewEvent {
-    return { type: "log.appended", data: { stackRunId, level: "info", message, at: new Date().toISOString() } };
-  }
-
-  function newStream(): { streamId: string; stackRunId: string } {
-    return { streamId: runStreamId(newId()), stackRunId: newId() };
-  }
-
-  async function existingStream(): Promise<{ streamId: string; stackRunId: string }> {
-    const stream = newStream();
-    await store.append(stream.streamId, "no_stream", [log(stream.stackRunId, "created")]);
-    return stream;
-  }
 
   async function messages(streamId: string): Promise<string[]> {
     return (await store.readStream(streamId)).map((event: RecordedEvent) => (event.data as { message: string }).message);
@@ -84,7 +71,7 @@ describe("appends gathered into one statement, against other sessions' locks", (
   }
 
   it("rejects every append of a batch whose connection is lost, and stores none of them", async () => {
-    const locked = await existingStream();
+    const locked = await existingStream(store);
     const others = [newStream(), newStream()];
     const holder = await lockedBy(locked.streamId);
     let answers: PromiseSettledResult<unknown>[];
@@ -108,8 +95,8 @@ describe("appends gathered into one statement, against other sessions' locks", (
 
   it("stores every append of a batch once when another session's transaction deadlocks with it", async () => {
     // Stream ids sort as they were made (UUIDv7): a batch takes `first` before `second`.
-    const first = await existingStream();
-    const second = await existingStream();
+    const first = await existingStream(store);
+    const second = await existingStream(store);
     const holder = await lockedBy(second.streamId);
     let holderGotFirst: unknown;
     let batch: Promise<unknown>[] = [];
@@ -134,7 +121,7 @@ describe("appends gathered into one statement, against other sessions' locks", (
   });
 
   it("answers an append to another stream while the statements in flight wait on a lock held elsewhere", async () => {
-    const locked = await existingStream();
+    const locked = await existingStream(store);
     const holder = await lockedBy(locked.streamId);
     try {
       const waiting = [1, 2].map((n) => store.append(locked.streamId, "any", [log(locked.stackRunId, `waiting ${n}`)]));
@@ -150,7 +137,7 @@ describe("appends gathered into one statement, against other sessions' locks", (
   });
 
   it("stores the other appends of a batch while one of them waits on a lock held elsewhere, and that one once the lock is free", async () => {
-    const locked = await existingStream();
+    const locked = await existingStream(store);
     const others = [newStream(), newStream()];
     const holder = await lockedBy(locked.streamId);
     try {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type JsonValue, newId, type NewEvent, type RecordedEvent, runStreamId } from "@tasker/contracts";
+import { type JsonValue, newId, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { createTestDatabase } from "@tasker/testing";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { openDatabase } from "./database.js";
 import { ConcurrencyError, CountExceededError, StreamNotFoundError } from "./errors.js";
 import { EventStore } from "./event-store.js";
 import { eventStoreMigrations } from "./migrations/index.js";
+import { existingStream, log, newStream } from "./log-streams.spec.js";
 
 /** Where a suite's database lives, and how it goes away afterwards. */
 interface Backend {
@@ -52,21 +53,6 @@ describe.each(backends)("the event store on $name", (backend) => {
     await dataSource?.destroy();
     await database?.remove();
   });
-
-  function log(stackRunId: string, message: string): NewEvent {
-    return { type: "log.appended", data: { stackRunId, level: "info", message, at: new Date().toISOString() } };
-  }
-
-  function newStream(): { streamId: string; stackRunId: string } {
-    return { streamId: runStreamId(newId()), stackRunId: newId() };
-  }
-
-  /** A stream that exists: guards are locks inside a stream (a run's, created by its submission). */
-  async function existingStream(): Promise<{ streamId: string; stackRunId: string }> {
-    const stream = newStream();
-    await store.append(stream.streamId, "no_stream", [log(stream.stackRunId, "created")]);
-    return stream;
-  }
 
   it("keeps an append made while another connection's transaction was open when that transaction rolls back (a retention batch, a secret's write, a scrape)", async () => {
     const { streamId, stackRunId } = newStream();
@@ -151,7 +137,7 @@ describe.each(backends)("the event store on $name", (backend) => {
 
   describe("append under a guard", () => {
     it("conflicts only with appends under the same guard", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       const guard = `stack:${stackRunId}`;
       await store.append(streamId, { guard, version: 0 }, [log(stackRunId, "activation 1")]);
       // A sibling's fact moves the stream on, but not the guard.
@@ -164,7 +150,7 @@ describe.each(backends)("the event store on $name", (backend) => {
     });
 
     it("lets one of many activations at the same guard version through", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       const guard = `stack:${stackRunId}`;
       const results = await Promise.allSettled(
         Array.from({ length: 10 }, (_, i) => store.append(streamId, { guard, version: 0 }, [log(stackRunId, `try ${i}`)])),
@@ -183,7 +169,7 @@ describe.each(backends)("the event store on $name", (backend) => {
 
   describe("append under several guards", () => {
     it("holds only when every guard holds, and moves them all together", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       const [stack, run] = [`stack:${stackRunId}`, "run"];
       await store.append(streamId, { guard: stack, version: 0 }, [log(stackRunId, "activation 1")]);
       // The run's end was decided elsewhere meanwhile: the outcome that would also end the run must fail.
@@ -198,7 +184,7 @@ describe.each(backends)("the event store on $name", (backend) => {
     });
 
     it("writes nothing at all when only the last guard fails: every guard, the stream and the outbox stay as they were", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       // Guards are taken in name order: "a", "b", then "c", which does not hold.
       await store.append(streamId, { guard: "c", version: 0 }, [log(stackRunId, "c moved")]);
       const before = { guards: await guardsOf(streamId), events: await store.readStream(streamId), outbox: await outboxOf(streamId) };
@@ -210,7 +196,7 @@ describe.each(backends)("the event store on $name", (backend) => {
     });
 
     it("never deadlocks writers naming the same guards in another order", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       const results = await Promise.allSettled(
         Array.from({ length: 20 }, (_, i) =>
           store.append(streamId, i % 2 ? [{ guard: "a", version: 0 }, { guard: "b", version: 0 }] : [{ guard: "b", version: 0 }, { guard: "a", version: 0 }], [log(stackRunId, `${i}`)]),
@@ -223,7 +209,7 @@ describe.each(backends)("the event store on $name", (backend) => {
 
   describe("a guard that is only checked", () => {
     it("must hold but does not move, so any number of appends may rest on it until another writer takes it", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       const open = { guard: "run", version: 0, check: true };
       await store.append(streamId, [{ guard: "stack:a", version: 0 }, open], [log(stackRunId, "a while the run is open")]);
       await store.append(streamId, [{ guard: "stack:b", version: 0 }, open], [log(stackRunId, "b while the run is open")]);
@@ -236,7 +222,7 @@ describe.each(backends)("the event store on $name", (backend) => {
     });
 
     it("orders a checked append against a concurrent writer that takes the guard: the append after the taker fails", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       const open = { guard: "run", version: 0, check: true };
       const results = await Promise.allSettled([
         ...Array.from({ length: 10 }, (_, i) => store.append(streamId, [{ guard: `stack:${i}`, version: 0 }, open], [log(stackRunId, `activation ${i}`)])),
@@ -254,7 +240,7 @@ describe.each(backends)("the event store on $name", (backend) => {
 
   describe("a bounded counter", () => {
     it("adds until the bound, then refuses naming the current value, writing nothing", async () => {
-      const { streamId, stackRunId } = await existingStream();
+      const { streamId, stackRunId } = await existingStream(store);
       const stackRuns = (add: number) => ({ counter: "stack-runs", add, max: 10 });
       await store.append(streamId, stackRuns(4), [log(stackRunId, "4 calls")]);
       await store.append(streamId, [stackRuns(6), { guard: "stack:x", version: 0 }], [log(stackRunId, "6 more")]);
@@ -301,11 +287,11 @@ describe.each(backends)("the event store on $name", (backend) => {
 
     it("go to the database together, and each gets its own answer: the failures theirs, the others all stored in order", async () => {
       const gatheredBefore = await gatheredAppends();
-      const versioned = await existingStream();
-      const guarded = await existingStream();
+      const versioned = await existingStream(store);
+      const guarded = await existingStream(store);
       await store.append(guarded.streamId, { guard: "stack:g", version: 0 }, [log(guarded.stackRunId, "took g")]);
-      const counted = await existingStream();
-      const unstorable = await existingStream();
+      const counted = await existingStream(store);
+      const unstorable = await existingStream(store);
       const fine = Array.from({ length: 40 }, newStream);
       const appended = fine.map(({ streamId, stackRunId }, i) =>
         store.append(streamId, "no_stream", ["a", "b", "c"].map((message) => log(stackRunId, `${message}${i}`))),
