@@ -1,4 +1,4 @@
-import { type JsonValue, type RecordedEvent, runStreamId, type TaskerEvent, taskRunIdOf } from "@tasker/contracts";
+import { type JsonValue, runStreamId, type TaskerEvent } from "@tasker/contracts";
 import { decideCancel, type Decision, decideRunEnd, type RunState, RunStates } from "@tasker/run-model";
 import type pg from "pg";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver.js";
@@ -46,16 +46,21 @@ describe("answering a wait from the run's ending event", () => {
     return { status: response.status, text: await response.text() };
   }
 
-  /** Resolves with the id of the next run the gateway submits. */
-  function nextSubmitted(): Promise<string> {
-    const append = gateway.platform.store.append.bind(gateway.platform.store);
-    return new Promise((resolve) => {
-      vi.spyOn(gateway.platform.store, "append").mockImplementationOnce(async (...args) => {
-        const appended = await append(...args);
-        resolve(taskRunIdOf((appended.events[0] as RecordedEvent).metadata.streamId));
-        return appended;
-      });
-    });
+  /** The id of the newest run of `echo`, as `GET /tasks` lists it (undefined: none yet). */
+  async function newestRun(): Promise<string | undefined> {
+    const { body } = await gateway.request("GET", "/tasks?taskName=echo&limit=1");
+    return (body as { items: { taskRunId: string }[] }).items[0]?.taskRunId;
+  }
+
+  /** The id of the first run of `echo` listed after `before` (the newest one before the submission). */
+  async function nextSubmitted(before: string | undefined): Promise<string> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const newest = await newestRun();
+      if (newest !== undefined && newest !== before) return newest;
+      if (Date.now() > deadline) throw new Error("the submission was not listed within 10 s");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Appends `before` to the run (given its root's id), then the end `decide` takes on the run's state, as the rules append it. */
@@ -78,10 +83,10 @@ describe("answering a wait from the run's ending event", () => {
 
   /** Submits `input` with a wait, ends the run as `ending` says, and returns the answer's bytes, GET's bytes after it, and the reads the wait made. */
   async function submitAndEnd(input: JsonValue, ending: (taskRunId: string) => Promise<void>) {
+    const before = await newestRun();
     const reads = watchReads();
-    const submitted = nextSubmitted();
     const answer = raw("POST", "/tasks?wait=20", { taskName: "echo", input });
-    const taskRunId = await submitted;
+    const taskRunId = await nextSubmitted(before);
     await ending(taskRunId);
     const answered = await answer;
     const readBack = readsOf(reads, taskRunId);
