@@ -42,12 +42,44 @@ beforeAll(async () => {
      };`,
   );
   await tasker.publish("busy-start", `module.exports = async (input) => { let x = 0; for (let i = 0; i < input.spin; i++) x += i % 3; return x; };`);
+  await tasker.publish(
+    "square-chain",
+    `module.exports = async (input, { tools }) => {
+       const squares = [];
+       for (let n = 0; n < 4; n++) squares.push((await tools.tasks.execute("square", { n })).result);
+       squares.push((await Promise.all([4, 5, 6].map((n) => tools.tasks.execute("square", { n })))).map((square) => square.result));
+       return squares;
+     };`,
+  );
+  await tasker.publish(
+    "sometimes-deep",
+    `module.exports = async (input, { tools }) => {
+       console.log("child " + input.n);
+       return input.deep ? (await tools.tasks.execute("square", { n: input.n })).result : input.n;
+     };`,
+  );
+  await tasker.publish(
+    "sometimes-deep-chain",
+    `module.exports = async (input, { tools }) => {
+       const got = [];
+       for (const [n, deep] of [[1, false], [2, false], [3, true], [4, false], [5, false], [6, false]]) got.push(await tools.tasks.execute("sometimes-deep", { n, deep }));
+       return got;
+     };`,
+  );
   await tasker.publish("forever", `module.exports = async (input, { tools }) => tools.tasks.execute("forever", { level: (input.level || 0) + 1 });`);
 });
 
 afterAll(async () => {
   await tasker?.stop();
 });
+
+/** A stack run as `GET /tasks/:id/tree` shows it, as far as these tests read it. */
+interface TreeNode {
+  status: string;
+  attempts: number;
+  activations: { kind: string }[];
+  children: TreeNode[];
+}
 
 function depthOf(result: unknown): number {
   let depth = 0;
@@ -115,6 +147,30 @@ describe("nested runs, every service in its own process", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(seen).toEqual([...(seen[0] === "queued" ? ["queued"] : []), "processing", "completed"]);
+  });
+
+  it("records a nested task that starts quickly and ends with the activation that called it, its outcome, logs and tree as from the bus", async () => {
+    const run = await tasker.run("square-chain", {});
+    expect(run.status).toBe("completed");
+    expect(run.result).toEqual([0, 1, 4, 9, [16, 25, 36]]);
+    const events = await tasker.events(`run:${run.taskRunId}`);
+    const children = events.filter((event) => event.type === "stack.created" && (event.data as { parentStackRunId: string | null }).parentStackRunId !== null);
+    const endOf = (stackRunId: string) => events.find((event) => event.type === "stack.completed" && (event.data as { stackRunId: string }).stackRunId === stackRunId)!;
+    // Once this executor saw the task start quickly and end, its next calls start before their parent's activation is recorded.
+    const together = children.map((child) => endOf((child.data as { stackRunId: string }).stackRunId).metadata.recordedAt === child.metadata.recordedAt);
+    expect(together.slice(1)).toContain(true);
+    const tree = (await tasker.request<TreeNode>("GET", `/tasks/${run.taskRunId}/tree`)).body;
+    expect(tree.children.map((child) => [child.status, child.attempts, child.activations.map((activation) => activation.kind)])).toEqual(children.map(() => ["completed", 1, ["start"]]));
+  });
+
+  it("runs a nested task that suspended where it was started before its parent was recorded once, from its start, with its logs once", async () => {
+    const run = await tasker.run("sometimes-deep-chain", {});
+    expect(run.status).toBe("completed");
+    expect(run.result).toEqual([1, 2, 9, 4, 5, 6]);
+    expect(run.logs.filter((log) => log.message.startsWith("child ")).map((log) => log.message)).toEqual(["child 1", "child 2", "child 3", "child 4", "child 5", "child 6"]);
+    const tree = (await tasker.request<TreeNode>("GET", `/tasks/${run.taskRunId}/tree`)).body;
+    expect(tree.children.map((child) => [child.status, child.attempts])).toEqual(Array.from({ length: 6 }, () => ["completed", 1]));
+    expect(tree.children[2]!.children.map((grandchild) => grandchild.status)).toEqual(["completed"]);
   });
 
   it("completes 100 concurrent submissions", async () => {

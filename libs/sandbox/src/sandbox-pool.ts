@@ -216,7 +216,7 @@ export class SandboxPool {
 
   /** The activation overran, or ran its worker out of memory: it fails, and the worker is replaced. */
   private onOverrun(slot: WorkerSlot, job: PoolJob, overrun: Overrun): void {
-    const report: ActivationReport = { outcome: overrunOutcome(overrun, this.limits), logs: [], modules: undefined, memoryBytes: 0, activations: 0 };
+    const report: ActivationReport = { outcome: overrunOutcome(overrun, this.limits), runMs: Number.POSITIVE_INFINITY, logs: [], modules: undefined, memoryBytes: 0, activations: 0 };
     const code = (report.outcome as { error: { code: string } }).error.code;
     this.replaced[code] = (this.replaced[code] ?? 0) + 1;
     const vm = new PooledVm(this, slot, slot.generation, job.message.vmId);

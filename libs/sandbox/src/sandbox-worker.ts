@@ -73,15 +73,16 @@ function garbageCollector(): () => void {
 }
 
 async function activate(message: Exclude<ToWorker, { type: "modules" | "dispose" }>): Promise<ActivationReport> {
+  const since = performance.now();
   if (message.type === "resume") {
     const vm = held.get(message.vmId);
     if (vm === undefined) throw new SandboxFailure(ErrorCodes.vmLost, `VM ${message.vmId} is not held by this worker`);
-    return report(message.vmId, vm, vm.vm.resume({ at: message.at, results: message.results }));
+    return report(message.vmId, vm, vm.vm.resume({ at: message.at, results: message.results }), since);
   }
   const pinned = message.type === "replay" ? new Map(Object.entries(message.pinned)) : new Map<string, PinnedModule>();
   const { logs, modules, options } = bind(message, pinned);
   const { vm, outcome } = message.type === "start" ? await sandbox.start({ ...options, input: message.input, at: message.at }) : await sandbox.replay({ ...options, input: message.input, journal: message.journal });
-  return report(message.vmId, { vm, logs, modules }, outcome);
+  return report(message.vmId, { vm, logs, modules }, outcome, since);
 }
 
 /** The options of a new VM: its module resolution against this worker's catalog and `pinned`, and its log. */
@@ -92,16 +93,17 @@ function bind(identity: VmIdentity, pinned: ReadonlyMap<string, PinnedModule>) {
   return { logs, modules, options: { stackRunId: identity.stackRunId, taskName: identity.taskName, source, onLog: (line: LogLine) => void logs.push(line) } };
 }
 
-/** The activation's report; a VM whose task ended was disposed by the sandbox and is forgotten here. */
-function report(vmId: number, vm: HeldVm, outcome: Outcome): ActivationReport {
+/** The report of an activation that began at `since` (`performance.now()`); a VM whose task ended was disposed by the sandbox and is forgotten here. */
+function report(vmId: number, vm: HeldVm, outcome: Outcome, since: number): ActivationReport {
   const logs = vm.logs.splice(0);
   const modules = vm.modules.takeFresh();
+  const runMs = performance.now() - since;
   if (outcome.kind !== "suspended") {
     held.delete(vmId);
-    return { outcome, logs, modules, memoryBytes: 0, activations: 0 };
+    return { outcome, runMs, logs, modules, memoryBytes: 0, activations: 0 };
   }
   held.set(vmId, vm);
-  return { outcome, logs, modules, memoryBytes: vm.vm.memoryBytes, activations: vm.vm.activations };
+  return { outcome, runMs, logs, modules, memoryBytes: vm.vm.memoryBytes, activations: vm.vm.activations };
 }
 
 function send(message: FromWorker): void {

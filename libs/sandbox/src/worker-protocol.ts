@@ -29,6 +29,8 @@ export type ToWorker =
  */
 export type ActivationReport = {
   outcome: Outcome;
+  /** How long the activation ran on its worker thread (ms), its wait for the thread not counted; infinite for one that overran. */
+  runMs: number;
   logs: LogLine[];
   modules: Record<string, string> | undefined;
   memoryBytes: number;

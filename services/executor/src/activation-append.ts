@@ -109,3 +109,47 @@ export function activationAppend(
     usesSeen,
   };
 }
+
+/**
+ * The append of `plan` (an activation that suspended, planned with no follow-ups) together with
+ * `starts`: the first activations of nested tasks it called, run before the append, each recorded
+ * with its start (`Activation.started`) and its outcome (completed or failed, no calls), after the
+ * parent's events and on the run as those leave it, each under its own stack run's guard (so another
+ * writer that started one first makes the whole append fail); then the follow-ups the rules decide on
+ * all of it (the parent's resume with its children's results), those `take` accepts. One append
+ * instead of one for the parent and one per child. `at`: the time of the follow-ups (epoch ms).
+ * Pure but for `take`.
+ */
+export function withNestedStarts(
+  plan: ActivationAppend,
+  starts: readonly Activation[],
+  limits: CallLimits,
+  state: RunState,
+  at: number,
+  take: (decision: Decision) => boolean = () => true,
+): ActivationAppend {
+  const events = [...plan.events];
+  const own = [...plan.expected];
+  const seen = new Set(own.map((condition) => JSON.stringify(condition)));
+  let after = foldRun(plan.events, state);
+  for (const start of starts) {
+    if (start.outcome.kind === "suspended" || start.outcome.calls.length > 0) throw new Error(`nested start ${start.stackRunId}: only an activation that ended without calls is recorded with its parent's`);
+    const child = activationAppend(start, limits, after, Number.POSITIVE_INFINITY, () => false);
+    events.push(...child.events);
+    for (const condition of child.expected) {
+      const key = JSON.stringify(condition);
+      if (!seen.has(key)) own.push(condition);
+      seen.add(key);
+    }
+    after = foldRun(child.events, after);
+  }
+  const decisions = followUps(state, events, at).filter(take);
+  return {
+    events: [...events, ...decisions.flatMap((decision) => decision.events)],
+    expected: combinedConditions(own, decisions),
+    pending: plan.pending,
+    settledCalls: new Set([...plan.settledCalls, ...starts.map((start) => start.stackRunId)]),
+    followUps: decisions,
+    usesSeen: plan.usesSeen,
+  };
+}

@@ -3,7 +3,7 @@ import { type Decision, decideResume, decideWakes, foldRun, isOver, isSettled, R
 import type { Outcome, ToolCall } from "@tasker/sandbox";
 import { conditionsHold, type DueActivation, dueActivations, guardValues, historyViolations, randomRunHistory, record, runEvents, seededRandom } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
-import { type Activation, activationAppend, type CallLimits } from "./activation-append.js";
+import { type Activation, activationAppend, type CallLimits, withNestedStarts } from "./activation-append.js";
 
 const limits: CallLimits = { maxDepth: 3, maxPendingCalls: 4, maxStackRuns: 10_000, maxTimerMs: 60_000, canSealSecrets: true, enforceUses: false };
 const taskVersions = new Map([["known", "v-known"]]);
@@ -40,6 +40,15 @@ function activationOf(due: DueActivation, outcome: Outcome): Activation {
   return { stackRunId, activation, at: 1000, depth, worker: "executor-9", timing, logs: [], outcome, waitingBefore, taskVersions, ...declared };
 }
 
+/** A random run's history, cut at a random point, and one of the activations due on it; undefined when none is. */
+function randomDueActivation(random: () => number): { taskRunId: string; history: TaskerEvent[]; state: RunState; next: DueActivation } | undefined {
+  const { taskRunId, events } = randomRunHistory(random, 30);
+  const history = events.slice(0, 2 + Math.floor(random() * (events.length - 1)));
+  const state = foldRun(history);
+  const due = dueActivations(state, history);
+  return due.length === 0 ? undefined : { taskRunId, history, state, next: due[Math.floor(random() * due.length)]! };
+}
+
 /** What the stack-processor decides, event by event, once `events` are recorded after `history`. */
 function processorDecisions(history: readonly TaskerEvent[], taskRunId: string, events: readonly TaskerEvent[]): Decision[] {
   return decideWakes(foldRun(record(taskRunId, [...history, ...events])), events, 1000);
@@ -50,12 +59,9 @@ describe("recording an activation with its follow-ups", () => {
     let checked = 0;
     for (let seed = 1; seed <= 800; seed++) {
       const random = seededRandom(seed);
-      const { taskRunId, events } = randomRunHistory(random, 30);
-      const history = events.slice(0, 2 + Math.floor(random() * (events.length - 1)));
-      const state = foldRun(history);
-      const due = dueActivations(state, history);
-      if (due.length === 0) continue;
-      const next = due[Math.floor(random() * due.length)]!;
+      const drawn = randomDueActivation(random);
+      if (!drawn) continue;
+      const { taskRunId, history, state, next } = drawn;
       const plan = activationAppend(activationOf(next, randomOutcome(random, next.callsMade)), limits, state);
       const own = plan.events.slice(0, plan.events.length - plan.followUps.flatMap((decision) => decision.events).length);
       expect(plan.followUps).toEqual(processorDecisions(history, taskRunId, own));
@@ -228,4 +234,84 @@ describe("a task that ended with calls pending", () => {
   function base(stackRunId: string) {
     return { stackRunId, activation: 2, at: 8000, depth: 0, worker: "w", timing, logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
   }
+});
+
+describe("an activation recorded with the nested tasks it started", () => {
+  const call = (seq: number): ToolCall => ({ seq, service: "tasks", method: ["execute"], args: ["known", { x: seq }] });
+  const started = { worker: "w", attempt: 1, leaseUntil: new Date(60_000).toISOString() };
+  /** The first activation of the nested task `created` made, ending with `outcome`, recorded with its start. */
+  const startOf = (created: TaskerEvent, outcome: Outcome): Activation => {
+    const data = created.data as { stackRunId: string; depth: number };
+    return { stackRunId: data.stackRunId, activation: 1, at: 1500, depth: data.depth, worker: "w", timing: { kind: "start", durationMs: 1 }, logs: [], outcome, waitingBefore: new Set(), taskVersions: new Map(), started, caller: { task: "known", uses: [] }, usesSeen: new Set() };
+  };
+
+  it("records them after their parent, under their own guards, with the parent's resume that delivers their outcomes, as the stack-processor would decide it", () => {
+    const r = runEvents();
+    const history = r.submitted();
+    const state = foldRun(record(r.taskRunId, history));
+    const root = { stackRunId: r.rootId, activation: 1, at: 1000, depth: 0, worker: "w", timing, logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
+    const alone = activationAppend({ ...root, outcome: { kind: "suspended", calls: [call(0), call(1), call(2)] } }, limits, state, Infinity, () => false);
+    const [first, second] = alone.events.filter((event) => event.type === "stack.created");
+    const failure = { code: "TASK_ERROR", name: "Error", message: "no" };
+    const plan = withNestedStarts(alone, [startOf(first!, { kind: "completed", result: 1, calls: [] }), startOf(second!, { kind: "failed", error: failure, calls: [] })], limits, state, 2000);
+
+    expect(plan.events.map((event) => event.type)).toEqual([
+      ...["stack.created", "stack.created", "stack.created", "vm.suspended"],
+      ...["stack.started", "stack.completed", "stack.started", "stack.failed"],
+      "resume.requested",
+    ]);
+    expect(plan.events.at(-1)!.data).toMatchObject({ stackRunId: r.rootId, activation: 2, results: [{ seq: 0, ok: true, value: 1 }, { seq: 1, ok: false, error: failure }] });
+    const own = plan.events.slice(0, -1);
+    expect(plan.followUps).toEqual(processorDecisions(history, r.taskRunId, own));
+    expect(plan.expected).toEqual([
+      { guard: stackGuard(r.rootId), version: 0 },
+      RUN_OPEN,
+      { counter: "stack-runs", add: 3, max: limits.maxStackRuns },
+      { guard: stackGuard(first!.data.stackRunId), version: 0 },
+      { guard: stackGuard(second!.data.stackRunId), version: 0 },
+      { guard: `resume:${r.rootId}`, version: 0 },
+    ]);
+    expect(plan.settledCalls).toEqual(new Set([first!.data.stackRunId, second!.data.stackRunId]));
+    expect([...plan.pending]).toEqual([0, 1, 2]);
+    expect(historyViolations(record(r.taskRunId, [...history, ...plan.events]))).toEqual([]);
+  });
+
+  it("on any history, leaves the stack-processor nothing more to decide and keeps the history right", () => {
+    let checked = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const random = seededRandom(seed);
+      const drawn = randomDueActivation(random);
+      if (!drawn) continue;
+      const { taskRunId, history, state, next } = drawn;
+      const calls = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => call(next.callsMade + i));
+      const alone = activationAppend(activationOf(next, { kind: "suspended", calls }), limits, state, Infinity, () => false);
+      const created = alone.events.filter((event) => event.type === "stack.created" && !alone.settledCalls.has(event.data.stackRunId));
+      const starts = created
+        .filter(() => random() < 0.7)
+        .map((event) => startOf(event, random() < 0.7 ? { kind: "completed", result: seed, calls: [] } : { kind: "failed", error: { code: "TASK_ERROR", name: "Error", message: "no" }, calls: [] }));
+      const plan = withNestedStarts(alone, starts, limits, state, 2000);
+      expect(processorDecisions(history, taskRunId, plan.events).filter((decision) => plan.followUps.every((taken) => JSON.stringify(taken) !== JSON.stringify(decision)))).toEqual([]);
+      expect(historyViolations(record(taskRunId, [...history, ...plan.events]))).toEqual([]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+  }, 60_000);
+
+  it("takes only the follow-ups `take` accepts", () => {
+    const r = runEvents();
+    const state = foldRun(record(r.taskRunId, r.submitted()));
+    const root = { stackRunId: r.rootId, activation: 1, at: 1000, depth: 0, worker: "w", timing, logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
+    const alone = activationAppend({ ...root, outcome: { kind: "suspended", calls: [call(0)] } }, limits, state, Infinity, () => false);
+    const plan = withNestedStarts(alone, [startOf(alone.events[0]!, { kind: "completed", result: 1, calls: [] })], limits, state, 2000, () => false);
+    expect(plan.events.map((event) => event.type)).toEqual(["stack.created", "vm.suspended", "stack.started", "stack.completed"]);
+    expect(plan.followUps).toEqual([]);
+  });
+
+  it("refuses a start that suspended or made calls: only one that ended is recorded with its parent", () => {
+    const r = runEvents();
+    const state = foldRun(record(r.taskRunId, r.submitted()));
+    const root = { stackRunId: r.rootId, activation: 1, at: 1000, depth: 0, worker: "w", timing, logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
+    const alone = activationAppend({ ...root, outcome: { kind: "suspended", calls: [call(0)] } }, limits, state, Infinity, () => false);
+    expect(() => withNestedStarts(alone, [startOf(alone.events[0]!, { kind: "suspended", calls: [call(0)] })], limits, state, 2000)).toThrow(/only an activation that ended without calls/);
+  });
 });

@@ -13,6 +13,7 @@ import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
 import { shareOf, startShareOf } from "./shares.js";
+import { nestedStarter } from "./nested-starts.js";
 import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
@@ -62,7 +63,8 @@ export class Activator {
     private readonly options: ActivatorOptions,
     private readonly work: LocalWork,
   ) {
-    this.recorder = new OutcomeRecorder(store, runs, catalog, cache, options, () => this.stats.conflicts++);
+    const startNested = nestedStarter(sandbox, catalog, this.startDurations, options);
+    this.recorder = new OutcomeRecorder(store, runs, catalog, cache, options, () => this.stats.conflicts++, startNested);
   }
 
   /** A call of service `tasks` from the bus (`attempt`: its delivery): starts it, unless this instance already did. */
@@ -145,11 +147,11 @@ export class Activator {
     // The claim's statement goes out before the VM takes the thread.
     if (claimFirst) await new Promise((resolve) => setImmediate(resolve));
     const { code, uses } = await this.catalog.published(namespace, String(taskName), taskVersion!);
-    const share = shareOf(event, namespace, String(taskName), taskVersion!);
+    const share = shareOf(taskRunIdOf(event.metadata.streamId), namespace, String(taskName), taskVersion!);
     const at = Date.now();
     const running = performance.now();
     const { vm, report } = await this.sandbox.start({ stackRunId, namespace, taskName: String(taskName), code, input, at }, share);
-    this.startDurations.note(taskVersion!, performance.now() - running);
+    this.startDurations.note(taskVersion!, performance.now() - running, report.runMs, report.outcome.kind !== "suspended" && report.outcome.calls.length === 0);
     const timing = noteActivation("start", running, report.outcome.kind);
     let claimed: boolean;
     try {
@@ -222,7 +224,7 @@ export class Activator {
     const taskVersion = history.created.taskVersion ?? "";
     const { code, uses } = await this.catalog.published(namespace, String(taskName), taskVersion);
     const pinned = await Promise.all([...history.modules].map(async ([name, version]) => [name, { version, code: await this.catalog.code(namespace, name, version) }] as const));
-    const share = shareOf(resume, namespace, String(taskName), taskVersion);
+    const share = shareOf(taskRunIdOf(streamId), namespace, String(taskName), taskVersion);
     const since = performance.now();
     const { vm, report } = await this.sandbox.replay(
       {
@@ -249,10 +251,12 @@ export class Activator {
   }
 
   /**
-   * Starts the nested tasks just admitted (not refused or cancelled at once), and resumes decided for
-   * VMs held here, without a trip through the bus; each as the handling of its own stack run (for the logs).
+   * Starts the nested tasks just admitted (not refused or cancelled at once, nor started and ended with
+   * the append), and resumes decided for VMs held here, without a trip through the bus; each as the
+   * handling of its own stack run (for the logs). Counts the nested starts the append recorded.
    */
   private dispatchLocally(recorded: Recorded | undefined, namespace: string): void {
+    this.stats.starts += recorded?.nestedStarts ?? 0;
     for (const event of recorded?.events ?? []) {
       if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
         const created = event as RecordedEvent<StackCreated>;

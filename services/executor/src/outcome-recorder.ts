@@ -1,10 +1,10 @@
-import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
+import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, type TaskerEvent, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { appendDecision, CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
 import { type Caller, canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
 import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import { recordSettledStackRuns, recordStackRunSpan, stackRunSpanName, traceparentOf } from "@tasker/telemetry";
-import { type Activation, activationAppend, type ActivationAppend, type CallLimits } from "./activation-append.js";
+import { type Activation, activationAppend, type ActivationAppend, type CallLimits, withNestedStarts } from "./activation-append.js";
 import type { ActivationTiming } from "./activation-events.js";
 import { recordedArgs, type VmSecrets } from "./vm-secrets.js";
 import type { TaskCatalog } from "./task-catalog.js";
@@ -31,6 +31,9 @@ export interface Live {
   traceparent: string | null;
 }
 
+/** Where a stack run sits, for its span: under which parent, at which call, in which trace, running which task. */
+export type StackRunPlace = Pick<Live, "parentStackRunId" | "seq" | "traceparent" | "caller">;
+
 export interface RecorderOptions {
   /** This instance: recorded in `vm.suspended`, so resumes come back here. */
   worker: string;
@@ -40,11 +43,29 @@ export interface RecorderOptions {
   keys: MasterKeys | undefined;
 }
 
-/** What an activation's record appended, and the calls it settled at once: refused, or cancelled (by stack run id). */
+/** What an activation's record appended, and the calls it settled at once: refused, cancelled, or started and ended with it (by stack run id). */
 export interface Recorded {
   events: RecordedEvent[];
   settledCalls: ReadonlySet<string>;
+  /** How many nested tasks it called were started and ended in the same append (see `NestedStarter`). */
+  nestedStarts: number;
 }
+
+/** A nested task's first activation, run before its parent's activation was recorded, and ended (completed or failed, no calls). */
+export interface NestedStart {
+  /** Recorded with its start (`started`), its depth and task. */
+  activation: Activation;
+  vm: PooledVm;
+  /** For its span. */
+  live: StackRunPlace;
+}
+
+/**
+ * Runs the first activations of nested tasks an activation just called (their `stack.created`, as
+ * they are to be recorded, in run `taskRunId` of `namespace`) before that activation is recorded,
+ * those it chooses to (see `Activator`); resolves to those that ended, the others' VMs disposed.
+ */
+export type NestedStarter = (created: readonly Extract<TaskerEvent, { type: "stack.created" }>[], taskRunId: string, namespace: string) => Promise<NestedStart[]>;
 
 /** Appends of one activation before the executor gives up: a counter's bound, conflicting follow-ups or cancels. */
 const MAX_ATTEMPTS = 4;
@@ -71,6 +92,8 @@ export class OutcomeRecorder {
     private readonly options: RecorderOptions,
     /** Counts the activations another writer recorded first (or whose run ended meanwhile). */
     private readonly onConflict: () => void,
+    /** Starts nested tasks an activation called before it is recorded, to record them together; none when absent. */
+    private readonly startNested?: NestedStarter,
   ) {}
 
   /**
@@ -118,7 +141,7 @@ export class OutcomeRecorder {
         this.onConflict();
         return undefined;
       }
-      const { plan } = appended;
+      const { plan, nested } = appended;
       let { events } = appended;
       // Another writer appended meanwhile: what it recorded may call for a decision with this
       // activation's events (a child's result that arrived while this stack run ran). Of two writers
@@ -132,7 +155,11 @@ export class OutcomeRecorder {
         live.vm.dispose();
       }
       for (const settled of plan.settledCalls) this.cache.evict(settled);
-      return { events, settledCalls: plan.settledCalls };
+      for (const start of nested) {
+        recordTaskSpan(start.activation.stackRunId, start.live, state, start.activation.outcome as Exclude<Outcome, { kind: "suspended" }>);
+        start.vm.dispose();
+      }
+      return { events, settledCalls: plan.settledCalls, nestedStarts: nested.length };
     } catch (error) {
       live.vm.dispose();
       throw error;
@@ -151,7 +178,7 @@ export class OutcomeRecorder {
     cause: RecordedEvent,
     base: Activation,
     state: RunState,
-  ): Promise<{ plan: ActivationAppend & { outcome: Outcome }; events: RecordedEvent[] } | undefined> {
+  ): Promise<{ plan: ActivationAppend & { outcome: Outcome }; events: RecordedEvent[]; nested: NestedStart[] } | undefined> {
     const stamped = stampedBy(cause, taskRunIdOf(cause.metadata.streamId));
     let activation = base;
     let current = state;
@@ -160,12 +187,16 @@ export class OutcomeRecorder {
     const taken = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const take = withFollowUps ? (decision: Decision) => this.take(cause.metadata.streamId, decision, taken) : () => false;
-      const plan = activationAppend(activation, this.options.limits, current, stackRunsLeft, take);
+      // Only the first attempt starts nested tasks: after a conflict their parent is recorded alone.
+      const nested = attempt === 1 ? await this.planWithNestedStarts(cause, activation, current, take) : undefined;
+      const plan = nested?.plan ?? activationAppend(activation, this.options.limits, current, stackRunsLeft, take);
+      const starts = nested?.starts ?? [];
       try {
         const { events } = await this.store.append(cause.metadata.streamId, plan.expected, stamped(plan.events));
-        return { plan: { ...plan, outcome: activation.outcome }, events };
+        return { plan: { ...plan, outcome: activation.outcome }, events, nested: starts };
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS) throw error;
+        for (const start of starts) start.vm.dispose();
         if (error instanceof CountExceededError) {
           stackRunsLeft = Math.max(0, error.max - error.value);
         } else if (isConcurrencyError(error)) {
@@ -174,6 +205,8 @@ export class OutcomeRecorder {
           withFollowUps = false;
         } else if (error instanceof StreamNotFoundError) {
           throw unknownRunError(cause.metadata.streamId, this.options.prefix);
+        } else if (nested) {
+          // What the nested starts recorded may be what the store refused: the activation is tried alone.
         } else if (isUnstorable(error) && activation === base) {
           activation = { ...activation, outcome: notStorable(error) };
         } else {
@@ -181,6 +214,29 @@ export class OutcomeRecorder {
         }
       }
     }
+  }
+
+  /**
+   * The append of `activation` (on `state`) with the first activations of the nested tasks it called
+   * that `startNested` ran and that ended (`withNestedStarts`), and those starts; undefined when
+   * there are none (no starter, the activation did not suspend, no such call, or none ended).
+   */
+  private async planWithNestedStarts(
+    cause: RecordedEvent,
+    activation: Activation,
+    state: RunState,
+    take: (decision: Decision) => boolean,
+  ): Promise<{ plan: ActivationAppend; starts: NestedStart[] } | undefined> {
+    const { outcome } = activation;
+    if (!this.startNested || outcome.kind !== "suspended" || !outcome.calls.some((call) => call.service === "tasks")) return undefined;
+    const alone = activationAppend(activation, this.options.limits, state, Number.POSITIVE_INFINITY, () => false);
+    const created = alone.events.filter(
+      (event): event is Extract<TaskerEvent, { type: "stack.created" }> => event.type === "stack.created" && event.data.service === "tasks" && !alone.settledCalls.has(event.data.stackRunId),
+    );
+    if (created.length === 0) return undefined;
+    const starts = await this.startNested(created, taskRunIdOf(cause.metadata.streamId), state.namespace);
+    if (starts.length === 0) return undefined;
+    return { plan: withNestedStarts(alone, starts.map((start) => start.activation), this.options.limits, state, Date.now(), take), starts };
   }
 
   /** The decisions the wakes of `recorded` call for on the run as it is now, appended; their events. */
@@ -227,7 +283,7 @@ export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: rea
 }
 
 /** Records the span of a task's stack run that just ended (`outcome`), from its `stack.created` on. */
-function recordTaskSpan(stackRunId: string, live: Live, state: RunState, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
+function recordTaskSpan(stackRunId: string, live: StackRunPlace, state: RunState, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
   recordStackRunSpan(() => ({
     stackRunId,
     parentStackRunId: live.parentStackRunId,

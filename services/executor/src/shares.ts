@@ -11,17 +11,17 @@ export function runNamespace(event: RecordedEvent, runs: RunStates): string {
 }
 
 /**
- * Who an activation of the stack run `event` is about belongs to, for fair shares: the run's
+ * Who an activation of a stack run of run `taskRunId` belongs to, for fair shares: the run's
  * namespace, the run, and the task's name and version (whose past activations predict this one's cost).
  */
-export function shareOf(event: RecordedEvent, namespace: string, taskName: string, taskVersion: string): Share {
-  return { namespace, taskRunId: taskRunIdOf(event.metadata.streamId), costKey: `${taskName}@${taskVersion}` };
+export function shareOf(taskRunId: string, namespace: string, taskName: string, taskVersion: string): Share {
+  return { namespace, taskRunId, costKey: `${taskName}@${taskVersion}` };
 }
 
 /** Who the start of the nested task `event` carries belongs to: its task's name and pinned version. */
 export function startShareOf(event: RecordedEvent<StackCreated>, namespace: string): Share {
   const [taskName] = event.data.args;
-  return shareOf(event, namespace, String(taskName), event.data.taskVersion ?? "");
+  return shareOf(taskRunIdOf(event.metadata.streamId), namespace, String(taskName), event.data.taskVersion ?? "");
 }
 
 /**
