@@ -156,9 +156,13 @@ describe.each(["http/protobuf", "http/json"])("traces over OTLP %s", (protocol) 
     expect((await tasker.result(taskRunId)).status).toBe("completed");
     const leaf = () => receiver.spans().find((span) => span.name === "task traced-leaf" && span.attributes["tasker.task_run.id"] === taskRunId);
     await eventually(() => leaf() !== undefined, "the run's root span arrived");
-    const submit = receiver.spans().find((span) => span.spanId === leaf()!.parentSpanId);
+    // The gateway exports its spans on its own schedule: the root's parent may arrive after the root.
+    const parentOf = (child: { parentSpanId?: string }) => receiver.spans().find((span) => span.spanId === child.parentSpanId);
+    await eventually(() => parentOf(leaf()!) !== undefined, "the root span's parent arrived");
+    const submit = parentOf(leaf()!);
     expect(submit).toMatchObject({ name: "submit traced-leaf", traceId: leaf()!.traceId });
-    const server = receiver.spans().find((span) => span.spanId === submit!.parentSpanId);
+    await eventually(() => parentOf(submit!) !== undefined, "the submit span's parent arrived");
+    const server = parentOf(submit!);
     expect(server).toMatchObject({ kind: SERVER, service: "tasker-gateway", traceId: leaf()!.traceId });
     expect(server!.name).toContain("SubmitTask");
     expect(receiver.spans().filter((span) => textsOf(span).some((text) => FORBIDDEN.some((forbidden) => text.includes(forbidden)))).map((span) => span.name)).toEqual([]);
