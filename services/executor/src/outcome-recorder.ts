@@ -148,15 +148,17 @@ export class OutcomeRecorder {
       // racing so, the later one sees the other's events: it decides, without waiting for the
       // stack-processor's hop.
       if (!this.runs.absorb(streamId, events)) events = [...events, ...(await this.decideAgain(cause, events))];
-      if (plan.outcome.kind !== "suspended") recordTaskSpan(cause.data.stackRunId, live, state, plan.outcome);
+      const taskRunId = taskRunIdOf(streamId);
+      if (plan.outcome.kind !== "suspended") recordTaskSpan(cause.data.stackRunId, live, taskRunId, state.stackRuns.get(cause.data.stackRunId)?.createdAt ?? null, plan.outcome);
       if (plan.outcome.kind === "suspended") {
-        this.cache.put({ ...live, pending: plan.pending, usesSeen: plan.usesSeen, taskRunId: taskRunIdOf(streamId), stackRunId: cause.data.stackRunId, activation, bytes: live.vm.memoryBytes });
+        this.cache.put({ ...live, pending: plan.pending, usesSeen: plan.usesSeen, taskRunId, stackRunId: cause.data.stackRunId, activation, bytes: live.vm.memoryBytes });
       } else {
         live.vm.dispose();
       }
       for (const settled of plan.settledCalls) this.cache.evict(settled);
       for (const start of nested) {
-        recordTaskSpan(start.activation.stackRunId, start.live, state, start.activation.outcome as Exclude<Outcome, { kind: "suspended" }>);
+        const created = events.find((event) => event.type === "stack.created" && event.data.stackRunId === start.activation.stackRunId);
+        recordTaskSpan(start.activation.stackRunId, start.live, taskRunId, created?.metadata.recordedAt ?? null, start.activation.outcome as Exclude<Outcome, { kind: "suspended" }>);
         start.vm.dispose();
       }
       return { events, settledCalls: plan.settledCalls, nestedStarts: nested.length };
@@ -195,8 +197,8 @@ export class OutcomeRecorder {
         const { events } = await this.store.append(cause.metadata.streamId, plan.expected, stamped(plan.events));
         return { plan: { ...plan, outcome: activation.outcome }, events, nested: starts };
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS) throw error;
         for (const start of starts) start.vm.dispose();
+        if (attempt >= MAX_ATTEMPTS) throw error;
         if (error instanceof CountExceededError) {
           stackRunsLeft = Math.max(0, error.max - error.value);
         } else if (isConcurrencyError(error)) {
@@ -282,16 +284,19 @@ export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: rea
   return (events) => events.map((event) => ({ ...event, metadata }));
 }
 
-/** Records the span of a task's stack run that just ended (`outcome`), from its `stack.created` on. */
-function recordTaskSpan(stackRunId: string, live: StackRunPlace, state: RunState, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
+/**
+ * Records the span of a task's stack run of run `taskRunId` that just ended (`outcome`), from its
+ * `stack.created` on (recorded at `createdAt`; null: no span).
+ */
+function recordTaskSpan(stackRunId: string, live: StackRunPlace, taskRunId: string, createdAt: string | null, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
   recordStackRunSpan(() => ({
     stackRunId,
     parentStackRunId: live.parentStackRunId,
     traceparent: live.traceparent,
-    createdAt: state.stackRuns.get(stackRunId)?.createdAt ?? null,
+    createdAt,
     name: stackRunSpanName({ service: "tasks", method: ["execute"], taskName: live.caller.task }),
     attributes: {
-      "tasker.task_run.id": state.taskRunId ?? "",
+      "tasker.task_run.id": taskRunId,
       "tasker.stack_run.id": stackRunId,
       "tasker.task.name": live.caller.task,
       "tasker.service": "tasks",
