@@ -207,7 +207,7 @@ export class OutcomeRecorder {
           withFollowUps = false;
         } else if (error instanceof StreamNotFoundError) {
           throw unknownRunError(cause.metadata.streamId, this.options.prefix);
-        } else if (nested) {
+        } else if (starts.length > 0) {
           // What the nested starts recorded may be what the store refused: the activation is tried alone.
         } else if (isUnstorable(error) && activation === base) {
           activation = { ...activation, outcome: notStorable(error) };
@@ -220,8 +220,9 @@ export class OutcomeRecorder {
 
   /**
    * The append of `activation` (on `state`) with the first activations of the nested tasks it called
-   * that `startNested` ran and that ended (`withNestedStarts`), and those starts; undefined when
-   * there are none (no starter, the activation did not suspend, no such call, or none ended).
+   * that `startNested` ran and that ended (`withNestedStarts`; with none, the same append as
+   * `activationAppend`'s), and those starts; undefined when no start was tried (no starter, the
+   * activation did not suspend, or it called no task).
    */
   private async planWithNestedStarts(
     cause: RecordedEvent,
@@ -235,10 +236,8 @@ export class OutcomeRecorder {
     const created = alone.events.filter(
       (event): event is Extract<TaskerEvent, { type: "stack.created" }> => event.type === "stack.created" && event.data.service === "tasks" && !alone.settledCalls.has(event.data.stackRunId),
     );
-    if (created.length === 0) return undefined;
-    const starts = await this.startNested(created, taskRunIdOf(cause.metadata.streamId), state.namespace);
-    if (starts.length === 0) return undefined;
-    return { plan: withNestedStarts(alone, starts.map((start) => start.activation), this.options.limits, state, Date.now(), take), starts };
+    const starts = created.length === 0 ? [] : await this.startNested(created, taskRunIdOf(cause.metadata.streamId), state.namespace);
+    return { plan: withNestedStarts(alone, starts.map((start) => start.activation), this.options.limits, state, activation.at, take), starts };
   }
 
   /** The decisions the wakes of `recorded` call for on the run as it is now, appended; their events. */
