@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import swc from "unplugin-swc";
 import { defineConfig } from "vitest/config";
@@ -25,9 +24,6 @@ export default defineConfig({
     ],
   },
   test: {
-    // At least two files at once: an end-to-end file mostly waits on its services, and one at a time
-    // the suite took 21 minutes on a 2-core machine (vitest's default there is one).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { extends: true, test: { name: "unit", include: ["**/*.unit.spec.ts"], exclude } },
       {
