@@ -23,11 +23,18 @@ export const EventMetadata = z.object({
   correlationId: z.string().nullable(),
   /** The event schema it was written under (`EVENT_SCHEMA_VERSION`); absent on events written before versions: 1. */
   schemaVersion: z.int().positive().optional(),
+  /**
+   * The stream version this event was to get when its writer appended it with every decision the
+   * run-model's rules call for on its append's events (`followUps`), decided on the run as the writer
+   * last read it. When the event got that version, no other writer appended in between, and nothing
+   * is left to decide on it (`awaitsDecision`). Absent: the writer decided nothing, or not all.
+   */
+  decidedAt: z.int().positive().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 
 /** The part of the metadata a writer chooses; the rest is assigned at append. */
-export const WriteMetadata = EventMetadata.pick({ traceparent: true, causationId: true, correlationId: true }).partial();
+export const WriteMetadata = EventMetadata.pick({ traceparent: true, causationId: true, correlationId: true, decidedAt: true }).partial();
 export type WriteMetadata = z.infer<typeof WriteMetadata>;
 
 /**

@@ -17,8 +17,9 @@ const UNIQUE_VIOLATION = "23505";
 function serialise(events: readonly NewEvent[]): { rows: string; data: string } {
   const parsed = events.map((event) => ({ event, ...parseEvent(event) }));
   const rows = parsed.map(({ event, type }, index) => {
-    const { traceparent = null, causationId = null, correlationId = null } = event.metadata ?? {};
-    return { i: index + 1, event_id: newId(), type, metadata: { traceparent, causationId, correlationId, schemaVersion: EVENT_SCHEMA_VERSION } };
+    const { traceparent = null, causationId = null, correlationId = null, decidedAt } = event.metadata ?? {};
+    const metadata = { traceparent, causationId, correlationId, schemaVersion: EVENT_SCHEMA_VERSION, ...(decidedAt === undefined ? {} : { decidedAt }) };
+    return { i: index + 1, event_id: newId(), type, metadata };
   });
   return { rows: JSON.stringify(rows), data: JSON.stringify(parsed.map(({ data }) => data)) };
 }

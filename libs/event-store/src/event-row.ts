@@ -8,7 +8,7 @@ export interface EventRow {
   event_id: string;
   type: string;
   data: unknown;
-  metadata: Pick<EventMetadata, "traceparent" | "causationId" | "correlationId" | "schemaVersion">;
+  metadata: Pick<EventMetadata, "traceparent" | "causationId" | "correlationId" | "schemaVersion" | "decidedAt">;
   recorded_at: Date;
 }
 
@@ -29,6 +29,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
       causationId: row.metadata.causationId ?? null,
       correlationId: row.metadata.correlationId ?? null,
       schemaVersion: row.metadata.schemaVersion ?? 1,
+      ...(row.metadata.decidedAt === undefined ? {} : { decidedAt: row.metadata.decidedAt }),
     },
   } as TaskerEvent as RecordedEvent);
 }

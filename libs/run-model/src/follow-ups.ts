@@ -1,4 +1,4 @@
-import type { TaskerEvent } from "@tasker/contracts";
+import type { NewEvent, TaskerEvent } from "@tasker/contracts";
 import type { Condition, Decision } from "./decision.js";
 import { foldRun } from "./evolve.js";
 import type { RunState } from "./run-state.js";
@@ -15,6 +15,28 @@ import { decideWakes } from "./wakes.js";
  */
 export function followUps(state: RunState, events: readonly TaskerEvent[], at: number): Decision[] {
   return state.taskRunId === null ? [] : decideWakes(foldRun(events, state), events, at);
+}
+
+/**
+ * Whether `appended`, the events of one append on `state` (its follow-ups' included), leave the rules
+ * nothing to decide: on the run as the append leaves it, no wake of theirs calls for a decision, as
+ * the stack-processor would find on handling each. A follow-up left out is still due; so is one a
+ * follow-up's own event calls for (a kept signal answers a wait: the answer resumes the waiting task).
+ * What `markDecided` may then claim. `at` as for `decideWake`.
+ */
+export function decidesNothingMore(state: RunState, appended: readonly TaskerEvent[], at: number): boolean {
+  return state.taskRunId !== null && decideWakes(foldRun(appended, state), appended, at).length === 0;
+}
+
+/**
+ * `events`, about to be appended in one append on a state folded through stream `version` that
+ * leaves the rules nothing to decide on them (`decidesNothingMore`), each marked with the stream version it gets when the stream is still at `version` (that
+ * of that state) when the append lands: the stack-processor then has
+ * nothing to decide on them (`awaitsDecision`). When another writer appended first, the marks do not
+ * match the versions the events get, and the stack-processor decides as for any event.
+ */
+export function markDecided(events: readonly NewEvent[], version: number): NewEvent[] {
+  return events.map((event, index) => ({ ...event, metadata: { ...event.metadata, decidedAt: version + index + 1 } }));
 }
 
 /**

@@ -26,7 +26,7 @@ export { ABANDONED_PREFIX, settleAbandoned, type Work } from "./decisions/settle
 export { type Caller, DECLARED_SERVICES, isDeclared, requiredUse, UNDECLARED_SERVICES, useEntryProblem, useRefusal, useWarnings } from "./decisions/uses.js";
 export { evolve, foldRun } from "./evolve.js";
 export { loggedNothing } from "./silence.js";
-export { combinedConditions, followUps } from "./follow-ups.js";
+export { combinedConditions, decidesNothingMore, followUps, markDecided } from "./follow-ups.js";
 export {
   activationsRecorded,
   canRecordActivation,
@@ -44,6 +44,6 @@ export {
 } from "./run-state.js";
 export { RunStates, type StreamReader } from "./run-states.js";
 export { passesSecret, returnsSecret } from "./secret-calls.js";
-export { decideAll, decideWake, decideWakes, type Wake, whatWakes } from "./wakes.js";
+export { awaitsDecision, decideAll, decideWake, decideWakes, type Wake, whatWakes } from "./wakes.js";
 export { runTree } from "./run-tree.js";
 export { type StackRunHistory, stackRunHistory, toSandboxResult } from "./stack-run-history.js";

@@ -26,6 +26,8 @@ interface Folded {
  */
 export class RunStates {
   private readonly folded = new Map<string, Folded>();
+  /** The stream version each state kept folded through (states are immutable, and never shared between versions that differ). */
+  private readonly versions = new WeakMap<RunState, number>();
 
   constructor(
     private readonly store: StreamReader,
@@ -46,6 +48,15 @@ export class RunStates {
   /** The state last folded for the run in `streamId`, without a read; undefined when none is kept. */
   known(streamId: string): RunState | undefined {
     return this.folded.get(streamId)?.state;
+  }
+
+  /**
+   * The stream version `state` (one this instance returned) folded every event through: every event
+   * up to it and none after, so a writer that decided on it can mark what it appends (`markDecided`);
+   * undefined for a state this instance did not return.
+   */
+  versionOf(state: RunState): number | undefined {
+    return this.versions.get(state);
   }
 
   /**
@@ -98,6 +109,7 @@ export class RunStates {
     const current = this.folded.get(streamId);
     // A concurrent reader may have folded further meanwhile: keep the furthest.
     const kept = current && current.version > latest.version ? current : latest;
+    this.versions.set(latest.state, latest.version);
     this.folded.delete(streamId);
     this.folded.set(streamId, kept);
     if (this.folded.size > this.capacity) this.folded.delete(this.folded.keys().next().value!);

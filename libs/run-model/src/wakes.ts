@@ -1,4 +1,4 @@
-import type { TaskerEvent } from "@tasker/contracts";
+import type { RecordedEvent, TaskerEvent } from "@tasker/contracts";
 import { type Decision, RUN_GUARD } from "./decision.js";
 import { cancelOrphans } from "./decisions/cancel-orphans.js";
 import { decideCancel } from "./decisions/decide-cancel.js";
@@ -56,6 +56,16 @@ export function whatWakes(event: TaskerEvent): Wake[] {
       throw new Error(`whatWakes: unknown event ${(unexpected as { type: string }).type}`);
     }
   }
+}
+
+/**
+ * Whether the rules may have something to decide on recorded `event`, for the stack-processor to
+ * read the run for: it wakes some rule (`whatWakes`), and its writer did not take every decision due
+ * in the same append on the run just as it was before (it marks that with `markDecided`; the mark
+ * holds only when the event got the version its writer expected, so no other writer came between).
+ */
+export function awaitsDecision(event: RecordedEvent): boolean {
+  return event.metadata.decidedAt !== event.metadata.streamVersion && whatWakes(event).length > 0;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { newId } from "@tasker/contracts";
 import { given, record, runEvents } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
-import { decideAll, decideWake, whatWakes } from "./wakes.js";
+import { markDecided } from "./follow-ups.js";
+import { awaitsDecision, decideAll, decideWake, whatWakes } from "./wakes.js";
 
 describe("whatWakes", () => {
   const r = runEvents();
@@ -29,6 +30,28 @@ describe("whatWakes", () => {
     ]);
     expect(whatWakes(suspended!)).toEqual([{ kind: "suspended", stackRunId: r.rootId }]);
     expect(whatWakes(cancel!)).toEqual([{ kind: "cancel-requested", reason: "stop" }]);
+  });
+});
+
+describe("awaitsDecision", () => {
+  const r = runEvents();
+  const child = newId();
+  const history = [...r.submitted(), r.call(child, 0)];
+
+  it("asks for a read unless the writer decided everything on the stream just before its append", () => {
+    const appended = [r.suspended(1, [0]), r.completed(child, "x")];
+    // Decided on version 3 (the stream as it was): recorded at 4 and 5, as marked.
+    const [suspended, completed] = record(r.taskRunId, [...history, ...markDecided(appended, 3)]).slice(3);
+    expect([awaitsDecision(suspended!), awaitsDecision(completed!)]).toEqual([false, false]);
+    // Decided on version 2: another writer's event (version 3) came between, so the marks do not hold.
+    const stale = record(r.taskRunId, [...history, ...markDecided(appended, 2)]).slice(3);
+    expect(stale.map(awaitsDecision)).toEqual([true, true]);
+    // Unmarked: a writer that did not decide.
+    expect(record(r.taskRunId, [...history, ...appended]).slice(3).map(awaitsDecision)).toEqual([true, true]);
+  });
+
+  it("never asks for a read for an event that wakes no rule", () => {
+    expect(record(r.taskRunId, history).map(awaitsDecision)).toEqual([false, false, false]);
   });
 });
 

@@ -1,12 +1,13 @@
-import { newId, type RecordedEvent, runStreamId, type TaskerEvent } from "@tasker/contracts";
+import { newId, type NewEvent, type RecordedEvent, runStreamId, type TaskerEvent } from "@tasker/contracts";
 import { type Decision, foldRun, type RunState } from "@tasker/run-model";
 import { expect } from "vitest";
 
-/** Records `events` as the store would, in one run's stream. */
-export function record(taskRunId: string, events: readonly TaskerEvent[], fromVersion = 1): RecordedEvent[] {
+/** Records `events` as the store would, in one run's stream (of their metadata, a writer's `decidedAt` is kept). */
+export function record(taskRunId: string, events: readonly NewEvent[], fromVersion = 1): RecordedEvent[] {
   return events.map((event, index) => ({
     ...event,
     metadata: {
+      ...(event.metadata?.decidedAt === undefined ? {} : { decidedAt: event.metadata.decidedAt }),
       eventId: newId(),
       streamId: runStreamId(taskRunId),
       streamVersion: fromVersion + index,

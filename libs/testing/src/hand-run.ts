@@ -1,7 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { consumerName, eventStreamName } from "@tasker/bus";
-import { type CallResult, type ErrorInfo, type JsonValue, newId, patterns, type RecordedEvent, runStreamId, type TaskerEvent } from "@tasker/contracts";
+import { type CallResult, type ErrorInfo, type JsonValue, newId, patterns, type RecordedEvent, runStreamId, type TaskerEvent, type WriteMetadata } from "@tasker/contracts";
 import type { EventStore } from "@tasker/event-store";
 import { resumeGuard, RUN_OPEN, stackGuard } from "@tasker/run-model";
 
@@ -51,9 +51,10 @@ export class HandRun {
     return ids;
   }
 
-  /** A call settles with `result`, by the worker that made its activation number `activations + 1`. */
-  complete(stackRunId: string, result: JsonValue, activations = 0): Promise<unknown> {
-    return this.store.append(this.streamId, [{ guard: stackGuard(stackRunId), version: activations }, RUN_OPEN], [{ type: "stack.completed", data: { stackRunId, result } }]);
+  /** A call settles with `result`, by the worker that made its activation number `activations + 1`, which writes `metadata`. */
+  async complete(stackRunId: string, result: JsonValue, activations = 0, metadata: WriteMetadata = {}): Promise<RecordedEvent[]> {
+    const { events } = await this.store.append(this.streamId, [{ guard: stackGuard(stackRunId), version: activations }, RUN_OPEN], [{ type: "stack.completed", data: { stackRunId, result }, metadata }]);
+    return events;
   }
 
   /** A call fails with `error`, by the worker that made its activation number `activations + 1`. */

@@ -6,6 +6,7 @@ import {
   type Caller,
   type Condition,
   combinedConditions,
+  decidesNothingMore,
   type Decision,
   foldRun,
   followUps,
@@ -52,6 +53,8 @@ export interface ActivationAppend {
   settledCalls: ReadonlySet<string>;
   /** The follow-up decisions the append carries (none when `take` takes none). */
   followUps: readonly Decision[];
+  /** Whether, appended on the state it was planned on, it leaves the rules nothing to decide (`decidesNothingMore`): see `markDecided`. */
+  decidedAll: boolean;
   /** `usesSeen` with what this activation's calls needed. */
   usesSeen: Set<string>;
 }
@@ -100,12 +103,14 @@ export function activationAppend(
   const refusedCalls = recorded.flatMap((event) => (event.type === "stack.failed" && event.data.stackRunId !== stackRunId ? [event.data.stackRunId] : []));
   const own = activationConditions(stackRunId, activation.activation, refusedCalls, calls.length - refused.size, limits.maxStackRuns);
   const decisions = followUps(state, events, activation.at).filter(take);
+  const appended = [...events, ...decisions.flatMap((decision) => decision.events)];
   return {
-    events: [...events, ...decisions.flatMap((decision) => decision.events)],
+    events: appended,
     expected: combinedConditions(own, cancels ? [cancels, ...decisions] : decisions),
     pending,
     settledCalls,
     followUps: decisions,
+    decidedAll: decidesNothingMore(state, appended, activation.at),
     usesSeen,
   };
 }
@@ -144,12 +149,14 @@ export function withNestedStarts(
     after = foldRun(child.events, after);
   }
   const decisions = followUps(state, events, at).filter(take);
+  const appended = [...events, ...decisions.flatMap((decision) => decision.events)];
   return {
-    events: [...events, ...decisions.flatMap((decision) => decision.events)],
+    events: appended,
     expected: combinedConditions(own, decisions),
     pending: plan.pending,
     settledCalls: new Set([...plan.settledCalls, ...starts.map((start) => start.stackRunId)]),
     followUps: decisions,
+    decidedAll: decidesNothingMore(state, appended, at),
     usesSeen: plan.usesSeen,
   };
 }

@@ -66,6 +66,7 @@ describe("recording an activation with its follow-ups", () => {
       const own = plan.events.slice(0, plan.events.length - plan.followUps.flatMap((decision) => decision.events).length);
       expect(plan.followUps).toEqual(processorDecisions(history, taskRunId, own));
       expect(processorDecisions(history, taskRunId, plan.events).filter((decision) => plan.followUps.every((taken) => JSON.stringify(taken) !== JSON.stringify(decision)))).toEqual([]);
+      expect(plan.decidedAll).toBe(true);
       // Recorded only while the run is open: a check, or the run's end, which takes the guard.
       expect(plan.expected.filter((condition) => "guard" in condition && condition.guard === "run")).toEqual([
         plan.events.some((event) => event.type === "run.completed" || event.type === "run.failed") ? { guard: "run", version: 0 } : RUN_OPEN,
@@ -305,6 +306,21 @@ describe("an activation recorded with the nested tasks it started", () => {
     const plan = withNestedStarts(alone, [startOf(alone.events[0]!, { kind: "completed", result: 1, calls: [] })], limits, state, 2000, () => false);
     expect(plan.events.map((event) => event.type)).toEqual(["stack.created", "vm.suspended", "stack.started", "stack.completed"]);
     expect(plan.followUps).toEqual([]);
+    // The parent's resume was due and left out: the stack-processor is to decide it.
+    expect(plan.decidedAll).toBe(false);
+    expect(withNestedStarts(alone, [startOf(alone.events[0]!, { kind: "completed", result: 1, calls: [] })], limits, state, 2000).decidedAll).toBe(true);
+  });
+
+  it("claims nothing left to decide when a follow-up's own event calls for more: a kept signal answers a wait, and the answer resumes the task", () => {
+    const r = runEvents();
+    const kept: TaskerEvent = { type: "signal.received", data: { signalId: newId(), name: "x", payload: 1 } };
+    const history = [...r.submitted(), kept];
+    const state = foldRun(record(r.taskRunId, history));
+    const root = { stackRunId: r.rootId, activation: 1, at: 1000, depth: 0, worker: "w", timing, logs: [], waitingBefore: new Set<number>(), taskVersions, ...declared };
+    const plan = activationAppend({ ...root, outcome: { kind: "suspended", calls: [{ seq: 0, service: "signals", method: ["wait"], args: ["x"] }] } }, limits, state);
+    expect(plan.events.map((event) => event.type)).toEqual(["stack.created", "vm.suspended", "stack.completed"]);
+    expect(plan.decidedAll).toBe(false);
+    expect(processorDecisions(history, r.taskRunId, plan.events).flatMap((decision) => decision.events.map((event) => event.type))).toEqual(["resume.requested"]);
   });
 
   it("refuses a start that suspended or made calls: only one that ended is recorded with its parent", () => {

@@ -147,6 +147,8 @@ describe("executor", () => {
     const taskRunId = streamId.slice("run:".length);
     const ids = new Set(events.map((event) => event.metadata.eventId));
     expect(recorded.every((event) => event.metadata.correlationId === taskRunId && ids.has(event.metadata.causationId!))).toBe(true);
+    // Each append took every decision due on the run as it stood just before: marked so (`decidedAt`), the stack-processor reads nothing for it.
+    expect(recorded.map((event) => event.metadata.decidedAt)).toEqual(recorded.map((event) => event.metadata.streamVersion));
   });
 
   it("gives the identical result and logs when every resume replays (cache size 0)", async () => {

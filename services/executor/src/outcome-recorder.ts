@@ -1,6 +1,6 @@
 import { ApiTaskName, causedBy, type NewEvent, type RecordedEvent, type ResumeRequested, type StackCreated, storableText, type TaskerEvent, taskRunIdOf, unknownRunError, ValidationError } from "@tasker/contracts";
 import { appendDecision, CountExceededError, type EventStore, isConcurrencyError, StreamNotFoundError } from "@tasker/event-store";
-import { type Caller, canRecordActivation, type Decision, decideWakes, type RunState, type RunStates } from "@tasker/run-model";
+import { type Caller, canRecordActivation, type Decision, decideWakes, markDecided, type RunState, type RunStates } from "@tasker/run-model";
 import type { ActivationReport, Outcome, PooledVm, Share } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import { recordSettledStackRuns, recordStackRunSpan, stackRunSpanName, traceparentOf } from "@tasker/telemetry";
@@ -193,8 +193,11 @@ export class OutcomeRecorder {
       const nested = attempt === 1 ? await this.planWithNestedStarts(cause, activation, current, take) : undefined;
       const plan = nested?.plan ?? activationAppend(activation, this.options.limits, current, stackRunsLeft, take);
       const starts = nested?.starts ?? [];
+      // Every decision due taken on the run as last read: the stack-processor need not read it again for these events.
+      const decidedOn = plan.decidedAll ? this.runs.versionOf(current) : undefined;
+      const written = decidedOn === undefined ? stamped(plan.events) : markDecided(stamped(plan.events), decidedOn);
       try {
-        const { events } = await this.store.append(cause.metadata.streamId, plan.expected, stamped(plan.events));
+        const { events } = await this.store.append(cause.metadata.streamId, plan.expected, written);
         return { plan: { ...plan, outcome: activation.outcome }, events, nested: starts };
       } catch (error) {
         for (const start of starts) start.vm.dispose();

@@ -1,6 +1,6 @@
 import { causedBy, type RecordedEvent, runStreamId, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { type EventStore, isConcurrencyError } from "@tasker/event-store";
-import { type Decision, decideAll, decideWakes, type RunState, RunStates, whatWakes } from "@tasker/run-model";
+import { awaitsDecision, type Decision, decideAll, decideWakes, type RunState, RunStates } from "@tasker/run-model";
 import { recordSettledStackRuns } from "@tasker/telemetry";
 
 /** Decisions read from a run's state; several may be due at once (e.g. resumes of different stack runs). */
@@ -31,12 +31,13 @@ export class RunOrchestrator {
   }
 
   /**
-   * Takes the decisions `event` calls for. Most events call for none, and none is taken for a run
-   * known to have ended (a root's outcome usually comes with its run's end): those cost no read.
+   * Takes the decisions `event` calls for. Most events call for none, the writer of many took them
+   * in the same append (`awaitsDecision`), and none is taken for a run known to have ended (a root's
+   * outcome usually comes with its run's end): those cost no read.
    */
   async onEvent(event: RecordedEvent): Promise<Decision[]> {
     const taskRunId = taskRunIdOf(event.metadata.streamId);
-    if (whatWakes(event).length === 0 || this.ended.has(taskRunId)) return [];
+    if (!awaitsDecision(event) || this.ended.has(taskRunId)) return [];
     return this.apply(taskRunId, (state) => decideWakes(state, [event], Date.now()), event);
   }
 

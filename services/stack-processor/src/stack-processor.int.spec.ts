@@ -58,6 +58,29 @@ describe("stack-processor", () => {
     );
   });
 
+  it("decides on a completion its writer marked decided on a run another writer moved since, and trusts a mark that holds", async () => {
+    const { platform } = handles[0]!;
+    const run = new HandRun(platform.store);
+    await run.submit();
+    const [a, b] = await run.suspend(1, 2, [0, 1]);
+    // Marked by a writer that decided on version 4, before the root's suspension (version 5): on what
+    // it saw, no resume was due. The event lands at 6, not 5: the stack-processor reads and resumes.
+    const [stale] = await run.complete(a!, "a", 0, { decidedAt: 5 });
+    expect(stale!.metadata).toMatchObject({ streamVersion: 6, decidedAt: 5 });
+    const [resume] = resumes(await run.until((events) => resumes(events).length > 0));
+    expect(resume!.data.results).toEqual([expect.objectContaining({ seq: 0, value: "a" })]);
+    await run.suspend(2, 0, [1]);
+    // A mark that holds says its writer took every decision due (this one left the resume out): an
+    // orchestrator reads nothing and decides nothing for it. A reconcile (the watchdog's) still resumes, once.
+    const [held] = await run.complete(b!, "b", 0, { decidedAt: (await platform.store.readStream(run.streamId)).length + 1 });
+    expect(held!.metadata.decidedAt).toBe(held!.metadata.streamVersion);
+    const orchestrator = new RunOrchestrator(platform.store, env.prefix);
+    expect(await orchestrator.onEvent(held!)).toEqual([]);
+    await orchestrator.reconcile(run.taskRunId);
+    const events = await run.until((all) => resumes(all).length === 2);
+    expect(resumes(events).map((resume) => resume.data.results.map((result) => result.seq))).toEqual([[0], [1]]);
+  });
+
   it("delivers a failed child as an error result", async () => {
     const run = new HandRun(handles[0]!.platform.store);
     await run.submit();
