@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 let tasker: TaskerSystem;
 
 beforeAll(async () => {
-  tasker = await TaskerSystem.start();
+  // A count of a few seconds outlasts the gateway's wait for a direct start without reaching the CPU limit.
+  tasker = await TaskerSystem.start({ TASKER_CPU_MS_PER_ACTIVATION: "30000", TASKER_WALL_MS_PER_ACTIVATION: "60000" });
   await tasker.publish(
     "quick",
     `module.exports = async (input, { tools }) => { console.log("hello", input.name); return { greeting: "hello " + input.name }; };`,
@@ -80,6 +81,49 @@ describe("submitting and waiting in one request", () => {
       expect(body).toMatchObject({ status: "completed", input: { name: `n${i}` }, result: { greeting: `hello n${i}` } });
     });
   });
+});
+
+describe("a run the executor records whole with its submission (a direct start)", () => {
+  /** How many appends recorded the run: the events of one append share its transaction's time. */
+  async function appendsOf(taskRunId: string): Promise<number> {
+    return new Set((await tasker.events(`run:${taskRunId}`)).map((event) => event.metadata.recordedAt)).size;
+  }
+
+  /** Submits `input` with a wait until a run of the task is recorded in one append (the executor learns from the first that the task ends quickly); those answers. */
+  async function untilDirect(taskName: string, inputs: (attempt: number) => unknown): Promise<{ taskRunId: string; status: string; result?: unknown; logs: unknown[] }[]> {
+    const answers: { taskRunId: string; status: string; result?: unknown; logs: unknown[] }[] = [];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { status, body } = await submit<{ taskRunId: string; status: string; logs: unknown[] }>("20", { taskName, input: inputs(attempt) });
+      expect(status).toBe(200);
+      expect(body).toEqual((await tasker.request("GET", `/tasks/${body.taskRunId}`)).body);
+      answers.push(body);
+      if ((await appendsOf(body.taskRunId)) === 1) return answers;
+    }
+    throw new Error(`no run of ${taskName} was recorded in one append in 10 tries`);
+  }
+
+  it("answers it as a following GET /tasks/:id shows it, logs and results kept, its history whole", async () => {
+    await tasker.publish("direct-double", `module.exports = async (input) => { console.log("doubling", input.n); return input.n * 2; };`);
+    const answers = await untilDirect("direct-double", (attempt) => ({ n: attempt }));
+    expect(answers.length).toBeGreaterThan(1);
+    answers.forEach((body, attempt) => expect(body).toMatchObject({ status: "completed", result: attempt * 2, logs: [{ level: "info", message: `doubling ${attempt}` }] }));
+    const events = await tasker.events(`run:${answers.at(-1)!.taskRunId}`);
+    expect(events.map((event) => event.type)).toEqual(["run.submitted", "stack.created", "stack.started", "log.appended", "stack.completed", "run.completed"]);
+  });
+
+  it("records once a start the gateway stopped waiting for: the executor's late append fails, and the run goes through the bus", async () => {
+    // A task's clock stands still while it runs: it keeps the CPU busy by counting.
+    await tasker.publish("direct-busy", `module.exports = async (input) => { let sum = 0; for (let i = 0; i < input.n; i++) sum += i % 2; return sum; };`);
+    await untilDirect("direct-busy", () => ({ n: 0 }));
+    // Seconds of counting (1.5 s for half as many on this machine), longer than the gateway waits for the executor's answer (2 s): it records the submission itself meanwhile.
+    const { status, body } = await submit<{ taskRunId: string }>("60", { taskName: "direct-busy", input: { n: 60_000_000 } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: "completed", result: 30_000_000 });
+    const events = await tasker.events(`run:${body.taskRunId}`);
+    expect(events.filter((event) => event.type === "stack.started")).toHaveLength(1);
+    expect(events.filter((event) => event.type === "run.submitted")).toHaveLength(1);
+    expect(await appendsOf(body.taskRunId)).toBeGreaterThan(1);
+  }, 60_000);
 });
 
 describe("answering from the run's end", () => {

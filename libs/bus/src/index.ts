@@ -1,5 +1,6 @@
 export { connectNats } from "./connection.js";
 export { consumerName } from "./consumer-name.js";
+export { type DirectStartServer, requestDirectStart, serveDirectStarts } from "./direct-starts.js";
 export { type DeadLetter, deadLetterSubject } from "./dead-letter.js";
 export { decodeEventMessage, encodeEventMessage, EVENT_DATA_HEADER, type EventMessage, type LoadEvent, type ReceivedMessage } from "./event-message.js";
 export { DEFAULT_EVENT_STREAM_OPTIONS, ensureEventStream, eventStreamName, type EventStreamOptions } from "./event-stream.js";

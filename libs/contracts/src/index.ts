@@ -15,3 +15,4 @@ export * from "./namespace.js";
 export * from "./subjects.js";
 export * from "./upcast.js";
 export * from "./executor-stats.js";
+export * from "./direct-start.js";

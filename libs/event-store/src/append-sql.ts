@@ -1,4 +1,4 @@
-import { conditionsOf, type ExpectedVersion } from "./expected-version.js";
+import { conditionsOf, type ExpectedVersion, isNewStream } from "./expected-version.js";
 import type { Projection } from "./projection.js";
 
 /*
@@ -28,6 +28,19 @@ function streamClause(expected: ExpectedVersion): { cte: string; params: unknown
     };
   }
   const { guards, counts } = conditionsOf(expected);
+  if (isNewStream(expected)) {
+    // The guards and counters of a stream this statement creates start from 0: what the append moves
+    // them to is written with the stream's head, and nothing when another writer created it first.
+    // (`append` refused the conditions that cannot hold on a new stream.)
+    const moved = [...guards.filter((guard) => guard.check !== true).map(({ guard }) => ({ guard, version: 1 })), ...counts.filter((count) => count.add !== 0).map(({ counter, add }) => ({ guard: counter, version: add }))];
+    return {
+      cte: `stream AS (INSERT INTO streams (stream_id, version) VALUES ($1, $2::integer) ON CONFLICT DO NOTHING RETURNING version),
+    taken AS (INSERT INTO stream_guards (stream_id, guard, version)
+      SELECT $1, x.guard, x.version FROM stream, jsonb_to_recordset($5::jsonb) AS x(guard text, version integer)
+      ON CONFLICT (stream_id, guard) DO UPDATE SET version = EXCLUDED.version)`,
+      params: [JSON.stringify(moved)],
+    };
+  }
   return {
     cte: `stream AS MATERIALIZED (SELECT tasker_take_conditions($1, $2::integer, $5::jsonb, $6::jsonb) AS version)`,
     params: [JSON.stringify(guards.map(({ guard, version, check }) => ({ guard, version, check: check === true }))), JSON.stringify(counts)],

@@ -3,7 +3,7 @@ import type { AppendStatement } from "./append-batcher.js";
 import { appendStatement } from "./append-sql.js";
 import { ConcurrencyError, CountExceededError, StreamNotFoundError } from "./errors.js";
 import { type EventRow, toRecordedEvent } from "./event-row.js";
-import { describeExpected, type ExpectedVersion } from "./expected-version.js";
+import { conditionsOf, describeExpected, type ExpectedVersion, isNewStream } from "./expected-version.js";
 import { CONDITION_FAILED, COUNT_EXCEEDED, STREAM_NOT_FOUND } from "./migrations/v2/take-conditions-function.js";
 import type { Projection } from "./projection.js";
 import type { Sql } from "./sql.js";
@@ -50,6 +50,15 @@ function conditionError(error: unknown, streamId: string, expected: ExpectedVers
   }
 }
 
+/** Throws what an append would on a new stream whose conditions cannot hold there: a guard not at 0, a count past its max. */
+function refuseOnNewStream(streamId: string, expected: ExpectedVersion): void {
+  const { guards, counts } = conditionsOf(expected);
+  const moved = guards.filter((guard) => guard.version !== 0);
+  if (moved.length > 0) throw new ConcurrencyError(streamId, describeExpected(expected), moved.map((guard) => `guard ${guard.guard} at 0`).join(" and "));
+  const over = counts.find((count) => count.add > count.max);
+  if (over) throw new CountExceededError(streamId, describeExpected(expected), over.counter, 0, over.max);
+}
+
 /**
  * Appends in one statement with the projections' updates, in its own transaction or subtransaction
  * (`send` runs it, alone or in a batch; `sql` reads the stream's version for the error). Throws
@@ -66,6 +75,7 @@ export async function append(
   events: readonly NewEvent[],
 ): Promise<RecordedEvent[]> {
   if (events.length === 0) throw new RangeError("append needs at least one event");
+  if (isNewStream(expected)) refuseOnNewStream(streamId, expected);
   const { rows: eventRows, data } = serialise(events);
   const { text, extraParams } = appendStatement(expected, projections);
   let rows: EventRow[];

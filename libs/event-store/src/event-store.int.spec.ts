@@ -207,6 +207,44 @@ describe.each(backends)("the event store on $name", (backend) => {
     });
   });
 
+  describe("append that creates its stream with conditions (a run's first events with what follows them)", () => {
+    it("creates the stream with its guards moved from 0 and its counters added, the checked guards left alone", async () => {
+      const { streamId, stackRunId } = newStream();
+      const stack = `stack:${stackRunId}`;
+      const created = { newStream: [{ guard: stack, version: 0 }, { guard: "run", version: 0, check: true }, { counter: "stackRuns", add: 2, max: 5 }] };
+      const result = await store.append(streamId, created, ["submitted", "started and completed"].map((m) => log(stackRunId, m)));
+      expect(result.events.map((event) => event.metadata.streamVersion)).toEqual([1, 2]);
+      expect(await guardsOf(streamId)).toEqual({ [stack]: 1, stackRuns: 2 });
+      await expect(store.append(streamId, { guard: stack, version: 0 }, [log(stackRunId, "a second start")])).rejects.toThrow(`found guard ${stack} at 1`);
+      await expect(store.append(streamId, { counter: "stackRuns", add: 4, max: 5 }, [log(stackRunId, "too many")])).rejects.toBeInstanceOf(CountExceededError);
+      await store.append(streamId, { guard: stack, version: 1 }, [log(stackRunId, "activation 2")]);
+      expect(messages(await store.readStream(streamId))).toEqual(["submitted", "started and completed", "activation 2"]);
+    });
+
+    it("lets one of many writers creating the same stream through, and writes nothing of the others", async () => {
+      const { streamId, stackRunId } = newStream();
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => store.append(streamId, { newStream: [{ guard: `stack:${i}`, version: 0 }] }, [log(stackRunId, `writer ${i}`)])),
+      );
+      const won = results.flatMap((result, i) => (result.status === "fulfilled" ? [i] : []));
+      expect(won).toHaveLength(1);
+      expect(results.filter((result) => result.status === "rejected").every((result) => (result as PromiseRejectedResult).reason instanceof ConcurrencyError)).toBe(true);
+      expect(messages(await store.readStream(streamId))).toEqual([`writer ${won[0]}`]);
+      expect(await guardsOf(streamId)).toEqual({ [`stack:${won[0]}`]: 1 });
+    });
+
+    it("refuses a stream that exists, and conditions that cannot hold on a new one, writing nothing", async () => {
+      const { streamId, stackRunId } = await existingStream(store);
+      await expect(store.append(streamId, { newStream: [{ guard: "a", version: 0 }] }, [log(stackRunId, "again")])).rejects.toThrow(/expected no stream and guard a at 0, found version 1/);
+      expect(await guardsOf(streamId)).toEqual({});
+      const fresh = newStream();
+      await expect(store.append(fresh.streamId, { newStream: [{ guard: "a", version: 1 }] }, [log(fresh.stackRunId, "x")])).rejects.toThrow("found guard a at 0");
+      await expect(store.append(fresh.streamId, { newStream: [{ counter: "c", add: 3, max: 2 }] }, [log(fresh.stackRunId, "x")])).rejects.toBeInstanceOf(CountExceededError);
+      expect(await store.readStream(fresh.streamId)).toEqual([]);
+      expect(await guardsOf(fresh.streamId)).toEqual({});
+    });
+  });
+
   describe("a guard that is only checked", () => {
     it("must hold but does not move, so any number of appends may rest on it until another writer takes it", async () => {
       const { streamId, stackRunId } = await existingStream(store);

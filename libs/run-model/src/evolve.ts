@@ -52,6 +52,8 @@ class Draft {
     this.state.silentThrough = silenceAfter(this.state.silentThrough, event);
     switch (event.type) {
       case "run.submitted":
+        // A run's first event names it, recorded or about to be (a new run's events, planned before its stream exists).
+        this.state.taskRunId ??= event.data.taskRunId;
         this.state.namespace = namespaceOf(event.data);
         if (this.state.status === "new") this.state.status = "running";
         return;

@@ -22,10 +22,12 @@ export function followUps(state: RunState, events: readonly TaskerEvent[], at: n
  * nothing to decide: on the run as the append leaves it, no wake of theirs calls for a decision, as
  * the stack-processor would find on handling each. A follow-up left out is still due; so is one a
  * follow-up's own event calls for (a kept signal answers a wait: the answer resumes the waiting task).
- * What `markDecided` may then claim. `at` as for `decideWake`.
+ * What `markDecided` may then claim. `at` as for `decideWake`. `state` may be the initial one when
+ * `appended` starts the run (its `run.submitted` first): false for a run none of it names.
  */
 export function decidesNothingMore(state: RunState, appended: readonly TaskerEvent[], at: number): boolean {
-  return state.taskRunId !== null && decideWakes(foldRun(appended, state), appended, at).length === 0;
+  const after = foldRun(appended, state);
+  return after.taskRunId !== null && decideWakes(after, appended, at).length === 0;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { newId } from "@tasker/contracts";
 import { given, record, runEvents } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
-import { markDecided } from "./follow-ups.js";
+import { initialRunState } from "./run-state.js";
+import { foldRun } from "./evolve.js";
+import { decidesNothingMore, markDecided } from "./follow-ups.js";
 import { awaitsDecision, decideAll, decideWake, whatWakes } from "./wakes.js";
 
 describe("whatWakes", () => {
@@ -52,6 +54,22 @@ describe("awaitsDecision", () => {
 
   it("never asks for a read for an event that wakes no rule", () => {
     expect(record(r.taskRunId, history).map(awaitsDecision)).toEqual([false, false, false]);
+  });
+});
+
+describe("decidesNothingMore on a run planned before its stream exists (a direct start)", () => {
+  const r = runEvents();
+  const ended = { type: "run.completed", data: { taskRunId: r.taskRunId, result: 4, silentThrough: 3 } } as const;
+
+  it("names the run from its planned run.submitted, and holds only once the run's end is among the events", () => {
+    expect(foldRun(r.submitted()).taskRunId).toBe(r.taskRunId);
+    expect(decidesNothingMore(initialRunState(), [...r.submitted(), r.completed(r.rootId, 4), ended], 0)).toBe(true);
+    // Without its end, the root's completion still calls for one.
+    expect(decidesNothingMore(initialRunState(), [...r.submitted(), r.completed(r.rootId, 4)], 0)).toBe(false);
+  });
+
+  it("claims nothing for events that name no run", () => {
+    expect(decidesNothingMore(initialRunState(), [r.completed(r.rootId, 4)], 0)).toBe(false);
   });
 });
 

@@ -1,19 +1,21 @@
 import { handlingOf, runHandling } from "@tasker/bus";
-import { type ActivationKind, type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, taskRunIdOf, unknownRunError } from "@tasker/contracts";
+import { type ActivationKind, type DirectStartReply, type DirectStartRequest, type ErrorInfo, type RecordedEvent, type ResumeRequested, RetryLaterError, type StackCreated, storableText, taskRunIdOf, unknownRunError } from "@tasker/contracts";
 import { appendDecision, type EventStore } from "@tasker/event-store";
-import { ABANDONED_PREFIX, admitCalls, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
+import { ABANDONED_PREFIX, canRecordActivation, type RunStates, settleAbandoned, stackRunHistory, toSandboxResult } from "@tasker/run-model";
 import { hasCode, type SandboxPool } from "@tasker/sandbox";
 import type { MasterKeys } from "@tasker/secrets";
 import { activeTracing } from "@tasker/telemetry";
 import type { CallLimits } from "./activation-append.js";
 import { inActivationSpan } from "./activation-span.js";
 import { claimStart } from "./claims.js";
+import { DirectStarter } from "./direct-starts.js";
 import { noteActivation } from "./executor-metrics.js";
 import { VmSecrets } from "./vm-secrets.js";
 import type { LocalWork } from "./local-work.js";
 import { type Live, OutcomeRecorder, type Recorded } from "./outcome-recorder.js";
 import { shareOf, startShareOf } from "./shares.js";
 import { nestedStarter } from "./nested-starts.js";
+import { startRefusal } from "./start-admission.js";
 import { StartDurations } from "./start-durations.js";
 import type { TaskCatalog } from "./task-catalog.js";
 import type { VmCache } from "./vm-cache.js";
@@ -30,6 +32,8 @@ export interface ActivatorOptions {
   prefix: string;
   /** The master keys (`TASKER_MASTER_KEY`) that seal secrets in calls and results; undefined when unset. */
   keys: MasterKeys | undefined;
+  /** Submissions recorded with their root's first activation at once, at most (`DirectStarter`). */
+  maxDirectStarts: number;
 }
 
 /** Characters of the reason a call was given up on that its failure repeats. */
@@ -53,6 +57,7 @@ export class Activator {
   readonly stats: ActivatorStats = { starts: 0, resumesFromCache: 0, replays: 0, conflicts: 0 };
   private readonly recorder: OutcomeRecorder;
   private readonly startDurations = new StartDurations();
+  private readonly direct: DirectStarter;
 
   constructor(
     private readonly store: EventStore,
@@ -65,6 +70,12 @@ export class Activator {
   ) {
     const startNested = nestedStarter(sandbox, catalog, this.startDurations, options);
     this.recorder = new OutcomeRecorder(store, runs, catalog, cache, options, () => this.stats.conflicts++, startNested);
+    this.direct = new DirectStarter(store, runs, sandbox, catalog, this.startDurations, { ...options, maxRunning: options.maxDirectStarts }, () => this.stats.starts++);
+  }
+
+  /** A submission the gateway offers (`POST /tasks?wait=`): recorded with its root's first activation when that ends the run at once, else declined (see `DirectStarter`). */
+  startSubmitted(request: DirectStartRequest): Promise<DirectStartReply> {
+    return this.direct.start(request);
   }
 
   /** A call of service `tasks` from the bus (`attempt`: its delivery): starts it, unless this instance already did. */
@@ -102,24 +113,9 @@ export class Activator {
   }
 
   private async startNow(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
-    const { stackRunId, depth, taskVersion, method, args } = event.data;
+    const { stackRunId, args } = event.data;
     const [taskName] = args;
-    // The same rule that admitted the call when its parent made it: a refused call was recorded as
-    // failed then (and its guard taken), so this append only conflicts; a root is refused here alone.
-    // A tasks call needs no `@uses`: the caller's declarations are not weighed here.
-    const refusal = admitCalls([{ seq: 0, service: "tasks", method, args }], {
-      depth: depth - 1,
-      maxDepth: this.options.limits.maxDepth,
-      taskVersionOf: () => taskVersion,
-      pendingBefore: 0,
-      maxPendingCalls: Number.POSITIVE_INFINITY,
-      stackRunsLeft: Number.POSITIVE_INFINITY,
-      maxStackRuns: this.options.limits.maxStackRuns,
-      maxTimerMs: this.options.limits.maxTimerMs,
-      canSealSecrets: this.options.keys !== undefined,
-      caller: { task: "", uses: [] },
-      enforceUses: false,
-    }).get(0);
+    const refusal = startRefusal(event.data, this.options.limits);
     if (refusal) {
       await appendDecision(this.store, event, settleAbandoned(event, refusal), this.options.prefix);
       return;

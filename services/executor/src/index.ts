@@ -1,5 +1,5 @@
 import { Logger } from "@nestjs/common";
-import { createJetStreamMicroservice, JetStreamTransport, subscribeToRunEnds } from "@tasker/bus";
+import { createJetStreamMicroservice, JetStreamTransport, serveDirectStarts, subscribeToRunEnds } from "@tasker/bus";
 import { TaskerError } from "@tasker/contracts";
 import type { RunningService, ServiceDefinition } from "@tasker/platform";
 import { RunStates } from "@tasker/run-model";
@@ -51,7 +51,7 @@ export const executorService = {
       sandbox,
       catalog,
       cache,
-      { worker: platform.instanceId, limits, stickyGraceMs: STICKY_GRACE_MS, leaseMs: config.TASKER_LEASE_MS, prefix, keys },
+      { worker: platform.instanceId, limits, stickyGraceMs: STICKY_GRACE_MS, leaseMs: config.TASKER_LEASE_MS, prefix, keys, maxDirectStarts: config.TASKER_EXECUTOR_CONCURRENCY },
       work,
     );
     // Every instance drops the VMs of runs that ended.
@@ -76,6 +76,9 @@ export const executorService = {
     });
     const app = await createJetStreamMicroservice(ExecutorModule.register(activator), transport);
     await app.listen();
+    // Submissions the gateway offers to record with their root's first activation.
+    const direct = serveDirectStarts(platform.nats, prefix, (request) => activator.startSubmitted(request));
+    await platform.nats.flush();
     // Waiting per namespace: messages the bus holds, nested tasks offered here, activations waiting for a worker.
     const stopStats = publishExecutorStats(platform.nats, prefix, platform.instanceId, () =>
       addCounts(
@@ -91,6 +94,7 @@ export const executorService = {
       activator,
       async close() {
         stopStats();
+        await direct.close();
         await app.close();
         await work.drain();
         ends.unsubscribe();

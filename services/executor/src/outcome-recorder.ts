@@ -290,7 +290,7 @@ export function stampedBy(cause: RecordedEvent, taskRunId: string): (events: rea
  * Records the span of a task's stack run of run `taskRunId` that just ended (`outcome`), from its
  * `stack.created` on (recorded at `createdAt`; null: no span).
  */
-function recordTaskSpan(stackRunId: string, live: StackRunPlace, taskRunId: string, createdAt: string | null, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
+export function recordTaskSpan(stackRunId: string, live: StackRunPlace, taskRunId: string, createdAt: string | null, outcome: Exclude<Outcome, { kind: "suspended" }>): void {
   recordStackRunSpan(() => ({
     stackRunId,
     parentStackRunId: live.parentStackRunId,

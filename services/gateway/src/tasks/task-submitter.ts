@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { Inject, Injectable } from "@nestjs/common";
-import { type JsonValue, namespaceField, newId, type RecordedEvent, runStreamId, type SubmitTaskRequest } from "@tasker/contracts";
+import { type RunEnd, requestDirectStart } from "@tasker/bus";
+import { type DirectStartRequest, type JsonValue, namespaceField, newId, type RecordedEvent, RUN_END_EVENT_TYPES, runStreamId, type RunSubmitted, type SubmitTaskRequest } from "@tasker/contracts";
 import { isConcurrencyError } from "@tasker/event-store";
 import type { Platform } from "@tasker/platform";
 import { traceparentOf, withSpan } from "@tasker/telemetry";
@@ -8,13 +9,18 @@ import { ApiError } from "../http/api-error.js";
 import { PLATFORM } from "../platform.token.js";
 import { TaskFunctionCatalog } from "../task-functions/task-function-catalog.js";
 import { type KeyedRun, type RunStatus, TaskRunReader } from "./task-run-reader.js";
-import type { RunSubmission } from "./view-from-end.js";
+import { type RunSubmission, STATUS_OF_END, submissionOf } from "./view-from-end.js";
 
 /** What a submit answers: the run's id and status, and, for a run this submit started, its submission as recorded. */
 export interface SubmittedRun extends RunStatus {
   /** Undefined for a run found by its idempotency key. */
   readonly submission?: RunSubmission;
+  /** The run's ending event, when an executor recorded the run whole with its submission (see `TaskSubmitter.submit`). */
+  readonly end?: RunEnd;
 }
+
+/** How long a submit waits for an executor's answer to a direct start before recording the submission itself (ms). */
+const DIRECT_START_WAIT_MS = 2000;
 
 /** Starts task runs: the first events of a run's stream, at the current version of its task. */
 @Injectable()
@@ -36,17 +42,22 @@ export class TaskSubmitter {
    * from now: the run fails with `TIMEOUT` if it has not ended by then.
    * Traced, this mints the run's trace: span `submit <task>` (under the request's span), which both
    * events name as their `traceparent`, so the root stack run's span is its child.
+   *
+   * `startAtOnce` (a submit that waits for the run's end): the two events are first offered to the
+   * executors (`requestDirectStart`), one of which may run the root at once and record the run whole,
+   * submission, start, outcome and end in one append (then the answer carries the end); when none does
+   * within `DIRECT_START_WAIT_MS`, they are appended here as without it.
    */
-  submit(namespace: string, request: SubmitTaskRequest): Promise<SubmittedRun> {
+  submit(namespace: string, request: SubmitTaskRequest, startAtOnce = false): Promise<SubmittedRun> {
     const spec = () => ({ attributes: { "tasker.task.name": request.taskName, "tasker.namespace": namespace } });
     return withSpan(`submit ${request.taskName}`, spec, async (span) => {
-      const status = await this.submitNow(namespace, request);
+      const status = await this.submitNow(namespace, request, startAtOnce);
       span?.setAttribute("tasker.task_run.id", status.taskRunId);
       return status;
     });
   }
 
-  private async submitNow(namespace: string, request: SubmitTaskRequest): Promise<SubmittedRun> {
+  private async submitNow(namespace: string, request: SubmitTaskRequest, startAtOnce: boolean): Promise<SubmittedRun> {
     const key = request.idempotencyKey ?? null;
     const maxTimerMs = this.platform.config.TASKER_MAX_TIMER_MS;
     if (request.timeoutMs !== undefined && request.timeoutMs > maxTimerMs) {
@@ -63,24 +74,37 @@ export class TaskSubmitter {
     const taskRunId = newId();
     const metadata = { correlationId: taskRunId, traceparent: traceparentOf() };
     const timer = request.timeoutMs === undefined ? {} : { dueAt: new Date(Date.now() + request.timeoutMs).toISOString() };
+    const events = [
+      { type: "run.submitted", data: { taskRunId, ...namespaceField(namespace), taskName: request.taskName, taskVersion, input, idempotencyKey: key }, metadata },
+      {
+        type: "stack.created",
+        data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion, ...timer, ...namespaceField(namespace) },
+        metadata,
+      },
+    ] as const satisfies DirectStartRequest["events"];
+    const { nats, config } = this.platform;
+    const direct = startAtOnce ? await requestDirectStart(nats, config.TASKER_SUBJECT_PREFIX, { events }, DIRECT_START_WAIT_MS) : undefined;
+    if (direct && "recorded" in direct) return this.recordedWhole(namespace, taskRunId, direct.recorded);
     let recorded: RecordedEvent;
     try {
-      [recorded] = (await this.platform.store.append(runStreamId(taskRunId), "no_stream", [
-        { type: "run.submitted", data: { taskRunId, ...namespaceField(namespace), taskName: request.taskName, taskVersion, input, idempotencyKey: key }, metadata },
-        {
-          type: "stack.created",
-          data: { stackRunId: newId(), parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: [request.taskName, input], depth: 0, taskVersion, ...timer, ...namespaceField(namespace) },
-          metadata,
-        },
-      ])).events as [RecordedEvent];
+      [recorded] = (await this.platform.store.append(runStreamId(taskRunId), "no_stream", events)).events as [RecordedEvent];
     } catch (error) {
       const winner = key !== null && isConcurrencyError(error) ? await this.runs.byIdempotencyKey(namespace, request.taskName, key) : undefined;
       if (winner && key !== null) return sameSubmission(winner, input, key);
+      // The id is new: only the executor offered the start can have recorded the run, its answer lost or late.
+      if (startAtOnce && isConcurrencyError(error)) return { taskRunId, status: "queued" };
       throw error;
     }
     // The input as the store recorded it (and `GET /tasks/:id` shows it), not as the request had it.
-    const submission = recorded.type === "run.submitted" ? { taskRunId, taskName: recorded.data.taskName, input: recorded.data.input, createdAt: recorded.metadata.recordedAt } : undefined;
-    return { taskRunId, status: "queued", ...(submission ? { submission } : {}) };
+    return { taskRunId, status: "queued", ...(recorded.type === "run.submitted" ? { submission: submissionOf(recorded as RecordedEvent<RunSubmitted>) } : {}) };
+  }
+
+  /** A run an executor recorded whole: its submission and end as the answer carried them, else its status as read. */
+  private async recordedWhole(namespace: string, taskRunId: string, recorded: readonly RecordedEvent[]): Promise<SubmittedRun> {
+    const submitted = recorded.find((event): event is RecordedEvent<RunSubmitted> => event.type === "run.submitted" && event.data.taskRunId === taskRunId);
+    const end = recorded.find((event): event is RunEnd => RUN_END_EVENT_TYPES.includes(event.type) && event.metadata.streamId === runStreamId(taskRunId));
+    if (submitted && end) return { taskRunId, status: STATUS_OF_END[end.type], submission: submissionOf(submitted), end };
+    return { taskRunId, status: (await this.runs.read(namespace, taskRunId))?.status ?? "queued" };
   }
 }
 

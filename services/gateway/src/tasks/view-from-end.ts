@@ -1,5 +1,5 @@
 import type { RunEnd } from "@tasker/bus";
-import type { JsonValue, TaskRunStatus, TaskRunView } from "@tasker/contracts";
+import type { JsonValue, RecordedEvent, RunSubmitted, TaskRunStatus, TaskRunView } from "@tasker/contracts";
 import { loggedNothing } from "@tasker/run-model";
 import { taskRunView } from "./task-run-view.js";
 
@@ -12,7 +12,13 @@ export interface RunSubmission {
   readonly createdAt: string;
 }
 
-const STATUS_OF: Record<RunEnd["type"], TaskRunStatus> = { "run.completed": "completed", "run.failed": "failed", "run.cancelled": "cancelled" };
+/** The status of a run that ended with an event of this type. */
+export const STATUS_OF_END: Readonly<Record<RunEnd["type"], TaskRunStatus>> = { "run.completed": "completed", "run.failed": "failed", "run.cancelled": "cancelled" };
+
+/** A run's submission as its `run.submitted` was recorded. */
+export function submissionOf(submitted: RecordedEvent<RunSubmitted>): RunSubmission {
+  return { taskRunId: submitted.data.taskRunId, taskName: submitted.data.taskName, input: submitted.data.input, createdAt: submitted.metadata.recordedAt };
+}
 
 /**
  * The run as `GET /tasks/:id` shows it once `end` is recorded, from its submission and its ending
@@ -22,5 +28,5 @@ const STATUS_OF: Record<RunEnd["type"], TaskRunStatus> = { "run.completed": "com
 export function viewFromEnd(submission: RunSubmission, end: RunEnd): TaskRunView | undefined {
   if (!loggedNothing(end)) return undefined;
   const { taskRunId, taskName, input, createdAt } = submission;
-  return taskRunView({ taskRunId, taskName, status: STATUS_OF[end.type], input, ended: end.data, logs: [], logCount: 0, waitingOn: null, createdAt, updatedAt: end.metadata.recordedAt });
+  return taskRunView({ taskRunId, taskName, status: STATUS_OF_END[end.type], input, ended: end.data, logs: [], logCount: 0, waitingOn: null, createdAt, updatedAt: end.metadata.recordedAt });
 }

@@ -1,0 +1,28 @@
+import type { NewEvent, RecordedEvent } from "./event.js";
+import type { RunSubmitted } from "./events/run.js";
+import type { StackCreated } from "./events/stack.js";
+import { assertSubjectPrefix } from "./subjects.js";
+
+/**
+ * A submission the gateway offers the executors to record with its root's first activation (`POST
+ * /tasks?wait=`): the run's first two events as the gateway would append them, in run `taskRunId`.
+ */
+export interface DirectStartRequest {
+  readonly events: readonly [NewEvent<RunSubmitted>, NewEvent<StackCreated>];
+}
+
+/**
+ * An executor's answer: `recorded` when the root ran and ended and the run's whole history went in one
+ * append that created its stream, with the run's `run.submitted` and its ending event as recorded
+ * (none when they are too large for one message: the run is then read); or `declined` with why
+ * (nothing was recorded: the gateway appends the submission itself).
+ */
+export type DirectStartReply = { readonly recorded: readonly RecordedEvent[] } | { readonly declined: string };
+
+/**
+ * The core NATS subject executors take direct starts on (request-reply, one instance of a queue group
+ * answering). Outside `<prefix>.>`, so the event stream does not store the requests.
+ */
+export function directStartSubject(prefix: string): string {
+  return `_tasker.start.${assertSubjectPrefix(prefix)}`;
+}
