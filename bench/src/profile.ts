@@ -1,14 +1,14 @@
 // `npm run bench -- profile`: where W1 and W4's time goes. Runs the e2e benchmark's W1 (one trivial run at
-// a time) and W4 (500 at once) on a Tasker whose every service process runs with `node --cpu-prof`
+// a time) and W4 (500 at once), each run submitted and waited for in one request, on a Tasker whose every service process runs with `node --cpu-prof`
 // (through NODE_OPTIONS), then prints, per process and workload, the top functions and packages by self
-// time over the workload's window; the split of a W1 run's latency by hop (from its events' `recorded_at`);
-// `POST /tasks` alone against `GET /health`; and per workload, each process's CPU (/proc/<pid>/stat) and the
+// time over the workload's window; the split of a W1 run's latency by hop (from its events' `recorded_at`)
+// beside `GET /health`; and per workload, each process's CPU (/proc/<pid>/stat) and the
 // PostgreSQL commits (pg_stat_database) per run. The load average (/proc/loadavg) stands beside each figure.
 // Profiles are kept in PROFILE_DIR (default: a new folder under the system's temporary folder).
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TaskerSystem } from "@tasker/testing";
+import { type RunView, TaskerSystem } from "@tasker/testing";
 import { profileTop, type TopRow } from "./_cpuprofile-top.js";
 import { percentile, round } from "./_stats.js";
 
@@ -31,17 +31,15 @@ const say = (line: string) => {
 interface Timing {
   taskRunId: string;
   sent: number;
-  accepted: number;
   answered: number;
 }
 
+/** One run of `bench-echo`, submitted and waited for in one request (`POST /tasks?wait=60`) as the e2e benchmark's W1 and W4 do. */
 async function timed(input: unknown): Promise<Timing> {
   const sent = epochMs();
-  const taskRunId = await tasker.submit("bench-echo", input);
-  const accepted = epochMs();
-  const run = await tasker.result(taskRunId, 60);
-  if (run.status !== "completed") throw new Error(`bench-echo ${run.status}`);
-  return { taskRunId, sent, accepted, answered: epochMs() };
+  const { status, body } = await tasker.request<RunView>("POST", "/tasks?wait=60", { taskName: "bench-echo", input });
+  if (status !== 200 || body.status !== "completed") throw new Error(`bench-echo ${status} ${body.status}`);
+  return { taskRunId: body.taskRunId, sent, answered: epochMs() };
 }
 
 /**
@@ -106,7 +104,7 @@ try {
   await window("W1", 200, async () => {
     for (let i = 0; i < 200; i++) w1.push(await timed({ hello: "world" }));
   });
-  say(`W1 whole: ${stats(w1.map((t) => t.answered - t.sent))}; POST /tasks: ${stats(w1.map((t) => t.accepted - t.sent))}; wait for result: ${stats(w1.map((t) => t.answered - t.accepted))} (load ${load()})`);
+  say(`W1 whole: ${stats(w1.map((t) => t.answered - t.sent))} (load ${load()})`);
 
   await window("W4", 1500, async () => {
     for (let round_ = 0; round_ < 3; round_++) {
@@ -131,7 +129,6 @@ try {
       add(`${previous.name} → ${event.type}`, at - previous.at);
       previous = { name: event.type, at };
     }
-    add(`${events[0]!.type} → POST answered`, timing.accepted - Number(events[0]!.at));
     add(`${previous.name} → result answered`, timing.answered - previous.at);
   }
 } finally {
