@@ -51,9 +51,13 @@ export class Outbox {
     private readonly options: OutboxOptions,
   ) {}
 
-  /** Starts publishing `events` (already committed); does not wait for the bus. */
+  /**
+   * Starts publishing `events` (already committed) once the appender's own continuation has run (its
+   * answer, its next step: they go out first); does not wait for the bus.
+   */
   afterCommit(events: readonly RecordedEvent[]): void {
-    const publishing = this.publishAll(events)
+    const publishing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.publishAll(events))
       .catch(this.options.onError)
       .finally(() => this.inFlight.delete(publishing));
     this.inFlight.add(publishing);
