@@ -124,6 +124,24 @@ describe("a run the executor records whole with its submission (a direct start)"
     expect(events.filter((event) => event.type === "run.submitted")).toHaveLength(1);
     expect(await appendsOf(body.taskRunId)).toBeGreaterThan(1);
   }, 60_000);
+
+  it("keeps a wait shorter than the direct start: 202 when the wait runs out, the run recorded once", async () => {
+    await untilDirect("direct-busy", () => ({ n: 0 }));
+    const started = performance.now();
+    const { status, body } = await submit<{ taskRunId: string; status: string }>("0.5", { taskName: "direct-busy", input: { n: 60_000_000 } });
+    const elapsed = performance.now() - started;
+    expect(status).toBe(202);
+    expect(elapsed).toBeLessThan(1900);
+    expect((await tasker.request("POST", `/tasks/${body.taskRunId}/cancel`)).status).toBeLessThan(300);
+    expect((await tasker.events(`run:${body.taskRunId}`)).filter((event) => event.type === "run.submitted")).toHaveLength(1);
+  }, 60_000);
+
+  it("fails a run that outlasts its timeoutMs with TIMEOUT, as on the bus", async () => {
+    await untilDirect("direct-busy", () => ({ n: 0 }));
+    const { status, body } = await submit("20", { taskName: "direct-busy", input: { n: 60_000_000 }, timeoutMs: 300 });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: "failed", error: { code: "TIMEOUT" } });
+  }, 60_000);
 });
 
 describe("answering from the run's end", () => {

@@ -35,7 +35,8 @@ export interface DirectStartOptions {
  * (`startRefusal`). Its events, the run's end among them, are decided by the same rules as any
  * activation's (`activationAppend`), on the run as its submission leaves it.
  *
- * Anything else is declined with nothing recorded: the task is not known to end quickly here, the root
+ * Anything else is declined with nothing recorded: the task is not known to end quickly here, the run
+ * has a timeout (`timeoutMs`: the timers enforce it, once the stream exists), the root
  * suspended or made calls (its VM is disposed: a task's code has no effect outside its VM but through
  * its calls, and none was made), too many direct starts run, or the append failed. Another writer
  * creating the stream first (the gateway, after waiting too long for this answer) makes the append
@@ -60,6 +61,8 @@ export class DirectStarter {
     const [submitted, created] = request.events;
     const { taskVersion } = created.data;
     if (taskVersion === null || !this.durations.endsQuickly(taskVersion)) return { declined: "its task is not known here to end quickly" };
+    // Its timeout is the timers' to enforce, on a stream that exists: a root run here would outlast it unseen.
+    if (created.data.dueAt !== undefined) return { declined: "its run has a timeout" };
     if (startRefusal(created.data, this.options.limits)) return { declined: "its start is refused" };
     if (this.running >= this.options.maxRunning) return { declined: "too many direct starts run here" };
     this.running++;

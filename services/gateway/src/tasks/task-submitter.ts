@@ -43,21 +43,22 @@ export class TaskSubmitter {
    * Traced, this mints the run's trace: span `submit <task>` (under the request's span), which both
    * events name as their `traceparent`, so the root stack run's span is its child.
    *
-   * `startAtOnce` (a submit that waits for the run's end): the two events are first offered to the
-   * executors (`requestDirectStart`), one of which may run the root at once and record the run whole,
-   * submission, start, outcome and end in one append (then the answer carries the end); when none does
-   * within `DIRECT_START_WAIT_MS`, they are appended here as without it.
+   * `startWithinMs` (a submit that waits that long for the run's end; 0: none): the two events are
+   * first offered to the executors (`requestDirectStart`), one of which may run the root at once and
+   * record the run whole, submission, start, outcome and end in one append (then the answer carries
+   * the end); when none does within `startWithinMs` (at most `DIRECT_START_WAIT_MS`), they are
+   * appended here as without it.
    */
-  submit(namespace: string, request: SubmitTaskRequest, startAtOnce = false): Promise<SubmittedRun> {
+  submit(namespace: string, request: SubmitTaskRequest, startWithinMs = 0): Promise<SubmittedRun> {
     const spec = () => ({ attributes: { "tasker.task.name": request.taskName, "tasker.namespace": namespace } });
     return withSpan(`submit ${request.taskName}`, spec, async (span) => {
-      const status = await this.submitNow(namespace, request, startAtOnce);
+      const status = await this.submitNow(namespace, request, Math.min(startWithinMs, DIRECT_START_WAIT_MS));
       span?.setAttribute("tasker.task_run.id", status.taskRunId);
       return status;
     });
   }
 
-  private async submitNow(namespace: string, request: SubmitTaskRequest, startAtOnce: boolean): Promise<SubmittedRun> {
+  private async submitNow(namespace: string, request: SubmitTaskRequest, startWithinMs: number): Promise<SubmittedRun> {
     const key = request.idempotencyKey ?? null;
     const maxTimerMs = this.platform.config.TASKER_MAX_TIMER_MS;
     if (request.timeoutMs !== undefined && request.timeoutMs > maxTimerMs) {
@@ -83,7 +84,8 @@ export class TaskSubmitter {
       },
     ] as const satisfies DirectStartRequest["events"];
     const { nats, config } = this.platform;
-    const direct = startAtOnce ? await requestDirectStart(nats, config.TASKER_SUBJECT_PREFIX, { events }, DIRECT_START_WAIT_MS) : undefined;
+    const startAtOnce = startWithinMs > 0;
+    const direct = startAtOnce ? await requestDirectStart(nats, config.TASKER_SUBJECT_PREFIX, { events }, startWithinMs) : undefined;
     if (direct && "recorded" in direct) return this.recordedWhole(namespace, taskRunId, direct.recorded);
     let recorded: RecordedEvent;
     try {
