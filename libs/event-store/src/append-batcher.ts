@@ -119,7 +119,7 @@ export class AppendBatcher {
   }
 
   private async alone({ statement, resolve, reject }: Waiting): Promise<void> {
-    await this.sql.rows<EventRow>(statement.text, [...statement.params]).then(resolve, reject);
+    await this.sql.rows<EventRow>(statement.text, [...statement.params], true).then(resolve, reject);
   }
 
   /**
@@ -137,7 +137,7 @@ export class AppendBatcher {
     });
     let rows: BatchRow[];
     try {
-      rows = await this.sql.rows<BatchRow>(BATCH, [JSON.stringify(texts), JSON.stringify(appends), `[${ordered.map(({ statement }) => statement.params[3]).join(",")}]`]);
+      rows = await this.sql.rows<BatchRow>(BATCH, [JSON.stringify(texts), JSON.stringify(appends), `[${ordered.map(({ statement }) => statement.params[3]).join(",")}]`], true);
     } catch (error) {
       for (const waiting of ordered) waiting.reject(error);
       return;

@@ -4,13 +4,16 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type JsonValue, newId, type RecordedEvent, runStreamId } from "@tasker/contracts";
 import { createTestDatabase } from "@tasker/testing";
+import type pg from "pg";
 import type { DataSource } from "typeorm";
+import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendBatchSize } from "./append-batch-metrics.js";
 import { openDatabase } from "./database.js";
 import { ConcurrencyError, CountExceededError, StreamNotFoundError } from "./errors.js";
 import { EventStore } from "./event-store.js";
 import { eventStoreMigrations } from "./migrations/index.js";
+import { pooledSql } from "./sql.js";
 import { existingStream, log, newStream } from "./log-streams.spec.js";
 
 /** Where a suite's database lives, and how it goes away afterwards. */
@@ -435,5 +438,38 @@ describe.each(backends)("the event store on $name", (backend) => {
       const total = await dataSource.query("SELECT count(*)::int AS n FROM events");
       expect(all).toHaveLength(total[0].n);
     });
+  });
+});
+
+describe("the event store's statements on PostgreSQL", () => {
+  it("are prepared once per connection, named by their text, and serve every append and read after", async () => {
+    const database = await createTestDatabase();
+    // Two connections (the migrations take turns on one while they run on the other), one of them held
+    // aside: what the other has prepared is what every statement of this store went through.
+    const dataSource = await openDatabase({ url: database.url, migrations: eventStoreMigrations, poolSize: 2 });
+    const aside = await ((dataSource.driver as PostgresDriver).master as pg.Pool).connect();
+    const store = new EventStore({ dataSource });
+    try {
+      const streams = [newStream(), newStream()];
+      for (const { streamId, stackRunId } of streams) {
+        await store.append(streamId, "no_stream", [log(stackRunId, "first")]);
+        await store.append(streamId, 1, [log(stackRunId, "second")]);
+      }
+      for (const { streamId } of streams) expect((await store.readStream(streamId)).map((event) => event.data)).toMatchObject([{ message: "first" }, { message: "second" }]);
+      const prepared = await pooledSql(dataSource).rows<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements ORDER BY statement");
+      // The new stream's append, the next version's, and the stream's read: three texts, each prepared once.
+      expect(prepared).toHaveLength(3);
+      for (const { name } of prepared) expect(name).toMatch(/^tasker_[0-9a-f]{24}$/);
+      expect(prepared.map(({ statement }) => statement)).toEqual([
+        expect.stringMatching(/^SELECT [^]* FROM events WHERE stream_id = \$1/),
+        expect.stringMatching(/^WITH stream AS \(INSERT INTO streams/),
+        expect.stringMatching(/^WITH stream AS \(UPDATE streams/),
+      ]);
+    } finally {
+      aside.release();
+      await store.close();
+      await dataSource.destroy();
+      await database.drop();
+    }
   });
 });

@@ -11,6 +11,7 @@ export async function readStream(sql: Sql, streamId: string, fromVersion = 1, li
   const rows = await sql.rows<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2::bigint ORDER BY version LIMIT $3`,
     [streamId, fromVersion, limit ?? null],
+    true,
   );
   return rows.map(toRecordedEvent);
 }
