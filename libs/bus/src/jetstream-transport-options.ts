@@ -47,6 +47,14 @@ export interface JetStreamTransportOptions {
    */
   shareOf?: (event: RecordedEvent) => string;
   /**
+   * Whether the event with this id (a message's `Nats-Msg-Id`) was handled here already, its work
+   * done without the bus (an executor's nested starts and the resumes of the VMs it holds, a copy of a
+   * resume that came through another consumer), or a promise of it while that work is under way:
+   * such a message is acknowledged before it is decoded (kept alive meanwhile). Must not throw or
+   * reject; false when unsure.
+   */
+  handledHere?: (eventId: string) => boolean | Promise<boolean>;
+  /**
    * This process's instance id. A pattern containing `{instance}` gets it substituted, and its
    * consumer belongs to this instance alone: it is removed by the server once the instance is gone.
    */

@@ -3,6 +3,7 @@ import { newId, TaskerError } from "@tasker/contracts";
 import { Behaviour, sampleEvent as event, TEST_NATS_URL, useBusTestBed } from "@tasker/testing";
 import { describe, expect, it } from "vitest";
 import { connectNats } from "./connection.js";
+import { consumerName } from "./consumer-name.js";
 
 const bed = useBusTestBed();
 
@@ -86,5 +87,33 @@ describe("JetStream transport", () => {
     const letter = await letters.next();
     expect(letter.error).toMatchObject({ code: "INVALID_EVENT", message: expect.stringContaining("data.method") });
     expect(behaviour.seen).toHaveLength(0);
+  });
+
+  it("acknowledges unread a message whose event was handled here already, or once the work under way here succeeded, and hands the others to the handler", async () => {
+    const behaviour = new Behaviour();
+    const [done, todo, succeeding, failing] = [event("stack.created", "gapi"), event("stack.created", "gapi"), event("stack.created", "gapi"), event("stack.created", "gapi")];
+    const publisher = bed.publisher();
+    for (const published of [done, todo, succeeding, failing]) await publisher.publish(published);
+    const underWay = (): { outcome: Promise<boolean>; finish: (succeeded: boolean) => void } => {
+      let finish!: (succeeded: boolean) => void;
+      return { outcome: new Promise<boolean>((resolve) => (finish = resolve)), finish: (succeeded) => finish(succeeded) };
+    };
+    const [willSucceed, willFail] = [underWay(), underWay()];
+    const outcomes = new Map<string, boolean | Promise<boolean>>([
+      [done.metadata.eventId, true],
+      [succeeding.metadata.eventId, willSucceed.outcome],
+      [failing.metadata.eventId, willFail.outcome],
+    ]);
+    await bed.startWorker(behaviour, { service: "knows-its-work", handledHere: (eventId) => outcomes.get(eventId) ?? false });
+    await behaviour.until(1);
+    expect(behaviour.seen.map((seen) => seen.event)).toEqual([todo]);
+    willSucceed.finish(true);
+    willFail.finish(false); // the work under way here failed: its copy is handled
+    await behaviour.until(2);
+    const consumer = consumerName("knows-its-work", "run.*.stack.created.gapi");
+    const jsm = await bed.jsm();
+    await expect.poll(async () => (await jsm.consumers.info(bed.stream, consumer)).num_ack_pending).toBe(0);
+    expect(behaviour.seen.map((seen) => seen.event)).toEqual([todo, failing]);
+    expect(await jsm.consumers.info(bed.stream, consumer)).toMatchObject({ num_pending: 0, num_redelivered: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import { type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, PubHeaders, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type CustomTransportStrategy, type MessageHandler, Server } from "@nestjs/microservices";
 import { type TaskerErrorInfo, type RecordedEvent, TaskerError, toErrorInfo } from "@tasker/contracts";
 import { withSpan } from "@tasker/telemetry";
@@ -145,8 +145,13 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   }
 
   private async handle(msg: JsMsg, handler: MessageHandler, slots: Slots, held: Held): Promise<void> {
+    // A copy of work done here already is acknowledged unread; of work under way here, once it is done.
+    const eventId = msg.headers?.get(PubHeaders.MsgIdHdr);
+    const handled = (eventId && this.options.handledHere?.(eventId)) || false;
+    if (handled === true) return msg.ack();
     const keepAlive = setInterval(() => msg.working(), this.ackWaitMs / 2);
     try {
+      if (handled !== false && (await handled)) return msg.ack();
       let event: RecordedEvent;
       try {
         event = await this.retryTransient(msg, () => decodeEventMessage(msg, this.options.loadEvent ?? noLoadEvent));
