@@ -70,7 +70,10 @@ export class Activator {
   ) {
     const startNested = nestedStarter(sandbox, catalog, this.startDurations, options);
     this.recorder = new OutcomeRecorder(store, runs, catalog, cache, options, () => this.stats.conflicts++, startNested);
-    this.direct = new DirectStarter(store, runs, sandbox, catalog, this.startDurations, { ...options, maxRunning: options.maxDirectStarts }, () => this.stats.starts++);
+    this.direct = new DirectStarter(store, runs, sandbox, catalog, this.startDurations, { ...options, maxRunning: options.maxDirectStarts }, (created) => {
+      this.stats.starts++;
+      work.noteHandled(created.metadata.eventId);
+    });
   }
 
   /** A submission the gateway offers (`POST /tasks?wait=`): recorded with its root's first activation when that ends the run at once, else declined (see `DirectStarter`). */
@@ -80,7 +83,7 @@ export class Activator {
 
   /** A call of service `tasks` from the bus (`attempt`: its delivery): starts it, unless this instance already did. */
   start(event: RecordedEvent<StackCreated>, attempt: number): Promise<void> {
-    return this.work.run(startKey(event.data.stackRunId), () => this.startNow(event, attempt));
+    return this.work.run(startKey(event.data.stackRunId), event.metadata.eventId, () => this.startNow(event, attempt));
   }
 
   /**
@@ -95,7 +98,7 @@ export class Activator {
       if (age < this.options.stickyGraceMs) throw new RetryLaterError(`left to ${worker}, which holds the VM`, this.options.stickyGraceMs - age);
     }
     // Both copies of a resume for this instance's VM run through here: one does it, the other finds it done.
-    await this.work.run(resumeKey(stackRunId, activation), () => this.resumeNow(event));
+    await this.work.run(resumeKey(stackRunId, activation), event.metadata.eventId, () => this.resumeNow(event));
   }
 
   /**
@@ -249,18 +252,20 @@ export class Activator {
   /**
    * Starts the nested tasks just admitted (not refused or cancelled at once, nor started and ended with
    * the append), and resumes decided for VMs held here, without a trip through the bus; each as the
-   * handling of its own stack run (for the logs). Counts the nested starts the append recorded.
+   * handling of its own stack run (for the logs). Counts the nested starts the append recorded, and
+   * notes the calls it settled as handled: their copies from the bus have nothing left to do.
    */
   private dispatchLocally(recorded: Recorded | undefined, namespace: string): void {
     this.stats.starts += recorded?.nestedStarts ?? 0;
     for (const event of recorded?.events ?? []) {
-      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null && !recorded!.settledCalls.has(event.data.stackRunId)) {
+      if (event.type === "stack.created" && event.data.service === "tasks" && event.data.seq !== null) {
         const created = event as RecordedEvent<StackCreated>;
-        this.work.offer(startKey(event.data.stackRunId), () => runHandling(handlingOf("executor", created), () => this.startNow(created, 1)), startShareOf(created, namespace));
+        if (recorded!.settledCalls.has(event.data.stackRunId)) this.work.noteHandled(event.metadata.eventId);
+        else this.work.offer(startKey(event.data.stackRunId), event.metadata.eventId, () => runHandling(handlingOf("executor", created), () => this.startNow(created, 1)), startShareOf(created, namespace));
       } else if (event.type === "resume.requested" && event.data.worker === this.options.worker) {
         // A parent waiting here: resuming it is cheap and unblocks its run, so it does not wait its turn.
         const resume = event as RecordedEvent<ResumeRequested>;
-        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), () => runHandling(handlingOf("executor", resume), () => this.resumeNow(resume)), "urgent");
+        this.work.offer(resumeKey(event.data.stackRunId, event.data.activation), event.metadata.eventId, () => runHandling(handlingOf("executor", resume), () => this.resumeNow(resume)), "urgent");
       }
     }
   }

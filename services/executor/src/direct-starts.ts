@@ -52,8 +52,8 @@ export class DirectStarter {
     private readonly catalog: TaskCatalog,
     private readonly durations: StartDurations,
     private readonly options: DirectStartOptions,
-    /** Counts a start recorded. */
-    private readonly onStarted: () => void,
+    /** Told of each start recorded, by its root's `stack.created` as recorded. */
+    private readonly onStarted: (created: RecordedEvent) => void,
   ) {}
 
   /** Runs `request`'s root and records the run whole, or declines (see the class). */
@@ -121,7 +121,7 @@ export class DirectStarter {
         return { declined: `its append failed: ${error instanceof Error ? error.message : String(error)}` };
       }
       this.runs.absorb(streamId, recorded);
-      this.onStarted();
+      this.onStarted(recorded[1]!);
       recordTaskSpan(stackRunId, { parentStackRunId: null, seq: null, traceparent: created.metadata?.traceparent ?? null, caller }, taskRunId, recorded[1]!.metadata.recordedAt, outcome as Exclude<Outcome, { kind: "suspended" }>);
       return { recorded: recorded.filter((event) => event.type === "run.submitted" || RUN_END_EVENT_TYPES.includes(event.type)) };
     } finally {

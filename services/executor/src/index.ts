@@ -67,6 +67,8 @@ export const executorService = {
       // Handlers are shared fairly between runs: one run's fan-out cannot hold them all.
       shareOf: (event) => busShareOf(event, runNamespace(event, runs)),
       loadEvent,
+      // Copies of work done here already (nested starts, resumes of VMs held here) are acknowledged unread.
+      handledHere: (eventId) => work.handled(eventId),
       // A call the bus gives up on is settled as failed, so that its parent can go on.
       onGiveUp: (event, error) =>
         activator.abandon(event, error).catch((failure: unknown) => {

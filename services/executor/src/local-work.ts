@@ -6,6 +6,7 @@ const REMEMBERED = 20_000;
 /** Offered work waiting for its turn here. */
 interface Queued {
   readonly key: string;
+  readonly eventId: string;
   readonly share: Share;
   readonly work: () => Promise<void>;
 }
@@ -27,9 +28,14 @@ export interface LocalWorkOptions {
  * Offered work waits its turn in a `FairQueue`: runs interleave, and one run has at most `perRun`
  * pieces running here, so a fan-out of hundreds is not started ahead of everyone else's work. A
  * piece still waiting when its copy from the bus arrives is done by that copy, in the bus's turn.
+ *
+ * The events whose work was done here, or is under way, are remembered by id (`handled`), so that
+ * their copies from the bus are acknowledged before they are even decoded.
  */
 export class LocalWork {
   private readonly outcomes = new Map<string, Promise<boolean>>();
+  /** The outcome of the work of each event done or under way here, by event id. */
+  private readonly byEvent = new Map<string, boolean | Promise<boolean>>();
   private readonly running = new Set<Promise<boolean>>();
   private readonly queue: FairQueue<Queued>;
   private readonly queued = new Map<string, Queued>();
@@ -46,8 +52,8 @@ export class LocalWork {
     this.maxQueued = options.maxQueued ?? limit * 64;
   }
 
-  /** Does `work` unless it was done here; throws its error (so the bus retries the copy). */
-  async run(key: string, work: () => Promise<void>): Promise<void> {
+  /** Does `work` (what event `eventId` carries) unless it was done here; throws its error (so the bus retries the copy). */
+  async run(key: string, eventId: string, work: () => Promise<void>): Promise<void> {
     const waiting = this.queued.get(key);
     if (waiting) {
       // Offered and not started yet: this copy does it now.
@@ -61,6 +67,7 @@ export class LocalWork {
     let failure: unknown;
     const succeeded = this.track(
       key,
+      eventId,
       work().then(
         () => true,
         (error: unknown) => {
@@ -77,17 +84,30 @@ export class LocalWork {
    * a VM held here) starts on the next turn of the event loop; work of a `share` waits its turn, or
    * is left to the bus when too much waits. Work known here already is not offered again.
    */
-  offer(key: string, work: () => Promise<void>, share: Share | "urgent"): void {
+  offer(key: string, eventId: string, work: () => Promise<void>, share: Share | "urgent"): void {
     if (this.closing || this.outcomes.has(key) || this.queued.has(key)) return;
     if (share === "urgent") {
-      this.start(key, work);
+      this.start(key, eventId, work, undefined, Promise.resolve());
       return;
     }
     if (this.queued.size >= this.maxQueued) return;
-    const queued = { key, share, work };
+    const queued = { key, eventId, share, work };
     this.queued.set(key, queued);
     this.queue.push(queued, share);
     setImmediate(() => this.startWaiting());
+  }
+
+  /**
+   * Whether the work event `eventId` carried was done here (see `run`, `offer` and `noteHandled`): true
+   * or false, or, while it is under way, whether it will have succeeded. False when not known here.
+   */
+  handled(eventId: string): boolean | Promise<boolean> {
+    return this.byEvent.get(eventId) ?? false;
+  }
+
+  /** Notes that the work event `eventId` carried is done: recorded here with other work (a nested start that ended with its parent's append). */
+  noteHandled(eventId: string): void {
+    this.remember(eventId, true);
   }
 
   /** Offered work waiting, per namespace. */
@@ -110,12 +130,12 @@ export class LocalWork {
       if (!next) return;
       this.queued.delete(next.key);
       const began = performance.now();
-      this.start(next.key, next.work, () => this.queue.charge(next.share, performance.now() - began));
+      this.start(next.key, next.eventId, next.work, () => this.queue.charge(next.share, performance.now() - began));
     }
   }
 
-  private start(key: string, work: () => Promise<void>, ended?: () => void): void {
-    const started = new Promise<void>((resolve) => setImmediate(resolve)).then(work);
+  private start(key: string, eventId: string, work: () => Promise<void>, ended?: () => void, turn = nextTurn()): void {
+    const started = turn.then(work);
     const outcome = started.then(
       () => true,
       (error: unknown) => {
@@ -123,12 +143,13 @@ export class LocalWork {
         return false;
       },
     );
-    this.track(key, outcome, ended);
+    this.track(key, eventId, outcome, ended);
   }
 
-  /** Counts `outcome` as running until it settles; then `ended`, and the next waiting work. */
-  private track(key: string, outcome: Promise<boolean>, ended?: () => void): Promise<boolean> {
+  /** Counts `outcome` (the work of event `eventId`) as running until it settles; then `ended`, and the next waiting work. */
+  private track(key: string, eventId: string, outcome: Promise<boolean>, ended?: () => void): Promise<boolean> {
     this.running.add(outcome);
+    this.remember(eventId, outcome);
     void outcome.finally(() => {
       this.running.delete(outcome);
       ended?.();
@@ -138,4 +159,13 @@ export class LocalWork {
     if (this.outcomes.size > REMEMBERED) this.outcomes.delete(this.outcomes.keys().next().value!);
     return outcome;
   }
+
+  private remember(eventId: string, outcome: boolean | Promise<boolean>): void {
+    this.byEvent.set(eventId, outcome);
+    if (this.byEvent.size > REMEMBERED) this.byEvent.delete(this.byEvent.keys().next().value!);
+  }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
