@@ -9,6 +9,7 @@
 // `BENCH_TRACING=1`: every process traces, exporting over OTLP/HTTP protobuf to a receiver the
 // benchmark starts (which decodes every request); each line says `tracing: on` or `off`.
 import { type RunView, startOtlpReceiver, TaskerSystem } from "@tasker/testing";
+import { publishBenchTasks } from "./_bench-tasks.js";
 import { percentile, report, round } from "./_stats.js";
 import { benchStartup } from "./_startup.js";
 import { benchSuspendedRuns } from "./_w5-suspended.js";
@@ -19,21 +20,7 @@ const tracingSettings: Record<string, string> = receiver ? { OTEL_EXPORTER_OTLP_
 const tasker = await TaskerSystem.start(tracingSettings);
 const tracing = receiver ? "on" : "off";
 try {
-  await tasker.publish("bench-echo", "module.exports = async (input) => input;");
-  await tasker.publish("bench-square", "module.exports = async (input) => input.x * input.x;");
-  await tasker.publish(
-    "bench-sequential",
-    `module.exports = async (input, { tools }) => {
-       const squares = [];
-       for (let x = 0; x < input.n; x++) squares.push(await tools.tasks.execute("bench-square", { x }));
-       return squares;
-     };`,
-  );
-  await tasker.publish(
-    "bench-parallel",
-    `module.exports = async (input, { tools }) =>
-       Promise.all(Array.from({ length: input.n }, (_, x) => tools.tasks.execute("bench-square", { x })));`,
-  );
+  await publishBenchTasks(tasker);
 
   /** Submits and waits for the end; returns the milliseconds from submission to the answer. */
   async function timed(taskName: string, input: unknown): Promise<number> {

@@ -1,14 +1,16 @@
-// `npm run bench -- profile`: where W1 and W4's time goes. Runs the e2e benchmark's W1 (one trivial run at
-// a time) and W4 (500 at once), each run submitted and waited for in one request, on a Tasker whose every service process runs with `node --cpu-prof`
+// `npm run bench -- profile`: where W1, W4 and W2's time goes. Runs the e2e benchmark's W1 (one trivial run at
+// a time) and W4 (500 at once), each run submitted and waited for in one request, then its W2 (20 nested
+// calls in a row, submitted, then waited for), on a Tasker whose every service process runs with `node --cpu-prof`
 // (through NODE_OPTIONS), then prints, per process and workload, the top functions and packages by self
 // time over the workload's window; the split of a W1 run's latency by hop (from its events' `recorded_at`)
-// beside `GET /health`; and per workload, each process's CPU (/proc/<pid>/stat) and the
+// beside `GET /health`, and a W2 run's appends in order, each with the gap from the one before; and per workload, each process's CPU (/proc/<pid>/stat) and the
 // PostgreSQL commits (pg_stat_database) per run. The load average (/proc/loadavg) stands beside each figure.
 // Profiles are kept in PROFILE_DIR (default: a new folder under the system's temporary folder).
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunView, TaskerSystem } from "@tasker/testing";
+import { publishBenchTasks } from "./_bench-tasks.js";
 import { profileTop, type TopRow } from "./_cpuprofile-top.js";
 import { percentile, round } from "./_stats.js";
 
@@ -80,11 +82,47 @@ async function window<T>(name: string, runs: number, work: () => Promise<T>): Pr
   return result;
 }
 
+/** One run of `bench-sequential` (20 nested `bench-square` calls in a row), submitted, then waited for, as the e2e benchmark's W2 does. */
+async function sequential(): Promise<Timing> {
+  const sent = epochMs();
+  const taskRunId = await tasker.submit("bench-sequential", { n: 20 });
+  const run = await tasker.result(taskRunId, 60);
+  if (run.status !== "completed") throw new Error(`bench-sequential ${run.status}`);
+  return { taskRunId, sent, answered: epochMs() };
+}
+
+/**
+ * The appends of each run, in order, by their events' `recorded_at` (one transaction each): per
+ * position in the run, the gap from the previous append (the first from the POST) and the events it
+ * holds, as `type×count` of the first run.
+ */
+async function appendGaps(timings: Timing[]): Promise<{ events: string; gaps: number[] }[]> {
+  const rows = await tasker.sql<{ stream_id: string; type: string; at: string }>(
+    `SELECT stream_id, type, (extract(epoch FROM recorded_at) * 1000)::text AS at FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, version`,
+    [timings.map((t) => `run:${t.taskRunId}`)],
+  );
+  const positions: { events: string; gaps: number[] }[] = [];
+  for (const timing of timings) {
+    const appends = new Map<string, string[]>();
+    for (const row of rows.filter((r) => r.stream_id === `run:${timing.taskRunId}`)) appends.set(row.at, [...(appends.get(row.at) ?? []), row.type]);
+    let previous = timing.sent;
+    [...appends].forEach(([at, types], index) => {
+      const counted = new Map<string, number>();
+      for (const type of types) counted.set(type, (counted.get(type) ?? 0) + 1);
+      positions[index] ??= { events: [...counted].map(([type, n]) => (n > 1 ? `${type}×${n}` : type)).join(" "), gaps: [] };
+      positions[index]!.gaps.push(Number(at) - previous);
+      previous = Number(at);
+    });
+  }
+  return positions;
+}
+
 const stats = (samples: number[]) => `p50 ${round(percentile(samples, 50), 2)} ms, p90 ${round(percentile(samples, 90), 2)} ms`;
 
 let hops: Map<string, number[]>;
+let w2Appends: { events: string; gaps: number[] }[] = [];
 try {
-  await tasker.publish("bench-echo", "module.exports = async (input) => input;");
+  await publishBenchTasks(tasker);
   for (let i = 0; i < 20; i++) await timed({ hello: "world" });
   const idleFrom = await commits();
   background = ((await commits()) - idleFrom - 1) / 11;
@@ -114,6 +152,14 @@ try {
     }
   });
 
+  const w2: Timing[] = [];
+  for (let i = 0; i < 3; i++) await sequential();
+  await window("W2", 30 * 20, async () => {
+    for (let i = 0; i < 30; i++) w2.push(await sequential());
+  });
+  say(`W2 per child: ${stats(w2.map((t) => (t.answered - t.sent) / 20))} (load ${load()})`);
+  w2Appends = await appendGaps(w2);
+
   const ids = w1.map((t) => `run:${t.taskRunId}`);
   const rows = await tasker.sql<{ stream_id: string; type: string; at: number }>(
     `SELECT stream_id, type, extract(epoch FROM recorded_at) * 1000 AS at FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, version`,
@@ -137,6 +183,9 @@ try {
 
 say(`\nW1 hops (recorded_at: transaction start of each append; same-append events show 0):`);
 for (const [hop, samples] of hops) say(`  ${hop}: ${stats(samples)}`);
+
+say(`\nW2 appends of a run, in order (gap from the previous append, the first from the POST):`);
+w2Appends.forEach(({ events, gaps }, index) => say(`  ${index + 1}: ${stats(gaps)}: ${events}`));
 
 const row = (r: TopRow) => `    ${String(r.percent).padStart(5)}%  ${String(r.ms).padStart(8)} ms  ${r.name}`;
 for (const file of readdirSync(dir).filter((name) => name.endsWith(".cpuprofile")).sort()) {
