@@ -30,6 +30,10 @@ const held = new Map<number, HeldVm>();
 const sandbox = await createSandboxOn(releaseBuild(), setup.limits, new SharedActivity(setup.activity), setup.compiled);
 const collectGarbage = garbageCollector();
 let modules = sandbox.stats().modules;
+let collecting: NodeJS.Timeout | undefined;
+
+/** How long after its last dropped module a worker collects (ms): a worker at work is collected by V8 as it allocates. */
+const COLLECT_WHEN_IDLE_MS = 1000;
 
 port.on("message", (message: ToWorker) => void handle(message));
 send({ type: "ready" });
@@ -57,12 +61,18 @@ async function handle(message: ToWorker): Promise<void> {
 
 /**
  * A dropped module's memory (up to the module's ceiling) returns only when its `WebAssembly.Memory`
- * is collected, and an idle worker allocates nothing that would make V8 collect: collect once a
- * module was dropped (rare: a module swelled, or one was full and its last VM ended).
+ * is collected, and an idle worker allocates nothing that would make V8 collect: collect once no
+ * module was dropped for `COLLECT_WHEN_IDLE_MS` (a module is dropped when it swelled, or when it
+ * was full and its last VM ended: every 64 VMs a worker starts). Not at each drop: a full collection
+ * costs a worker under load a sixth of its time, where V8's own, as it allocates, keeps its memory
+ * as low (134-138 MiB against 121-126 over 20,000 starts and their ~300 dropped modules).
  */
 function releaseDropped(): void {
   const now = sandbox.stats().modules;
-  if (now < modules) setImmediate(collectGarbage);
+  if (now < modules) {
+    clearTimeout(collecting);
+    collecting = setTimeout(collectGarbage, COLLECT_WHEN_IDLE_MS).unref();
+  }
   modules = now;
 }
 
