@@ -28,7 +28,7 @@ export function sqlOf(runner: QueryRunner): Sql {
  * A `Sql` that runs each statement on a pooled connection of the data source's `pg` pool, in its own
  * implicit transaction. Straight to the driver's pool: a query runner per statement costs more than
  * the statement itself on the append path. A `prepared` statement is a named one on PostgreSQL
- * (`statementName`): its parse and plan are kept per connection, a quarter of the server's CPU on
+ * (`statementName`): its parse and plan are kept per connection, a fifth of the server's CPU on
  * a run of short nested calls. The embedded database's session takes only text.
  */
 export function pooledSql(dataSource: DataSource): Sql {
