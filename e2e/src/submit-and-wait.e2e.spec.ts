@@ -144,6 +144,38 @@ describe("a run the executor records whole with its submission (a direct start)"
   }, 60_000);
 });
 
+describe("direct starts under a burst", () => {
+  let narrow: TaskerSystem;
+
+  beforeAll(async () => {
+    // One direct start at a time: every other submission of the burst waits for it.
+    narrow = await TaskerSystem.start({ TASKER_EXECUTOR_CONCURRENCY: "1" });
+    await narrow.publish("echo", "module.exports = async (input) => input;");
+  });
+
+  afterAll(async () => {
+    await narrow?.stop();
+  });
+
+  it("records each run of a burst larger than the executor runs at once whole, each waiting its turn rather than going through the bus", async () => {
+    const appendsOf = async (taskRunId: string) => new Set((await narrow.events(`run:${taskRunId}`)).map((event) => event.metadata.recordedAt)).size;
+    // The first runs teach the executor that the task ends quickly (a cold VM may not).
+    for (let attempt = 0; ; attempt++) {
+      const { status, body } = await narrow.request<{ taskRunId: string }>("POST", "/tasks?wait=20", { taskName: "echo", input: { attempt } });
+      expect(status).toBe(200);
+      if ((await appendsOf(body.taskRunId)) === 1) break;
+      expect(attempt, "no run of echo was recorded in one append").toBeLessThan(10);
+    }
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => narrow.request<{ taskRunId: string; status: string; result: unknown }>("POST", "/tasks?wait=20", { taskName: "echo", input: { i } })));
+    burst.forEach(({ status, body }, i) => {
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: "completed", result: { i } });
+    });
+    const appends = await Promise.all(burst.map(({ body }) => appendsOf(body.taskRunId)));
+    expect(appends).toEqual(burst.map(() => 1));
+  });
+});
+
 describe("answering from the run's end", () => {
   const ODD = "a\u0000b\ud800c\udfffd";
 

@@ -67,6 +67,7 @@ async function answer(text: string, start: (request: DirectStartRequest) => Prom
   }
   const [submitted, created] = Array.isArray(request?.events) ? request.events : [];
   if (submitted?.type !== "run.submitted" || created?.type !== "stack.created" || created.data?.parentStackRunId !== null) return { declined: "the request is not a submission" };
+  if (request.waitMs !== undefined && !(typeof request.waitMs === "number" && request.waitMs >= 0)) return { declined: "its waitMs is not a number of milliseconds" };
   try {
     return await start(request);
   } catch (error) {

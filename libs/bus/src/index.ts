@@ -12,6 +12,7 @@ export { JetStreamTransport } from "./jetstream-transport.js";
 export { maxPayloadOf } from "./max-payload.js";
 export { createJetStreamMicroservice } from "./microservice.js";
 export { type RunEnd, subscribeToRunEnds } from "./run-ends.js";
+export { Slots } from "./slots.js";
 export { findStalledConsumers, type StalledConsumer } from "./stalled-consumers.js";
 export { isTransient } from "./transient-error.js";
 export { currentHandling, type Handling, handlingOf, runHandling } from "./handling-context.js";

@@ -1,3 +1,4 @@
+import { Slots } from "@tasker/bus";
 import type { DirectStartReply, DirectStartRequest, RecordedEvent, TaskerEvent } from "@tasker/contracts";
 import { RUN_END_EVENT_TYPES, runStreamId } from "@tasker/contracts";
 import type { EventStore } from "@tasker/event-store";
@@ -22,9 +23,16 @@ export interface DirectStartOptions {
   /** The lease a start records (`TASKER_LEASE_MS`). */
   leaseMs: number;
   keys: MasterKeys | undefined;
-  /** Direct starts running at once, at most; beyond, a submission is declined (the gateway records it, the bus brings it). */
+  /** Direct starts running at once, at most; beyond, a submission waits for one (see `DirectStarter`). */
   maxRunning: number;
 }
+
+/** Submissions waiting for a direct start, at most, per direct start that may run. */
+const WAITING_PER_RUNNING = 32;
+/** The gateway's wait for an answer when a request does not say (ms). */
+const DEFAULT_WAIT_MS = 2000;
+/** Of the gateway's wait, the share a submission may spend waiting here for a direct start: the rest is for running it. */
+const QUEUED_SHARE_OF_WAIT = 0.5;
 
 /**
  * Records a submitted run together with its root's first activation, when that ends it: one append,
@@ -35,15 +43,19 @@ export interface DirectStartOptions {
  * (`startRefusal`). Its events, the run's end among them, are decided by the same rules as any
  * activation's (`activationAppend`), on the run as its submission leaves it.
  *
- * Anything else is declined with nothing recorded: the task is not known to end quickly here, the run
- * has a timeout (`timeoutMs`: the timers enforce it, once the stream exists), the root
- * suspended or made calls (its VM is disposed: a task's code has no effect outside its VM but through
- * its calls, and none was made), too many direct starts run, or the append failed. Another writer
+ * At most `maxRunning` run at once; the others wait for one, each namespace taking its turn (`Slots`):
+ * under a burst, a submission recorded whole in one append still costs far less than one recorded,
+ * carried by the bus and started. Anything else is declined with nothing recorded: the task is not
+ * known to end quickly here, the run has a timeout (`timeoutMs`: the timers enforce it, once the
+ * stream exists), the root suspended or made calls (its VM is disposed: a task's code has no effect
+ * outside its VM but through its calls, and none was made), `WAITING_PER_RUNNING` × `maxRunning`
+ * submissions wait already, none was free within half of the gateway's wait (`waitMs`), or the append failed. Another writer
  * creating the stream first (the gateway, after waiting too long for this answer) makes the append
  * fail as a whole; the run then goes as any other.
  */
 export class DirectStarter {
-  private running = 0;
+  private readonly slots: Slots;
+  private waiting = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -54,7 +66,9 @@ export class DirectStarter {
     private readonly options: DirectStartOptions,
     /** Told of each start recorded, by its root's `stack.created` as recorded. */
     private readonly onStarted: (created: RecordedEvent) => void,
-  ) {}
+  ) {
+    this.slots = new Slots(options.maxRunning);
+  }
 
   /** Runs `request`'s root and records the run whole, or declines (see the class). */
   async start(request: DirectStartRequest): Promise<DirectStartReply> {
@@ -64,15 +78,16 @@ export class DirectStarter {
     // Its timeout is the timers' to enforce, on a stream that exists: a root run here would outlast it unseen.
     if (created.data.dueAt !== undefined) return { declined: "its run has a timeout" };
     if (startRefusal(created.data, this.options.limits)) return { declined: "its start is refused" };
-    if (this.running >= this.options.maxRunning) return { declined: "too many direct starts run here" };
-    this.running++;
-    try {
+    if (this.waiting >= WAITING_PER_RUNNING * this.options.maxRunning) return { declined: "too many direct starts wait here" };
+    const latestStart = performance.now() + (request.waitMs ?? DEFAULT_WAIT_MS) * QUEUED_SHARE_OF_WAIT;
+    this.waiting++;
+    return this.slots.run(async () => {
+      this.waiting--;
+      if (performance.now() > latestStart) return { declined: "no direct start was free here in time" };
       const { taskRunId } = submitted.data;
       const traced = { taskRunId, stackRunId: created.data.stackRunId, taskName: submitted.data.taskName, traceparent: created.metadata?.traceparent ?? null };
-      return await inActivationSpan(traced, 1, "start", () => this.run(request));
-    } finally {
-      this.running--;
-    }
+      return inActivationSpan(traced, 1, "start", () => this.run(request));
+    }, submitted.data.namespace ?? "default");
   }
 
   private async run(request: DirectStartRequest): Promise<DirectStartReply> {
