@@ -124,10 +124,11 @@ describe("the parts of the prelude compiled on first use", () => {
       const trap = function () { throw new E("replaced"); };
       // Every name a part reads from what it is handed, and every export it returns.
       const names = ["settings", "chars", "codedError", "cut", "format", "callHostTool", "stringify", "isArray", "keysOf", "isFiniteNumber",
-        "isInteger", "freeze", "defineProperty", "apply", "promiseThen", "ErrorCtor", "TypeErrorCtor", "databaseTools", "errorRecord", "rebuilt"];
+        "isInteger", "freeze", "defineProperty", "apply", "promiseThen", "ErrorCtor", "TypeErrorCtor", "pending", "toJson", "hostCall", "parse",
+        "indexOfString", "sliceString", "PromiseCtor", "RangeErrorCtor", "databaseTools", "errorRecord", "rebuilt"];
       for (const name of names) define(Object.prototype, name, { get: trap, configurable: true });
       Object.keys = trap; Object.freeze = trap; Object.defineProperty = trap; Number.isInteger = trap; Number.isFinite = trap;
-      JSON.stringify = trap; Array.isArray = trap; Reflect.apply = trap;
+      JSON.stringify = trap; JSON.parse = trap; Array.isArray = trap; Reflect.apply = trap; String.prototype.indexOf = trap; String.prototype.slice = trap;
       for (const name of ["Object", "Number", "JSON", "Array", "Reflect", "Error", "TypeError", "RangeError", "String", "Promise"]) globalThis[name] = undefined;
       const { data } = await tools.database.from("notes").select("id").in("id", [1, 2]).limit(2);
       let rejected;

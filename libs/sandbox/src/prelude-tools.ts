@@ -1,8 +1,7 @@
-import { PRELUDE_FILE_NAME } from "./prelude-name.js";
-
 /**
- * VM-side source, second half of the prelude: `__callHostTool__`, the `tools` object built on it,
- * helper modules (`require`, `tasks.require`) and the entry points the host drives.
+ * VM-side source, second half of the prelude: `__callHostTool__` (whose checks are the part "calls",
+ * `prelude-calls.ts`), the `tools` object built on it, helper modules (`require`, `tasks.require`) and
+ * the entry points the host drives.
  */
 export const PRELUDE_TOOLS = String.raw`
   const pending = new MapCtor();
@@ -33,53 +32,14 @@ export const PRELUDE_TOOLS = String.raw`
     }
   }
 
+  // Checking and handing a call to the host is compiled on the first call (the part "calls"): a task
+  // that calls no tool never pays for it. The frames of the call's part are the prelude's, left out
+  // of the call site like these.
   const indexOfString = String.prototype.indexOf;
-  // The frames of the task's code that make a call, the prelude's left out: the error the call may
-  // reject with ends with them. The same code makes the same frames in a replay.
-  function callSite() {
-    let stack;
-    try {
-      stack = new ErrorCtor().stack;
-    } catch (ignored) {
-      return "";
-    }
-    if (typeof stack !== "string") return "";
-    let site = "";
-    for (let start = 0; start < stack.length; ) {
-      const newline = apply(indexOfString, stack, ["\n", start]);
-      const end = newline < 0 ? stack.length : newline + 1;
-      const line = apply(sliceString, stack, [start, end]);
-      if (apply(indexOfString, line, ["${PRELUDE_FILE_NAME}"]) < 0) site += line;
-      start = end;
-    }
-    return cut(site, chars.errorStack);
-  }
-
-  // The host checks the service and the method path. Each string crosses one character over its
-  // bound at most, and the path one part over: enough for the host to refuse them, never a huge copy.
+  let calls;
   function callHostTool(service, method, args) {
-    const site = callSite();
-    return new PromiseCtor((resolve, reject) => {
-      if (typeof service !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "service must be a string");
-      if (!isArray(method)) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
-      const parts = method.length > settings.methodParts ? settings.methodParts + 1 : method.length;
-      const path = [];
-      for (let i = 0; i < parts; i++) {
-        const part = method[i];
-        if (typeof part !== "string") throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "method must be an array of strings");
-        path[i] = cut(part, chars.methodPart + 1);
-      }
-      if (!isArray(args)) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "args must be an array");
-      const json = toJson(args, "tool arguments", settings.argsBytes, "ARGS_TOO_LARGE", "INVALID_ARGUMENT");
-      // An array whose toJSON returns undefined has no JSON at all.
-      if (json === undefined) throw codedError(TypeErrorCtor, "INVALID_ARGUMENT", "args must be an array of JSON values");
-      const seq = hostCall(stringify(cut(service, chars.serviceName + 1)), stringify(path), json);
-      if (typeof seq !== "number") {
-        const refused = parse(seq);
-        throw codedError(refused.name === "RangeError" ? RangeErrorCtor : TypeErrorCtor, refused.code, refused.message);
-      }
-      pending.set(seq, { resolve, reject, site });
-    });
+    if (calls === undefined) calls = hostPart("calls")(captured);
+    return calls.callHostTool(service, method, args);
   }
   defineProperty(g, "__callHostTool__", { value: callHostTool, writable: false, configurable: false });
 
@@ -156,6 +116,7 @@ export const PRELUDE_TOOLS = String.raw`
   // each is a function handed only the values captured here, before any task code ran.
   const captured = freeze({
     settings, chars, codedError, cut, format, callHostTool, stringify, isArray, keysOf, isFiniteNumber, isInteger, freeze, defineProperty, apply, promiseThen, ErrorCtor, TypeErrorCtor,
+    pending, toJson, hostCall, parse, indexOfString, sliceString, PromiseCtor, RangeErrorCtor,
   });
   let database, errors;
   function databasePart() { return database === undefined ? (database = hostPart("database")(captured)) : database; }

@@ -11,6 +11,7 @@ import {
   MAX_SERVICE_NAME_CHARS,
 } from "@tasker/contracts";
 import type { SandboxLimits } from "./limits.js";
+import { PRELUDE_CALLS } from "./prelude-calls.js";
 import { PRELUDE_DATABASE } from "./prelude-database.js";
 import { PRELUDE_ERRORS } from "./prelude-errors.js";
 import { PRELUDE_GLOBALS } from "./prelude-globals.js";
@@ -57,16 +58,16 @@ ${PRELUDE_TOOLS}
 }`);
 
 /** The name of a part of the prelude compiled in a VM on first use; see `PRELUDE_PARTS`. */
-export type PreludePart = "database" | "errors";
+export type PreludePart = "calls" | "database" | "errors";
 
 /**
- * The parts of the prelude most runs never use (the database query builder, the reading of a thrown
- * error), compiled in a VM only when its task first needs one, through the prelude's `host.part(name)`:
+ * The parts of the prelude many runs never use (the checks of a tool call, the database query
+ * builder, the reading of a thrown error), compiled in a VM only when its task first needs one, through the prelude's `host.part(name)`:
  * compiling the whole prelude is most of the cost of a VM. Each is a script whose value is a function
  * `(captured) => exports` that names no global: the prelude hands it the intrinsics it captured
  * before any task code ran, so a part compiled after the task replaced some still uses the originals.
  */
-export const PRELUDE_PARTS: Readonly<Record<PreludePart, string>> = { database: compact(PRELUDE_DATABASE), errors: compact(PRELUDE_ERRORS) };
+export const PRELUDE_PARTS: Readonly<Record<PreludePart, string>> = { calls: compact(PRELUDE_CALLS), database: compact(PRELUDE_DATABASE), errors: compact(PRELUDE_ERRORS) };
 
 /** Characters of each kind of string the prelude sends the host at most; see `preludeSettings`. */
 export type PreludeChars = Record<"errorName" | "errorMessage" | "errorStack" | "errorCode" | "errorDetails" | "logLine" | "serviceName" | "methodPart", number>;
