@@ -12,13 +12,14 @@ export interface DirectStartServer {
 
 /**
  * Offers a submission to the executors of the deployment under `prefix` to record with its root's
- * first activation (see `serveDirectStarts`); their answer, or undefined when none came: no executor
+ * first activation (see `serveDirectStarts`), telling them it waits `timeoutMs` (the request's
+ * `waitMs`); their answer, or undefined when none came: no executor
  * listens, none answered within `timeoutMs`, or the request is larger than NATS carries. Undefined and
  * `declined` alike mean the caller records the submission itself, on condition that the run's stream
  * does not exist: an executor still at work when the wait ran out then fails to append.
  */
-export async function requestDirectStart(nats: NatsConnection, prefix: string, request: DirectStartRequest, timeoutMs: number): Promise<DirectStartReply | undefined> {
-  const payload = JSON.stringify(request);
+export async function requestDirectStart(nats: NatsConnection, prefix: string, events: DirectStartRequest["events"], timeoutMs: number): Promise<DirectStartReply | undefined> {
+  const payload = JSON.stringify({ events, waitMs: timeoutMs } satisfies DirectStartRequest);
   if (Buffer.byteLength(payload) > maxPayloadOf(nats)) return undefined;
   try {
     const reply = await nats.request(directStartSubject(prefix), payload, { timeout: timeoutMs });

@@ -6,8 +6,8 @@ import { assertSubjectPrefix } from "./subjects.js";
 /**
  * A submission the gateway offers the executors to record with its root's first activation (`POST
  * /tasks?wait=`): the run's first two events as the gateway would append them, in run `taskRunId`;
- * `waitMs`, how long the gateway waits for the answer before it appends them itself (an executor
- * whose direct starts are all busy lets the request wait for one only within that).
+ * `waitMs`, how long the gateway waits for the answer before it appends them itself (`requestDirectStart`'s
+ * timeout; an executor whose direct starts are all busy lets the request wait for one only within that).
  */
 export interface DirectStartRequest {
   readonly events: readonly [NewEvent<RunSubmitted>, NewEvent<StackCreated>];

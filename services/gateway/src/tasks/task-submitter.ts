@@ -85,7 +85,7 @@ export class TaskSubmitter {
     ] as const satisfies DirectStartRequest["events"];
     const { nats, config } = this.platform;
     const startAtOnce = startWithinMs > 0;
-    const direct = startAtOnce ? await requestDirectStart(nats, config.TASKER_SUBJECT_PREFIX, { events, waitMs: startWithinMs }, startWithinMs) : undefined;
+    const direct = startAtOnce ? await requestDirectStart(nats, config.TASKER_SUBJECT_PREFIX, events, startWithinMs) : undefined;
     if (direct && "recorded" in direct) return this.recordedWhole(namespace, taskRunId, direct.recorded);
     let recorded: RecordedEvent;
     try {
