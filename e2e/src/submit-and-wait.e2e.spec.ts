@@ -83,28 +83,28 @@ describe("submitting and waiting in one request", () => {
   });
 });
 
+/** How many appends recorded the run on `system`: the events of one append share its transaction's time. */
+async function appendsOf(system: TaskerSystem, taskRunId: string): Promise<number> {
+  return new Set((await system.events(`run:${taskRunId}`)).map((event) => event.metadata.recordedAt)).size;
+}
+
+/** Submits `input` with a wait until a run of the task is recorded in one append (the executor learns from the first that the task ends quickly); those answers. */
+async function untilDirect(system: TaskerSystem, taskName: string, inputs: (attempt: number) => unknown): Promise<{ taskRunId: string; status: string; result?: unknown; logs: unknown[] }[]> {
+  const answers: { taskRunId: string; status: string; result?: unknown; logs: unknown[] }[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const { status, body } = await system.request<{ taskRunId: string; status: string; logs: unknown[] }>("POST", "/tasks?wait=20", { taskName, input: inputs(attempt) });
+    expect(status).toBe(200);
+    expect(body).toEqual((await system.request("GET", `/tasks/${body.taskRunId}`)).body);
+    answers.push(body);
+    if ((await appendsOf(system, body.taskRunId)) === 1) return answers;
+  }
+  throw new Error(`no run of ${taskName} was recorded in one append in 10 tries`);
+}
+
 describe("a run the executor records whole with its submission (a direct start)", () => {
-  /** How many appends recorded the run: the events of one append share its transaction's time. */
-  async function appendsOf(taskRunId: string): Promise<number> {
-    return new Set((await tasker.events(`run:${taskRunId}`)).map((event) => event.metadata.recordedAt)).size;
-  }
-
-  /** Submits `input` with a wait until a run of the task is recorded in one append (the executor learns from the first that the task ends quickly); those answers. */
-  async function untilDirect(taskName: string, inputs: (attempt: number) => unknown): Promise<{ taskRunId: string; status: string; result?: unknown; logs: unknown[] }[]> {
-    const answers: { taskRunId: string; status: string; result?: unknown; logs: unknown[] }[] = [];
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { status, body } = await submit<{ taskRunId: string; status: string; logs: unknown[] }>("20", { taskName, input: inputs(attempt) });
-      expect(status).toBe(200);
-      expect(body).toEqual((await tasker.request("GET", `/tasks/${body.taskRunId}`)).body);
-      answers.push(body);
-      if ((await appendsOf(body.taskRunId)) === 1) return answers;
-    }
-    throw new Error(`no run of ${taskName} was recorded in one append in 10 tries`);
-  }
-
   it("answers it as a following GET /tasks/:id shows it, logs and results kept, its history whole", async () => {
     await tasker.publish("direct-double", `module.exports = async (input) => { console.log("doubling", input.n); return input.n * 2; };`);
-    const answers = await untilDirect("direct-double", (attempt) => ({ n: attempt }));
+    const answers = await untilDirect(tasker, "direct-double", (attempt) => ({ n: attempt }));
     expect(answers.length).toBeGreaterThan(1);
     answers.forEach((body, attempt) => expect(body).toMatchObject({ status: "completed", result: attempt * 2, logs: [{ level: "info", message: `doubling ${attempt}` }] }));
     const events = await tasker.events(`run:${answers.at(-1)!.taskRunId}`);
@@ -114,7 +114,7 @@ describe("a run the executor records whole with its submission (a direct start)"
   it("records once a start the gateway stopped waiting for: the executor's late append fails, and the run goes through the bus", async () => {
     // A task's clock stands still while it runs: it keeps the CPU busy by counting.
     await tasker.publish("direct-busy", `module.exports = async (input) => { let sum = 0; for (let i = 0; i < input.n; i++) sum += i % 2; return sum; };`);
-    await untilDirect("direct-busy", () => ({ n: 0 }));
+    await untilDirect(tasker, "direct-busy", () => ({ n: 0 }));
     // Seconds of counting (1.5 s for half as many on this machine), longer than the gateway waits for the executor's answer (2 s): it records the submission itself meanwhile.
     const { status, body } = await submit<{ taskRunId: string }>("60", { taskName: "direct-busy", input: { n: 60_000_000 } });
     expect(status).toBe(200);
@@ -122,11 +122,11 @@ describe("a run the executor records whole with its submission (a direct start)"
     const events = await tasker.events(`run:${body.taskRunId}`);
     expect(events.filter((event) => event.type === "stack.started")).toHaveLength(1);
     expect(events.filter((event) => event.type === "run.submitted")).toHaveLength(1);
-    expect(await appendsOf(body.taskRunId)).toBeGreaterThan(1);
+    expect(await appendsOf(tasker, body.taskRunId)).toBeGreaterThan(1);
   }, 60_000);
 
   it("keeps a wait shorter than the direct start: 202 when the wait runs out, the run recorded once", async () => {
-    await untilDirect("direct-busy", () => ({ n: 0 }));
+    await untilDirect(tasker, "direct-busy", () => ({ n: 0 }));
     const started = performance.now();
     const { status, body } = await submit<{ taskRunId: string; status: string }>("0.5", { taskName: "direct-busy", input: { n: 60_000_000 } });
     const elapsed = performance.now() - started;
@@ -137,7 +137,7 @@ describe("a run the executor records whole with its submission (a direct start)"
   }, 60_000);
 
   it("fails a run that outlasts its timeoutMs with TIMEOUT, as on the bus", async () => {
-    await untilDirect("direct-busy", () => ({ n: 0 }));
+    await untilDirect(tasker, "direct-busy", () => ({ n: 0 }));
     const { status, body } = await submit("20", { taskName: "direct-busy", input: { n: 60_000_000 }, timeoutMs: 300 });
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: "failed", error: { code: "TIMEOUT" } });
@@ -158,20 +158,14 @@ describe("direct starts under a burst", () => {
   });
 
   it("records each run of a burst larger than the executor runs at once whole, each waiting its turn rather than going through the bus", async () => {
-    const appendsOf = async (taskRunId: string) => new Set((await narrow.events(`run:${taskRunId}`)).map((event) => event.metadata.recordedAt)).size;
     // The first runs teach the executor that the task ends quickly (a cold VM may not).
-    for (let attempt = 0; ; attempt++) {
-      const { status, body } = await narrow.request<{ taskRunId: string }>("POST", "/tasks?wait=20", { taskName: "echo", input: { attempt } });
-      expect(status).toBe(200);
-      if ((await appendsOf(body.taskRunId)) === 1) break;
-      expect(attempt, "no run of echo was recorded in one append").toBeLessThan(10);
-    }
+    await untilDirect(narrow, "echo", (attempt) => ({ attempt }));
     const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => narrow.request<{ taskRunId: string; status: string; result: unknown }>("POST", "/tasks?wait=20", { taskName: "echo", input: { i } })));
     burst.forEach(({ status, body }, i) => {
       expect(status).toBe(200);
       expect(body).toMatchObject({ status: "completed", result: { i } });
     });
-    const appends = await Promise.all(burst.map(({ body }) => appendsOf(body.taskRunId)));
+    const appends = await Promise.all(burst.map(({ body }) => appendsOf(narrow, body.taskRunId)));
     expect(appends).toEqual(burst.map(() => 1));
   });
 });
