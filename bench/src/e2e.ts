@@ -1,15 +1,16 @@
 // `npm run bench -- e2e`: workloads through the HTTP API, with the gateway, the executor and the
 // stack-processor each in its own process. One JSON line per workload. W1 and W4 submit and wait in
 // one request (`POST /tasks?wait=`, `"submit":"wait"` in their lines); W2 and W3 submit, then wait
-// with `GET /tasks/:id/result?wait=`. Then, each on a Tasker of its own: W5, `BENCH_W5_RUNS` runs
+// with `GET /tasks/:id/result?wait=`; all through the client the peers' Restate driver uses (_ingress.ts). Then, each on a Tasker of its own: W5, `BENCH_W5_RUNS` runs
 // (default 10,000) suspended at once on a signal (_w5-suspended.ts); W6, the cold resume of a run
 // with 1,000 journaled calls (_w6-cold-resume.ts); and the start-up of the executor, the gateway and
 // the stack-processor (_startup.ts), one `"workload":"startup"` line each. Long phases print
 // progress on stderr.
 // `BENCH_TRACING=1`: every process traces, exporting over OTLP/HTTP protobuf to a receiver the
 // benchmark starts (which decodes every request); each line says `tracing: on` or `off`.
-import { type RunView, startOtlpReceiver, TaskerSystem } from "@tasker/testing";
+import { startOtlpReceiver, TaskerSystem } from "@tasker/testing";
 import { publishBenchTasks } from "./_bench-tasks.js";
+import { Ingress } from "./_ingress.js";
 import { percentile, report, round } from "./_stats.js";
 import { benchStartup } from "./_startup.js";
 import { benchSuspendedRuns } from "./_w5-suspended.js";
@@ -19,22 +20,21 @@ const receiver = process.env.BENCH_TRACING === "1" ? await startOtlpReceiver() :
 const tracingSettings: Record<string, string> = receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : {};
 const tasker = await TaskerSystem.start(tracingSettings);
 const tracing = receiver ? "on" : "off";
+const ingress = new Ingress(tasker.url);
 try {
   await publishBenchTasks(tasker);
 
   /** Submits and waits for the end; returns the milliseconds from submission to the answer. */
   async function timed(taskName: string, input: unknown): Promise<number> {
     const start = performance.now();
-    const run = await tasker.result(await tasker.submit(taskName, input), 60);
-    if (run.status !== "completed") throw new Error(`${taskName} ${run.status}: ${JSON.stringify(run.error)}`);
+    await ingress.submitThenWait(taskName, input);
     return performance.now() - start;
   }
 
   /** Submits and waits for the end in one request (`POST /tasks?wait=60`); returns the milliseconds to the answer. */
   async function timedInOne(taskName: string, input: unknown): Promise<number> {
     const start = performance.now();
-    const { status, body } = await tasker.request<RunView>("POST", "/tasks?wait=60", { taskName, input });
-    if (status !== 200 || body.status !== "completed") throw new Error(`${taskName} ${status} ${body.status}: ${JSON.stringify(body.error)}`);
+    await ingress.submitAndWait(taskName, input);
     return performance.now() - start;
   }
 
@@ -65,6 +65,7 @@ try {
   }
   report({ peer: "tasker", tracing, workload: "W4", submit: "wait", n: 500, runs_per_s: round(best, 1), ...(receiver && { spans_received: receiver.spans().length }) });
 } finally {
+  ingress.close();
   await tasker.stop();
 }
 try {

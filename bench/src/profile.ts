@@ -9,8 +9,9 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunView, TaskerSystem } from "@tasker/testing";
+import { TaskerSystem } from "@tasker/testing";
 import { publishBenchTasks } from "./_bench-tasks.js";
+import { Ingress } from "./_ingress.js";
 import { profileTop, type TopRow } from "./_cpuprofile-top.js";
 import { percentile, round } from "./_stats.js";
 
@@ -22,6 +23,7 @@ const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 const epochMs = () => performance.timeOrigin + performance.now();
 
 const tasker = await TaskerSystem.start({ NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+const ingress = new Ingress(tasker.url);
 const labels = new Map([...tasker.processes].map(([label, process]) => [process.pid, label]));
 const windows: { name: string; from: number; to: number }[] = [];
 const lines: string[] = [];
@@ -39,9 +41,8 @@ interface Timing {
 /** One run of `bench-echo`, submitted and waited for in one request (`POST /tasks?wait=60`) as the e2e benchmark's W1 and W4 do. */
 async function timed(input: unknown): Promise<Timing> {
   const sent = epochMs();
-  const { status, body } = await tasker.request<RunView>("POST", "/tasks?wait=60", { taskName: "bench-echo", input });
-  if (status !== 200 || body.status !== "completed") throw new Error(`bench-echo ${status} ${body.status}`);
-  return { taskRunId: body.taskRunId, sent, answered: epochMs() };
+  const { taskRunId } = await ingress.submitAndWait("bench-echo", input);
+  return { taskRunId, sent, answered: epochMs() };
 }
 
 /**
@@ -85,9 +86,7 @@ async function window<T>(name: string, runs: number, work: () => Promise<T>): Pr
 /** One run of `bench-sequential` (20 nested `bench-square` calls in a row), submitted, then waited for, as the e2e benchmark's W2 does. */
 async function sequential(): Promise<Timing> {
   const sent = epochMs();
-  const taskRunId = await tasker.submit("bench-sequential", { n: 20 });
-  const run = await tasker.result(taskRunId, 60);
-  if (run.status !== "completed") throw new Error(`bench-sequential ${run.status}`);
+  const { taskRunId } = await ingress.submitThenWait("bench-sequential", { n: 20 });
   return { taskRunId, sent, answered: epochMs() };
 }
 
@@ -178,6 +177,7 @@ try {
     add(`${previous.name} → result answered`, timing.answered - previous.at);
   }
 } finally {
+  ingress.close();
   await tasker.stop();
 }
 
