@@ -139,6 +139,53 @@ describe("read models", () => {
     expect(text.data).toContain(`"input":{"zeta":"a\\u0000b","alpha":["\\ud800","x\\udc00y"],"__proto__":{"x":1}}`);
   });
 
+  it("write a run whose events come in one append as they write it event by event, and leave no stack run or timer of it", async () => {
+    /** A run with a timeout whose root makes a call with one of its own, is resumed with its result and completes. */
+    const lifeOf = (taskRunId: string): NewEvent[] => {
+      const [root, child] = [newId(), newId()];
+      const dueAt = new Date(Date.now() + 60_000).toISOString();
+      return [
+        { type: "run.submitted", data: { taskRunId, taskName: "whole", taskVersion: "v1", input: { n: 1 }, idempotencyKey: null } },
+        { type: "stack.created", data: { stackRunId: root, parentStackRunId: null, seq: null, service: "tasks", method: ["execute"], args: ["whole", { n: 1 }], depth: 0, taskVersion: "v1", dueAt } },
+        { type: "stack.started", data: { stackRunId: root, worker: "executor-1", leaseUntil: at(), attempt: 1 } },
+        { type: "log.appended", data: { stackRunId: root, level: "info", message: "calling", at: at() } },
+        { type: "stack.created", data: { stackRunId: child, parentStackRunId: root, seq: 0, service: "gapi", method: ["admin", "domains", "list"], args: [{}], depth: 1, taskVersion: null, dueAt } },
+        { type: "vm.suspended", data: { stackRunId: root, activation: 1, at: Date.now(), waitingOn: [0], worker: "executor-1" } },
+        { type: "stack.completed", data: { stackRunId: child, result: { domains: 3 } } },
+        { type: "resume.requested", data: { stackRunId: root, activation: 2, results: [{ seq: 0, stackRunId: child, ok: true as const, value: { domains: 3 } }], worker: "executor-1" } },
+        { type: "vm.resumed", data: { stackRunId: root, activation: 2, at: Date.now() } },
+        { type: "stack.completed", data: { stackRunId: root, result: { total: 3 } } },
+        { type: "run.completed", data: { taskRunId, result: { total: 3 } } },
+      ];
+    };
+    const [whole, oneByOne] = [newId(), newId()];
+    await store.append(runStreamId(whole), "no_stream", lifeOf(whole));
+    for (const event of lifeOf(oneByOne)) await store.append(runStreamId(oneByOne), "any", [event]);
+
+    /** The run's row but its id, each position as the type of the event there, its logs, stack runs and timers. */
+    const readModelsOf = async (taskRunId: string) => {
+      const [row] = await dataSource.query("SELECT * FROM task_runs WHERE task_run_id = $1", [taskRunId]);
+      const { task_run_id: _id, root_stack_run_id, submitted_position, ended_position, created_at, updated_at, ...rest } = row;
+      const [root] = await dataSource.query("SELECT data->>'stackRunId' AS id FROM events WHERE stream_id = $1 AND type = 'stack.created' ORDER BY version LIMIT 1", [runStreamId(taskRunId)]);
+      const logs = await dataSource.query("SELECT level, message FROM task_run_logs WHERE task_run_id = $1 ORDER BY position", [taskRunId]);
+      const stackRuns = await dataSource.query("SELECT * FROM stack_runs WHERE task_run_id = $1", [taskRunId]);
+      const timers = await dataSource.query("SELECT * FROM timers WHERE task_run_id = $1", [taskRunId]);
+      return {
+        ...rest,
+        rootIsItsRoot: root_stack_run_id === root.id,
+        submitted: (await eventAt(submitted_position)).type,
+        ended: (await eventAt(ended_position)).type,
+        updatedAtEnd: updated_at.getTime() >= created_at.getTime(),
+        logs,
+        stackRuns,
+        timers,
+      };
+    };
+    const recordedWhole = await readModelsOf(whole);
+    expect(recordedWhole).toMatchObject({ status: "completed", waiting_on: null, rootIsItsRoot: true, submitted: "run.submitted", ended: "run.completed", stackRuns: [], timers: [] });
+    expect(recordedWhole).toEqual(await readModelsOf(oneByOne));
+  });
+
   it("scope an idempotency key to its task: the same key may start a run of another task, never a second of the same", async () => {
     const submit = (taskName: string) => {
       const taskRunId = newId();
@@ -155,7 +202,8 @@ describe("read models", () => {
 describe("read models v6", () => {
   it("give the versions published before it their description and params, from their events", async () => {
     const own = await createIsolatedEnvironment();
-    const before = await openDatabase({ url: own.databaseUrl, migrations: [...eventStoreMigrations, ...readModelMigrations.slice(0, -1)] });
+    const v6 = readModelMigrations.findIndex((migration) => migration.name === "RunInspectorReads1769000000000");
+    const before = await openDatabase({ url: own.databaseUrl, migrations: [...eventStoreMigrations, ...readModelMigrations.slice(0, v6)] });
     try {
       const params = [{ name: "who", type: "string", description: "whom", optional: false }];
       const code = "module.exports = 1";
