@@ -9,9 +9,10 @@ const INTERIM = `'stack.started', 'stack.retrying', 'resume.requested', 'vm.resu
  * in the same `events` are not written: the end deletes them and their timers, and sets every column
  * of `task_runs` their events set but the root's id, so for such a run only its submission, its root's
  * id, its logs and its end are written (a run a direct start records whole: 3 row versions of
- * `task_runs`, where it wrote 8 across `task_runs` and `stack_runs` and deleted 1). The read models come out the same as event by
- * event. The events are parsed once, into an array of `tasker_read_models_event`, from which the runs
- * ended are found before the fold. Written as v6's text with these edits.
+ * `task_runs`, where it wrote 8 across `task_runs` and `stack_runs` and deleted 1). The read models
+ * come out the same as event by event. The events are parsed once, into an array of
+ * `tasker_read_models_event`, from which the runs ended are found before the fold. Written as v6's
+ * text with these edits.
  */
 export const createApplyFunction = amendedSql("v7", createV6ApplyFunction, [
   [
