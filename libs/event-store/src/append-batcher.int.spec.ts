@@ -79,8 +79,10 @@ describe("appends gathered into one statement, against other sessions' locks", (
       // Ten appends of the locked stream keep the batch waiting on the lock a while, however long each waits.
       const appends = [...Array.from({ length: 10 }, () => locked), ...others];
       const batch = await together(() => appends.map(({ streamId, stackRunId }) => store.append(streamId, "any", [log(stackRunId, "in the batch")])));
+      // Awaited from now on: the appends reject as the connection goes, which may be before the termination's own answer.
+      const settled = Promise.allSettled(batch);
       await dataSource.query("SELECT pg_terminate_backend($1)", [await waitingOnLock()]);
-      answers = await Promise.allSettled(batch);
+      answers = await settled;
     } finally {
       await end(holder, false);
     }
