@@ -63,9 +63,9 @@ async function handle(message: ToWorker): Promise<void> {
  * A dropped module's memory (up to the module's ceiling) returns only when its `WebAssembly.Memory`
  * is collected, and an idle worker allocates nothing that would make V8 collect: collect once no
  * module was dropped for `COLLECT_WHEN_IDLE_MS` (a module is dropped when it swelled, or when it
- * was full and its last VM ended: every 64 VMs a worker starts). Not at each drop: a full collection
+ * was full and its last VM ended: every 256 VMs a worker starts). Not at each drop: a full collection
  * costs a worker under load a sixth of its time, where V8's own, as it allocates, keeps its memory
- * as low (134-138 MiB against 121-126 over 20,000 starts and their ~300 dropped modules).
+ * as low (134-138 MiB against 121-126 over 20,000 starts and their ~300 dropped modules, at 64 VMs a module).
  */
 function releaseDropped(): void {
   const now = sandbox.stats().modules;
