@@ -3,8 +3,10 @@
 // calls in a row, submitted, then waited for), on a Tasker whose every service process runs with `node --cpu-prof`
 // (through NODE_OPTIONS), then prints, per process and workload, the top functions and packages by self
 // time over the workload's window; the split of a W1 run's latency by hop (from its events' `recorded_at`)
-// beside `GET /health`, and a W2 run's appends in order, each with the gap from the one before; and per workload, each process's CPU (/proc/<pid>/stat) and the
-// PostgreSQL commits (pg_stat_database) per run. The load average (/proc/loadavg) stands beside each figure.
+// beside `GET /health`, and a W2 run's appends in order, each with the gap from the one before; and per workload, per run,
+// each process's CPU and its threads' by kind (/proc/<pid>/task: `MainThread`, `V8Worker` for V8's helpers,
+// `WorkerThread` for the sandbox's), the CPU of every postgres and nats-server process on the machine, and the
+// PostgreSQL commits (pg_stat_database). The CPU under the profiler is higher than without it. The load average (/proc/loadavg) stands beside each figure.
 // Profiles are kept in PROFILE_DIR (default: a new folder under the system's temporary folder).
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +15,7 @@ import { TaskerSystem } from "@tasker/testing";
 import { publishBenchTasks } from "./_bench-tasks.js";
 import { Ingress } from "./_ingress.js";
 import { profileTop, type TopRow } from "./_cpuprofile-top.js";
+import { cpuPerRun, processCpu, serverCpu } from "./_process-cpu.js";
 import { percentile, round } from "./_stats.js";
 
 const dir = process.env.PROFILE_DIR ?? mkdtempSync(join(tmpdir(), "tasker-profile-"));
@@ -55,15 +58,8 @@ async function commits(): Promise<number> {
   return Number(row!.xact_commit);
 }
 
-/** CPU milliseconds (user + system, all threads) each service process used so far, from /proc/<pid>/stat (Linux, 100 ticks a second). */
-function cpuMs(): Map<string, number> {
-  return new Map(
-    [...tasker.processes].map(([label, { pid }]) => {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return [label, (Number(fields[11]) + Number(fields[12])) * 10];
-    }),
-  );
-}
+/** CPU milliseconds so far of each service process and each kind of its threads, and of PostgreSQL and NATS. */
+const cpuMs = () => new Map([...processCpu(tasker.processes), ...serverCpu()]);
 
 /** Commits per second with no work submitted (the services' own polling), measured once before the windows. */
 let background = 0;
@@ -75,7 +71,9 @@ async function window<T>(name: string, runs: number, work: () => Promise<T>): Pr
   const from = monotonicUs();
   const result = await work();
   const to = monotonicUs();
-  const cpu = [...cpuMs()].map(([label, ms]) => `${label} ${round((ms - cpuBefore.get(label)!) / runs, 2)}`);
+  const cpu = cpuPerRun(cpuBefore, cpuMs(), runs)
+    .filter(([, ms]) => ms >= 0.005)
+    .map(([label, ms]) => `${label} ${round(ms, 2)}`);
   say(`${name}: CPU ms per run: ${cpu.join(", ")} (load ${load()})`);
   windows.push({ name, from, to });
   const committed = (await commits()) - before - 1 - background * ((to - from) / 1e6 + 11);
