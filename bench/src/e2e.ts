@@ -1,8 +1,9 @@
 // `npm run bench -- e2e`: workloads through the HTTP API, with the gateway, the executor and the
 // stack-processor each in its own process. One JSON line per workload. W1 and W4 submit and wait in
 // one request (`POST /tasks?wait=`, `"submit":"wait"` in their lines); W2 and W3 submit, then wait
-// with `GET /tasks/:id/result?wait=`; all through the client the peers' Restate driver uses (_ingress.ts). Then, each on a Tasker of its own: W5, `BENCH_W5_RUNS` runs
-// (default 10,000) suspended at once on a signal (_w5-suspended.ts); W6, the cold resume of a run
+// with `GET /tasks/:id/result?wait=`; all through the client the peers' Restate driver uses
+// (_ingress.ts). Then, each on a Tasker of its own: W5, `BENCH_W5_RUNS` runs (default 10,000)
+// suspended at once on a signal (_w5-suspended.ts); W6, the cold resume of a run
 // with 1,000 journaled calls (_w6-cold-resume.ts); and the start-up of the executor, the gateway and
 // the stack-processor (_startup.ts), one `"workload":"startup"` line each. Long phases print
 // progress on stderr.

@@ -3,10 +3,11 @@
 // calls in a row, submitted, then waited for), on a Tasker whose every service process runs with `node --cpu-prof`
 // (through NODE_OPTIONS), then prints, per process and workload, the top functions and packages by self
 // time over the workload's window; the split of a W1 run's latency by hop (from its events' `recorded_at`)
-// beside `GET /health`, and a W2 run's appends in order, each with the gap from the one before; and per workload, per run,
-// each process's CPU and its threads' by kind (/proc/<pid>/task: `MainThread`, `V8Worker` for V8's helpers,
-// `WorkerThread` for the sandbox's), the CPU of every postgres and nats-server process on the machine, and the
-// PostgreSQL commits (pg_stat_database). The CPU under the profiler is higher than without it. The load average (/proc/loadavg) stands beside each figure.
+// beside `GET /health`, and a W2 run's appends in order, each with the gap from the one before; and
+// per workload, per run, each process's CPU and its threads' by kind (/proc/<pid>/task: `MainThread`,
+// `V8Worker` for V8's helpers, `WorkerThread` for the sandbox's), the CPU of every postgres and
+// nats-server process on the machine, and the PostgreSQL commits (pg_stat_database). The CPU under the
+// profiler is higher than without it. The load average (/proc/loadavg) stands beside each figure.
 // Profiles are kept in PROFILE_DIR (default: a new folder under the system's temporary folder).
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
