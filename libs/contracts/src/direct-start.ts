@@ -15,6 +15,12 @@ export interface DirectStartRequest {
 }
 
 /**
+ * The longest a gateway waits for an executor's answer to a direct start before it records the
+ * submission itself (ms); an executor assumes this wait for a request that does not say (`waitMs`).
+ */
+export const DIRECT_START_WAIT_MS = 2000;
+
+/**
  * An executor's answer: `recorded` when the root ran and ended and the run's whole history went in one
  * append that created its stream, with the run's `run.submitted` and its ending event as recorded
  * (none when they are too large for one message: the run is then read); or `declined` with why

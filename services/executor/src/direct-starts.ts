@@ -1,6 +1,6 @@
 import { Slots } from "@tasker/bus";
 import type { DirectStartReply, DirectStartRequest, RecordedEvent, TaskerEvent } from "@tasker/contracts";
-import { RUN_END_EVENT_TYPES, runStreamId } from "@tasker/contracts";
+import { DIRECT_START_WAIT_MS, RUN_END_EVENT_TYPES, runStreamId } from "@tasker/contracts";
 import type { EventStore } from "@tasker/event-store";
 import { decidesNothingMore, foldRun, initialRunState, markDecided, type RunStates } from "@tasker/run-model";
 import type { Outcome, SandboxPool } from "@tasker/sandbox";
@@ -29,8 +29,6 @@ export interface DirectStartOptions {
 
 /** Submissions waiting for a direct start, at most, per direct start that may run. */
 const WAITING_PER_RUNNING = 32;
-/** The gateway's wait for an answer when a request does not say (ms). */
-const DEFAULT_WAIT_MS = 2000;
 /** Of the gateway's wait, the share a submission may spend waiting here for a direct start: the rest is for running it. */
 const QUEUED_SHARE_OF_WAIT = 0.5;
 
@@ -79,7 +77,7 @@ export class DirectStarter {
     if (created.data.dueAt !== undefined) return { declined: "its run has a timeout" };
     if (startRefusal(created.data, this.options.limits)) return { declined: "its start is refused" };
     if (this.waiting >= WAITING_PER_RUNNING * this.options.maxRunning) return { declined: "too many direct starts wait here" };
-    const latestStart = performance.now() + (request.waitMs ?? DEFAULT_WAIT_MS) * QUEUED_SHARE_OF_WAIT;
+    const latestStart = performance.now() + (request.waitMs ?? DIRECT_START_WAIT_MS) * QUEUED_SHARE_OF_WAIT;
     this.waiting++;
     return this.slots.run(async () => {
       this.waiting--;

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { Inject, Injectable } from "@nestjs/common";
 import { type RunEnd, requestDirectStart } from "@tasker/bus";
-import { type DirectStartRequest, type JsonValue, namespaceField, newId, type RecordedEvent, RUN_END_EVENT_TYPES, runStreamId, type RunSubmitted, type SubmitTaskRequest } from "@tasker/contracts";
+import { DIRECT_START_WAIT_MS, type DirectStartRequest, type JsonValue, namespaceField, newId, type RecordedEvent, RUN_END_EVENT_TYPES, runStreamId, type RunSubmitted, type SubmitTaskRequest } from "@tasker/contracts";
 import { isConcurrencyError } from "@tasker/event-store";
 import type { Platform } from "@tasker/platform";
 import { traceparentOf, withSpan } from "@tasker/telemetry";
@@ -18,9 +18,6 @@ export interface SubmittedRun extends RunStatus {
   /** The run's ending event, when an executor recorded the run whole with its submission (see `TaskSubmitter.submit`). */
   readonly end?: RunEnd;
 }
-
-/** How long a submit waits for an executor's answer to a direct start before recording the submission itself (ms). */
-const DIRECT_START_WAIT_MS = 2000;
 
 /** Starts task runs: the first events of a run's stream, at the current version of its task. */
 @Injectable()
