@@ -11,7 +11,7 @@ export type { JetStreamTransportOptions } from "./jetstream-transport-options.js
 export { JetStreamTransport } from "./jetstream-transport.js";
 export { maxPayloadOf } from "./max-payload.js";
 export { createJetStreamMicroservice } from "./microservice.js";
-export { type RunEnd, subscribeToRunEnds } from "./run-ends.js";
+export { type RunEnd, type RunEndsSubscription, subscribeToRunEnds } from "./run-ends.js";
 export { Slots } from "./slots.js";
 export { findStalledConsumers, type StalledConsumer } from "./stalled-consumers.js";
 export { isTransient } from "./transient-error.js";

@@ -5,20 +5,28 @@ import { EVENT_DATA_HEADER } from "./event-message.js";
 /** A run's end as the bus carried it: `run.completed`, `run.failed` or `run.cancelled` with its metadata. */
 export type RunEnd = RecordedEvent<RunCompleted | RunFailed | RunCancelled>;
 
+/** What `subscribeToRunEnds` holds on the connection: one subscription per kind of end. */
+export interface RunEndsSubscription {
+  unsubscribe(): void;
+}
+
 /**
  * Calls `onEnd(taskRunId, end)` for each run of the deployment under `prefix` that ends (completed,
  * failed or cancelled) as the bus announces it; `end()` decodes the ending event on demand (see
- * `inlineRunEnd`). A core subscription, so every instance hears every end; at most once, and possibly
- * not at all (a message lost while disconnected): for what an end only makes cheaper or tidier, never
- * for what it decides.
+ * `inlineRunEnd`). Core subscriptions, one per kind of end (so the bus delivers no `run.submitted`),
+ * and every instance hears every end; at most once, and possibly not at all (a message lost while
+ * disconnected): for what an end only makes cheaper or tidier, never for what it decides.
  */
-export function subscribeToRunEnds(nats: NatsConnection, prefix: string, onEnd: (taskRunId: string, end: () => RunEnd | undefined) => void): Subscription {
-  return nats.subscribe(`${prefix}.${patterns.runLifecycle}`, {
-    callback: (error, msg) => {
-      const ended = error ? undefined : endedRunOf(msg.subject);
-      if (ended) onEnd(ended, () => inlineRunEnd(msg, ended));
-    },
-  });
+export function subscribeToRunEnds(nats: NatsConnection, prefix: string, onEnd: (taskRunId: string, end: () => RunEnd | undefined) => void): RunEndsSubscription {
+  const subscriptions: Subscription[] = patterns.runEnds.map((filter) =>
+    nats.subscribe(`${prefix}.${filter}`, {
+      callback: (error, msg) => {
+        const ended = error ? undefined : endedRunOf(msg.subject);
+        if (ended) onEnd(ended, () => inlineRunEnd(msg, ended));
+      },
+    }),
+  );
+  return { unsubscribe: () => subscriptions.forEach((subscription) => subscription.unsubscribe()) };
 }
 
 /**

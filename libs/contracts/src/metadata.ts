@@ -38,6 +38,15 @@ export const WriteMetadata = EventMetadata.pick({ traceparent: true, causationId
 export type WriteMetadata = z.infer<typeof WriteMetadata>;
 
 /**
+ * Whether the writer of a recorded event took every decision the run-model's rules call for on its
+ * append, and no other writer came between (`decidedAt` is the version the event got): then nothing
+ * is left to decide on it.
+ */
+export function decidedByItsWriter(metadata: Pick<EventMetadata, "decidedAt" | "streamVersion">): boolean {
+  return metadata.decidedAt !== undefined && metadata.decidedAt === metadata.streamVersion;
+}
+
+/**
  * The metadata of events written because of `cause` (the event a handler acted on; none for work a
  * timer started): caused by it, in the same trace, correlated to `correlationId` (the task run).
  */

@@ -18,6 +18,21 @@ describe("subjects", () => {
     expect(completed).toBe(`tasker.run.${taskRunId}.stack.completed`);
   });
 
+  it("routes a stack run's outcome or suspension past the stack-processor when its writer decided all it calls for", () => {
+    const at = (type: "stack.completed" | "stack.failed" | "vm.suspended" | "run.completed", decidedAt: number | undefined) =>
+      subjectOf("tasker", { type, data: {} as never, metadata: { streamId: runStreamId(taskRunId), streamVersion: 7, decidedAt } as never });
+    for (const type of ["stack.completed", "stack.failed", "vm.suspended"] as const) {
+      expect(at(type, 7)).toBe(`tasker.run.${taskRunId}.${type}.decided`);
+      expect(matches(`tasker.${patterns.event(type)}`, at(type, 7))).toBe(false);
+      // Another writer appended between the decision and this event (it landed at 7, not 6), or none was taken: the stack-processor decides.
+      expect(at(type, 6)).toBe(`tasker.run.${taskRunId}.${type}`);
+      expect(at(type, undefined)).toBe(`tasker.run.${taskRunId}.${type}`);
+      expect(matches(`tasker.${patterns.event(type)}`, at(type, 6))).toBe(true);
+      expect(matches(runHistoryFilter("tasker", taskRunId), at(type, 7))).toBe(true);
+    }
+    expect(at("run.completed", 7)).toBe(`tasker.run.${taskRunId}.run.completed`);
+  });
+
   it("gives a run's whole history with one filter", () => {
     const filter = runHistoryFilter("tasker", taskRunId);
     expect(matches(filter, created) && matches(filter, completed)).toBe(true);
@@ -44,7 +59,11 @@ describe("subjects", () => {
     expect(endedRunOf(`tasker.run.${taskRunId}.run.submitted`)).toBeUndefined();
     expect(endedRunOf(`tasker.run.${taskRunId}.run.cancel-requested`)).toBeUndefined();
     expect(endedRunOf(`tasker.run.${taskRunId}.stack.completed`)).toBeUndefined();
-    expect(matches(`tasker.${patterns.runLifecycle}`, `tasker.run.${taskRunId}.run.failed`)).toBe(true);
+    const ends = (subject: string) => patterns.runEnds.filter((filter) => matches(`tasker.${filter}`, subject)).length;
+    expect(ends(`tasker.run.${taskRunId}.run.failed`)).toBe(1);
+    expect(ends(`tasker.run.${taskRunId}.run.cancelled`)).toBe(1);
+    expect(ends(`tasker.run.${taskRunId}.run.submitted`)).toBe(0);
+    expect(ends(`tasker.run.${taskRunId}.run.cancel-requested`)).toBe(0);
   });
 
   it("files task functions apart from runs", () => {

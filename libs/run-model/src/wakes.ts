@@ -1,4 +1,4 @@
-import type { RecordedEvent, TaskerEvent } from "@tasker/contracts";
+import { decidedByItsWriter, type RecordedEvent, type TaskerEvent } from "@tasker/contracts";
 import { type Decision, RUN_GUARD } from "./decision.js";
 import { cancelOrphans } from "./decisions/cancel-orphans.js";
 import { decideCancel } from "./decisions/decide-cancel.js";
@@ -65,7 +65,7 @@ export function whatWakes(event: TaskerEvent): Wake[] {
  * holds only when the event got the version its writer expected, so no other writer came between).
  */
 export function awaitsDecision(event: RecordedEvent): boolean {
-  return event.metadata.decidedAt !== event.metadata.streamVersion && whatWakes(event).length > 0;
+  return !decidedByItsWriter(event.metadata) && whatWakes(event).length > 0;
 }
 
 /**

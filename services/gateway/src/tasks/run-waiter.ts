@@ -1,6 +1,5 @@
-import type { Subscription } from "@nats-io/nats-core";
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
-import { type RunEnd, subscribeToRunEnds } from "@tasker/bus";
+import { type RunEnd, type RunEndsSubscription, subscribeToRunEnds } from "@tasker/bus";
 import { ENDED_STATUSES, type TaskRunView } from "@tasker/contracts";
 import type { Platform } from "@tasker/platform";
 import { PLATFORM } from "../platform.token.js";
@@ -14,7 +13,7 @@ type Wake = (end: RunEnd | undefined) => void;
 
 /**
  * Holds requests until their run ends, woken by the runs' own events on the bus (no polling). One
- * subscription to every run's lifecycle events serves all waits: a wait costs no round trip to NATS.
+ * subscription to every run's ends serves all waits: a wait costs no round trip to NATS.
  * A wait woken by an end that tells all the view needs answers from it (`viewFromEnd`), without
  * reading the run back; its ending event is decoded only when someone waits for the run.
  */
@@ -24,7 +23,7 @@ export class RunWaiter implements OnModuleInit, OnModuleDestroy {
   private readonly closing = new AbortController();
   private readonly waiting = new Map<string, Set<Wake>>();
   private readonly recentEnds = new RecentRunEnds();
-  private subscription: Subscription | undefined;
+  private subscription: RunEndsSubscription | undefined;
 
   constructor(
     @Inject(PLATFORM) private readonly platform: Platform,
