@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { DEFAULT_NAMESPACE, Namespace } from "@tasker/contracts";
-import { loadDatabaseConfig, MigrationError, migrateSchema, schemaFor, unreachableReason } from "@tasker/database-proxy";
 import { CliError, EXIT_USAGE } from "../cli-error.js";
 import { configFrom, endpointOf } from "../services/run-services.js";
 import type { CommandContext } from "./command-context.js";
@@ -13,6 +12,9 @@ import type { CommandContext } from "./command-context.js";
 async function migrate(dir: string, options: { namespace: string }, context: CommandContext): Promise<void> {
   const namespace = Namespace.safeParse(options.namespace);
   if (!namespace.success) throw new CliError(`--namespace: ${namespace.error.issues[0]!.message}`, EXIT_USAGE);
+  // Imported here, not with the command's definition: its SQL query builder (knex) would otherwise load
+  // with every `tasker` command, `tasker start <service>` among them, for a tenth of a second.
+  const { loadDatabaseConfig, MigrationError, migrateSchema, schemaFor, unreachableReason } = await import("@tasker/database-proxy");
   const config = configFrom(context.io.env);
   let data;
   try {
