@@ -52,12 +52,10 @@ export const patterns = {
   taskPublished: "fn.*.task.published",
 } as const;
 
-const RUN_ENDS = new Set(["completed", "failed", "cancelled"]);
-
 /** The task run whose end a subject announces (`<prefix>.run.<taskRunId>.run.<end>`); undefined for any other subject. */
 export function endedRunOf(subject: string): string | undefined {
   const [, category, taskRunId, kind, end] = subject.split(".");
-  return category === "run" && kind === "run" && RUN_ENDS.has(end ?? "") ? taskRunId : undefined;
+  return category === "run" && RUN_END_EVENT_TYPES.includes(`${kind}.${end}`) ? taskRunId : undefined;
 }
 
 /** The task run a subject with its prefix is about (`<prefix>.run.<taskRunId>.…`); undefined for any other subject. */

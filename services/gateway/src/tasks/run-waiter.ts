@@ -13,7 +13,7 @@ type Wake = (end: RunEnd | undefined) => void;
 
 /**
  * Holds requests until their run ends, woken by the runs' own events on the bus (no polling). One
- * subscription to every run's ends serves all waits: a wait costs no round trip to NATS.
+ * subscription per kind of end, to every run's, serves all waits: a wait costs no round trip to NATS.
  * A wait woken by an end that tells all the view needs answers from it (`viewFromEnd`), without
  * reading the run back; its ending event is decoded only when someone waits for the run.
  */
