@@ -5,6 +5,16 @@ import { fileURLToPath } from "node:url";
 /** The built `tasker` command (`npm run build` first). */
 export const TASKER_CLI = fileURLToPath(new URL("../../../tools/cli/dist/main.js", import.meta.url));
 
+/**
+ * Service processes started here and still running, killed when this process exits first (a test or
+ * benchmark that throws, a closed pipe; a SIGKILL of this process leaves them): otherwise they outlive
+ * it, busy with their watchdogs and sweeps, beside whatever runs next on the machine.
+ */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Services running in a child process of their own, as `tasker start <names...>` runs them in production. */
 export interface ServiceProcess {
   readonly names: readonly string[];
@@ -31,10 +41,16 @@ export async function startServiceProcess(names: readonly string[], env: Record<
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
   const serving = env.HEALTH_PORT === undefined ? () => true : () => /^health on \S+\/health$/m.test(output);
   const ready = () => names.every((name) => new RegExp(`^started ${name}\\b`, "m").test(output)) && serving();
   const deadline = Date.now() + timeoutMs;
